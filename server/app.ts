@@ -1,0 +1,82 @@
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.ts';
+import type { Database } from './platform/database.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Logger } from './platform/logger.ts';
+import { Api, errorHandler } from './platform/http.ts';
+import { AppError, unauthorized } from './platform/errors.ts';
+import { AccessTokens } from './accounts/tokens.ts';
+import { Sessions } from './accounts/sessions.ts';
+import { AccountService } from './accounts/service.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { expertRoutes } from './experts/routes.ts';
+
+const JSON_BODY_LIMIT = '1mb';
+const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url));
+
+export interface Platform {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Services {
+  sessions: Sessions;
+  accounts: AccountService;
+}
+
+/** Wires the capabilities into one Express application; no I/O happens here. */
+export function createApp(platform: Platform): { app: express.Express; services: Services } {
+  const { config, db, clock, logger } = platform;
+  const sessions = new Sessions(db, new AccessTokens(config.jwtSecret, clock), clock);
+  const accounts = new AccountService({ db, clock, sessions });
+  const api = new Api(async (req) => {
+    const header = req.headers.authorization;
+    if (!header?.startsWith('Bearer ')) throw unauthorized('missing_token', 'Sign in first (Authorization: Bearer <accessToken>).');
+    return sessions.authenticate(header.slice('Bearer '.length).trim());
+  });
+
+  api.route({ method: 'get', path: '/api/health', summary: 'Ready once the database answers', tag: 'platform', access: 'public' }, async () => {
+    await db.query('SELECT 1');
+    return { status: 'ok' };
+  });
+  accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
+  expertRoutes(api, { db, clock });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    }),
+  );
+  app.use(helmet());
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(api.openApiDocument({ title: 'Consulto API', version: '1', serverUrl: config.publicUrl }));
+  });
+  app.use(api.router);
+  app.use(['/api', '/webhooks'], () => {
+    throw new AppError(404, 'not_found', 'No such route.');
+  });
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false }));
+    // The web client routes itself (/consultation/<slug>, /inscription/<slug>, …).
+    app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
+  }
+  app.use(errorHandler(logger));
+  return { app, services: { sessions, accounts } };
+}

@@ -1,0 +1,99 @@
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/**
+ * The one door to PostgreSQL. The same SQL runs on the embedded PGlite (default)
+ * and on a real server through `pg` (DATABASE_URL): one schema, one dialect.
+ */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs several statements (migrations); no parameters. */
+  exec(sql: string): Promise<void>;
+  /** Everything inside `work` commits or rolls back together. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Money is integer cents: int8 and numeric (sums of int8) come back as JS numbers,
+ * safe far beyond any amount we handle (2^53 cents). Dates stay 'YYYY-MM-DD' strings
+ * so a birth date never shifts with the server's time zone.
+ */
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+const DATE_OID = 1082;
+
+/** Deadlocks and serialization failures are retried: the work is replayed whole. */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+const TRANSACTION_ATTEMPTS = 5;
+
+export async function openPglite(dataDir?: string): Promise<Database> {
+  const db = await PGlite.create(dataDir, {
+    parsers: {
+      [pgliteTypes.INT8]: (value: string) => Number(value),
+      [pgliteTypes.NUMERIC]: (value: string) => Number(value),
+      [pgliteTypes.DATE]: (value: string) => value,
+    },
+  });
+  const query = async <Row>(runner: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
+    (await runner.query<Row>(sql, params as unknown[] | undefined)).rows;
+  return {
+    kind: 'pglite',
+    query: (sql, params) => query(db, sql, params),
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
+    transaction: (work) => db.transaction((tx) => work({ query: (sql, params) => query(tx, sql, params) })),
+    close: () => db.close(),
+  };
+}
+
+export function openPostgres(connectionString: string, maxConnections = 10): Database {
+  const typeParsers = new pg.TypeOverrides();
+  typeParsers.setTypeParser(INT8_OID, Number);
+  typeParsers.setTypeParser(NUMERIC_OID, Number);
+  typeParsers.setTypeParser(DATE_OID, (value: string) => value);
+  const pool = new pg.Pool({ connectionString, max: maxConnections, types: typeParsers });
+  const query = async <Row>(runner: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) =>
+    (await runner.query(sql, params as unknown[] | undefined)).rows as Row[];
+  return {
+    kind: 'postgres',
+    query: (sql, params) => query(pool, sql, params),
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    transaction: async (work) => {
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await work({ query: (sql, params) => query(client, sql, params) });
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          const sqlState = (error as { code?: string }).code;
+          if (!sqlState || !RETRYABLE_SQLSTATES.has(sqlState) || attempt >= TRANSACTION_ATTEMPTS) throw error;
+        } finally {
+          client.release();
+        }
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** SQLSTATE of a failed statement, the same on PGlite and `pg`. */
+export function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
+}
+
+export const UNIQUE_VIOLATION = '23505';
+export const EXCLUSION_VIOLATION = '23P01';
+export const CHECK_VIOLATION = '23514';

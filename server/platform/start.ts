@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.ts';
+import { createApp, type Services } from '../app.ts';
+import { openPglite, openPostgres, type Database } from './database.ts';
+import { migrate } from './migrations.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { seedDemoAccounts, type DemoAccount } from '../seed.ts';
+
+export interface RunningPlatform {
+  url: string;
+  db: Database;
+  services: Services;
+  server: Server;
+  logger: Logger;
+  demoAccounts: DemoAccount[] | undefined;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(join(config.dataDir, 'pgdata'));
+}
+
+/** Opens the database, applies migrations, seeds, and listens: the whole platform in one process. */
+export async function startPlatform(
+  config: Config,
+  options: { clock?: Clock; db?: Database; logger?: Logger } = {},
+): Promise<RunningPlatform> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const db = options.db ?? (await openDatabase(config));
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const { app, services } = createApp({ config, db, clock, logger });
+  const demoAccounts = config.seedDemoAccounts ? await seedDemoAccounts(db, clock, services, config.publicUrl) : undefined;
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    db,
+    services,
+    server,
+    logger,
+    demoAccounts,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Database } from './platform/database.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Services } from './app.ts';
+import { hashPassword } from './accounts/passwords.ts';
+import { TERMS_VERSION } from './accounts/terms.ts';
+
+/** Printed at start so a newcomer can sign in at once; only ever created in an empty database. */
+export const DEMO_PASSWORD = 'consulto-demo-2026';
+
+export interface DemoAccount {
+  role: string;
+  email: string;
+  password: string;
+  url?: string;
+}
+
+export async function seedDemoAccounts(db: Database, clock: Clock, services: Services, publicUrl: string): Promise<DemoAccount[] | undefined> {
+  const [{ users } = { users: 0 }] = await db.query<{ users: number }>('SELECT count(*)::int AS users FROM users');
+  if (users > 0) return undefined;
+  const seedIp = 'seed';
+  await db.query(
+    `INSERT INTO users (role, email, password_hash, first_name, last_name, terms_version, terms_accepted_at)
+     VALUES ('admin', 'admin@consulto.test', $1, 'Admin', 'Consulto', $2, $3)`,
+    [await hashPassword(DEMO_PASSWORD), TERMS_VERSION, clock.now()],
+  );
+  const expert = (email: string, firstName: string, lastName: string, category: 'therapy' | 'it', sponsorSlug?: string) =>
+    services.accounts.registerExpert(
+      {
+        email,
+        password: DEMO_PASSWORD,
+        firstName,
+        lastName,
+        birthDate: '1985-04-12',
+        civility: 'ms',
+        status: 'sole_trader',
+        address: { line1: '12 rue de la Paix', postalCode: '75002', city: 'Paris', country: 'FR' },
+        phoneLandline: '+33140000000',
+        phoneMobile: '+33612345678',
+        category,
+        certifyAdult: true,
+        certifyLiabilityInsurance: true,
+        acceptTerms: true,
+        siret: '73282932000074',
+        vatNumber: 'FR44732829320',
+        sponsorSlug,
+        language: 'fr',
+      },
+      seedIp,
+    );
+  const camille = await expert('camille.dubois@consulto.test', 'Camille', 'Dubois', 'therapy');
+  const leo = await expert('leo.moreau@consulto.test', 'Léo', 'Moreau', 'it', camille.user.slug!);
+  await services.accounts.registerClient(
+    { email: 'alice.bernard@consulto.test', password: DEMO_PASSWORD, firstName: 'Alice', lastName: 'Bernard', acceptTerms: true, language: 'fr' },
+    seedIp,
+  );
+  return [
+    { role: 'admin', email: 'admin@consulto.test', password: DEMO_PASSWORD },
+    { role: 'expert', email: 'camille.dubois@consulto.test', password: DEMO_PASSWORD, url: `${publicUrl}/consultation/${camille.user.slug}` },
+    { role: 'expert', email: 'leo.moreau@consulto.test', password: DEMO_PASSWORD, url: `${publicUrl}/consultation/${leo.user.slug}` },
+    { role: 'client', email: 'alice.bernard@consulto.test', password: DEMO_PASSWORD },
+  ];
+}
