@@ -46,10 +46,19 @@ const siret = z
   .string()
   .transform((value) => value.replace(/\s/g, ''))
   .refine((value) => /^\d{14}$/.test(value) && luhnValid(value), 'must be a valid 14-digit SIRET');
+/** Intra-EU VAT number: an EU prefix (EL for Greece, XI for Northern Ireland), then 2 to 12 characters; French ones fully checked. */
+const VAT_PREFIXES = new Set('AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI'.split(' '));
 const vatNumber = z
   .string()
-  .transform((value) => value.replace(/\s/g, '').toUpperCase())
-  .refine((value) => /^[A-Z]{2}[0-9A-Z]{2,12}$/.test(value), 'must be an intra-EU VAT number, e.g. FR40303265045');
+  .transform((value) => value.replace(/[\s.-]/g, '').toUpperCase())
+  .refine(
+    (value) =>
+      /^[A-Z]{2}[0-9A-Z]{2,12}$/.test(value) &&
+      /\d{2}/.test(value) &&
+      VAT_PREFIXES.has(value.slice(0, 2)) &&
+      (!value.startsWith('FR') || /^FR[0-9A-Z]{2}\d{9}$/.test(value)),
+    'must be an intra-EU VAT number, e.g. FR44732829320',
+  );
 
 export const registerExpertBody = z.object({
   email,

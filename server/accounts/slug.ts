@@ -12,7 +12,7 @@ export function baseSlug(firstName: string, lastName: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return slug || 'expert';
+  return slug || 'expert-consulto';
 }
 
 /** The first free slug given the slugs already taken that start with the same base. */

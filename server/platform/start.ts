@@ -33,14 +33,17 @@ export async function startPlatform(
   const db = options.db ?? (await openDatabase(config));
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const { app, services } = createApp({ config, db, clock, logger });
-  const demoAccounts = config.seedDemoAccounts ? await seedDemoAccounts(db, clock, services, config.publicUrl) : undefined;
-  const server = createServer(app);
+  // Listen before building the app: with PORT=0 (tests) the public URL is known only then.
+  const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);
   });
   const { port } = server.address() as AddressInfo;
+  const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger });
+  server.on('request', app);
+  const demoAccounts = config.seedDemoAccounts ? await seedDemoAccounts(db, clock, services, publicUrl) : undefined;
   return {
     url: `http://localhost:${port}`,
     db,

@@ -1,0 +1,27 @@
+// One way to start headless Chromium for browser tests, with a fake camera and
+// microphone that need no permission prompt.
+import fs from 'node:fs';
+
+import sparticuzChromium from '@sparticuz/chromium';
+import { chromium, type Browser } from 'playwright-core';
+
+// Debian's own chromium, when installed, is built for the system's libraries;
+// otherwise the pinned @sparticuz/chromium binary (self-contained, unpacked to
+// the temp directory on first use) is used.
+const DEBIAN_CHROMIUM_PATH = '/usr/bin/chromium';
+
+const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+export async function launchBrowser(): Promise<Browser> {
+	if (fs.existsSync(DEBIAN_CHROMIUM_PATH)) {
+		return chromium.launch({
+			executablePath: DEBIAN_CHROMIUM_PATH,
+			args: ['--headless', '--no-sandbox', '--disable-gpu', ...FAKE_MEDIA_ARGS],
+		});
+	}
+
+	return chromium.launch({
+		executablePath: await sparticuzChromium.executablePath(),
+		args: [...sparticuzChromium.args, ...FAKE_MEDIA_ARGS],
+	});
+}
