@@ -15,6 +15,9 @@ import { Sessions } from './accounts/sessions.ts';
 import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { expertRoutes } from './experts/routes.ts';
+import { LocalPaymentProvider } from './payments/local-provider.ts';
+import type { PaymentProvider } from './payments/provider.ts';
+import { SettlementService, type SettlementCheckpoint } from './settlement/service.ts';
 
 const JSON_BODY_LIMIT = '1mb';
 const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url));
@@ -24,11 +27,15 @@ export interface Platform {
   db: Database;
   clock: Clock;
   logger: Logger;
+  /** Fault tests only: called at each settlement checkpoint. */
+  settlementCheckpoint?: (point: SettlementCheckpoint) => void;
 }
 
 export interface Services {
   sessions: Sessions;
   accounts: AccountService;
+  payments: PaymentProvider;
+  settlements: SettlementService;
 }
 
 /** Wires the capabilities into one Express application; no I/O happens here. */
@@ -36,6 +43,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   const { config, db, clock, logger } = platform;
   const sessions = new Sessions(db, new AccessTokens(config.jwtSecret, clock), clock);
   const accounts = new AccountService({ db, clock, sessions });
+  const payments = new LocalPaymentProvider(db);
+  const settlements = new SettlementService({ db, clock, payments, referral: config.referral, checkpoint: platform.settlementCheckpoint });
   const api = new Api(async (req) => {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw unauthorized('missing_token', 'Sign in first (Authorization: Bearer <accessToken>).');
@@ -78,5 +87,5 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts } };
+  return { app, services: { sessions, accounts, payments, settlements } };
 }

@@ -23,6 +23,9 @@ const environmentSchema = z.object({
   JWT_SECRET: z.string().min(JWT_SECRET_MIN_LENGTH, `must be at least ${JWT_SECRET_MIN_LENGTH} characters`).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO_ACCOUNTS: booleanFlag.optional(),
+  REFERRAL_COMMISSION_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
+  REFERRAL_MONTHS: z.coerce.number().int().min(0).max(120).default(12),
+  PAYMENT_PROVIDER: z.enum(['local']).default('local'),
 });
 
 export interface Config {
@@ -34,6 +37,8 @@ export interface Config {
   jwtSecret: string;
   logLevel: string;
   seedDemoAccounts: boolean;
+  referral: { commissionPercent: number; months: number };
+  paymentProvider: 'local';
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +65,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     jwtSecret: variables.JWT_SECRET ?? developmentJwtSecret(dataDir),
     logLevel: variables.LOG_LEVEL,
     seedDemoAccounts: variables.SEED_DEMO_ACCOUNTS ?? !production,
+    referral: { commissionPercent: variables.REFERRAL_COMMISSION_PERCENT, months: variables.REFERRAL_MONTHS },
+    paymentProvider: variables.PAYMENT_PROVIDER,
   };
 }
 

@@ -30,3 +30,4 @@ export {
 export { validatePricing, type ExpertPricing, type PackageOffer } from './pricing-validation.ts';
 export { referralCommissionCents } from './referral.ts';
 export { refundSplit, type RefundableParts, type RefundSplit } from './refund.ts';
+export { holdAmountCents } from './hold.ts';

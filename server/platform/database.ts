@@ -1,4 +1,5 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import pg from 'pg';
 
 /**
@@ -33,6 +34,8 @@ const TRANSACTION_ATTEMPTS = 5;
 
 export async function openPglite(dataDir?: string): Promise<Database> {
   const db = await PGlite.create(dataDir, {
+    // EXP-6: appointments of one expert must not overlap, an exclusion constraint on (expert, time range).
+    extensions: { btree_gist },
     parsers: {
       [pgliteTypes.INT8]: (value: string) => Number(value),
       [pgliteTypes.NUMERIC]: (value: string) => Number(value),

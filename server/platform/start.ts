@@ -8,6 +8,12 @@ import { migrate } from './migrations.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { seedDemoAccounts, type DemoAccount } from '../seed.ts';
+import { startPeriodicTasks } from '../jobs/periodic.ts';
+import { releaseDueHolds } from '../ledger/holds.ts';
+import type { SettlementCheckpoint } from '../settlement/service.ts';
+
+/** How often wallet holds are released and interrupted settlements retried. */
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
 export interface RunningPlatform {
   url: string;
@@ -26,7 +32,7 @@ export async function openDatabase(config: Config): Promise<Database> {
 /** Opens the database, applies migrations, seeds, and listens: the whole platform in one process. */
 export async function startPlatform(
   config: Config,
-  options: { clock?: Clock; db?: Database; logger?: Logger } = {},
+  options: { clock?: Clock; db?: Database; logger?: Logger; settlementCheckpoint?: (point: SettlementCheckpoint) => void } = {},
 ): Promise<RunningPlatform> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
@@ -41,8 +47,19 @@ export async function startPlatform(
   });
   const { port } = server.address() as AddressInfo;
   const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
-  const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger });
+  const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger, settlementCheckpoint: options.settlementCheckpoint });
   server.on('request', app);
+  // PAY-2: a settlement a crash interrupted is finished before anything else moves money.
+  const resumed = await services.settlements.resumeUnfinished();
+  if (resumed) logger.info({ resumed }, 'settlements resumed');
+  const housekeeping = startPeriodicTasks(
+    [
+      { name: 'release wallet holds', run: () => releaseDueHolds(db, clock) },
+      { name: 'resume settlements', run: () => services.settlements.resumeUnfinished() },
+    ],
+    HOUSEKEEPING_INTERVAL_MS,
+    logger,
+  );
   const demoAccounts = config.seedDemoAccounts ? await seedDemoAccounts(db, clock, services, publicUrl) : undefined;
   return {
     url: `http://localhost:${port}`,
@@ -52,6 +69,7 @@ export async function startPlatform(
     logger,
     demoAccounts,
     close: async () => {
+      await housekeeping.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
