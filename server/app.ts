@@ -15,6 +15,7 @@ import { Sessions } from './accounts/sessions.ts';
 import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { expertRoutes } from './experts/routes.ts';
+import { pricingRoutes } from './pricing/routes.ts';
 import { LocalPaymentProvider } from './payments/local-provider.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import { SettlementService, type SettlementCheckpoint } from './settlement/service.ts';
@@ -56,7 +57,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
     return { status: 'ok' };
   });
   accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
-  expertRoutes(api, { db, clock });
+  pricingRoutes(api, { db, clock });
+  expertRoutes(api, { db, clock, publicUrl: config.publicUrl });
 
   const app = express();
   app.disable('x-powered-by');

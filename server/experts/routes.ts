@@ -3,9 +3,10 @@ import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { notFound } from '../platform/errors.ts';
 import { PHOTO_CONTENT_TYPES, PHOTO_MAX_BYTES, assertPhoto } from './photo.ts';
+import { readPublicProfile } from './public-profile.ts';
 
-export function expertRoutes(api: Api, deps: { db: Database; clock: Clock }) {
-  const { db, clock } = deps;
+export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publicUrl: string }) {
+  const { db, clock, publicUrl } = deps;
   const tag = 'experts';
 
   api.route(
@@ -41,6 +42,15 @@ export function expertRoutes(api: Api, deps: { db: Database; clock: Clock }) {
         .set('Cross-Origin-Resource-Policy', 'cross-origin')
         .set('Last-Modified', row.photo_updated_at!.toUTCString())
         .send(Buffer.from(row.photo));
+    },
+  );
+
+  api.route(
+    { method: 'get', path: '/api/experts/:slug', summary: 'Public profile of a consultation page: pricing, availability', tag, access: 'public' },
+    async ({ req }) => {
+      const profile = await readPublicProfile(db, String(req.params['slug']), publicUrl);
+      if (!profile) throw notFound('Expert');
+      return profile;
     },
   );
 }

@@ -1,0 +1,69 @@
+import type { Queryable } from '../platform/database.ts';
+
+export interface PublicExpertProfile {
+  slug: string;
+  firstName: string;
+  lastName: string;
+  category: string;
+  headline: string;
+  description: string;
+  photoUrl: string | null;
+  consultationUrl: string;
+  availableNow: boolean;
+  /** The page is published once the photo and at least one rate or package are set. */
+  published: boolean;
+  pricing: {
+    videoRatePerMinuteCents: number | null;
+    phoneRatePerMinuteCents: number | null;
+    packages: { id: string; mode: 'video' | 'phone'; minutes: number; priceCents: number }[];
+  };
+}
+
+/**
+ * The consultation page's data in one statement: it is the most read route of the platform
+ * (every visitor of every expert's URL, QR code and banner).
+ */
+export async function readPublicProfile(db: Queryable, slug: string, publicUrl: string): Promise<PublicExpertProfile | undefined> {
+  const [row] = await db.query<{
+    slug: string;
+    first_name: string;
+    last_name: string;
+    category: string;
+    headline: string;
+    description: string;
+    has_photo: boolean;
+    photo_version: number | null;
+    available_now: boolean;
+    video_rate_per_minute_cents: number | null;
+    phone_rate_per_minute_cents: number | null;
+    packages: { id: string; mode: 'video' | 'phone'; minutes: number; priceCents: number }[];
+  }>(
+    `SELECT e.slug, u.first_name, u.last_name, e.category, e.headline, e.description,
+            e.photo IS NOT NULL AS has_photo, extract(epoch FROM e.photo_updated_at)::bigint AS photo_version, e.available_now,
+            r.video_rate_per_minute_cents, r.phone_rate_per_minute_cents,
+            COALESCE((SELECT json_agg(json_build_object('id', p.id, 'mode', p.mode, 'minutes', p.minutes, 'priceCents', p.price_cents) ORDER BY p.position)
+                        FROM packages p WHERE p.expert_id = e.user_id AND p.retired_at IS NULL), '[]'::json) AS packages
+       FROM expert_profiles e JOIN users u ON u.id = e.user_id LEFT JOIN expert_rates r ON r.expert_id = e.user_id
+      WHERE e.slug = $1 AND u.status = 'active'`,
+    [slug],
+  );
+  if (!row) return undefined;
+  const hasPricing = row.video_rate_per_minute_cents !== null || row.phone_rate_per_minute_cents !== null || row.packages.length > 0;
+  return {
+    slug: row.slug,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    category: row.category,
+    headline: row.headline,
+    description: row.description,
+    photoUrl: row.has_photo ? `${publicUrl}/api/experts/${row.slug}/photo?v=${row.photo_version}` : null,
+    consultationUrl: `${publicUrl}/consultation/${row.slug}`,
+    availableNow: row.available_now,
+    published: row.has_photo && hasPricing,
+    pricing: {
+      videoRatePerMinuteCents: row.video_rate_per_minute_cents,
+      phoneRatePerMinuteCents: row.phone_rate_per_minute_cents,
+      packages: row.packages,
+    },
+  };
+}

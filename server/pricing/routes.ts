@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { Api } from '../platform/http.ts';
+import type { Database } from '../platform/database.ts';
+import type { Clock } from '../platform/clock.ts';
+import { notFound } from '../platform/errors.ts';
+import { countryCode } from '../accounts/schemas.ts';
+import { MAX_PACKAGES_PER_EXPERT, settleConsultation, validatePricing } from '../billing/index.ts';
+import { feeScheduleAt } from './fee-schedule.ts';
+import { readExpertPricing, replaceExpertPricing } from './expert-pricing.ts';
+import { termsInForce } from './terms.ts';
+
+const modeSchema = z.enum(['video', 'phone']);
+const centsSchema = z.number().int();
+
+const pricingBody = z.object({
+  videoRatePerMinuteCents: centsSchema.nullable().optional(),
+  phoneRatePerMinuteCents: centsSchema.nullable().optional(),
+  packages: z
+    .array(z.object({ mode: modeSchema, minutes: z.number().int(), priceCents: centsSchema }).strict())
+    .max(MAX_PACKAGES_PER_EXPERT * 10),
+});
+
+/** A quote never needs more than a day of seconds; the billing rules cut at the budget or the package anyway. */
+const MAX_QUOTE_SECONDS = 24 * 60 * 60;
+
+const quoteQuery = z.object({
+  mode: modeSchema,
+  seconds: z.coerce.number().int().min(0).max(MAX_QUOTE_SECONDS),
+  budgetCents: z.coerce.number().int().optional(),
+  packageId: z.uuid().optional(),
+  country: countryCode.default('FR'),
+  discountCode: z.string().max(32).optional(),
+});
+
+export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock }) {
+  const { db, clock } = deps;
+  const tag = 'pricing';
+
+  api.route({ method: 'get', path: '/api/experts/me/pricing', summary: 'My rates and packages', tag, access: ['expert'] }, ({ user }) =>
+    readExpertPricing(db, user!.id),
+  );
+
+  api.route(
+    {
+      method: 'put',
+      path: '/api/experts/me/pricing',
+      summary: 'Replace my rates and packages (EXP-4, EXP-5)',
+      tag,
+      access: ['expert'],
+      body: pricingBody,
+    },
+    async ({ user, body }) => {
+      const now = clock.now();
+      validatePricing(body, (await feeScheduleAt(db, now)).feePerMinuteCents);
+      await db.transaction((tx) => replaceExpertPricing(tx, user!.id, body, now));
+      return readExpertPricing(db, user!.id);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/experts/:slug/quote',
+      summary: 'Price simulator: what a consultation of these seconds would cost, computed by the settlement code',
+      tag,
+      access: 'public',
+      query: quoteQuery,
+    },
+    async ({ req, query, user }) => {
+      const [expert] = await db.query<{ user_id: string }>(
+        `SELECT e.user_id FROM expert_profiles e JOIN users u ON u.id = e.user_id WHERE e.slug = $1 AND u.status = 'active'`,
+        [req.params['slug']],
+      );
+      if (!expert) throw notFound('Expert');
+      const { terms } = await termsInForce(db, {
+        expertId: expert.user_id,
+        choice: query,
+        at: clock.now(),
+        clientId: user?.role === 'client' ? user.id : undefined,
+      });
+      const quote = settleConsultation(terms, query.seconds);
+      return {
+        chargeCents: quote.chargeCents,
+        feeCents: quote.feeCents,
+        surchargeCents: quote.surchargeCents,
+        expertEarningsCents: quote.expertEarningsCents,
+        maxSeconds: quote.maxSeconds,
+        oneThirdRuleApplied: quote.oneThirdRuleApplied,
+      };
+    },
+  );
+}
