@@ -15,6 +15,7 @@ import { Sessions } from './accounts/sessions.ts';
 import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { expertRoutes } from './experts/routes.ts';
+import { receiptRoutes } from './receipts/routes.ts';
 import { pricingRoutes } from './pricing/routes.ts';
 import { LocalPaymentProvider } from './payments/local-provider.ts';
 import type { PaymentProvider } from './payments/provider.ts';
@@ -59,6 +60,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
   accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
   pricingRoutes(api, { db, clock });
   expertRoutes(api, { db, clock, publicUrl: config.publicUrl });
+  receiptRoutes(api, { db, clock });
 
   const app = express();
   app.disable('x-powered-by');
