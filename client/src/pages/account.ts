@@ -1,0 +1,194 @@
+import { h } from '../dom.ts';
+import { formatDate, t } from '../i18n/index.ts';
+import { ApiError, changePassword, getMe, isSignedIn, logout, updateMe, uploadPhoto, type Civility, type ProfileUpdate, type User } from '../api.ts';
+import { apiErrorMessage, createForm, fieldset, inputField, selectField, type FormHandle } from '../forms.ts';
+import { navigate, type Page } from '../router.ts';
+import { PASSWORD_MIN_LENGTH } from '../password.ts';
+import { countryOptions } from '../countries.ts';
+import { civilityOptions, photoErrors, PHOTO_ACCEPT } from './profile-fields.ts';
+import { pageLayout } from './layout.ts';
+
+const ACCOUNT_PATH = '/compte';
+
+/** `/compte`: the profile, the expert's consultation URL and photo, the ACC-2 details, the password, sign-out. */
+export const accountPage: Page = async ({ notice }) => {
+  if (!isSignedIn()) return goToLogin();
+  let user: User;
+  try {
+    user = await getMe();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return goToLogin(t('error.sessionExpired'));
+    return pageLayout(t('account.title'), notice, h('p', { class: 'error-text' }, `${t('account.loadFailed')} ${apiErrorMessage(error)}`));
+  }
+  return pageLayout(
+    t('account.title'),
+    notice,
+    h('p', { class: 'lead' }, t('account.hello', { name: `${user.firstName} ${user.lastName}` })),
+    summarySection(user),
+    user.role === 'expert' && user.slug ? photoSection(user.slug) : null,
+    profileSection(user),
+    passwordSection(user),
+    sessionSection(),
+  );
+};
+
+/** Signed out: sign in first, then come back here (the router drops this page's empty result). */
+function goToLogin(notice?: string): Node {
+  navigate(`/connexion?retour=${encodeURIComponent(ACCOUNT_PATH)}`, { replace: true, notice });
+  return document.createTextNode('');
+}
+
+function section(id: string, title: string, ...children: (Node | null)[]): HTMLElement {
+  return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), children);
+}
+
+function summarySection(user: User): HTMLElement {
+  const row = (term: string, ...description: (Node | string | null)[]) => [h('dt', {}, term), h('dd', {}, description)];
+  return section(
+    'account-summary',
+    t('account.summary'),
+    h(
+      'dl',
+      { class: 'summary' },
+      row(t('account.role'), t(`account.role.${user.role}`)),
+      row(t('account.email'), user.email),
+      row(t('account.memberSince'), formatDate(user.createdAt)),
+      user.consultationUrl
+        ? row(
+            t('account.consultationUrl'),
+            h('a', { href: user.consultationUrl, class: 'url' }, user.consultationUrl),
+            h('span', { class: 'hint' }, t('account.consultationUrlHint')),
+          )
+        : [],
+      user.referralUrl
+        ? row(
+            t('account.referralUrl'),
+            h('a', { href: user.referralUrl, class: 'url' }, user.referralUrl),
+            h('span', { class: 'hint' }, t('account.referralUrlHint')),
+          )
+        : [],
+    ),
+  );
+}
+
+function photoSection(slug: string): HTMLElement {
+  const figure = h('div', { class: 'photo' });
+  const showPhoto = () => {
+    // The API caches the photo for a few minutes: a new query string shows a new upload at once.
+    const image = h('img', { src: `/api/experts/${encodeURIComponent(slug)}/photo?v=${Date.now()}`, alt: t('account.photoAlt'), width: 96, height: 96 });
+    image.addEventListener('error', () => figure.replaceChildren(h('p', { class: 'hint' }, t('account.noPhoto'))), { once: true });
+    figure.replaceChildren(image);
+  };
+  showPhoto();
+  const form = createForm({
+    label: t('account.photo'),
+    submitLabel: t('account.photoSubmit'),
+    submitClass: 'button button-secondary',
+    children: [
+      inputField({ name: 'photo', label: t('field.photo'), type: 'file', accept: PHOTO_ACCEPT, required: true, hint: t('field.photoHint') }),
+    ],
+    validate: (handle) => photoErrors(handle, 'photo'),
+    onSubmit: async (handle) => {
+      await uploadPhoto(handle.file('photo')!);
+      showPhoto();
+      handle.showSuccess(t('account.photoSaved'));
+    },
+  });
+  return section('account-photo', t('account.photo'), figure, form.form);
+}
+
+/** ACC-2's optional details; for an expert they were required at signup (ACC-3) and stay required. */
+function profileSection(user: User): HTMLElement {
+  const required = user.role === 'expert';
+  const form = createForm({
+    label: t('account.profile'),
+    submitLabel: t('account.profileSubmit'),
+    children: [
+      h('p', { class: 'hint' }, required ? t('account.profileHintExpert') : t('account.profileHint')),
+      selectField({ name: 'civility', label: t('field.civility'), options: civilityOptions(), value: user.civility, required, autocomplete: 'honorific-prefix' }),
+      inputField({ name: 'birthDate', label: t('field.birthDate'), type: 'date', value: user.birthDate, required, autocomplete: 'bday' }),
+      inputField({ name: 'profession', label: t('field.profession'), value: user.profession, maxLength: 100, autocomplete: 'organization-title' }),
+      inputField({ name: 'phoneLandline', label: t('field.phoneLandline'), type: 'tel', value: user.phoneLandline, required, autocomplete: 'tel', hint: t('field.phoneHint') }),
+      inputField({ name: 'phoneMobile', label: t('field.phoneMobile'), type: 'tel', value: user.phoneMobile, required, autocomplete: 'tel', hint: t('field.phoneHint') }),
+      fieldset(
+        t('fieldset.address'),
+        inputField({ name: 'address.line1', label: t('field.addressLine'), value: user.address?.line1, required, autocomplete: 'street-address', maxLength: 200 }),
+        inputField({ name: 'address.postalCode', label: t('field.postalCode'), value: user.address?.postalCode, required, autocomplete: 'postal-code', maxLength: 12 }),
+        inputField({ name: 'address.city', label: t('field.city'), value: user.address?.city, required, autocomplete: 'address-level2', maxLength: 100 }),
+        selectField({ name: 'address.country', label: t('field.country'), options: countryOptions(), value: user.address?.country ?? 'FR', required, autocomplete: 'country' }),
+      ),
+    ],
+    validate: (handle) => {
+      // An address is all or nothing in the API: once one line is typed, the others are needed.
+      const parts = ['address.line1', 'address.postalCode', 'address.city'];
+      if (required || parts.every((name) => handle.value(name) === '')) return [];
+      return parts.filter((name) => handle.value(name) === '').map((name) => ({ name, message: t('error.required') }));
+    },
+    onSubmit: async (handle) => {
+      await updateMe(profileUpdate(handle));
+      handle.showSuccess(t('account.profileSaved'));
+    },
+  });
+  return section('account-profile', t('account.profile'), form.form);
+}
+
+function profileUpdate(handle: FormHandle): ProfileUpdate {
+  const orNull = (name: string) => handle.value(name) || null;
+  const line1 = handle.value('address.line1');
+  const postalCode = handle.value('address.postalCode');
+  const city = handle.value('address.city');
+  return {
+    civility: orNull('civility') as Civility | null,
+    birthDate: orNull('birthDate'),
+    profession: orNull('profession'),
+    phoneLandline: orNull('phoneLandline'),
+    phoneMobile: orNull('phoneMobile'),
+    address: line1 || postalCode || city ? { line1, postalCode, city, country: handle.value('address.country') } : null,
+  };
+}
+
+function passwordSection(user: User): HTMLElement {
+  const form = createForm({
+    label: t('account.password'),
+    submitLabel: t('account.passwordSubmit'),
+    submitClass: 'button button-secondary',
+    children: [
+      // Lets password managers tie the new password to the right account.
+      h('input', { type: 'email', name: 'username', value: user.email, autocomplete: 'username', hidden: true, readonly: true, tabindex: '-1', 'aria-hidden': 'true' }),
+      inputField({ name: 'currentPassword', label: t('field.currentPassword'), type: 'password', required: true, autocomplete: 'current-password' }),
+      inputField({
+        name: 'newPassword',
+        label: t('field.newPassword'),
+        type: 'password',
+        required: true,
+        autocomplete: 'new-password',
+        hint: t('field.passwordHint'),
+        minLength: { length: PASSWORD_MIN_LENGTH, message: 'error.passwordTooShort' },
+      }),
+    ],
+    onSubmit: async (handle) => {
+      const current = handle.control('currentPassword')!;
+      const next = handle.control('newPassword')!;
+      try {
+        await changePassword(user.email, current.value, next.value);
+      } catch (error) {
+        // The API names the new password `password` in its strength errors.
+        handle.showApiError(error, { password: 'newPassword' });
+        return;
+      }
+      current.value = '';
+      next.value = '';
+      handle.showSuccess(t('account.passwordChanged'));
+    },
+  });
+  return section('account-password', t('account.password'), form.form);
+}
+
+function sessionSection(): HTMLElement {
+  const button = h('button', { type: 'button', class: 'button button-secondary' }, t('account.logout'));
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    void logout().then(() => navigate('/connexion', { notice: t('account.loggedOut') }));
+  });
+  return section('account-session', t('account.logoutHeading'), button);
+}
