@@ -1,0 +1,36 @@
+/**
+ * §10: every email the platform sends goes through this interface. The domain says *what*
+ * happened to *whom*; the notifications module picks the template in the user's language
+ * (fr/en), renders it, attaches what the event needs (an .ics for appointments, BOOK-6) and
+ * hands it to the mail transport (SMTP, or the local mailbox in development).
+ */
+export interface Notifier {
+  notify(notification: Notification): Promise<void>;
+}
+
+/** The events that send an email. Each has one template per language (docs/notifications.md). */
+export type NotificationEvent =
+  | 'expert_welcome'
+  | 'booking_confirmed_client'
+  | 'booking_confirmed_expert'
+  | 'immediate_request_expert'
+  | 'immediate_request_expired'
+  | 'appointment_reminder_24h'
+  | 'appointment_reminder_15min'
+  | 'consultation_cancelled'
+  | 'no_show'
+  | 'payment_hold_failed'
+  | 'receipt_issued';
+
+export interface Notification {
+  event: NotificationEvent;
+  /** The recipient; their email and language are read by the notifications module. */
+  userId: string;
+  /** Event facts for the template: ids, ISO times, amounts in cents, URLs. */
+  data: Record<string, string | number | boolean | null>;
+  /**
+   * Makes sending idempotent: a job retried after a crash does not send the same email twice.
+   * E.g. `booking_confirmed_client:<consultationId>`.
+   */
+  idempotencyKey: string;
+}
