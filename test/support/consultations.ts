@@ -70,8 +70,11 @@ export async function insertFinishedConsultation(platform: TestPlatform, input: 
       input.cancelledBy ?? null,
     ],
   );
+  const holdCents = holdAmountCents(input.terms);
+  // A 100 % discounted package costs nothing: there is nothing to hold.
+  if (holdCents === 0) return row!.id;
   const authorisation = await platform.services.payments.authorise({
-    amountCents: holdAmountCents(input.terms),
+    amountCents: holdCents,
     paymentMethod: input.paymentMethod ?? 'pm_card_visa',
     idempotencyKey: `hold:${row!.id}`,
     description: `Consultation ${row!.id}`,
