@@ -1,0 +1,186 @@
+import type { Clock } from '../platform/clock.ts';
+import { InvariantViolation } from '../billing/index.ts';
+import { DeadlineQueue, processTimers, type Timers } from './deadline-queue.ts';
+
+export type Party = 'expert' | 'client';
+
+/** BILL-3: both parties are warned this long before the budget runs out. */
+export const BUDGET_WARNING_SECONDS = 60;
+/** BILL-4: a party who drops has this long to come back before the consultation ends. */
+export const RECONNECT_GRACE_SECONDS = 120;
+
+const MS_PER_SECOND = 1000;
+
+/** What the meter tells its owner; the booking state machine decides what each means. */
+export type MeterSignal =
+  | { kind: 'budget_warning'; consultationId: string; secondsLeft: number }
+  | { kind: 'cap_reached'; consultationId: string; connectedSeconds: number }
+  | { kind: 'grace_expired'; consultationId: string; connectedSeconds: number };
+
+export interface MeterReading {
+  connectedSeconds: number;
+  running: boolean;
+  maxSeconds: number;
+  secondsLeft: number;
+}
+
+interface Metered {
+  maxSeconds: number;
+  present: Set<Party>;
+  /** Connected time before the current run, in ms. */
+  accumulatedMs: number;
+  /** Start of the current both-connected run, or null when paused. */
+  runningSinceMs: number | null;
+  warned: boolean;
+  everRan: boolean;
+  /** When the current absence began (only after the meter has run once). */
+  absentSinceMs: number | null;
+}
+
+/**
+ * BILL-3 / BILL-4: connected time runs only while both parties are present. Each live
+ * consultation has exactly one pending deadline (the warning, the cap or the end of the grace
+ * period), recomputed on every presence event; nothing ticks per second.
+ */
+export class Meter {
+  readonly #clock: Clock;
+  readonly #onSignal: (signal: MeterSignal) => void;
+  readonly #consultations = new Map<string, Metered>();
+  readonly #deadlines: DeadlineQueue;
+
+  constructor(options: { clock: Clock; onSignal: (signal: MeterSignal) => void; timers?: Timers }) {
+    this.#clock = options.clock;
+    this.#onSignal = options.onSignal;
+    this.#deadlines = new DeadlineQueue({
+      now: () => this.#clock.now().getTime(),
+      timers: options.timers ?? processTimers,
+      onDue: (consultationId) => this.#deadlineReached(consultationId),
+    });
+  }
+
+  get liveCount(): number {
+    return this.#consultations.size;
+  }
+
+  /** A consultation goes live with what its terms allow (BILL-1 budget or BILL-5 package minutes). */
+  open(consultationId: string, maxSeconds: number): void {
+    if (!Number.isSafeInteger(maxSeconds) || maxSeconds <= 0) throw new InvariantViolation(`metering ${maxSeconds} seconds`);
+    if (this.#consultations.has(consultationId)) return;
+    this.#consultations.set(consultationId, {
+      maxSeconds,
+      present: new Set(),
+      accumulatedMs: 0,
+      runningSinceMs: null,
+      warned: false,
+      everRan: false,
+      absentSinceMs: null,
+    });
+  }
+
+  connect(consultationId: string, party: Party): void {
+    const metered = this.#consultations.get(consultationId);
+    if (!metered || metered.present.has(party)) return;
+    metered.present.add(party);
+    if (metered.present.size === 2) {
+      metered.runningSinceMs = this.#nowMs();
+      metered.everRan = true;
+      metered.absentSinceMs = null;
+    }
+    this.#reschedule(consultationId, metered);
+  }
+
+  disconnect(consultationId: string, party: Party): void {
+    const metered = this.#consultations.get(consultationId);
+    if (!metered || !metered.present.has(party)) return;
+    metered.present.delete(party);
+    if (metered.runningSinceMs !== null) {
+      metered.accumulatedMs += this.#nowMs() - metered.runningSinceMs;
+      metered.runningSinceMs = null;
+    }
+    if (metered.everRan && metered.absentSinceMs === null) metered.absentSinceMs = this.#nowMs();
+    this.#reschedule(consultationId, metered);
+  }
+
+  reading(consultationId: string): MeterReading | undefined {
+    const metered = this.#consultations.get(consultationId);
+    if (!metered) return undefined;
+    const connectedSeconds = this.#connectedSeconds(metered);
+    return {
+      connectedSeconds,
+      running: metered.runningSinceMs !== null,
+      maxSeconds: metered.maxSeconds,
+      secondsLeft: metered.maxSeconds - connectedSeconds,
+    };
+  }
+
+  /** Either party ended it, or the platform did: the connected seconds to bill. */
+  close(consultationId: string): number {
+    const metered = this.#consultations.get(consultationId);
+    if (!metered) return 0;
+    const connectedSeconds = this.#connectedSeconds(metered);
+    this.#forget(consultationId);
+    return connectedSeconds;
+  }
+
+  /** BILL-2: billing is per whole second, never beyond what the terms allow. */
+  #connectedSeconds(metered: Metered): number {
+    const runningMs = metered.runningSinceMs === null ? 0 : this.#nowMs() - metered.runningSinceMs;
+    return Math.min(metered.maxSeconds, Math.floor((metered.accumulatedMs + runningMs) / MS_PER_SECOND));
+  }
+
+  #reschedule(consultationId: string, metered: Metered): void {
+    const next = this.#nextDeadline(metered);
+    if (next === undefined) this.#deadlines.cancel(consultationId);
+    else this.#deadlines.schedule(consultationId, next.atMs);
+  }
+
+  #nextDeadline(metered: Metered): { kind: 'warning' | 'cap' | 'grace'; atMs: number } | undefined {
+    if (metered.runningSinceMs !== null) {
+      const capAtMs = metered.runningSinceMs + metered.maxSeconds * MS_PER_SECOND - metered.accumulatedMs;
+      const warnAtMs = capAtMs - BUDGET_WARNING_SECONDS * MS_PER_SECOND;
+      return !metered.warned && warnAtMs > metered.runningSinceMs ? { kind: 'warning', atMs: warnAtMs } : { kind: 'cap', atMs: capAtMs };
+    }
+    if (metered.absentSinceMs !== null) return { kind: 'grace', atMs: metered.absentSinceMs + RECONNECT_GRACE_SECONDS * MS_PER_SECOND };
+    return undefined;
+  }
+
+  #deadlineReached(consultationId: string): void {
+    const metered = this.#consultations.get(consultationId);
+    if (!metered) return;
+    const deadline = this.#nextDeadline(metered);
+    if (!deadline) return;
+    if (deadline.atMs > this.#nowMs()) {
+      this.#deadlines.schedule(consultationId, deadline.atMs);
+      return;
+    }
+    switch (deadline.kind) {
+      case 'warning':
+        metered.warned = true;
+        this.#reschedule(consultationId, metered);
+        this.#onSignal({ kind: 'budget_warning', consultationId, secondsLeft: metered.maxSeconds - this.#connectedSeconds(metered) });
+        return;
+      case 'cap':
+        this.#forget(consultationId);
+        this.#onSignal({ kind: 'cap_reached', consultationId, connectedSeconds: metered.maxSeconds });
+        return;
+      case 'grace':
+        this.#forget(consultationId);
+        this.#onSignal({ kind: 'grace_expired', consultationId, connectedSeconds: Math.min(metered.maxSeconds, Math.floor(metered.accumulatedMs / MS_PER_SECOND)) });
+        return;
+    }
+  }
+
+  /** Tests with a manual clock fire the deadlines that are due. */
+  runDue(): void {
+    this.#deadlines.runDue();
+  }
+
+  #forget(consultationId: string): void {
+    this.#consultations.delete(consultationId);
+    this.#deadlines.cancel(consultationId);
+  }
+
+  #nowMs(): number {
+    return this.#clock.now().getTime();
+  }
+}
