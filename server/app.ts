@@ -20,6 +20,9 @@ import { pricingRoutes } from './pricing/routes.ts';
 import { LocalPaymentProvider } from './payments/local-provider.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import { SettlementService, type SettlementCheckpoint } from './settlement/service.ts';
+import { createNotifier, MailboxTransport, type Notifier } from './notifications/index.ts';
+import { mailboxRoutes } from './notifications/mailbox-routes.ts';
+import { welcomeExpert } from './notifications/welcome.ts';
 
 const JSON_BODY_LIMIT = '1mb';
 const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url));
@@ -38,13 +41,21 @@ export interface Services {
   accounts: AccountService;
   payments: PaymentProvider;
   settlements: SettlementService;
+  /** §10: every email goes through here (templates in the user's language, idempotent). */
+  notifier: Notifier;
 }
 
 /** Wires the capabilities into one Express application; no I/O happens here. */
 export function createApp(platform: Platform): { app: express.Express; services: Services } {
   const { config, db, clock, logger } = platform;
   const sessions = new Sessions(db, new AccessTokens(config.jwtSecret, clock), clock);
-  const accounts = new AccountService({ db, clock, sessions });
+  const notifier = createNotifier({ config, db, clock, logger });
+  const accounts = new AccountService({
+    db,
+    clock,
+    sessions,
+    events: { expertRegistered: welcomeExpert({ notifier, publicUrl: config.publicUrl, logger }) },
+  });
   const payments = new LocalPaymentProvider(db);
   const settlements = new SettlementService({ db, clock, payments, referral: config.referral, checkpoint: platform.settlementCheckpoint });
   const api = new Api(async (req) => {
@@ -82,7 +93,10 @@ export function createApp(platform: Platform): { app: express.Express; services:
     res.json(api.openApiDocument({ title: 'Consulto API', version: '1', serverUrl: config.publicUrl }));
   });
   app.use(api.router);
-  app.use(['/api', '/webhooks'], () => {
+  // §12: the development mailbox, never in production.
+  if (config.env !== 'production' && notifier.transport instanceof MailboxTransport) app.use(mailboxRoutes(notifier.transport));
+  // Unknown API routes, and every development route in production (§12), are JSON 404s, never the web client.
+  app.use(['/api', '/webhooks', '/dev'], () => {
     throw new AppError(404, 'not_found', 'No such route.');
   });
   if (existsSync(CLIENT_DIST)) {
@@ -91,5 +105,5 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements } };
+  return { app, services: { sessions, accounts, payments, settlements, notifier } };
 }

@@ -9,6 +9,9 @@ import { z } from 'zod';
  */
 const JWT_SECRET_MIN_LENGTH = 32;
 
+/** `Name <address@host>` or a bare address; no line breaks (they would inject headers). */
+const MAIL_FROM_PATTERN = /^(?:[^<>\r\n]{1,100} <[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
 const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 const environmentSchema = z.object({
@@ -26,6 +29,12 @@ const environmentSchema = z.object({
   REFERRAL_COMMISSION_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
   REFERRAL_MONTHS: z.coerce.number().int().min(0).max(120).default(12),
   PAYMENT_PROVIDER: z.enum(['local']).default('local'),
+  // §10: SMTP server for real email; without it emails go to the local mailbox in DATA_DIR.
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(MAIL_FROM_PATTERN, 'must be an address, e.g. "Consulto <no-reply@example.com>" or no-reply@example.com')
+    .default('Consulto <no-reply@consulto.localhost>'),
 });
 
 export interface Config {
@@ -39,6 +48,7 @@ export interface Config {
   seedDemoAccounts: boolean;
   referral: { commissionPercent: number; months: number };
   paymentProvider: 'local';
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +77,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     seedDemoAccounts: variables.SEED_DEMO_ACCOUNTS ?? !production,
     referral: { commissionPercent: variables.REFERRAL_COMMISSION_PERCENT, months: variables.REFERRAL_MONTHS },
     paymentProvider: variables.PAYMENT_PROVIDER,
+    mail: { smtpUrl: variables.SMTP_URL, from: variables.MAIL_FROM },
   };
 }
 

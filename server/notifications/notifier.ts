@@ -20,7 +20,16 @@ export type NotificationEvent =
   | 'consultation_cancelled'
   | 'no_show'
   | 'payment_hold_failed'
-  | 'receipt_issued';
+  | 'receipt_issued'
+  // Added for the rest of §10 (KYC, payouts, complaints, moderation, BILL-13 fee changes).
+  | 'kyc_status_changed'
+  | 'payout_paid'
+  | 'payout_failed'
+  | 'complaint_filed'
+  | 'complaint_answered'
+  | 'complaint_escalated'
+  | 'account_moderated'
+  | 'fee_schedule_changed';
 
 export interface Notification {
   event: NotificationEvent;

@@ -1,0 +1,98 @@
+/**
+ * BOOK-6: a minimal RFC 5545 calendar file for one appointment, written by hand because the
+ * format is small and a dependency would add more than it saves. What matters for calendar
+ * apps to accept it: CRLF line ends, lines folded at 75 octets, TEXT values escaped, UTC
+ * times, a stable UID (an update or a cancellation replaces the same event) and DTSTAMP.
+ */
+
+const CRLF = '\r\n';
+/** RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break. */
+const MAX_LINE_OCTETS = 75;
+const MINUTE_MS = 60_000;
+/** A consultation lasts at most 90 minutes (EXP-5); a calendar event is bounded by a day. */
+const MAX_EVENT_MINUTES = 24 * 60;
+
+export interface CalendarEvent {
+  /** Stable across updates of the same appointment, globally unique (`…@host`). */
+  uid: string;
+  startAt: Date;
+  durationMinutes: number;
+  summary: string;
+  description?: string;
+  url?: string;
+  location?: string;
+  /** When the file was made (DTSTAMP). */
+  stampedAt: Date;
+  /** PUBLISH adds or updates the event; CANCEL removes it (with a higher sequence). */
+  method?: 'PUBLISH' | 'CANCEL';
+  sequence?: number;
+}
+
+export function buildIcs(event: CalendarEvent): string {
+  if (!Number.isFinite(event.startAt.getTime())) throw new RangeError('calendar event without a valid start');
+  if (!Number.isInteger(event.durationMinutes) || event.durationMinutes < 1 || event.durationMinutes > MAX_EVENT_MINUTES) {
+    throw new RangeError(`calendar event of ${event.durationMinutes} minutes`);
+  }
+  const method = event.method ?? 'PUBLISH';
+  const endAt = new Date(event.startAt.getTime() + event.durationMinutes * MINUTE_MS);
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Consulto//Consultations//FR',
+    'CALSCALE:GREGORIAN',
+    `METHOD:${method}`,
+    'BEGIN:VEVENT',
+    `UID:${escapeText(event.uid)}`,
+    `DTSTAMP:${utcDateTime(event.stampedAt)}`,
+    `DTSTART:${utcDateTime(event.startAt)}`,
+    `DTEND:${utcDateTime(endAt)}`,
+    `SEQUENCE:${event.sequence ?? 0}`,
+    `SUMMARY:${escapeText(event.summary)}`,
+    ...(event.description ? [`DESCRIPTION:${escapeText(event.description)}`] : []),
+    ...(event.location ? [`LOCATION:${escapeText(event.location)}`] : []),
+    // URI values are not TEXT: no backslash escaping (RFC 5545 §3.3.13), but no line breaks either.
+    ...(event.url ? [`URL:${event.url.replace(/[\r\n]/g, '')}`] : []),
+    `STATUS:${method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+  ];
+  return lines.map(foldLine).join(CRLF) + CRLF;
+}
+
+/** RFC 5545 §3.3.11: backslash, semicolon and comma are escaped; a line break becomes `\n`. */
+export function escapeText(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n');
+}
+
+/** `20261123T090000Z`: DATE-TIME in UTC (form #2), which every calendar reads without a VTIMEZONE. */
+export function utcDateTime(at: Date): string {
+  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/**
+ * RFC 5545 §3.1: a long line is split into lines of at most 75 octets, each continuation
+ * starting with one space. Splits fall between characters, never inside a UTF-8 sequence.
+ */
+export function foldLine(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let currentOctets = 0;
+  for (const character of line) {
+    const octets = Buffer.byteLength(character, 'utf8');
+    // Continuation lines lose one octet to the leading space.
+    const limit = parts.length === 0 ? MAX_LINE_OCTETS : MAX_LINE_OCTETS - 1;
+    if (currentOctets + octets > limit) {
+      parts.push(current);
+      current = '';
+      currentOctets = 0;
+    }
+    current += character;
+    currentOctets += octets;
+  }
+  parts.push(current);
+  return parts.join(CRLF + ' ');
+}
