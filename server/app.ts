@@ -20,6 +20,14 @@ import { pricingRoutes } from './pricing/routes.ts';
 import { LocalPaymentProvider } from './payments/local-provider.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import { SettlementService, type SettlementCheckpoint } from './settlement/service.ts';
+import { JobQueue } from './jobs/queue.ts';
+import { NOTIFY_JOB, notifyJobHandler } from './jobs/notify.ts';
+import { ConsultationStateMachine } from './bookings/state-machine.ts';
+import { BookingService } from './bookings/booking.ts';
+import { bookingRoutes } from './bookings/routes.ts';
+import { registerBookingJobs } from './bookings/jobs.ts';
+import { availabilityRoutes } from './availability/routes.ts';
+import type { Notifier as BookingNotifier } from './notifications/notifier.ts';
 import { createNotifier, MailboxTransport, type Notifier } from './notifications/index.ts';
 import { mailboxRoutes } from './notifications/mailbox-routes.ts';
 import { welcomeExpert } from './notifications/welcome.ts';
@@ -34,6 +42,8 @@ export interface Platform {
   logger: Logger;
   /** Fault tests only: called at each settlement checkpoint. */
   settlementCheckpoint?: (point: SettlementCheckpoint) => void;
+  /** Tests only: receives the booking flow's notifications instead of the app's notifier. */
+  bookingNotifier?: BookingNotifier;
 }
 
 export interface Services {
@@ -41,6 +51,11 @@ export interface Services {
   accounts: AccountService;
   payments: PaymentProvider;
   settlements: SettlementService;
+  /** Durable deadlines (server/jobs/queue.ts); start.ts runs its worker loop. */
+  jobs: JobQueue;
+  /** The one owner of consultation status transitions (BOOK-4, BOOK-5, BILL-10…12). */
+  consultations: ConsultationStateMachine;
+  bookings: BookingService;
   /** §10: every email goes through here (templates in the user's language, idempotent). */
   notifier: Notifier;
 }
@@ -58,6 +73,11 @@ export function createApp(platform: Platform): { app: express.Express; services:
   });
   const payments = new LocalPaymentProvider(db);
   const settlements = new SettlementService({ db, clock, payments, referral: config.referral, checkpoint: platform.settlementCheckpoint });
+  const jobs = new JobQueue({ db, clock, logger });
+  const consultations = new ConsultationStateMachine({ db, clock, settlements });
+  const bookings = new BookingService({ db, clock, payments, logger });
+  registerBookingJobs(jobs, { db, payments, consultations, logger });
+  jobs.register(NOTIFY_JOB, notifyJobHandler(db, platform.bookingNotifier ?? notifier));
   const api = new Api(async (req) => {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw unauthorized('missing_token', 'Sign in first (Authorization: Bearer <accessToken>).');
@@ -72,6 +92,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   pricingRoutes(api, { db, clock });
   expertRoutes(api, { db, clock, publicUrl: config.publicUrl });
   receiptRoutes(api, { db, clock });
+  availabilityRoutes(api, { db, clock });
+  bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
 
   const app = express();
   app.disable('x-powered-by');
@@ -105,5 +127,5 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier } };
+  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings } };
 }

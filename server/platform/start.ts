@@ -11,9 +11,12 @@ import { seedDemoAccounts, type DemoAccount } from '../seed.ts';
 import { startPeriodicTasks } from '../jobs/periodic.ts';
 import { releaseDueHolds } from '../ledger/holds.ts';
 import type { SettlementCheckpoint } from '../settlement/service.ts';
+import type { Notifier } from '../notifications/notifier.ts';
 
 /** How often wallet holds are released and interrupted settlements retried. */
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
+/** How often the job worker looks for due deadlines (BOOK-4 expiry, BOOK-5 no-shows, reminders, holds). */
+export const DEFAULT_JOB_POLL_INTERVAL_MS = 1_000;
 
 export interface RunningPlatform {
   url: string;
@@ -32,7 +35,15 @@ export async function openDatabase(config: Config): Promise<Database> {
 /** Opens the database, applies migrations, seeds, and listens: the whole platform in one process. */
 export async function startPlatform(
   config: Config,
-  options: { clock?: Clock; db?: Database; logger?: Logger; settlementCheckpoint?: (point: SettlementCheckpoint) => void } = {},
+  options: {
+    clock?: Clock;
+    db?: Database;
+    logger?: Logger;
+    settlementCheckpoint?: (point: SettlementCheckpoint) => void;
+    /** 0 turns the job worker off (tests run `services.jobs.runDueJobs()` themselves). */
+    jobPollIntervalMs?: number;
+    bookingNotifier?: Notifier;
+  } = {},
 ): Promise<RunningPlatform> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
@@ -47,7 +58,7 @@ export async function startPlatform(
   });
   const { port } = server.address() as AddressInfo;
   const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
-  const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger, settlementCheckpoint: options.settlementCheckpoint });
+  const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger, settlementCheckpoint: options.settlementCheckpoint, bookingNotifier: options.bookingNotifier });
   server.on('request', app);
   // PAY-2: a settlement a crash interrupted is finished before anything else moves money.
   const resumed = await services.settlements.resumeUnfinished();
@@ -60,6 +71,9 @@ export async function startPlatform(
     HOUSEKEEPING_INTERVAL_MS,
     logger,
   );
+  // Deadlines live in the job table: whatever came due while the platform was down runs now.
+  const jobPollIntervalMs = options.jobPollIntervalMs ?? DEFAULT_JOB_POLL_INTERVAL_MS;
+  const jobWorker = jobPollIntervalMs > 0 ? services.jobs.start(jobPollIntervalMs) : undefined;
   const demoAccounts = config.seedDemoAccounts ? await seedDemoAccounts(db, clock, services, publicUrl) : undefined;
   return {
     url: `http://localhost:${port}`,
@@ -70,6 +84,7 @@ export async function startPlatform(
     demoAccounts,
     close: async () => {
       await housekeeping.stop();
+      await jobWorker?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../platform/database.ts';
+import { EXCLUSION_VIOLATION, sqlState } from '../platform/database.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { AppError, badRequest, conflict, notFound, paymentRequired } from '../platform/errors.ts';
+import { isE164 } from '../platform/phone.ts';
+import { holdAmountCents, type ConsultationMode } from '../billing/index.ts';
+import { termsInForce } from '../pricing/terms.ts';
+import { PaymentDeclinedError, type PaymentProvider } from '../payments/provider.ts';
+import { readAvailability } from '../availability/store.ts';
+import { MAX_BOOKING_DAYS_AHEAD, isWithinAvailability } from '../availability/schedule.ts';
+import { notificationJob } from '../jobs/notify.ts';
+import type { JobRequest } from '../jobs/queue.ts';
+import { countryOfPhoneNumber } from './calling-codes.ts';
+import { enqueueAll } from './state-machine.ts';
+import { bookingJobs } from './jobs.ts';
+import { holdIsDeferred, reservedMinutes } from './rules.ts';
+
+/** SPEC §11 `POST /api/consultations`. */
+export interface BookingRequest {
+  expertSlug: string;
+  mode: ConsultationMode;
+  startAt: string | null;
+  budgetCents?: number | undefined;
+  packageId?: string | undefined;
+  phoneNumber?: string | undefined;
+  paymentMethod: string;
+  discountCode?: string | undefined;
+  acceptTerms?: boolean | undefined;
+  waiveWithdrawal?: boolean | undefined;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** 3-D Secure needed: the page confirms with the provider, then books again (BOOK-3, docs/decisions.md). */
+export class AuthenticationRequiredError extends AppError {
+  readonly clientSecret: string;
+
+  constructor(clientSecret: string) {
+    super(402, 'authentication_required', 'The card needs 3-D Secure authentication before it can be charged.');
+    this.clientSecret = clientSecret;
+  }
+}
+
+/**
+ * BOOK-1 … BOOK-4: turns a client's choice into a consultation, or into a typed refusal that
+ * leaves nothing behind (no row, no hold). Order: everything that can be refused without side
+ * effects first, then the card hold (the only external effect, keyed by the consultation id
+ * generated up front), then one transaction that inserts the consultation with its jobs; if that
+ * transaction fails (the slot was taken meanwhile, EXP-6), the hold is released.
+ */
+export class BookingService {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #payments: PaymentProvider;
+  readonly #logger: Logger;
+
+  constructor(deps: { db: Database; clock: Clock; payments: PaymentProvider; logger: Logger }) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#payments = deps.payments;
+    this.#logger = deps.logger;
+  }
+
+  async book(clientId: string, request: BookingRequest): Promise<string> {
+    // BOOK-1: both ticks, stored with their time.
+    if (request.acceptTerms !== true) throw badRequest('terms_not_accepted', 'Tick "I accept the terms" to book (BOOK-1).', 'acceptTerms');
+    if (request.waiveWithdrawal !== true) {
+      throw badRequest('withdrawal_not_waived', 'Ask for the service to start before the end of the withdrawal period (BOOK-1).', 'waiveWithdrawal');
+    }
+    await assertSignupComplete(this.#db, clientId);
+    const [expert] = await this.#db.query<{ user_id: string; available_now: boolean }>(
+      `SELECT e.user_id, e.available_now FROM expert_profiles e JOIN users u ON u.id = e.user_id WHERE e.slug = $1 AND u.status = 'active'`,
+      [request.expertSlug],
+    );
+    if (!expert) throw notFound('Expert');
+
+    let phoneNumber: string | null = null;
+    if (request.mode === 'phone') {
+      if (!request.phoneNumber || !isE164(request.phoneNumber)) {
+        throw badRequest('invalid_phone_number', 'A phone consultation needs the number to call in E.164 form, e.g. +33612345678 (BOOK-1).', 'phoneNumber');
+      }
+      phoneNumber = request.phoneNumber;
+    }
+
+    const now = this.#clock.now();
+    // BILL-13: the same function as the quote route, so the page and the bill agree.
+    const { terms, packageId, discountCodeId } = await termsInForce(this.#db, {
+      expertId: expert.user_id,
+      choice: {
+        mode: request.mode,
+        budgetCents: request.budgetCents,
+        packageId: request.packageId,
+        country: phoneNumber ? countryOfPhoneNumber(phoneNumber) : 'FR',
+        discountCode: request.discountCode,
+      },
+      at: now,
+      clientId,
+    });
+    const minutes = reservedMinutes(terms);
+
+    let startAt: Date | null = null;
+    if (request.startAt === null) {
+      // BOOK-4: an immediate request only while the expert's "available now" switch is on.
+      if (!expert.available_now) throw conflict('expert_not_available', 'This expert is not available now; pick a slot instead.', 'startAt');
+      const [busy] = await this.#db.query(
+        `SELECT 1 FROM consultations WHERE expert_id = $1 AND status IN ('requested', 'live') LIMIT 1`,
+        [expert.user_id],
+      );
+      if (busy) throw conflict('expert_busy', 'This expert is in another consultation; try again in a few minutes.', 'startAt');
+    } else {
+      startAt = new Date(request.startAt);
+      if (startAt <= now) throw badRequest('start_in_past', 'An appointment starts in the future.', 'startAt');
+      if (startAt.getTime() - now.getTime() > MAX_BOOKING_DAYS_AHEAD * DAY_MS) {
+        throw badRequest('start_too_far', `Appointments are booked at most ${MAX_BOOKING_DAYS_AHEAD} days ahead.`, 'startAt');
+      }
+      const availability = await readAvailability(this.#db, expert.user_id);
+      if (!isWithinAvailability(availability, startAt, minutes)) {
+        throw badRequest('outside_availability', "This time is outside the expert's opening hours (EXP-6).", 'startAt');
+      }
+    }
+
+    const id = randomUUID();
+    const deferred = startAt !== null && holdIsDeferred(startAt, now);
+    let holdRef: string | null = null;
+    if (!deferred) holdRef = await this.#authorise(id, holdAmountCents(terms), request.paymentMethod);
+
+    const jobs: JobRequest[] = startAt
+      ? [
+          ...bookingJobs({ consultationId: id, startAt, now, deferredHold: deferred }),
+          notificationJob({ event: 'booking_confirmed_client', userId: clientId, consultationId: id, at: now, data: bookingData(id, request.mode, startAt) }),
+          notificationJob({ event: 'booking_confirmed_expert', userId: expert.user_id, consultationId: id, at: now, data: bookingData(id, request.mode, startAt) }),
+        ]
+      : [
+          ...bookingJobs({ consultationId: id, startAt: null, now, deferredHold: false }),
+          notificationJob({ event: 'immediate_request_expert', userId: expert.user_id, consultationId: id, at: now, data: bookingData(id, request.mode, null) }),
+        ];
+    try {
+      await this.#db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO consultations (id, expert_id, client_id, mode, pricing, status, start_at, reserved_minutes, reserved_during, terms,
+             package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8,
+             CASE WHEN $7::timestamptz IS NULL THEN NULL ELSE tstzrange($7::timestamptz, $7::timestamptz + make_interval(mins => $8), '[)') END,
+             $9, $10, $11, $12, $13, $13, $14, $15, $13)`,
+          [
+            id,
+            expert.user_id,
+            clientId,
+            request.mode,
+            terms.pricing,
+            startAt ? 'scheduled' : 'requested',
+            startAt,
+            minutes,
+            JSON.stringify(terms),
+            packageId,
+            discountCodeId,
+            phoneNumber,
+            now,
+            request.paymentMethod,
+            holdRef,
+          ],
+        );
+        await enqueueAll(tx, jobs, now);
+      });
+    } catch (error) {
+      if (holdRef) {
+        await this.#payments.release({ holdRef, idempotencyKey: `release:${id}` }).catch((releaseError: unknown) => {
+          // The provider lets an unused authorisation lapse by itself; log so support can release it sooner.
+          this.#logger.error({ err: releaseError, consultationId: id, holdRef }, 'releasing the hold of a failed booking failed');
+        });
+      }
+      if (sqlState(error) === EXCLUSION_VIOLATION) {
+        throw conflict('slot_taken', 'This slot was just booked by someone else; pick another one (EXP-6).', 'startAt');
+      }
+      throw error;
+    }
+    return id;
+  }
+
+  /** BOOK-3: the hold of the budget or package price; a refusal is a 402 with the provider's code. */
+  async #authorise(consultationId: string, amountCents: number, paymentMethod: string): Promise<string> {
+    let authorisation;
+    try {
+      authorisation = await this.#payments.authorise({
+        amountCents,
+        paymentMethod,
+        idempotencyKey: `hold:${consultationId}`,
+        description: `Consultation ${consultationId}`,
+      });
+    } catch (error) {
+      if (error instanceof PaymentDeclinedError) throw paymentRequired(error.code, error.message);
+      throw error;
+    }
+    if (authorisation.status === 'requires_action') {
+      // Nothing is booked while the bank waits for the client: the pending authorisation is dropped.
+      await this.#payments.release({ holdRef: authorisation.holdRef, idempotencyKey: `release:${consultationId}` });
+      throw new AuthenticationRequiredError(authorisation.clientSecret);
+    }
+    return authorisation.holdRef;
+  }
+}
+
+function bookingData(consultationId: string, mode: ConsultationMode, startAt: Date | null) {
+  return { consultationId, mode, startAt: startAt?.toISOString() ?? null };
+}
+
+/**
+ * ACC-2: "an incomplete signup cannot book". Complete means an active client account with the
+ * four signup fields (first name, last name, email, password) and the accepted terms (ACC-1);
+ * the optional client-area fields are not needed. docs/decisions.md.
+ */
+async function assertSignupComplete(db: Database, clientId: string): Promise<void> {
+  const [user] = await db.query<{ complete: boolean }>(
+    `SELECT (role = 'client' AND status = 'active' AND length(first_name) > 0 AND length(last_name) > 0 AND length(email) > 0
+             AND length(password_hash) > 0 AND terms_accepted_at IS NOT NULL) AS complete
+       FROM users WHERE id = $1`,
+    [clientId],
+  );
+  if (!user?.complete) throw new AppError(403, 'signup_incomplete', 'Complete your signup before booking (ACC-2).');
+}

@@ -1,0 +1,155 @@
+import type { Database } from '../platform/database.ts';
+import type { Logger } from '../platform/logger.ts';
+import { NO_SHOW_MINUTES, holdAmountCents, type ConsultationTerms } from '../billing/index.ts';
+import { PaymentDeclinedError, type PaymentProvider } from '../payments/provider.ts';
+import type { JobQueue, JobRequest, JobResult } from '../jobs/queue.ts';
+import { enqueueJob } from '../jobs/queue.ts';
+import { notificationJob } from '../jobs/notify.ts';
+import type { ConsultationStateMachine } from './state-machine.ts';
+import {
+  HOLD_RETRY_INTERVAL_MINUTES,
+  IMMEDIATE_REQUEST_TIMEOUT_MINUTES,
+  REMINDER_LEADS,
+  deferredHoldAt,
+  holdFixDeadline,
+  minutesAfter,
+} from './rules.ts';
+
+/** The booking deadlines, as durable jobs (server/jobs/queue.ts). One job per consultation and kind. */
+export const BOOKING_JOBS = {
+  expireRequest: 'consultation.expire_request',
+  detectNoShow: 'consultation.detect_no_show',
+  reminder: 'consultation.reminder',
+  placeHold: 'consultation.place_hold',
+} as const;
+
+/** The jobs a new booking needs, written in the booking's transaction. */
+export function bookingJobs(input: { consultationId: string; startAt: Date | null; now: Date; deferredHold: boolean }): JobRequest[] {
+  const { consultationId: id, startAt, now } = input;
+  if (!startAt) {
+    // BOOK-4
+    return [{ kind: BOOKING_JOBS.expireRequest, payload: { consultationId: id }, runAt: minutesAfter(now, IMMEDIATE_REQUEST_TIMEOUT_MINUTES), dedupeKey: `expire:${id}` }];
+  }
+  const jobs: JobRequest[] = [
+    // BOOK-5
+    { kind: BOOKING_JOBS.detectNoShow, payload: { consultationId: id }, runAt: minutesAfter(startAt, NO_SHOW_MINUTES), dedupeKey: `no-show:${id}` },
+  ];
+  for (const reminder of REMINDER_LEADS) {
+    // BOOK-6: a reminder whose time has already passed at booking is not sent.
+    const runAt = minutesAfter(startAt, -reminder.leadMinutes);
+    if (runAt > now) jobs.push({ kind: BOOKING_JOBS.reminder, payload: { consultationId: id, reminder: reminder.name }, runAt, dedupeKey: `reminder-${reminder.name}:${id}` });
+  }
+  if (input.deferredHold) {
+    // BOOK-3
+    jobs.push({ kind: BOOKING_JOBS.placeHold, payload: { consultationId: id }, runAt: deferredHoldAt(startAt), dedupeKey: `place-hold:${id}` });
+  }
+  return jobs;
+}
+
+export function registerBookingJobs(
+  queue: JobQueue,
+  deps: { db: Database; payments: PaymentProvider; consultations: ConsultationStateMachine; logger: Logger },
+): void {
+  const { db, consultations } = deps;
+  const consultationId = (payload: Record<string, unknown>) => String(payload['consultationId']);
+
+  queue.register(BOOKING_JOBS.expireRequest, async (payload) => {
+    await consultations.expireRequest(consultationId(payload));
+  });
+
+  queue.register(BOOKING_JOBS.detectNoShow, async (payload) => {
+    await consultations.detectNoShow(consultationId(payload));
+  });
+
+  queue.register(BOOKING_JOBS.reminder, async (payload, { now }) => {
+    const reminder = REMINDER_LEADS.find((candidate) => candidate.name === payload['reminder']);
+    if (!reminder) throw new Error(`unknown reminder ${String(payload['reminder'])}`);
+    const [row] = await db.query<{ status: string; client_id: string; expert_id: string; mode: string; start_at: Date }>(
+      'SELECT status, client_id, expert_id, mode, start_at FROM consultations WHERE id = $1',
+      [consultationId(payload)],
+    );
+    // A cancelled appointment gets no reminder.
+    if (row?.status !== 'scheduled') return;
+    const data = { consultationId: consultationId(payload), mode: row.mode, startAt: row.start_at.toISOString() };
+    await db.transaction(async (tx) => {
+      for (const [userId, recipientRole] of [[row.client_id, 'client'], [row.expert_id, 'expert']] as const) {
+        await enqueueJob(tx, notificationJob({ event: reminder.event, userId, consultationId: data.consultationId, at: now, data: { ...data, recipientRole } }), now);
+      }
+    });
+  });
+
+  queue.register(BOOKING_JOBS.placeHold, (payload, { now }) => placeDeferredHold({ ...deps, consultationId: consultationId(payload), now }));
+}
+
+/**
+ * BOOK-3: 24 h before a far appointment, hold the price on the saved card. If the bank refuses,
+ * the client is told and may fix the card (PUT /api/consultations/:id/payment-method); we try
+ * again every hour until 2 h before the start, then the platform cancels with no fee.
+ */
+export async function placeDeferredHold(deps: {
+  db: Database;
+  payments: PaymentProvider;
+  consultations: ConsultationStateMachine;
+  logger: Logger;
+  consultationId: string;
+  now: Date;
+}): Promise<JobResult> {
+  const { db, payments, consultationId: id, now } = deps;
+  const [row] = await db.query<{
+    status: string;
+    start_at: Date;
+    client_id: string;
+    terms: ConsultationTerms;
+    payment_method_ref: string;
+    payment_hold_ref: string | null;
+    hold_failures: number;
+  }>('SELECT status, start_at, client_id, terms, payment_method_ref, payment_hold_ref, hold_failures FROM consultations WHERE id = $1', [id]);
+  if (!row || row.status !== 'scheduled' || row.payment_hold_ref) return { outcome: 'done' };
+  // A new key per refused attempt: the client may have fixed the card; a crash replays the same key.
+  const idempotencyKey = `hold:${id}:${row.hold_failures}`;
+  let holdRef: string | undefined;
+  try {
+    const authorisation = await payments.authorise({
+      amountCents: holdAmountCents(row.terms),
+      paymentMethod: row.payment_method_ref,
+      idempotencyKey,
+      description: `Consultation ${id}`,
+    });
+    if (authorisation.status === 'authorised') holdRef = authorisation.holdRef;
+    // Nobody is on the page to pass 3-D Secure: an authorisation waiting for it counts as refused.
+    else await payments.release({ holdRef: authorisation.holdRef, idempotencyKey: `release:${idempotencyKey}` });
+  } catch (error) {
+    if (!(error instanceof PaymentDeclinedError)) throw error;
+  }
+  if (holdRef) {
+    const [stored] = await db.query(
+      `UPDATE consultations SET payment_hold_ref = $2 WHERE id = $1 AND status = 'scheduled' AND payment_hold_ref IS NULL RETURNING id`,
+      [id, holdRef],
+    );
+    // Cancelled (or fixed) meanwhile: this hold is not needed.
+    if (!stored) await payments.release({ holdRef, idempotencyKey: `release:${idempotencyKey}` });
+    return { outcome: 'done' };
+  }
+  const deadline = holdFixDeadline(row.start_at);
+  await db.transaction(async (tx) => {
+    await tx.query('UPDATE consultations SET hold_failures = hold_failures + 1, hold_failed_at = COALESCE(hold_failed_at, $2) WHERE id = $1', [id, now]);
+    await enqueueJob(
+      tx,
+      notificationJob({
+        event: 'payment_hold_failed',
+        userId: row.client_id,
+        consultationId: id,
+        at: now,
+        data: { consultationId: id, startAt: row.start_at.toISOString(), fixBefore: deadline.toISOString() },
+      }),
+      now,
+    );
+  });
+  if (now >= deadline) {
+    deps.logger.info({ consultationId: id }, 'deferred hold failed until the deadline: cancelling without fee (BOOK-3)');
+    await deps.consultations.cancel(id, 'platform');
+    return { outcome: 'done' };
+  }
+  const next = minutesAfter(now, HOLD_RETRY_INTERVAL_MINUTES);
+  return { outcome: 'retry_at', runAt: next < deadline ? next : deadline };
+}
