@@ -17,8 +17,11 @@ import { accountRoutes } from './accounts/routes.ts';
 import { expertRoutes } from './experts/routes.ts';
 import { receiptRoutes } from './receipts/routes.ts';
 import { pricingRoutes } from './pricing/routes.ts';
-import { LocalPaymentProvider } from './payments/local-provider.ts';
 import type { PaymentProvider } from './payments/provider.ts';
+import { createPaymentProvider } from './payments/create-provider.ts';
+import { paymentRoutes, webhookHandler, WEBHOOK_BODY_LIMIT } from './payments/routes.ts';
+import { createWallet, type Wallet } from './wallet/index.ts';
+import { walletRoutes } from './wallet/routes.ts';
 import { SettlementService, type SettlementCheckpoint } from './settlement/service.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { NOTIFY_JOB, notifyJobHandler } from './jobs/notify.ts';
@@ -56,6 +59,8 @@ export interface Services {
   /** The one owner of consultation status transitions (BOOK-4, BOOK-5, BILL-10…12). */
   consultations: ConsultationStateMachine;
   bookings: BookingService;
+  /** PAY-3…PAY-5: identity checks, payouts and their housekeeping (start.ts runs `tick`). */
+  wallet: Wallet;
   /** §10: every email goes through here (templates in the user's language, idempotent). */
   notifier: Notifier;
 }
@@ -71,7 +76,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
     sessions,
     events: { expertRegistered: welcomeExpert({ notifier, publicUrl: config.publicUrl, logger }) },
   });
-  const payments = new LocalPaymentProvider(db);
+  const payments = createPaymentProvider(config.payments, { db, clock });
+  const wallet = createWallet({ db, clock, logger, provider: payments, dataDir: config.dataDir, documentsKey: config.documentsEncryptionKey, notifier });
   const settlements = new SettlementService({ db, clock, payments, referral: config.referral, checkpoint: platform.settlementCheckpoint });
   const jobs = new JobQueue({ db, clock, logger });
   const consultations = new ConsultationStateMachine({ db, clock, settlements });
@@ -92,6 +98,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   pricingRoutes(api, { db, clock });
   expertRoutes(api, { db, clock, publicUrl: config.publicUrl });
   receiptRoutes(api, { db, clock });
+  paymentRoutes(api, { db, clock, provider: payments, config: config.payments, developmentRoutes: config.env !== 'production' });
+  walletRoutes(api, { db, wallet });
   availabilityRoutes(api, { db, clock });
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
 
@@ -110,6 +118,12 @@ export function createApp(platform: Platform): { app: express.Express; services:
     }),
   );
   app.use(helmet());
+  // The signature covers the exact bytes: this route reads the raw body, before any JSON parser.
+  app.post(
+    '/webhooks/stripe',
+    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+    webhookHandler({ provider: payments, record: (name, event) => wallet.kyc.record(name, event), logger }),
+  );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(api.openApiDocument({ title: 'Consulto API', version: '1', serverUrl: config.publicUrl }));
@@ -127,5 +141,5 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings } };
+  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet } };
 }

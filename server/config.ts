@@ -8,6 +8,8 @@ import { z } from 'zod';
  * Nothing else reads `process.env`. `.env.example` lists the same variables.
  */
 const JWT_SECRET_MIN_LENGTH = 32;
+/** PAY-4: identity documents are encrypted with AES-256-GCM, whose key is 32 bytes. */
+const DOCUMENTS_KEY_BYTES = 32;
 
 /** `Name <address@host>` or a bare address; no line breaks (they would inject headers). */
 const MAIL_FROM_PATTERN = /^(?:[^<>\r\n]{1,100} <[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
@@ -28,7 +30,16 @@ const environmentSchema = z.object({
   SEED_DEMO_ACCOUNTS: booleanFlag.optional(),
   REFERRAL_COMMISSION_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
   REFERRAL_MONTHS: z.coerce.number().int().min(0).max(120).default(12),
-  PAYMENT_PROVIDER: z.enum(['local']).default('local'),
+  PAYMENT_PROVIDER: z.enum(['local', 'stripe']).default('local'),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe publishable key (pk_test_… or pk_live_…)').optional(),
+  STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DOCUMENTS_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === DOCUMENTS_KEY_BYTES, `must be ${DOCUMENTS_KEY_BYTES} bytes encoded in base64`)
+    .optional(),
+  KYC_AUTO_VALIDATE_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(30),
   // §10: SMTP server for real email; without it emails go to the local mailbox in DATA_DIR.
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   MAIL_FROM: z
@@ -47,9 +58,23 @@ export interface Config {
   logLevel: string;
   seedDemoAccounts: boolean;
   referral: { commissionPercent: number; months: number };
-  paymentProvider: 'local';
+  payments: PaymentsConfig;
+  /** PAY-4: AES-256-GCM key of the identity documents at rest. */
+  documentsEncryptionKey: Buffer;
   mail: { smtpUrl: string | undefined; from: string };
 }
+
+/** PAY-6: which adapter moves the money; Stripe needs its keys, the local one needs nothing. */
+export type PaymentsConfig =
+  | { provider: 'local'; kycAutoValidateSeconds: number }
+  | {
+      provider: 'stripe';
+      secretKey: string;
+      webhookSecret: string;
+      publishableKey: string | undefined;
+      /** Another API address (stripe-mock, a test server); unset means api.stripe.com. */
+      apiUrl: string | undefined;
+    };
 
 export class ConfigError extends Error {}
 
@@ -65,6 +90,14 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
   if (production && !variables.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
   }
+  if (production && !variables.DOCUMENTS_ENCRYPTION_KEY) {
+    throw new ConfigError('Invalid configuration:\n  DOCUMENTS_ENCRYPTION_KEY: required when NODE_ENV=production');
+  }
+  if (variables.PAYMENT_PROVIDER === 'stripe') {
+    for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+      if (!variables[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required when PAYMENT_PROVIDER=stripe`);
+    }
+  }
   const dataDir = resolve(variables.DATA_DIR);
   return {
     env: variables.NODE_ENV,
@@ -76,7 +109,19 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     logLevel: variables.LOG_LEVEL,
     seedDemoAccounts: variables.SEED_DEMO_ACCOUNTS ?? !production,
     referral: { commissionPercent: variables.REFERRAL_COMMISSION_PERCENT, months: variables.REFERRAL_MONTHS },
-    paymentProvider: variables.PAYMENT_PROVIDER,
+    payments:
+      variables.PAYMENT_PROVIDER === 'stripe'
+        ? {
+            provider: 'stripe',
+            secretKey: variables.STRIPE_SECRET_KEY!,
+            webhookSecret: variables.STRIPE_WEBHOOK_SECRET!,
+            publishableKey: variables.STRIPE_PUBLISHABLE_KEY,
+            apiUrl: variables.STRIPE_API_URL,
+          }
+        : { provider: 'local', kycAutoValidateSeconds: variables.KYC_AUTO_VALIDATE_SECONDS },
+    documentsEncryptionKey: variables.DOCUMENTS_ENCRYPTION_KEY
+      ? Buffer.from(variables.DOCUMENTS_ENCRYPTION_KEY, 'base64')
+      : developmentSecret(dataDir, 'documents-key', () => randomBytes(DOCUMENTS_KEY_BYTES).toString('base64'), (value) => Buffer.from(value, 'base64')),
     mail: { smtpUrl: variables.SMTP_URL, from: variables.MAIL_FROM },
   };
 }
@@ -92,4 +137,14 @@ function developmentJwtSecret(dataDir: string): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+/** Like the JWT secret: outside production the documents key is generated once into DATA_DIR. */
+function developmentSecret<T>(dataDir: string, fileName: string, generate: () => string, decode: (value: string) => T): T {
+  const file = join(dataDir, fileName);
+  if (existsSync(file)) return decode(readFileSync(file, 'utf8').trim());
+  mkdirSync(dataDir, { recursive: true });
+  const secret = generate();
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return decode(secret);
 }

@@ -13,6 +13,21 @@ export interface PaymentProvider {
   release(request: { holdRef: string; idempotencyKey: string }): Promise<void>;
   /** Returns captured money to the card (TRUST-2 refunds). */
   refund(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ refundRef: string }>;
+
+  /** BOOK-3, PAY-7: starts saving a card for later (SetupIntent); the browser confirms it with the provider. */
+  createCardSetup(request: { userId: string; customerRef: string | undefined; idempotencyKey: string }): Promise<CardSetup>;
+  /** Reads a setup the browser confirmed: the saved card's token, brand, last 4 digits and expiry. */
+  retrieveCardSetup(setupRef: string): Promise<CardSetupResult>;
+
+  /** PAY-4: the expert's account at the provider, where identity is checked and payouts go. */
+  createConnectedAccount(request: ConnectedAccountRequest): Promise<{ accountRef: string }>;
+  /** PAY-4: sends the documents and bank details; the answer comes later as a `kyc.*` event. */
+  submitIdentity(request: IdentitySubmission): Promise<void>;
+  /** PAY-5: pays out to the connected account's bank; the status may come later as a `payout.*` event. */
+  payOut(request: PayoutRequest): Promise<PayoutResult>;
+
+  /** Verifies a webhook's signature and translates it into provider-neutral facts; throws WebhookSignatureError. */
+  parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): ProviderEvent;
 }
 
 export interface AuthoriseRequest {
@@ -21,7 +36,81 @@ export interface AuthoriseRequest {
   paymentMethod: string;
   idempotencyKey: string;
   description: string;
+  /**
+   * BOOK-3: a hold placed later (24 h before a far appointment) on a saved card, without the
+   * client present; a bank asking for 3-D Secure then fails with `authentication_required`.
+   */
+  offSession?: { customerRef: string };
 }
+
+export interface CardSetup {
+  setupRef: string;
+  customerRef: string;
+  /** Handed to the browser (Stripe Elements `confirmCardSetup`); never a card number. */
+  clientSecret: string;
+}
+
+export type CardSetupResult =
+  | { status: 'succeeded'; card: SavedCardDetails; customerRef: string }
+  | { status: 'incomplete' };
+
+/** PAY-7: all we ever keep of a card. */
+export interface SavedCardDetails {
+  paymentMethodRef: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export type LegalStatus = 'individual' | 'sole_trader' | 'company';
+
+export interface ConnectedAccountRequest {
+  userId: string;
+  email: string;
+  legalStatus: LegalStatus;
+  country: string;
+  idempotencyKey: string;
+}
+
+export type KycDocumentKind = 'id_document' | 'proof_of_address' | 'registry_extract' | 'articles_of_association';
+
+export interface IdentitySubmission {
+  accountRef: string;
+  legalStatus: LegalStatus;
+  documents: readonly { kind: KycDocumentKind; fileName: string; contentType: string; bytes: Buffer }[];
+  bank: { iban: string; bic: string; holderName: string };
+  companyName: string | undefined;
+  idempotencyKey: string;
+}
+
+export interface PayoutRequest {
+  payoutId: string;
+  accountRef: string;
+  amountCents: number;
+  idempotencyKey: string;
+}
+
+/** `pending`: the provider accepted it and will tell the outcome later (webhook). */
+export type PayoutResult =
+  | { status: 'paid'; payoutRef: string }
+  | { status: 'pending'; payoutRef: string }
+  | { status: 'failed'; payoutRef: string; reason: string };
+
+/**
+ * A fact the provider told us, already translated out of its vocabulary. Facts are recorded
+ * once (by `id`) and their meaning is decided in one place (server/wallet/state-machine.ts).
+ */
+export type ProviderEvent = { id: string; occurredAt: Date; providerType: string } & (
+  | { type: 'kyc.validated'; accountRef: string }
+  | { type: 'kyc.refused'; accountRef: string; reason: string }
+  | { type: 'payout.paid'; payoutId: string | undefined; payoutRef: string }
+  | { type: 'payout.failed'; payoutId: string | undefined; payoutRef: string; reason: string }
+  | { type: 'ignored' }
+);
+
+/** A webhook whose signature does not verify: answered 400, nothing recorded. */
+export class WebhookSignatureError extends Error {}
 
 export type Authorisation =
   | { status: 'authorised'; holdRef: string }

@@ -67,6 +67,7 @@ export async function startPlatform(
     [
       { name: 'release wallet holds', run: () => releaseDueHolds(db, clock) },
       { name: 'resume settlements', run: () => services.settlements.resumeUnfinished() },
+      { name: 'wallet: identity verdicts and unsent payouts', run: () => services.wallet.tick() },
     ],
     HOUSEKEEPING_INTERVAL_MS,
     logger,

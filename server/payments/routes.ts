@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import type { Request, Response } from 'express';
+import type { Api } from '../platform/http.ts';
+import type { Database } from '../platform/database.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { AppError, badRequest, notFound, paymentRequired } from '../platform/errors.ts';
+import type { PaymentsConfig } from '../config.ts';
+import { LOCAL_TEST_CARDS, LocalPaymentProvider } from './local-provider.ts';
+import { PaymentDeclinedError, WebhookSignatureError, type PaymentProvider, type ProviderEvent } from './provider.ts';
+
+/** Webhook bodies are small JSON documents; anything bigger is not from the provider. */
+export const WEBHOOK_BODY_LIMIT = '512kb';
+
+export interface SavedCard {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  createdAt: string;
+}
+
+/**
+ * PAY-7 card routes: the browser confirms a card setup with the provider (Stripe Elements, or
+ * the local test cards) and we keep the token, brand, last 4 digits and expiry; never a number.
+ */
+export function paymentRoutes(
+  api: Api,
+  deps: { db: Database; clock: Clock; provider: PaymentProvider; config: PaymentsConfig; developmentRoutes: boolean },
+) {
+  const { db, clock, provider, config } = deps;
+  const tag = 'payments';
+
+  api.route(
+    { method: 'get', path: '/api/payments/config', summary: 'Which payment provider the browser talks to (PAY-7), and its publishable key', tag, access: 'public' },
+    () =>
+      config.provider === 'stripe'
+        ? { provider: 'stripe', publishableKey: config.publishableKey ?? null }
+        : { provider: 'local', publishableKey: null, testCards: Object.values(LOCAL_TEST_CARDS) },
+  );
+
+  api.route(
+    { method: 'post', path: '/api/payments/cards/setup', summary: 'Start saving a card (SetupIntent): the browser confirms it with the provider', tag, access: ['client'], successStatus: 201 },
+    async ({ user }) => {
+      const [customer] = await db.query<{ customer_ref: string }>('SELECT customer_ref FROM payment_customers WHERE user_id = $1 AND provider = $2', [user!.id, provider.name]);
+      const setup = await provider.createCardSetup({ userId: user!.id, customerRef: customer?.customer_ref, idempotencyKey: `card-setup:${user!.id}:${clock.now().getTime()}` });
+      await db.query(
+        'INSERT INTO payment_customers (user_id, provider, customer_ref) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING',
+        [user!.id, provider.name, setup.customerRef],
+      );
+      return { setupRef: setup.setupRef, clientSecret: setup.clientSecret, provider: provider.name };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/payments/cards',
+      summary: 'Keep a card the browser confirmed: token, brand, last 4 digits, expiry (PAY-7)',
+      tag,
+      access: ['client'],
+      successStatus: 201,
+      body: z.object({ setupRef: z.string().min(1).max(200) }),
+    },
+    async ({ user, body }) => {
+      const [customer] = await db.query<{ customer_ref: string }>('SELECT customer_ref FROM payment_customers WHERE user_id = $1', [user!.id]);
+      const result = await provider.retrieveCardSetup(body.setupRef);
+      // Another client's setup is as unknown as a missing one.
+      if (result.status !== 'succeeded' || result.customerRef !== customer?.customer_ref) {
+        throw badRequest('card_setup_incomplete', 'This card setup is not confirmed.', 'setupRef');
+      }
+      const [row] = await db.query<{ id: string; created_at: Date }>(
+        `INSERT INTO saved_cards (user_id, provider, setup_ref, payment_method_ref, brand, last4, exp_month, exp_year, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (setup_ref) DO UPDATE SET setup_ref = EXCLUDED.setup_ref RETURNING id, created_at`,
+        [user!.id, provider.name, body.setupRef, result.card.paymentMethodRef, result.card.brand, result.card.last4, result.card.expMonth, result.card.expYear, clock.now()],
+      );
+      return { id: row!.id, brand: result.card.brand, last4: result.card.last4, expMonth: result.card.expMonth, expYear: result.card.expYear, createdAt: new Date(row!.created_at).toISOString() } satisfies SavedCard;
+    },
+  );
+
+  api.route({ method: 'get', path: '/api/payments/cards', summary: 'My saved cards', tag, access: ['client'] }, async ({ user }) => {
+    const rows = await db.query<{ id: string; brand: string; last4: string; exp_month: number; exp_year: number; created_at: Date }>(
+      'SELECT id, brand, last4, exp_month, exp_year, created_at FROM saved_cards WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20',
+      [user!.id],
+    );
+    return { cards: rows.map((row) => ({ id: row.id, brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, createdAt: new Date(row.created_at).toISOString() })) };
+  });
+
+  // PAY-6 local: the browser's side of the provider (3-D Secure, choosing a test card). Never in production.
+  if (deps.developmentRoutes && provider instanceof LocalPaymentProvider) {
+    api.route(
+      { method: 'post', path: '/api/payments/local/holds/:ref/confirm', summary: 'Development: complete the simulated 3-D Secure step of a hold', tag, access: 'user' },
+      async ({ req }) => {
+        const ref = String(req.params['ref']);
+        const [hold] = await db.query('SELECT 1 FROM local_payment_holds WHERE id = $1', [ref]);
+        if (!hold) throw notFound('Hold');
+        await provider.confirmAuthentication(ref);
+        return { holdRef: ref, status: 'authorised' };
+      },
+    );
+    api.route(
+      {
+        method: 'post',
+        path: '/api/payments/local/setups/:ref/confirm',
+        summary: 'Development: confirm a card setup with one of the local test cards',
+        tag,
+        access: ['client'],
+        body: z.object({ paymentMethod: z.string().min(1).max(100) }),
+      },
+      async ({ req, body }) => {
+        try {
+          await provider.confirmCardSetup(String(req.params['ref']), body.paymentMethod);
+        } catch (error) {
+          if (error instanceof PaymentDeclinedError) throw paymentRequired(error.code, error.message);
+          throw error;
+        }
+        return { setupRef: String(req.params['ref']), status: 'succeeded' };
+      },
+    );
+  }
+}
+
+/**
+ * `POST /webhooks/stripe`: the signature is checked on the raw bytes (so this handler runs before
+ * any JSON parser), the fact is recorded once by event id, and its meaning is decided by the
+ * wallet's state machine. A forged signature is a 400 and changes nothing.
+ */
+export function webhookHandler(deps: { provider: PaymentProvider; record: (providerName: string, event: ProviderEvent) => Promise<{ duplicate: boolean }>; logger: Logger }) {
+  return async (req: Request, res: Response): Promise<void> => {
+    let event: ProviderEvent;
+    try {
+      const signature = req.headers['stripe-signature'];
+      event = deps.provider.parseWebhook(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), typeof signature === 'string' ? signature : undefined);
+    } catch (error) {
+      if (error instanceof WebhookSignatureError) throw new AppError(400, 'invalid_signature', 'The webhook signature does not verify.');
+      throw error;
+    }
+    const { duplicate } = await deps.record(deps.provider.name, event);
+    deps.logger.info({ eventId: event.id, type: event.providerType, duplicate }, 'payment webhook');
+    res.status(200).json({ received: true, duplicate });
+  };
+}
