@@ -44,6 +44,7 @@ interface ClaimedJob {
   kind: string;
   payload: Record<string, unknown>;
   attempts: number;
+  run_at: Date;
 }
 
 /** Inside the caller's transaction, so the job exists if and only if the fact that needs it commits. */
@@ -115,14 +116,16 @@ export class JobQueue {
 
   async #claim(): Promise<ClaimedJob[]> {
     const now = this.#clock.now();
-    return this.#db.query<ClaimedJob>(
+    const claimed = await this.#db.query<ClaimedJob>(
       `UPDATE jobs SET locked_until = $2, attempts = attempts + 1
         WHERE id IN (SELECT id FROM jobs
                       WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
                       ORDER BY run_at LIMIT ${CLAIM_BATCH_SIZE} FOR UPDATE SKIP LOCKED)
-        RETURNING id, kind, payload, attempts`,
+        RETURNING id, kind, payload, attempts, run_at`,
       [now, new Date(now.getTime() + JOB_LEASE_MS)],
     );
+    // RETURNING keeps no order: deadlines run in their order (a reminder before the no-show check after it).
+    return claimed.sort((a, b) => a.run_at.getTime() - b.run_at.getTime() || a.id - b.id);
   }
 
   async #run(job: ClaimedJob): Promise<void> {
