@@ -1,0 +1,59 @@
+import type { LoadFigures } from './http-load.ts';
+import { HTTP_CONNECTIONS, HTTP_DURATION_MS, HTTP_WARMUP_MS, LOAD_GENERATOR_PLACEMENT } from './http-load.ts';
+import { availableParallelism } from 'node:os';
+import { ms, percent, printTable } from './table.ts';
+import type { BenchPlatform } from './platform.ts';
+import { countStatements } from './platform.ts';
+
+/** Sequential requests of the statement-profiling pass. */
+const PROFILED_REQUESTS = 200;
+
+export function httpMethodLine(): string {
+  return `${LOAD_GENERATOR_PLACEMENT}; ${HTTP_CONNECTIONS} connections, ${HTTP_WARMUP_MS / 1000} s warm-up then ${HTTP_DURATION_MS / 1000} s measured per row`;
+}
+
+/** One row per handler, each compared with the bare Express handler measured in the same run. */
+export function printHttpTable(title: string, bare: LoadFigures, others: readonly LoadFigures[], notes: readonly string[] = []): void {
+  printTable(
+    title,
+    ['handler', 'requests', 'requests/s', 'vs bare', 'p50', 'p99', 'max', 'errors', 'server CPU (cores)', 'generator CPU (cores)', 'other processes (cores)'],
+    [bare, ...others].map((run) => [
+      run.label,
+      run.requests,
+      run.requestsPerSecond,
+      run === bare ? '100 %' : percent(run.requestsPerSecond / bare.requestsPerSecond),
+      ms(run.p50Ms),
+      ms(run.p99Ms),
+      ms(run.maxMs),
+      run.errors,
+      run.serverCores.toFixed(2),
+      run.generatorCores.toFixed(2),
+      Math.max(0, run.machineBusy * availableParallelism() - run.serverCores - run.generatorCores).toFixed(2),
+    ]),
+    [
+      "Server CPU near 1.00: the server's one event loop was the limit. Generator near 1.00: the load generator was (the figure is a floor).",
+      'Other processes: CPU taken by the rest of the machine meanwhile (tests, builds); above 0.2 the figures are depressed and noisy.',
+      ...notes,
+    ],
+  );
+}
+
+/**
+ * Statements one request sends to the database, and their time, measured one request at a time.
+ * Returns the printing, so the caller decides where the table goes.
+ */
+export async function profileStatementsPerRequest(title: string, bench: BenchPlatform, paths: readonly string[]): Promise<() => Promise<void>> {
+  const { requests, wallMs } = await countStatements(bench, paths, PROFILED_REQUESTS);
+  const stats = [...bench.statements.stats.values()].sort((a, b) => b.totalMs - a.totalMs);
+  const total = bench.statements.totalStatements();
+  const statementMs = stats.reduce((sum, stat) => sum + stat.totalMs, 0);
+  return async () => printTable(
+    `${title}: statements per request (${requests} requests one at a time, ${(wallMs / requests).toFixed(2)} ms each end to end)`,
+    ['statement', 'per request', 'mean', 'share of request time'],
+    [
+      ...stats.map((stat) => [stat.label, stat.calls / requests, ms(stat.totalMs / stat.calls), percent(stat.totalMs / wallMs)]),
+      ['all statements', total / requests, ms(total ? statementMs / total : NaN), percent(statementMs / wallMs)],
+    ],
+    [`Database: ${bench.databaseLabel}. Statements sent together (Promise.all) wait for each other on PGlite, which answers one at a time.`],
+  );
+}

@@ -1,0 +1,55 @@
+import type { LoadFigures } from './http-load.ts';
+import { measureHttp } from './http-load.ts';
+import { printHttpTable, profileStatementsPerRequest } from './http-report.ts';
+import { assertAllAnswer, startBareExpress, startBenchPlatform, type BenchPlatform } from './platform.ts';
+
+export interface RouteComparison {
+  bare: LoadFigures;
+  /** The route on in-memory PGlite, then on PostgreSQL when DATABASE_URL is set. */
+  routes: LoadFigures[];
+}
+
+/**
+ * Measures a bare Express handler, then the platform's route on in-memory PGlite and, when
+ * DATABASE_URL is set, on a fresh PostgreSQL database; prints the table and the statements one
+ * request sends.
+ */
+export async function compareRouteWithBare(input: {
+  title: string;
+  routeLabel: string;
+  paths: (bench: BenchPlatform) => string[];
+  notes?: readonly string[];
+}): Promise<RouteComparison> {
+  const bareServer = await startBareExpress();
+  let bare: LoadFigures;
+  const routes: LoadFigures[] = [];
+  let printProfile: () => Promise<void> = async () => undefined;
+  try {
+    await assertAllAnswer(bareServer.origin, [bareServer.path]);
+    bare = await measureHttp('bare Express 5 handler (small JSON)', bareServer.origin, [bareServer.path]);
+  } finally {
+    await bareServer.close();
+  }
+  const serverUrl = process.env['DATABASE_URL'];
+  for (const postgresUrl of serverUrl ? [undefined, serverUrl] : [undefined]) {
+    const bench = await startBenchPlatform(postgresUrl);
+    try {
+      const paths = input.paths(bench);
+      await assertAllAnswer(bench.origin, paths);
+      routes.push(await measureHttp(`${input.routeLabel}, ${bench.databaseLabel}`, bench.origin, paths));
+      if (!postgresUrl) {
+        // Counted now, printed after the table: the statements are the same on either database.
+        printProfile = await profileStatementsPerRequest(input.title, bench, paths);
+      }
+    } finally {
+      await bench.close();
+    }
+  }
+  printHttpTable(input.title, bare, routes, [
+    'PGlite runs in-process: its statements take the server\'s own event loop. PostgreSQL runs in its own processes on this machine.',
+    ...(serverUrl ? [] : ['PostgreSQL row skipped: DATABASE_URL is not set (eval "$(bash .ci/start-postgres.sh)" to get one).']),
+    ...(input.notes ?? []),
+  ]);
+  await printProfile();
+  return { bare, routes };
+}
