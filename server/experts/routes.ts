@@ -4,10 +4,20 @@ import type { Clock } from '../platform/clock.ts';
 import { notFound } from '../platform/errors.ts';
 import { PHOTO_CONTENT_TYPES, PHOTO_MAX_BYTES, assertPhoto } from './photo.ts';
 import { readPublicProfile } from './public-profile.ts';
+import { workspaceRoutes } from './workspace.ts';
+import { earningsRoutes } from './workspace-earnings.ts';
+import { discountCodeRoutes } from './discount-codes.ts';
+import { qrRoutes } from './qr.ts';
 
 export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publicUrl: string }) {
   const { db, clock, publicUrl } = deps;
   const tag = 'experts';
+
+  // The expert workspace (`/api/experts/me/…`) is declared before the public `/:slug` routes.
+  workspaceRoutes(api, { db, clock, publicUrl });
+  earningsRoutes(api, { db, clock });
+  discountCodeRoutes(api, { db, clock });
+  qrRoutes(api, { db, publicUrl });
 
   api.route(
     {
