@@ -15,7 +15,7 @@ import type { JobRequest } from '../jobs/queue.ts';
 import { countryOfPhoneNumber } from './calling-codes.ts';
 import { enqueueAll } from './state-machine.ts';
 import { bookingJobs } from './jobs.ts';
-import { holdIsDeferred, reservedMinutes } from './rules.ts';
+import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, reservedMinutes } from './rules.ts';
 
 /** SPEC §11 `POST /api/consultations`. */
 export interface BookingRequest {
@@ -134,7 +134,13 @@ export class BookingService {
         ]
       : [
           ...bookingJobs({ consultationId: id, startAt: null, now, deferredHold: false }),
-          notificationJob({ event: 'immediate_request_expert', userId: expert.user_id, consultationId: id, at: now, data: bookingData(id, request.mode, null) }),
+          notificationJob({
+            event: 'immediate_request_expert',
+            userId: expert.user_id,
+            consultationId: id,
+            at: now,
+            data: { ...bookingData(id, request.mode, null), minutesToJoin: IMMEDIATE_REQUEST_TIMEOUT_MINUTES },
+          }),
         ];
     try {
       await this.#db.transaction(async (tx) => {

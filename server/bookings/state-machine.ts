@@ -58,7 +58,8 @@ interface TransitionFields {
 interface Change {
   to: ConsultationStatus | undefined;
   fields: TransitionFields;
-  notify: { event: NotificationEvent; parties: readonly Party[]; withSettlement?: boolean }[];
+  /** Emails, with the facts of docs/notifications.md; the notifier adds names, start and duration. */
+  notify: { event: NotificationEvent; parties: readonly Party[]; withSettlement?: boolean; data?: Record<string, string> }[];
 }
 
 interface LockedConsultation {
@@ -140,7 +141,7 @@ export class ConsultationStateMachine {
       return {
         to: 'cancelled',
         fields: { cancelled_by: by, cancelled_at: now },
-        notify: [{ event: 'consultation_cancelled', parties: ['client', 'expert'], withSettlement: true }],
+        notify: [{ event: 'consultation_cancelled', parties: ['client', 'expert'], withSettlement: true, data: { cancelledBy: by } }],
       };
     });
     return this.#settlements.settle(consultationId);
@@ -150,7 +151,7 @@ export class ConsultationStateMachine {
   async expireRequest(consultationId: string): Promise<boolean> {
     const { changed } = await this.#move(consultationId, (row) =>
       row.status === 'requested'
-        ? { to: 'expired', fields: {}, notify: [{ event: 'immediate_request_expired', parties: ['client', 'expert'] }] }
+        ? { to: 'expired', fields: {}, notify: [{ event: 'immediate_request_expired', parties: ['client'] }] }
         : { to: undefined, fields: {}, notify: [] },
     );
     if (changed) await this.#settlements.settle(consultationId);
@@ -166,8 +167,12 @@ export class ConsultationStateMachine {
     const { status, changed } = await this.#move(consultationId, (row, now) => {
       if (row.status !== 'scheduled') return { to: undefined, fields: {}, notify: [] };
       if (now < minutesAfter(row.start_at!, NO_SHOW_MINUTES)) throw new InvariantViolation(`no-show check of ${row.id} before its deadline`);
-      const to = row.expert_joined_at ? 'no_show_client' : 'no_show_expert';
-      return { to, fields: {}, notify: [{ event: 'no_show', parties: ['client', 'expert'], withSettlement: true }] };
+      const absentParty: Party = row.expert_joined_at ? 'client' : 'expert';
+      return {
+        to: absentParty === 'client' ? 'no_show_client' : 'no_show_expert',
+        fields: {},
+        notify: [{ event: 'no_show', parties: ['client', 'expert'], withSettlement: true, data: { absentParty } }],
+      };
     });
     if (changed) await this.#settlements.settle(consultationId);
     return status;
@@ -208,7 +213,14 @@ export class ConsultationStateMachine {
               consultationId: row.id,
               at: now,
               withSettlement: notification.withSettlement ?? false,
-              data: { consultationId: row.id, status: to, mode: row.mode, startAt: row.start_at?.toISOString() ?? null, recipientRole: party },
+              data: {
+                consultationId: row.id,
+                status: to,
+                mode: row.mode,
+                startAt: row.start_at?.toISOString() ?? null,
+                recipientRole: party,
+                ...notification.data,
+              },
             }),
             now,
           );

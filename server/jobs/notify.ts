@@ -31,14 +31,16 @@ export function notifyJobHandler(db: Queryable, notifier: Notifier): JobHandler 
   return async (payload) => {
     const data = { ...(payload['data'] as Notification['data']) };
     if (payload['withSettlement']) {
-      const [settlement] = await db.query<{ status: string; charge_cents: number; expert_penalty_cents: number }>(
-        'SELECT status, charge_cents, expert_penalty_cents FROM settlements WHERE consultation_id = $1',
+      const [settlement] = await db.query<{ status: string; kind: string; charge_cents: number; expert_penalty_cents: number }>(
+        'SELECT status, kind, charge_cents, expert_penalty_cents FROM settlements WHERE consultation_id = $1',
         [data['consultationId']],
       );
       // The settlement follows the transition right away; until it is done, try again later.
       if (settlement?.status !== 'settled') throw new Error(`settlement of ${String(data['consultationId'])} not done yet`);
+      // docs/notifications.md: consultation_cancelled and no_show carry what it cost whom.
       data['chargeCents'] = settlement.charge_cents;
-      data['expertPenaltyCents'] = settlement.expert_penalty_cents;
+      data['cancellationChargeCents'] = settlement.kind === 'cancellation' ? settlement.charge_cents : 0;
+      data['penaltyCents'] = settlement.expert_penalty_cents;
     }
     await notifier.notify({
       event: payload['event'] as NotificationEvent,

@@ -54,6 +54,9 @@ describe('cancellations and no-shows (BILL-10, BILL-11, BILL-12, BILL-13, BOOK-5
       expect(await holdOf(platform.db, late.id)).to.deep.include({ status: 'captured', captured_cents: 2000 });
       expect((await walletBalances(platform.db, expert.id)).pendingCents).to.equal(1850);
       expect(await sumOfAllAccountsCents(platform.db)).to.equal(0);
+      await platform.drainJobs();
+      const notice = platform.notifier.sent.find((sent) => sent.event === 'consultation_cancelled' && sent.userId === client.id && sent.data['consultationId'] === late.id)!;
+      expect(notice.data).to.include({ cancelledBy: 'client', cancellationChargeCents: 2000 });
     });
 
     it('package: 49 h before costs nothing; 47 h before costs round(P × 15 / 100)', async () => {
@@ -152,7 +155,7 @@ describe('cancellations and no-shows (BILL-10, BILL-11, BILL-12, BILL-13, BOOK-5
       expect((await walletBalances(platform.db, expert.id)).availableCents).to.equal(-150);
       expect(platform.notifier.events(client.id)).to.include('no_show');
       const notice = platform.notifier.sent.find((sent) => sent.event === 'no_show' && sent.userId === expert.id)!;
-      expect(notice.data).to.include({ consultationId: booked.id, status: 'no_show_expert', expertPenaltyCents: 150 });
+      expect(notice.data).to.include({ consultationId: booked.id, status: 'no_show_expert', absentParty: 'expert', chargeCents: 0, penaltyCents: 150 });
     });
 
     it('expert present, client absent: client no-show, charged as a late cancellation (BILL-10)', async () => {

@@ -293,3 +293,29 @@ describe('consultation state machine and durable jobs', () => {
     });
   });
 });
+
+describe('BOOK-6 emails through the real notifier (local mailbox)', () => {
+  it('the booking confirmation carries an .ics, and the 24 h reminder reaches both parties', async () => {
+    const platform = await BookingPlatform.start({ realNotifier: true });
+    try {
+      const client = await setUpClient(platform.http);
+      const expert = await setUpExpert(platform.http);
+      const startAt = new Date(platform.clock.now().getTime() + 3 * 24 * HOUR_MS);
+      const booked = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: startAt.toISOString() }), client.token);
+      expect(booked.status).to.equal(201);
+      await platform.drainJobs();
+      const mailbox = async () =>
+        (await platform.http.get('/dev/mailbox.json')).body.messages as { to: string; event: string; attachments: { filename: string }[] }[];
+      const confirmation = (await mailbox()).find((mail) => mail.event === 'booking_confirmed_client')!;
+      expect(confirmation.to).to.contain(client.email);
+      expect(confirmation.attachments.map((attachment) => attachment.filename)).to.include('consultation.ics');
+      expect((await mailbox()).some((mail) => mail.event === 'booking_confirmed_expert' && mail.to.includes(expert.email))).to.equal(true);
+      platform.clock.set(new Date(startAt.getTime() - 24 * HOUR_MS));
+      await platform.drainJobs();
+      const reminders = (await mailbox()).filter((mail) => mail.event === 'appointment_reminder_24h');
+      expect(reminders).to.have.length(2);
+    } finally {
+      await platform.close();
+    }
+  });
+});

@@ -37,16 +37,19 @@ export class BookingPlatform {
   #config: Config;
   #openDb: () => Promise<Database>;
   #cleanup: () => Promise<void>;
+  #realNotifier: boolean;
   http!: HttpClient;
 
-  private constructor(clock: ManualClock, config: Config, openDb: () => Promise<Database>, cleanup: () => Promise<void>) {
+  private constructor(clock: ManualClock, config: Config, openDb: () => Promise<Database>, cleanup: () => Promise<void>, realNotifier: boolean) {
     this.clock = clock;
+    this.#realNotifier = realNotifier;
     this.#config = config;
     this.#openDb = openDb;
     this.#cleanup = cleanup;
   }
 
-  static async start(options: { clock?: ManualClock; persistent?: boolean } = {}): Promise<BookingPlatform> {
+  /** `realNotifier`: emails go through the app's notifier (the local mailbox) instead of the recorder. */
+  static async start(options: { clock?: ManualClock; persistent?: boolean; realNotifier?: boolean } = {}): Promise<BookingPlatform> {
     const dataDir = mkdtempSync(join(tmpdir(), 'consulto-booking-'));
     const config = loadConfig({
       NODE_ENV: 'test',
@@ -74,7 +77,7 @@ export class BookingPlatform {
     const platform = new BookingPlatform(options.clock ?? new ManualClock('2026-11-23T08:00:00.000Z'), config, openDb, async () => {
       await drop();
       rmSync(dataDir, { recursive: true, force: true });
-    });
+    }, options.realNotifier ?? false);
     await platform.#boot();
     return platform;
   }
@@ -85,7 +88,7 @@ export class BookingPlatform {
       db: await this.#openDb(),
       logger: createLogger('silent'),
       jobPollIntervalMs: 0,
-      bookingNotifier: this.notifier,
+      ...(this.#realNotifier ? {} : { bookingNotifier: this.notifier }),
     });
     this.http = new HttpClient(this.#running.url);
   }
