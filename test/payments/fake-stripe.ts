@@ -1,0 +1,304 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A local HTTP server that answers like Stripe's REST API (api.stripe.com/v1) for the calls
+ * the adapter makes: form-encoded requests, Bearer secret key, `Idempotency-Key` replayed like
+ * Stripe does (same key → same answer), `Stripe-Account` for connected accounts, and the
+ * documented object shapes (PaymentIntent, SetupIntent, Customer, Account, Person, File,
+ * Transfer, Payout, Refund) and error shape (`{error: {type, code, message}}`).
+ */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  params: URLSearchParams;
+  idempotencyKey: string | undefined;
+  stripeAccount: string | undefined;
+  contentType: string;
+  rawBody: Buffer;
+}
+
+const TEST_CARDS: Record<string, { brand: string; last4: string }> = {
+  pm_card_visa: { brand: 'visa', last4: '4242' },
+  pm_card_chargeDeclined: { brand: 'visa', last4: '0002' },
+  pm_card_authenticationRequired: { brand: 'visa', last4: '3184' },
+};
+
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+export class FakeStripe {
+  readonly requests: RecordedRequest[] = [];
+  readonly paymentIntents = new Map<string, Record<string, any>>();
+  readonly setupIntents = new Map<string, Record<string, any>>();
+  readonly accounts = new Map<string, Record<string, any>>();
+  readonly files = new Map<string, Record<string, any>>();
+  readonly payouts = new Map<string, Record<string, any>>();
+  readonly transfers = new Map<string, Record<string, any>>();
+  /** What the next payouts answer: `pending` (Stripe's usual) or `paid`. */
+  payoutStatus: 'pending' | 'paid' = 'pending';
+  /** Makes the API unreachable-like (500) to test retries. */
+  failNext = 0;
+  readonly #idempotent = new Map<string, { status: number; body: unknown }>();
+  #server: Server | undefined;
+  url = '';
+
+  static async start(): Promise<FakeStripe> {
+    const fake = new FakeStripe();
+    fake.#server = createServer((req, res) => void fake.#handle(req, res));
+    await new Promise<void>((resolve) => fake.#server!.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.#server!.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
+  }
+
+  mutating(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method !== 'GET');
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const contentType = String(req.headers['content-type'] ?? '');
+    const params = contentType.startsWith('multipart/form-data')
+      ? multipartFields(rawBody, contentType)
+      : new URLSearchParams(req.method === 'GET' ? url.search : rawBody.toString('utf8'));
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      params,
+      idempotencyKey: header(req, 'idempotency-key'),
+      stripeAccount: header(req, 'stripe-account'),
+      contentType,
+      rawBody,
+    };
+    this.requests.push(request);
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req') });
+      res.end(JSON.stringify(body));
+    };
+    if (!String(req.headers['authorization'] ?? '').startsWith('Bearer sk_test_')) {
+      return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
+    }
+    if (this.failNext > 0) {
+      this.failNext--;
+      return send(500, { error: { type: 'api_error', message: 'Simulated outage' } });
+    }
+    const replayKey = request.idempotencyKey ? `${request.stripeAccount ?? ''}|${request.idempotencyKey}` : undefined;
+    if (replayKey && this.#idempotent.has(replayKey)) {
+      const first = this.#idempotent.get(replayKey)!;
+      res.setHeader('idempotent-replayed', 'true');
+      return send(first.status, first.body);
+    }
+    const [status, body] = this.#route(request);
+    if (replayKey && request.method === 'POST') this.#idempotent.set(replayKey, { status, body });
+    send(status, body);
+  }
+
+  #route(request: RecordedRequest): [number, unknown] {
+    const { method, path, params } = request;
+    const segments = path.split('/').filter(Boolean);
+    const missing = (what: string): [number, unknown] => [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}` } }];
+    if (segments[0] !== 'v1') return missing('route');
+    const [, resource, objectId, action] = segments;
+    switch (`${method} ${resource}${objectId ? '/:id' : ''}${action ? `/${action}` : ''}`) {
+      case 'POST payment_intents':
+        return this.#createPaymentIntent(params);
+      case 'POST payment_intents/:id/confirm': {
+        const intent = this.paymentIntents.get(objectId!);
+        if (!intent) return missing('payment_intent');
+        intent['status'] = intent['capture_method'] === 'manual' ? 'requires_capture' : 'succeeded';
+        intent['next_action'] = null;
+        return [200, intent];
+      }
+      case 'POST payment_intents/:id/capture': {
+        const intent = this.paymentIntents.get(objectId!);
+        if (!intent) return missing('payment_intent');
+        if (intent['status'] !== 'requires_capture') return [400, { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `status ${intent['status']}` } }];
+        intent['status'] = 'succeeded';
+        intent['amount_received'] = Number(params.get('amount_to_capture') ?? intent['amount']);
+        intent['latest_charge'] = id('ch');
+        return [200, intent];
+      }
+      case 'POST payment_intents/:id/cancel': {
+        const intent = this.paymentIntents.get(objectId!);
+        if (!intent) return missing('payment_intent');
+        intent['status'] = 'canceled';
+        intent['canceled_at'] = now();
+        return [200, intent];
+      }
+      case 'POST refunds': {
+        const intent = this.paymentIntents.get(params.get('payment_intent') ?? '');
+        if (!intent) return missing('payment_intent');
+        return [200, { id: id('re'), object: 'refund', amount: Number(params.get('amount')), currency: 'eur', payment_intent: intent['id'], charge: intent['latest_charge'], status: 'succeeded', created: now(), metadata: {} }];
+      }
+      case 'POST customers':
+        return [200, { id: id('cus'), object: 'customer', created: now(), metadata: metadata(params), livemode: false }];
+      case 'POST setup_intents': {
+        const setup = { id: id('seti'), object: 'setup_intent', client_secret: '', customer: params.get('customer'), status: 'requires_payment_method', usage: params.get('usage') ?? 'off_session', payment_method: null as unknown, metadata: metadata(params), created: now(), livemode: false };
+        setup.client_secret = `${setup.id}_secret_${randomBytes(8).toString('hex')}`;
+        this.setupIntents.set(setup.id, setup);
+        return [200, setup];
+      }
+      case 'POST setup_intents/:id/confirm': {
+        const setup = this.setupIntents.get(objectId!);
+        if (!setup) return missing('setup_intent');
+        setup['payment_method'] = params.get('payment_method');
+        setup['status'] = 'succeeded';
+        return [200, setup];
+      }
+      case 'GET setup_intents/:id': {
+        const setup = this.setupIntents.get(objectId!);
+        if (!setup) return missing('setup_intent');
+        const expand = params.getAll('expand[]').includes('payment_method') || params.getAll('expand[0]').includes('payment_method');
+        const method = setup['payment_method'] as string | null;
+        return [200, { ...setup, payment_method: expand && method ? paymentMethod(method) : method }];
+      }
+      case 'POST accounts': {
+        const account = {
+          id: id('acct'),
+          object: 'account',
+          type: params.get('type'),
+          country: params.get('country'),
+          email: params.get('email'),
+          business_type: params.get('business_type'),
+          charges_enabled: false,
+          payouts_enabled: false,
+          details_submitted: false,
+          capabilities: { transfers: 'inactive' },
+          requirements: { currently_due: ['individual.verification.document', 'external_account'], eventually_due: [], past_due: [], errors: [], disabled_reason: 'requirements.past_due' },
+          metadata: metadata(params),
+          created: now(),
+        };
+        this.accounts.set(account.id, account);
+        return [200, account];
+      }
+      case 'POST accounts/:id': {
+        const account = this.accounts.get(objectId!);
+        if (!account) return missing('account');
+        account['details_submitted'] = true;
+        account['requirements'] = { ...account['requirements'], currently_due: [], pending_verification: ['individual.verification.document'] };
+        return [200, account];
+      }
+      case 'POST accounts/:id/persons':
+        if (!this.accounts.has(objectId!)) return missing('account');
+        return [200, { id: id('person'), object: 'person', account: objectId, relationship: { representative: true }, created: now() }];
+      case 'POST files': {
+        const file = { id: id('file'), object: 'file', purpose: params.get('purpose'), filename: params.get('file.filename'), size: Number(params.get('file.size')), type: params.get('file.type'), created: now() };
+        this.files.set(file.id, file);
+        return [200, file];
+      }
+      case 'POST transfers': {
+        const transfer = { id: id('tr'), object: 'transfer', amount: Number(params.get('amount')), currency: params.get('currency'), destination: params.get('destination'), metadata: metadata(params), created: now() };
+        this.transfers.set(transfer.id, transfer);
+        return [200, transfer];
+      }
+      case 'POST payouts': {
+        if (!request.stripeAccount || !this.accounts.has(request.stripeAccount)) return missing('account');
+        const payout = { id: id('po'), object: 'payout', amount: Number(params.get('amount')), currency: params.get('currency'), status: this.payoutStatus, arrival_date: now() + 86400, failure_code: null, failure_message: null, metadata: metadata(params), method: 'standard', type: 'bank_account', created: now(), livemode: false };
+        this.payouts.set(payout.id, payout);
+        return [200, payout];
+      }
+      default:
+        return missing(`route ${method} ${path}`);
+    }
+  }
+
+  #createPaymentIntent(params: URLSearchParams): [number, unknown] {
+    const method = params.get('payment_method') ?? '';
+    const intent: Record<string, any> = {
+      id: id('pi'),
+      object: 'payment_intent',
+      amount: Number(params.get('amount')),
+      amount_capturable: 0,
+      amount_received: 0,
+      currency: params.get('currency'),
+      capture_method: params.get('capture_method') ?? 'automatic',
+      confirmation_method: 'automatic',
+      customer: params.get('customer'),
+      description: params.get('description'),
+      payment_method: method,
+      latest_charge: null,
+      next_action: null,
+      last_payment_error: null,
+      status: 'requires_confirmation',
+      created: now(),
+      livemode: false,
+      metadata: metadata(params),
+    };
+    intent['client_secret'] = `${intent['id']}_secret_${randomBytes(8).toString('hex')}`;
+    this.paymentIntents.set(intent['id'], intent);
+    if (!(method in TEST_CARDS)) return [400, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${method}'` } }];
+    if (params.get('confirm') !== 'true') return [200, intent];
+    if (method === 'pm_card_chargeDeclined') {
+      intent['status'] = 'requires_payment_method';
+      const error = { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
+      intent['last_payment_error'] = error;
+      return [402, { error: { ...error, payment_intent: { ...intent } } }];
+    }
+    if (method === 'pm_card_authenticationRequired') {
+      if (params.get('off_session') === 'true') {
+        intent['status'] = 'requires_payment_method';
+        return [402, { error: { type: 'card_error', code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.', payment_intent: intent } }];
+      }
+      intent['status'] = 'requires_action';
+      intent['next_action'] = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } };
+      return [200, intent];
+    }
+    intent['status'] = intent['capture_method'] === 'manual' ? 'requires_capture' : 'succeeded';
+    intent['amount_capturable'] = intent['capture_method'] === 'manual' ? intent['amount'] : 0;
+    return [200, intent];
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function metadata(params: URLSearchParams): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of params) {
+    const match = /^metadata\[(.+)\]$/.exec(key);
+    if (match) result[match[1]!] = value;
+  }
+  return result;
+}
+
+function paymentMethod(methodId: string) {
+  const card = TEST_CARDS[methodId] ?? { brand: 'visa', last4: '4242' };
+  return { id: methodId, object: 'payment_method', type: 'card', card: { brand: card.brand, last4: card.last4, exp_month: 12, exp_year: 2034, funding: 'credit', country: 'US' }, created: now(), livemode: false };
+}
+
+/** Enough of multipart/form-data for Stripe's file upload: fields, and the file's name, size and type. */
+function multipartFields(body: Buffer, contentType: string): URLSearchParams {
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
+  const fields = new URLSearchParams();
+  if (!boundary) return fields;
+  const text = body.toString('latin1');
+  for (const part of text.split(`--${boundary}`)) {
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd < 0) continue;
+    const headers = part.slice(0, headerEnd);
+    const content = part.slice(headerEnd + 4).replace(/\r\n$/, '');
+    const name = /name="([^"]+)"/.exec(headers)?.[1];
+    if (!name) continue;
+    const filename = /filename="([^"]*)"/.exec(headers)?.[1];
+    if (filename !== undefined) {
+      fields.set(`${name}.filename`, filename);
+      fields.set(`${name}.size`, String(Buffer.byteLength(content, 'latin1')));
+      fields.set(`${name}.type`, /Content-Type:\s*([^\r\n]+)/i.exec(headers)?.[1] ?? '');
+      fields.set(`${name}.head`, content.slice(0, 8));
+    } else {
+      fields.set(name, content);
+    }
+  }
+  return fields;
+}
