@@ -34,6 +34,7 @@ import type { Notifier as BookingNotifier } from './notifications/notifier.ts';
 import { createNotifier, MailboxTransport, type Notifier } from './notifications/index.ts';
 import { mailboxRoutes } from './notifications/mailbox-routes.ts';
 import { welcomeExpert } from './notifications/welcome.ts';
+import { referralRoutes } from './referrals/routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
 const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url));
@@ -97,6 +98,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
   accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
   pricingRoutes(api, { db, clock });
   expertRoutes(api, { db, clock, publicUrl: config.publicUrl });
+  referralRoutes(api, { db, clock, publicUrl: config.publicUrl, referral: config.referral });
   receiptRoutes(api, { db, clock });
   paymentRoutes(api, { db, clock, provider: payments, config: config.payments, developmentRoutes: config.env !== 'production' });
   walletRoutes(api, { db, wallet });

@@ -4,27 +4,7 @@ import { StripePaymentProvider } from '../../server/payments/stripe-provider.ts'
 import { PaymentDeclinedError, WebhookSignatureError } from '../../server/payments/provider.ts';
 import { FakeStripe } from './fake-stripe.ts';
 import { pdf } from '../wallet/support.ts';
-
-export const WEBHOOK_SECRET = 'whsec_test_consulto_secret';
-export const SECRET_KEY = 'sk_test_consulto_fake';
-
-/** Stripe's own helper signs the payloads as Stripe would (t=…,v1=HMAC-SHA256). */
-export function signedEvent(type: string, object: Record<string, unknown>, options: { id?: string; created?: number; account?: string; secret?: string } = {}) {
-  const payload = JSON.stringify({
-    id: options.id ?? `evt_${Math.random().toString(36).slice(2)}`,
-    object: 'event',
-    api_version: '2025-01-27.acacia',
-    created: options.created ?? Math.floor(Date.now() / 1000),
-    type,
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    ...(options.account ? { account: options.account } : {}),
-    data: { object },
-  });
-  const header = new Stripe(SECRET_KEY).webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET });
-  return { payload, header };
-}
+import { SECRET_KEY, WEBHOOK_SECRET, signedEvent } from './stripe-support.ts';
 
 describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
   let fake: FakeStripe;

@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { signUpClient, signUpExpert } from '../support/fixtures.ts';
+import { LocalPaymentProvider } from '../../server/payments/local-provider.ts';
+import { PaymentDeclinedError } from '../../server/payments/provider.ts';
+
+describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved cards', () => {
+  let platform: TestPlatform;
+  let local: LocalPaymentProvider;
+
+  before(async () => {
+    platform = await startTestPlatform();
+    local = platform.services.payments as LocalPaymentProvider;
+  });
+  after(() => platform.close());
+
+  it('tells the browser to offer the three test cards (no Stripe key)', async () => {
+    const response = await platform.http.get('/api/payments/config');
+    expect(response.body).to.deep.equal({ provider: 'local', publishableKey: null, testCards: ['pm_card_visa', 'pm_card_chargeDeclined', 'pm_card_authenticationRequired'] });
+  });
+
+  it('authorises pm_card_visa, declines pm_card_chargeDeclined, asks 3-D Secure for pm_card_authenticationRequired', async () => {
+    expect((await local.authorise({ amountCents: 1000, paymentMethod: 'pm_card_visa', idempotencyKey: 'l1', description: 'x' })).status).to.equal('authorised');
+    const declined = await local.authorise({ amountCents: 1000, paymentMethod: 'pm_card_chargeDeclined', idempotencyKey: 'l2', description: 'x' }).catch((e) => e);
+    expect(declined).to.be.instanceOf(PaymentDeclinedError);
+    expect(declined.code).to.equal('card_declined');
+    const secure = await local.authorise({ amountCents: 1000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l3', description: 'x' });
+    expect(secure.status).to.equal('requires_action');
+    const offSession = await local
+      .authorise({ amountCents: 1000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l4', description: 'x', offSession: { customerRef: 'cus_local_x' } })
+      .catch((e) => e);
+    expect(offSession.code).to.equal('authentication_required');
+  });
+
+  it('completes the simulated 3-D Secure step through the development route, after which the hold captures', async () => {
+    const client = await signUpClient(platform.http);
+    const hold = await local.authorise({ amountCents: 1500, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l5', description: 'x' });
+    const confirm = await platform.http.post(`/api/payments/local/holds/${hold.holdRef}/confirm`, {}, client.accessToken);
+    expect(confirm.status).to.equal(200);
+    expect(confirm.body.status).to.equal('authorised');
+    await local.capture({ holdRef: hold.holdRef, amountCents: 1500, idempotencyKey: 'capture:l5' });
+    expect((await platform.http.post('/api/payments/local/holds/lpi_unknown/confirm', {}, client.accessToken)).status).to.equal(404);
+  });
+
+  it('PAY-7 saves a card as token, brand, last 4 digits and expiry only', async () => {
+    const client = await signUpClient(platform.http);
+    const setup = await platform.http.post('/api/payments/cards/setup', undefined, client.accessToken);
+    expect(setup.status).to.equal(201);
+    expect(setup.body.setupRef).to.match(/^seti_local_/);
+    const early = await platform.http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, client.accessToken);
+    expect(early.status).to.equal(400);
+    expect(early.body.error.code).to.equal('card_setup_incomplete');
+    const declined = await platform.http.post(`/api/payments/local/setups/${setup.body.setupRef}/confirm`, { paymentMethod: 'pm_card_chargeDeclined' }, client.accessToken);
+    expect(declined.status).to.equal(402);
+    expect(declined.body.error.code).to.equal('card_declined');
+    expect((await platform.http.post(`/api/payments/local/setups/${setup.body.setupRef}/confirm`, { paymentMethod: 'pm_card_visa' }, client.accessToken)).status).to.equal(200);
+    const saved = await platform.http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, client.accessToken);
+    expect(saved.status).to.equal(201);
+    expect(saved.body).to.include({ brand: 'visa', last4: '4242', expMonth: 12, expYear: 2034 });
+    const list = await platform.http.get('/api/payments/cards', client.accessToken);
+    expect(list.body.cards).to.have.length(1);
+    const [row] = await platform.db.query<Record<string, unknown>>('SELECT * FROM saved_cards WHERE user_id = $1', [client.user.id]);
+    expect(Object.keys(row!).sort()).to.deep.equal(['brand', 'created_at', 'exp_month', 'exp_year', 'id', 'last4', 'payment_method_ref', 'provider', 'setup_ref', 'user_id']);
+
+    const other = await signUpClient(platform.http);
+    const stolen = await platform.http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, other.accessToken);
+    expect(stolen.status).to.equal(400);
+    const expert = await signUpExpert(platform.http);
+    expect((await platform.http.post('/api/payments/cards/setup', undefined, expert.accessToken)).status).to.equal(403);
+  });
+
+  it('is absent in production: no development confirm routes', async () => {
+    const production = await startTestPlatform({ environment: { NODE_ENV: 'production', DOCUMENTS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') } });
+    try {
+      const client = await signUpClient(production.http);
+      expect((await production.http.post('/api/payments/local/holds/lpi_x/confirm', {}, client.accessToken)).status).to.equal(404);
+    } finally {
+      await production.close();
+    }
+  });
+});

@@ -1,0 +1,182 @@
+import { expect } from 'chai';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { signUpExpert, type SignedUp } from '../support/fixtures.ts';
+import { walletBalances, sumOfAllAccountsCents } from '../../server/ledger/balances.ts';
+import { loadConfig, ConfigError } from '../../server/config.ts';
+import { PACKAGE_EARNINGS_CENTS, earn, signInAgain, submitKyc } from '../wallet/support.ts';
+import { FakeStripe } from './fake-stripe.ts';
+import { SECRET_KEY, WEBHOOK_SECRET, signedEvent } from './stripe-support.ts';
+
+describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks included', () => {
+  let fake: FakeStripe;
+  let platform: TestPlatform;
+
+  before(async () => {
+    fake = await FakeStripe.start();
+    platform = await startTestPlatform({
+      environment: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_PUBLISHABLE_KEY: 'pk_test_consulto', STRIPE_API_URL: fake.url },
+    });
+  });
+  after(async () => {
+    await platform.close();
+    await fake.close();
+  });
+
+  const deliver = (event: { payload: string; header: string }) =>
+    platform.http.request('POST', '/webhooks/stripe', { rawBody: event.payload, headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': event.header } });
+  const eventCount = async () => (await platform.db.query('SELECT 1 FROM payment_provider_events')).length;
+  const accountOf = async (userId: string) =>
+    (await platform.db.query<{ provider_account_ref: string }>('SELECT provider_account_ref FROM kyc_profiles WHERE user_id = $1', [userId]))[0]!.provider_account_ref;
+  const verified = (accountRef: string) => ({
+    ...fake.accounts.get(accountRef),
+    payouts_enabled: true,
+    charges_enabled: true,
+    requirements: { currently_due: [], eventually_due: [], past_due: [], errors: [], disabled_reason: null },
+  });
+  const payoutRow = async (id: string) => (await platform.db.query<{ status: string; provider_ref: string }>('SELECT status, provider_ref FROM payouts WHERE id = $1', [id]))[0]!;
+  const stripePayout = (id: string, status: string, extra: Record<string, unknown> = {}) => {
+    const providerPayout = [...fake.payouts.values()].find((payout) => payout['metadata']['payout_id'] === id)!;
+    return { ...providerPayout, status, ...extra };
+  };
+
+  async function validatedExpert(): Promise<SignedUp> {
+    const expert = await signUpExpert(platform.http);
+    await submitKyc(platform, expert);
+    const accountRef = await accountOf(expert.user.id);
+    expect(fake.accounts.get(accountRef)!['type']).to.equal('custom');
+    const response = await deliver(signedEvent('account.updated', verified(accountRef), { account: accountRef }));
+    expect(response.status).to.equal(200);
+    await earn(platform, expert.user.id);
+    return signInAgain(platform, expert);
+  }
+
+  it('tells the browser to use Stripe Elements with the publishable key, and has no local test routes', async () => {
+    const config = await platform.http.get('/api/payments/config');
+    expect(config.body).to.deep.equal({ provider: 'stripe', publishableKey: 'pk_test_consulto' });
+    const expert = await signUpExpert(platform.http);
+    expect((await platform.http.post('/api/payments/local/holds/x/confirm', {}, expert.accessToken)).status).to.equal(404);
+  });
+
+  it('PAY-2 over Stripe: the hold is a PaymentIntent, settlement captures it', async () => {
+    const expert = await signUpExpert(platform.http);
+    await earn(platform, expert.user.id);
+    const captured = [...fake.paymentIntents.values()].filter((intent) => intent['status'] === 'succeeded');
+    expect(captured.map((intent) => intent['amount_received'])).to.include(7500);
+    expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS);
+  });
+
+  describe('PAY-4 identity check driven by account.updated webhooks', () => {
+    it('goes pending at submission, validated on the verified event; a duplicate event changes nothing', async () => {
+      const expert = await signUpExpert(platform.http);
+      expect((await submitKyc(platform, expert)).status).to.equal('pending');
+      const accountRef = await accountOf(expert.user.id);
+      const event = signedEvent('account.updated', verified(accountRef), { account: accountRef });
+      const first = await deliver(event);
+      expect(first.body).to.deep.equal({ received: true, duplicate: false });
+      expect((await platform.http.get('/api/wallet/kyc', expert.accessToken)).body.status).to.equal('validated');
+      const count = await eventCount();
+      const again = await deliver(event);
+      expect(again.status).to.equal(200);
+      expect(again.body.duplicate).to.equal(true);
+      expect(await eventCount()).to.equal(count);
+    });
+
+    it('is refused with the reason from requirements.errors; an older event arriving late is ignored', async () => {
+      const expert = await signUpExpert(platform.http);
+      await submitKyc(platform, expert);
+      const accountRef = await accountOf(expert.user.id);
+      const created = Math.floor(Date.now() / 1000);
+      const refusal = {
+        ...fake.accounts.get(accountRef),
+        requirements: { currently_due: ['individual.verification.document'], errors: [{ code: 'verification_document_expired', reason: 'The document has expired.', requirement: 'individual.verification.document' }], disabled_reason: 'requirements.past_due' },
+      };
+      await deliver(signedEvent('account.updated', refusal, { account: accountRef, created }));
+      let view = (await platform.http.get('/api/wallet/kyc', expert.accessToken)).body;
+      expect(view).to.include({ status: 'refused', refusalReason: 'The document has expired.' });
+      await deliver(signedEvent('account.updated', verified(accountRef), { account: accountRef, created: created - 60 }));
+      view = (await platform.http.get('/api/wallet/kyc', expert.accessToken)).body;
+      expect(view.status).to.equal('refused');
+    });
+  });
+
+  describe('PAY-5 payouts over Stripe Connect, settled by payout.* webhooks', () => {
+    it('stays requested until payout.paid; the duplicate event is recorded once', async () => {
+      const expert = await validatedExpert();
+      const response = await platform.http.post('/api/payouts', { amountCents: 6000 }, expert.accessToken);
+      expect(response.status).to.equal(201);
+      expect(response.body.status).to.equal('requested');
+      expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS - 6000);
+      const accountRef = await accountOf(expert.user.id);
+      const paid = signedEvent('payout.paid', stripePayout(response.body.id, 'paid'), { account: accountRef });
+      await deliver(paid);
+      expect((await payoutRow(response.body.id)).status).to.equal('paid');
+      expect((await deliver(paid)).body.duplicate).to.equal(true);
+      expect((await platform.http.get('/api/payouts', expert.accessToken)).body.payouts[0]).to.include({ id: response.body.id, status: 'paid' });
+    });
+
+    it('out of order: payout.failed then a late payout.paid leaves it failed, the money returned once', async () => {
+      const expert = await validatedExpert();
+      const { body: payout } = await platform.http.post('/api/payouts', { amountCents: 6000 }, expert.accessToken);
+      const failed = signedEvent('payout.failed', stripePayout(payout.id, 'failed', { failure_code: 'account_closed', failure_message: 'The bank account has been closed.' }));
+      await deliver(failed);
+      await deliver(signedEvent('payout.paid', stripePayout(payout.id, 'paid')));
+      await deliver(failed);
+      const row = await platform.db.query<{ status: string; failure_reason: string }>('SELECT status, failure_reason FROM payouts WHERE id = $1', [payout.id]);
+      expect(row[0]).to.deep.equal({ status: 'failed', failure_reason: 'The bank account has been closed.' });
+      expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS);
+      expect(await sumOfAllAccountsCents(platform.db)).to.equal(0);
+    });
+
+    it('a paid payout the bank returns later (payout.failed after payout.paid) returns the money once', async () => {
+      const expert = await validatedExpert();
+      const { body: payout } = await platform.http.post('/api/payouts', { amountCents: 5000 }, expert.accessToken);
+      await deliver(signedEvent('payout.paid', stripePayout(payout.id, 'paid')));
+      await deliver(signedEvent('payout.failed', stripePayout(payout.id, 'failed', { failure_message: 'Returned by the bank.' })));
+      await deliver(signedEvent('payout.failed', stripePayout(payout.id, 'failed', { failure_message: 'Returned by the bank.' })));
+      expect((await payoutRow(payout.id)).status).to.equal('failed');
+      expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS);
+    });
+
+    it('a forged signature is answered 400 and changes nothing', async () => {
+      const expert = await validatedExpert();
+      const { body: payout } = await platform.http.post('/api/payouts', { amountCents: 5000 }, expert.accessToken);
+      const count = await eventCount();
+      const forged = signedEvent('payout.failed', stripePayout(payout.id, 'failed', { failure_message: 'forged' }), { secret: 'whsec_attacker' });
+      const response = await deliver(forged);
+      expect(response.status).to.equal(400);
+      expect(response.body.error.code).to.equal('invalid_signature');
+      const unsigned = await platform.http.request('POST', '/webhooks/stripe', { rawBody: forged.payload, headers: { 'content-type': 'application/json' } });
+      expect(unsigned.status).to.equal(400);
+      expect(await eventCount()).to.equal(count);
+      expect((await payoutRow(payout.id)).status).to.equal('requested');
+      expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS - 5000);
+    });
+
+    it('records and ignores events it has no use for', async () => {
+      const response = await deliver(signedEvent('customer.created', { id: 'cus_x', object: 'customer' }));
+      expect(response.status).to.equal(200);
+    });
+  });
+});
+
+describe('PAY-6 configuration chooses the adapter', () => {
+  const base = { NODE_ENV: 'test', DATA_DIR: '/tmp/consulto-config-test', JWT_SECRET: 'x'.repeat(40) };
+
+  it('defaults to the local provider', () => {
+    expect(loadConfig(base).payments).to.deep.equal({ provider: 'local', kycAutoValidateSeconds: 30 });
+  });
+
+  it('refuses PAYMENT_PROVIDER=stripe without its keys, naming the variable', () => {
+    expect(() => loadConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET })).to.throw(ConfigError, /STRIPE_SECRET_KEY/);
+    expect(() => loadConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY })).to.throw(ConfigError, /STRIPE_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'nope', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET })).to.throw(ConfigError, /STRIPE_SECRET_KEY/);
+    expect(loadConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }).payments.provider).to.equal('stripe');
+  });
+
+  it('PAY-4: requires DOCUMENTS_ENCRYPTION_KEY (32 bytes, base64) in production', () => {
+    const production = { ...base, NODE_ENV: 'production' };
+    expect(() => loadConfig(production)).to.throw(ConfigError, /DOCUMENTS_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ ...production, DOCUMENTS_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).to.throw(ConfigError, /DOCUMENTS_ENCRYPTION_KEY/);
+    expect(loadConfig({ ...production, DOCUMENTS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).documentsEncryptionKey).to.have.length(32);
+  });
+});
