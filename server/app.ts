@@ -29,6 +29,7 @@ import { ConsultationStateMachine } from './bookings/state-machine.ts';
 import { BookingService } from './bookings/booking.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import { registerBookingJobs } from './bookings/jobs.ts';
+import { createTelephony, StateMachineLifecycle, type Telephony } from './telephony/index.ts';
 import { availabilityRoutes } from './availability/routes.ts';
 import type { Notifier as BookingNotifier } from './notifications/notifier.ts';
 import { createNotifier, MailboxTransport, type Notifier } from './notifications/index.ts';
@@ -60,6 +61,8 @@ export interface Services {
   /** The one owner of consultation status transitions (BOOK-4, BOOK-5, BILL-10…12). */
   consultations: ConsultationStateMachine;
   bookings: BookingService;
+  /** TEL-1 … TEL-4: phone consultations through Twilio or the local simulator. */
+  telephony: Telephony;
   /** PAY-3…PAY-5: identity checks, payouts and their housekeeping (start.ts runs `tick`). */
   wallet: Wallet;
   /** §10: every email goes through here (templates in the user's language, idempotent). */
@@ -84,6 +87,15 @@ export function createApp(platform: Platform): { app: express.Express; services:
   const consultations = new ConsultationStateMachine({ db, clock, settlements });
   const bookings = new BookingService({ db, clock, payments, logger });
   registerBookingJobs(jobs, { db, payments, consultations, logger });
+  const telephony = createTelephony({
+    config: config.telephony,
+    env: config.env,
+    publicUrl: config.publicUrl,
+    db,
+    clock,
+    logger,
+    lifecycle: new StateMachineLifecycle({ db, owner: consultations }),
+  });
   jobs.register(NOTIFY_JOB, notifyJobHandler(db, platform.bookingNotifier ?? notifier));
   const api = new Api(async (req) => {
     const header = req.headers.authorization;
@@ -131,6 +143,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
     res.json(api.openApiDocument({ title: 'Consulto API', version: '1', serverUrl: config.publicUrl }));
   });
   app.use(api.router);
+  // TEL-2 Twilio webhooks (signed, form-encoded) and, outside production, the simulator's phones (TEL-4).
+  for (const router of telephony.routers) app.use(router);
   // §12: the development mailbox, never in production.
   if (config.env !== 'production' && notifier.transport instanceof MailboxTransport) app.use(mailboxRoutes(notifier.transport));
   // Unknown API routes, and every development route in production (§12), are JSON 404s, never the web client.
@@ -143,5 +157,5 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet } };
+  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony } };
 }

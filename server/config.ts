@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
+import type { TelephonyConfig } from './telephony/index.ts';
 
 /**
  * Every environment variable the platform reads, validated once at start.
@@ -40,6 +41,11 @@ const environmentSchema = z.object({
     .refine((value) => Buffer.from(value, 'base64').length === DOCUMENTS_KEY_BYTES, `must be ${DOCUMENTS_KEY_BYTES} bytes encoded in base64`)
     .optional(),
   KYC_AUTO_VALIDATE_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(30),
+  // TEL-1 / §12: the three Twilio variables switch phone consultations from the simulator to Twilio.
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)').optional(),
+  TWILIO_AUTH_TOKEN: z.string().regex(/^[0-9a-zA-Z]{32}$/, 'must be a Twilio auth token (32 letters and digits)').optional(),
+  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a Twilio phone number in E.164 form, e.g. +33180000000').optional(),
+  TWILIO_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   // §10: SMTP server for real email; without it emails go to the local mailbox in DATA_DIR.
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   MAIL_FROM: z
@@ -62,6 +68,8 @@ export interface Config {
   /** PAY-4: AES-256-GCM key of the identity documents at rest. */
   documentsEncryptionKey: Buffer;
   mail: { smtpUrl: string | undefined; from: string };
+  /** TEL-1 / TEL-4: Twilio when its variables are set, else the local telephony simulator. */
+  telephony: TelephonyConfig;
 }
 
 /** PAY-6: which adapter moves the money; Stripe needs its keys, the local one needs nothing. */
@@ -98,6 +106,12 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       if (!variables[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required when PAYMENT_PROVIDER=stripe`);
     }
   }
+  const twilioNames = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const;
+  if (twilioNames.some((name) => variables[name])) {
+    for (const name of twilioNames) {
+      if (!variables[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required with the other TWILIO_* variables (or unset them all for the simulator)`);
+    }
+  }
   const dataDir = resolve(variables.DATA_DIR);
   return {
     env: variables.NODE_ENV,
@@ -123,6 +137,15 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       ? Buffer.from(variables.DOCUMENTS_ENCRYPTION_KEY, 'base64')
       : developmentSecret(dataDir, 'documents-key', () => randomBytes(DOCUMENTS_KEY_BYTES).toString('base64'), (value) => Buffer.from(value, 'base64')),
     mail: { smtpUrl: variables.SMTP_URL, from: variables.MAIL_FROM },
+    telephony: variables.TWILIO_ACCOUNT_SID
+      ? {
+          provider: 'twilio',
+          accountSid: variables.TWILIO_ACCOUNT_SID,
+          authToken: variables.TWILIO_AUTH_TOKEN!,
+          fromNumber: variables.TWILIO_FROM_NUMBER!,
+          apiUrl: variables.TWILIO_API_URL,
+        }
+      : { provider: 'simulator' },
   };
 }
 

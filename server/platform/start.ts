@@ -13,6 +13,8 @@ import { releaseDueHolds } from '../ledger/holds.ts';
 import type { SettlementCheckpoint } from '../settlement/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 
+/** How often due phone consultations are looked for: the expert's phone rings at most this late. */
+const PHONE_START_POLL_INTERVAL_MS = 2_000;
 /** How often wallet holds are released and interrupted settlements retried. */
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** How often the job worker looks for due deadlines (BOOK-4 expiry, BOOK-5 no-shows, reminders, holds). */
@@ -75,6 +77,8 @@ export async function startPlatform(
   // Deadlines live in the job table: whatever came due while the platform was down runs now.
   const jobPollIntervalMs = options.jobPollIntervalMs ?? DEFAULT_JOB_POLL_INTERVAL_MS;
   const jobWorker = jobPollIntervalMs > 0 ? services.jobs.start(jobPollIntervalMs) : undefined;
+  // TEL-1: phone consultations whose calls are due (immediate requests, appointments at their start).
+  const phoneStarter = jobPollIntervalMs > 0 ? services.telephony.phone.startPolling(PHONE_START_POLL_INTERVAL_MS) : undefined;
   const demoAccounts = config.seedDemoAccounts ? await seedDemoAccounts(db, clock, services, publicUrl) : undefined;
   return {
     url: `http://localhost:${port}`,
@@ -86,6 +90,7 @@ export async function startPlatform(
     close: async () => {
       await housekeeping.stop();
       await jobWorker?.stop();
+      await phoneStarter?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();

@@ -1,0 +1,50 @@
+import { FINAL_CALL_STATUSES, type CallFact, type CallParty, type CallStatus } from './provider.ts';
+
+/**
+ * One call leg as the facts describe it. Pure: facts in, state out. Facts may come twice or out
+ * of order (a `completed` before the `in-progress` it follows, a late `participant-join`), so
+ * every field only moves forward: a leg that is over stays over, a leg that left the conference
+ * never re-enters it (a new call is a new leg).
+ */
+export interface LegState {
+  callId: string;
+  party: CallParty;
+  phase: 'dialing' | 'ringing' | 'answered' | 'over';
+  /** Whether the leg was ever answered; an unanswered leg that ends is a missed call. */
+  answered: boolean;
+  conference: 'never' | 'in' | 'left';
+  finalStatus: CallStatus | null;
+}
+
+const PHASE_RANK = { dialing: 0, ringing: 1, answered: 2, over: 3 } as const;
+
+export function newLeg(callId: string, party: CallParty): LegState {
+  return { callId, party, phase: 'dialing', answered: false, conference: 'never', finalStatus: null };
+}
+
+export function applyFact(leg: LegState, fact: CallFact): LegState {
+  switch (fact.kind) {
+    case 'call_status': {
+      if (FINAL_CALL_STATUSES.has(fact.status)) {
+        if (leg.phase === 'over') return leg;
+        // `completed` means the call was answered at some point, even if that callback is still on its way.
+        const answered = leg.answered || fact.status === 'completed';
+        return { ...leg, phase: 'over', answered, finalStatus: fact.status, conference: leg.conference === 'in' ? 'left' : leg.conference };
+      }
+      const phase = fact.status === 'answered' ? 'answered' : fact.status === 'ringing' ? 'ringing' : 'dialing';
+      if (PHASE_RANK[phase] <= PHASE_RANK[leg.phase]) return leg;
+      return { ...leg, phase, answered: leg.answered || phase === 'answered' };
+    }
+    case 'conference_joined':
+      if (leg.phase === 'over' || leg.conference !== 'never') return leg;
+      return { ...leg, phase: 'answered', answered: true, conference: 'in' };
+    case 'conference_left':
+      if (leg.conference === 'left') return leg;
+      return { ...leg, answered: true, conference: 'left' };
+  }
+}
+
+/** BILL-4 / TEL-1: a party counts as connected while one of its legs is in the conference. */
+export function isInConference(leg: LegState): boolean {
+  return leg.conference === 'in' && leg.phase !== 'over';
+}

@@ -1,0 +1,427 @@
+import type { Database } from '../platform/database.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { AppError, conflict, notFound } from '../platform/errors.ts';
+import { NO_SHOW_MINUTES, settleConsultation } from '../billing/index.ts';
+import { Meter, type MeterSignal } from '../metering/meter.ts';
+import { DeadlineQueue, processTimers, type Timers } from '../metering/deadline-queue.ts';
+import { applyFact, isInConference, newLeg, type LegState } from './legs.ts';
+import type { ConsultationLifecycle, PhoneEndReason } from './lifecycle.ts';
+import type { CallFact, CallParty, ConferenceRef, TelephonyProvider } from './provider.ts';
+import { finishSession, insertSession, readPhoneConsultation, recordCall, recordConferenceId, recordFact } from './store.ts';
+
+/** How long a phone rings before the provider gives up (Twilio's `Timeout`). */
+export const RING_TIMEOUT_SECONDS = 30;
+/** A missed call before both parties were ever connected is tried again after this long. */
+export const RETRY_AFTER_SECONDS = 15;
+/** Upper bound of calls to one party of one consultation (retries and call-backs included). */
+export const MAX_CALLS_PER_PARTY = 20;
+/** BILL-4: after a party's line drops, the platform calls them back at most this many times. */
+export const MAX_CALLBACKS_PER_PARTY = 2;
+/** BOOK-4: the expert has this long to pick up an immediate request. */
+export const IMMEDIATE_JOIN_MINUTES = 5;
+
+/** Consultations started per poll; the next poll takes the rest. */
+const START_BATCH_SIZE = 100;
+const MINUTE_MS = 60_000;
+const SECOND_MS = 1000;
+const PARTIES: readonly CallParty[] = ['expert', 'client'];
+
+type FinishOutcome = PhoneEndReason | 'expert_never_answered' | 'client_never_answered';
+
+interface Session {
+  consultationId: string;
+  conference: ConferenceRef;
+  numbers: Record<CallParty, string>;
+  pricing: 'free_rate' | 'package';
+  legs: Map<string, LegState>;
+  callsPlaced: Record<CallParty, number>;
+  callbacks: Record<CallParty, number>;
+  /** What the meter was last told (BILL-4). */
+  present: Record<CallParty, boolean>;
+  joinedReported: Set<CallParty>;
+  everConnected: boolean;
+  finished: boolean;
+  /** Every decision about one consultation runs here, one after the other. */
+  chain: Promise<void>;
+}
+
+export interface PhoneSessionView {
+  consultationId: string;
+  conferenceName: string;
+  connectedSeconds: number;
+  running: boolean;
+  maxSeconds: number;
+  legs: LegState[];
+}
+
+/**
+ * TEL-1, TEL-3, BILL-3, BILL-4, BOOK-4, BOOK-5: runs the calls of a phone consultation.
+ *
+ * The platform calls the expert first; once the expert answers it calls the client; both legs
+ * enter one conference. Provider callbacks are recorded as facts (phone_call_events, once each)
+ * and then decided here, one consultation at a time: each leg's state only moves forward
+ * (legs.ts), so duplicated and out-of-order callbacks change nothing twice. Connected time is
+ * the time both parties are in the conference, fed to the Meter, whose single deadline per
+ * consultation drives the spoken warning, the cap and the end of the reconnection grace.
+ */
+export class PhoneConsultations {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #provider: TelephonyProvider;
+  readonly #lifecycle: ConsultationLifecycle;
+  readonly #meter: Meter;
+  readonly #deadlines: DeadlineQueue;
+  readonly #sessions = new Map<string, Session>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #starting = new Map<string, Promise<void>>();
+
+  constructor(deps: {
+    db: Database;
+    clock: Clock;
+    logger: Logger;
+    provider: TelephonyProvider;
+    lifecycle: ConsultationLifecycle;
+    timers?: Timers;
+  }) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+    this.#provider = deps.provider;
+    this.#lifecycle = deps.lifecycle;
+    const timers = deps.timers ?? processTimers;
+    this.#meter = new Meter({ clock: deps.clock, timers, onSignal: (signal) => this.#onMeterSignal(signal) });
+    this.#deadlines = new DeadlineQueue({
+      now: () => this.#clock.now().getTime(),
+      timers,
+      onDue: (key) => this.#onDeadline(key),
+    });
+  }
+
+  get provider(): TelephonyProvider {
+    return this.#provider;
+  }
+
+  get liveCount(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * Starts calling for a phone consultation: an immediate request (BOOK-4), an appointment at its
+   * start time (BOOK-5), or a consultation already live. Starting twice does nothing.
+   */
+  async start(consultationId: string): Promise<void> {
+    // Two starters at once (the poller and a caller) share one start.
+    const starting = this.#starting.get(consultationId);
+    if (starting) return starting;
+    const started = this.#start(consultationId).finally(() => this.#starting.delete(consultationId));
+    this.#starting.set(consultationId, started);
+    return started;
+  }
+
+  async #start(consultationId: string): Promise<void> {
+    const row = await readPhoneConsultation(this.#db, consultationId);
+    if (!row) throw notFound('Consultation');
+    if (row.mode !== 'phone') throw conflict('not_a_phone_consultation', 'This consultation is not by phone.');
+    if (!['requested', 'scheduled', 'live'].includes(row.status)) throw conflict('consultation_over', `This consultation is ${row.status}.`);
+    if (!row.client_number || !row.expert_number) throw conflict('missing_phone_number', 'Both parties need a phone number to be called.');
+    if (this.#sessions.has(consultationId)) return;
+    const now = this.#clock.now();
+    const joinDeadlineAt = joinDeadline(row);
+    const conferenceName = `consulto-${consultationId}`;
+    const created = await insertSession(this.#db, { consultationId, provider: this.#provider.name, conferenceName, startedAt: now, joinDeadlineAt });
+    if (!created) {
+      // Another start (or an earlier process) owns it; a restart does not call anybody twice.
+      this.#logger.warn({ consultationId }, 'phone session already started');
+      return;
+    }
+    const session: Session = {
+      consultationId,
+      conference: { consultationId, conferenceName, conferenceId: null },
+      numbers: { expert: row.expert_number, client: row.client_number },
+      pricing: row.terms.pricing,
+      legs: new Map(),
+      callsPlaced: { expert: 0, client: 0 },
+      callbacks: { expert: 0, client: 0 },
+      present: { expert: false, client: false },
+      joinedReported: new Set(),
+      everConnected: false,
+      finished: false,
+      chain: Promise.resolve(),
+    };
+    this.#sessions.set(consultationId, session);
+    // BILL-1 / BILL-5: what the frozen terms buy, by the same code as the settlement.
+    this.#meter.open(consultationId, settleConsultation(row.terms, 0).maxSeconds);
+    this.#deadlines.schedule(joinKey(consultationId), joinDeadlineAt.getTime());
+    await this.#enqueue(session, () => this.#call(session, 'expert')); // TEL-1: the expert first
+  }
+
+  /**
+   * Starts every phone consultation whose calls are due: immediate requests (BOOK-4) and
+   * appointments whose start time came (BOOK-5). The session row makes this safe to run often,
+   * on several nodes, and after a restart.
+   */
+  async startDue(): Promise<number> {
+    const now = this.#clock.now();
+    const due = await this.#db.query<{ id: string }>(
+      `SELECT c.id FROM consultations c LEFT JOIN phone_sessions s ON s.consultation_id = c.id
+        WHERE c.mode = 'phone' AND s.consultation_id IS NULL
+          AND (c.status = 'requested' OR (c.status = 'scheduled' AND c.start_at <= $1 AND c.start_at + make_interval(mins => $2) > $1))
+        ORDER BY c.created_at LIMIT ${START_BATCH_SIZE}`,
+      [now, NO_SHOW_MINUTES],
+    );
+    for (const { id } of due) {
+      await this.start(id).catch((error: unknown) => this.#logger.error({ err: error, consultationId: id }, 'starting a phone consultation failed'));
+    }
+    return due.length;
+  }
+
+  /** The poller of `startDue`; start.ts runs it next to the job worker. */
+  startPolling(intervalMs: number): { stop(): Promise<void> } {
+    let running: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      running ??= this.startDue()
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'phone start poll failed'))
+        .finally(() => {
+          running = undefined;
+        });
+    }, intervalMs);
+    timer.unref();
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+        await this.idle();
+      },
+    };
+  }
+
+  /** TEL-2: a provider fact, recorded once, then decided. A duplicate returns false and decides nothing. */
+  async onFact(fact: CallFact): Promise<boolean> {
+    const fresh = await recordFact(this.#db, fact, this.#clock.now());
+    if (!fresh) return false;
+    const session = this.#sessions.get(fact.consultationId);
+    if (!session) {
+      this.#logger.info({ factId: fact.factId }, 'telephony fact for a consultation no longer on the phone');
+      return true;
+    }
+    await this.#enqueue(session, () => this.#decide(session, fact));
+    return true;
+  }
+
+  /** Whether calls are running for this consultation (an answered leg of a finished one is hung up). */
+  isOnThePhone(consultationId: string): boolean {
+    return this.#sessions.has(consultationId);
+  }
+
+  /** The live display (BILL-3) and the simulator page. */
+  view(consultationId: string): PhoneSessionView | undefined {
+    const session = this.#sessions.get(consultationId);
+    const reading = this.#meter.reading(consultationId);
+    if (!session || !reading) return undefined;
+    return {
+      consultationId,
+      conferenceName: session.conference.conferenceName,
+      connectedSeconds: reading.connectedSeconds,
+      running: reading.running,
+      maxSeconds: reading.maxSeconds,
+      legs: [...session.legs.values()],
+    };
+  }
+
+  /** Tests on a manual clock: fire what is due, then wait until every decision is taken. */
+  async runDue(): Promise<void> {
+    this.#meter.runDue();
+    this.#deadlines.runDue();
+    await this.idle();
+  }
+
+  get busy(): boolean {
+    return this.#inFlight.size > 0;
+  }
+
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #enqueue(session: Session, work: () => Promise<void>): Promise<void> {
+    const next = session.chain.then(work).catch((error: unknown) => {
+      this.#logger.error({ err: error, consultationId: session.consultationId }, 'phone consultation step failed');
+    });
+    session.chain = next;
+    this.#inFlight.add(next);
+    void next.finally(() => this.#inFlight.delete(next));
+    return next;
+  }
+
+  async #call(session: Session, party: CallParty): Promise<void> {
+    if (session.finished || session.callsPlaced[party] >= MAX_CALLS_PER_PARTY) return;
+    session.callsPlaced[party] += 1;
+    const { callId } = await this.#provider.placeCall({
+      consultationId: session.consultationId,
+      party,
+      to: session.numbers[party],
+      conferenceName: session.conference.conferenceName,
+      ringTimeoutSeconds: RING_TIMEOUT_SECONDS,
+    });
+    if (!session.legs.has(callId)) session.legs.set(callId, newLeg(callId, party));
+    await recordCall(this.#db, { callId, consultationId: session.consultationId, party, placedAt: this.#clock.now() });
+  }
+
+  /** The one place that decides what a fact means. */
+  async #decide(session: Session, fact: CallFact): Promise<void> {
+    const before = session.legs.get(fact.callId) ?? newLeg(fact.callId, fact.party);
+    const after = applyFact(before, fact);
+    session.legs.set(fact.callId, after);
+    if (session.finished) {
+      // A leg that picks up after the end is hung up at once.
+      if (after.phase !== 'over' && after.answered) await this.#hangUp(after);
+      return;
+    }
+    if (fact.kind === 'conference_joined' && session.conference.conferenceId === null) {
+      session.conference.conferenceId = fact.conferenceId;
+      await recordConferenceId(this.#db, session.consultationId, fact.conferenceId);
+    }
+    if (!before.answered && after.answered) await this.#answered(session, after.party);
+    if (session.finished) return;
+    const bothGone = this.#syncPresence(session);
+    if (bothGone) {
+      await this.#finish(session, 'party_left', this.#meter.close(session.consultationId));
+      return;
+    }
+    if (before.phase !== 'over' && after.phase === 'over') await this.#legOver(session, after);
+  }
+
+  async #answered(session: Session, party: CallParty): Promise<void> {
+    if (!session.joinedReported.has(party)) {
+      session.joinedReported.add(party);
+      try {
+        await this.#lifecycle.partyJoined(session.consultationId, party);
+      } catch (error) {
+        if (error instanceof AppError && error.status === 409) {
+          // The owner of the status already closed it (a cancellation, a no-show decided elsewhere).
+          this.#logger.info({ consultationId: session.consultationId, code: error.code }, 'consultation closed elsewhere: hanging up');
+          await this.#finish(session, 'platform', this.#meter.close(session.consultationId), { report: false });
+          return;
+        }
+        throw error;
+      }
+    }
+    // TEL-1: the client is called once the expert is on the line.
+    if (party === 'expert' && !this.#hasActiveLeg(session, 'client') && !session.joinedReported.has('client')) {
+      await this.#call(session, 'client');
+    }
+  }
+
+  /** BILL-4: tells the meter who is in the conference; true when both have left after having talked. */
+  #syncPresence(session: Session): boolean {
+    for (const party of PARTIES) {
+      const inConference = [...session.legs.values()].some((leg) => leg.party === party && isInConference(leg));
+      if (inConference === session.present[party]) continue;
+      session.present[party] = inConference;
+      if (inConference) this.#meter.connect(session.consultationId, party);
+      else this.#meter.disconnect(session.consultationId, party);
+    }
+    if (session.present.expert && session.present.client && !session.everConnected) {
+      session.everConnected = true;
+      for (const party of PARTIES) this.#deadlines.cancel(retryKey(session.consultationId, party));
+    }
+    return session.everConnected && !session.present.expert && !session.present.client;
+  }
+
+  async #legOver(session: Session, leg: LegState): Promise<void> {
+    if (this.#hasActiveLeg(session, leg.party)) return;
+    if (!session.everConnected) {
+      // Not yet talking: a missed or dropped call is tried again until the joining window closes.
+      if (leg.party === 'client' && !session.joinedReported.has('expert')) return;
+      this.#deadlines.schedule(retryKey(session.consultationId, leg.party), this.#clock.now().getTime() + RETRY_AFTER_SECONDS * SECOND_MS);
+      return;
+    }
+    // BILL-4: the other party is still there; the meter's grace period runs while we call back.
+    if (session.callbacks[leg.party] >= MAX_CALLBACKS_PER_PARTY) return;
+    session.callbacks[leg.party] += 1;
+    await this.#call(session, leg.party);
+  }
+
+  #onMeterSignal(signal: MeterSignal): void {
+    const session = this.#sessions.get(signal.consultationId);
+    if (!session) return;
+    void this.#enqueue(session, async () => {
+      switch (signal.kind) {
+        case 'budget_warning':
+          // TEL-3: spoken 60 s before the cap.
+          if (!session.finished) await this.#provider.announce(session.conference, 'budget_warning');
+          return;
+        case 'cap_reached':
+          // BILL-3 / BILL-5: the budget or the package minutes are used up.
+          await this.#finish(session, session.pricing === 'package' ? 'package_exhausted' : 'budget_exhausted', signal.connectedSeconds);
+          return;
+        case 'grace_expired':
+          // BILL-4: a party did not come back within 120 s.
+          await this.#finish(session, 'connection_lost', signal.connectedSeconds);
+          return;
+      }
+    });
+  }
+
+  #onDeadline(key: string): void {
+    const [kind, consultationId, party] = key.split(':') as [string, string, CallParty | undefined];
+    const session = this.#sessions.get(consultationId);
+    if (!session) return;
+    void this.#enqueue(session, async () => {
+      if (session.finished) return;
+      if (kind === 'join') {
+        if (session.everConnected) return;
+        // BOOK-4 / BOOK-5: the window closed; whoever never answered is the absent party.
+        const absent: CallParty = session.joinedReported.has('expert') ? 'client' : 'expert';
+        await this.#finish(session, absent === 'expert' ? 'expert_never_answered' : 'client_never_answered', this.#meter.close(consultationId));
+        return;
+      }
+      if (kind === 'retry' && party && !session.everConnected && !this.#hasActiveLeg(session, party)) await this.#call(session, party);
+    });
+  }
+
+  /** Ends every leg and the conference, then reports the end; the owner settles (PAY-2). */
+  async #finish(session: Session, outcome: FinishOutcome, connectedSeconds: number, options: { report: boolean } = { report: true }): Promise<void> {
+    if (session.finished) return;
+    session.finished = true;
+    this.#meter.close(session.consultationId);
+    this.#deadlines.cancel(joinKey(session.consultationId));
+    for (const party of PARTIES) this.#deadlines.cancel(retryKey(session.consultationId, party));
+    // BILL-3: hang up first, so that nobody talks past the cap while the database works.
+    if (session.conference.conferenceId !== null) {
+      await this.#provider.endConference(session.conference).catch((error: unknown) => this.#logger.error({ err: error }, 'ending the conference failed'));
+    }
+    for (const leg of session.legs.values()) {
+      const endedWithConference = isInConference(leg) && session.conference.conferenceId !== null;
+      if (leg.phase !== 'over' && !endedWithConference) await this.#hangUp(leg);
+    }
+    await finishSession(this.#db, session.consultationId, outcome, this.#clock.now());
+    this.#sessions.delete(session.consultationId);
+    if (!options.report) return;
+    if (outcome === 'expert_never_answered') await this.#lifecycle.joinWindowClosed(session.consultationId, 'expert');
+    else if (outcome === 'client_never_answered') await this.#lifecycle.joinWindowClosed(session.consultationId, 'client');
+    else await this.#lifecycle.end(session.consultationId, { connectedSeconds, reason: outcome });
+  }
+
+  async #hangUp(leg: LegState): Promise<void> {
+    await this.#provider
+      .endCall(leg.callId, leg.answered ? 'answered' : 'ringing')
+      .catch((error: unknown) => this.#logger.error({ err: error, callId: leg.callId }, 'hanging up failed'));
+  }
+
+  #hasActiveLeg(session: Session, party: CallParty): boolean {
+    return [...session.legs.values()].some((leg) => leg.party === party && leg.phase !== 'over');
+  }
+}
+
+/** BOOK-4: 5 minutes after an immediate request; BOOK-5: 10 minutes after an appointment's start. */
+function joinDeadline(row: { start_at: Date | null; created_at: Date }): Date {
+  return row.start_at === null
+    ? new Date(row.created_at.getTime() + IMMEDIATE_JOIN_MINUTES * MINUTE_MS)
+    : new Date(row.start_at.getTime() + NO_SHOW_MINUTES * MINUTE_MS);
+}
+
+const joinKey = (consultationId: string) => `join:${consultationId}`;
+const retryKey = (consultationId: string, party: CallParty) => `retry:${consultationId}:${party}`;

@@ -1,0 +1,81 @@
+import type { Queryable } from '../platform/database.ts';
+import type { ConsultationTerms } from '../billing/index.ts';
+import type { CallFact, CallParty } from './provider.ts';
+
+/** Data access of the phone runner: plain SQL, no decisions. */
+
+export interface PhoneConsultationRow {
+  id: string;
+  status: string;
+  mode: string;
+  terms: ConsultationTerms;
+  start_at: Date | null;
+  created_at: Date;
+  client_number: string | null;
+  expert_number: string | null;
+}
+
+export async function readPhoneConsultation(db: Queryable, consultationId: string): Promise<PhoneConsultationRow | undefined> {
+  const [row] = await db.query<PhoneConsultationRow>(
+    `SELECT c.id, c.status, c.mode, c.terms, c.start_at, c.created_at, c.phone_number AS client_number,
+            COALESCE(u.phone_mobile, u.phone_landline) AS expert_number
+       FROM consultations c JOIN users u ON u.id = c.expert_id
+      WHERE c.id = $1`,
+    [consultationId],
+  );
+  return row;
+}
+
+/** Creates the session once; returns false when it already existed (start is idempotent). */
+export async function insertSession(
+  db: Queryable,
+  input: { consultationId: string; provider: string; conferenceName: string; startedAt: Date; joinDeadlineAt: Date },
+): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO phone_sessions (consultation_id, provider, conference_name, started_at, join_deadline_at)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consultation_id) DO NOTHING RETURNING consultation_id`,
+    [input.consultationId, input.provider, input.conferenceName, input.startedAt, input.joinDeadlineAt],
+  );
+  return rows.length === 1;
+}
+
+export async function recordConferenceId(db: Queryable, consultationId: string, conferenceId: string): Promise<void> {
+  await db.query('UPDATE phone_sessions SET conference_id = $2 WHERE consultation_id = $1 AND conference_id IS NULL', [consultationId, conferenceId]);
+}
+
+export async function finishSession(db: Queryable, consultationId: string, outcome: string, at: Date): Promise<void> {
+  await db.query('UPDATE phone_sessions SET finished_at = $2, outcome = $3 WHERE consultation_id = $1 AND finished_at IS NULL', [
+    consultationId,
+    at,
+    outcome,
+  ]);
+}
+
+export async function recordCall(db: Queryable, input: { callId: string; consultationId: string; party: CallParty; placedAt: Date }): Promise<void> {
+  await db.query('INSERT INTO phone_calls (call_id, consultation_id, party, placed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (call_id) DO NOTHING', [
+    input.callId,
+    input.consultationId,
+    input.party,
+    input.placedAt,
+  ]);
+}
+
+/** TEL-2: true the first time this callback is seen, false for a duplicate or a replay. */
+export async function recordFact(db: Queryable, fact: CallFact, receivedAt: Date): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO phone_call_events (fact_id, consultation_id, call_id, party, kind, call_status, conference_id, received_at)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM consultations WHERE id = $2)
+     ON CONFLICT (fact_id) DO NOTHING RETURNING id`,
+    [
+      fact.factId,
+      fact.consultationId,
+      fact.callId,
+      fact.party,
+      fact.kind,
+      fact.kind === 'call_status' ? fact.status : null,
+      fact.kind === 'call_status' ? null : fact.conferenceId,
+      receivedAt,
+    ],
+  );
+  return rows.length === 1;
+}

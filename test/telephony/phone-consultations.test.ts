@@ -1,0 +1,162 @@
+import { expect } from 'chai';
+import { CLIENT_NUMBER_DE, PhoneHarness, type ProviderName } from './support.ts';
+
+/**
+ * Whole phone consultations over real HTTP and the real database, booked through the API, the
+ * phones driven through the simulator's development routes (TEL-4) and through the Twilio
+ * adapter talking to a fake Twilio that sends signed callbacks (TEL-1, TEL-2). The clock is a
+ * ManualClock, so caps and grace periods are exact.
+ */
+for (const provider of ['simulator', 'twilio'] as const satisfies readonly ProviderName[]) {
+  describe(`phone consultations through ${provider === 'twilio' ? 'the Twilio adapter (fake Twilio REST API, signed callbacks)' : 'the telephony simulator (TEL-4)'}`, () => {
+    let phone: PhoneHarness;
+
+    before(async () => {
+      phone = await PhoneHarness.start(provider);
+    });
+    after(() => phone.close());
+
+    async function liveConsultation(overrides: Record<string, unknown> = {}) {
+      const id = await phone.book(overrides);
+      await phone.startDue();
+      const calls = await phone.connectBoth(id);
+      expect((await phone.consultation(id)).status).to.equal('live');
+      return { id, ...calls };
+    }
+
+    it('TEL-1 BILL-2: calls the expert first, then the client, bridges them, and bills the connected seconds when both hang up', async () => {
+      const { id, expertCall, clientCall } = await liveConsultation({ budgetCents: 3000 });
+      await phone.advance(300);
+      await phone.act(clientCall, 'hangup');
+      await phone.advance(10); // the expert alone on the line: not billed (BILL-4)
+      await phone.act(expertCall, 'hangup');
+      const consultation = await phone.consultation(id);
+      expect(consultation).to.include({ status: 'ended', connected_seconds: 300, end_reason: 'party_left' });
+      expect(consultation.settlement).to.include({ status: 'settled', charge_cents: 1000 }); // round(200 × 300 / 60)
+      expect(await phone.hold(id)).to.include({ status: 'captured', captured_cents: 1000 });
+      const view = await phone.viewAsClient(id);
+      expect(view).to.include({ status: 'ended', connectedSeconds: 300, chargeCents: 1000 });
+      // Nothing rings any more: the call-back placed after the client's hang-up was cancelled.
+      expect((await phone.calls(id)).every((call) => call.state === 'ended')).to.equal(true);
+    });
+
+    it('BILL-3 TEL-3 BILL-8: spoken warning 60 s before the cap, conference ended at the cap, charge = budget rounded per BILL-2 with the EU surcharge', async () => {
+      // r + s = 200 + 20 (Germany, BILL-8): 1000 cents buy floor(1000 × 60 / 220) = 272 s (BILL-1).
+      const { id } = await liveConsultation({ budgetCents: 1000, phoneNumber: CLIENT_NUMBER_DE });
+      const connectedAt = phone.clock.now().getTime();
+      await phone.advance(211);
+      expect((await phone.calls(id)).flatMap((call) => call.heard)).to.deep.equal([]);
+      await phone.advance(1); // 60 s before the cap
+      const warned = (await phone.calls(id)).filter((call) => call.state === 'in_conference');
+      expect(warned).to.have.length(2);
+      for (const call of warned) expect(call.heard).to.deep.equal(['budget_warning']);
+      await phone.advance(59);
+      expect((await phone.consultation(id)).status).to.equal('live');
+      await phone.advance(1); // the cap
+      const consultation = await phone.consultation(id);
+      expect(consultation).to.include({ status: 'ended', connected_seconds: 272, end_reason: 'budget_exhausted' });
+      expect(consultation.ended_at!.getTime() - connectedAt).to.equal(272_000); // within 2 s of the cap: at it
+      expect(consultation.settlement).to.include({ charge_cents: 997, surcharge_cents: 91 }); // min(1000, round(220 × 272 / 60)); round(20 × 272 / 60)
+      expect(consultation.settlement!.charge_cents).to.be.at.most(1000);
+      for (const call of await phone.calls(id)) expect(call).to.include({ state: 'ended', endedBy: 'platform' });
+    });
+
+    it('BILL-5: a package call is cut at its minutes and charged its price', async () => {
+      const { id } = await liveConsultation({ budgetCents: undefined, packageId: phone.expert.packages.find((offer) => offer.mode === 'phone')!.id });
+      await phone.advance(840);
+      expect((await phone.calls(id)).filter((call) => call.heard.includes('budget_warning'))).to.have.length(2);
+      await phone.advance(60);
+      const consultation = await phone.consultation(id);
+      expect(consultation).to.include({ status: 'ended', connected_seconds: 900, end_reason: 'package_exhausted' });
+      expect(consultation.settlement).to.include({ charge_cents: 7500, one_third_rule_applied: false });
+    });
+
+    it('BILL-5 one-third rule: 4 minutes of a 15-minute package at 7500 cost 2500', async () => {
+      const { id, expertCall, clientCall } = await liveConsultation({ budgetCents: undefined, packageId: phone.expert.packages.find((offer) => offer.mode === 'phone')!.id });
+      await phone.advance(240);
+      await phone.act(expertCall, 'hangup');
+      await phone.act(clientCall, 'hangup');
+      const consultation = await phone.consultation(id);
+      expect(consultation).to.include({ status: 'ended', connected_seconds: 240 });
+      expect(consultation.settlement).to.include({ charge_cents: 2500, one_third_rule_applied: true });
+    });
+
+    it('BILL-4: a dropped leg called back within 120 s resumes the meter and the gap is not billed', async () => {
+      const { id, expertCall, clientCall } = await liveConsultation({ budgetCents: 3000 });
+      await phone.advance(100);
+      await phone.act(clientCall, 'drop');
+      // The platform calls the client back at once while the expert waits.
+      const callback = await phone.ringing(id, 'client');
+      expect(callback).to.not.equal(clientCall);
+      await phone.advance(90);
+      await phone.act(clientCall, 'reconnect');
+      await phone.advance(100);
+      await phone.act(callback, 'hangup');
+      await phone.act(expertCall, 'hangup');
+      const consultation = await phone.consultation(id);
+      expect(consultation).to.include({ status: 'ended', connected_seconds: 200, end_reason: 'party_left' });
+      expect(consultation.settlement).to.include({ charge_cents: 667 }); // round(200 × 200 / 60)
+    });
+
+    it('BILL-4: a leg that does not come back within 120 s ends the consultation, billed for the time before the drop', async () => {
+      const { id, expertCall } = await liveConsultation({ budgetCents: 3000 });
+      await phone.advance(100);
+      await phone.act(expertCall, 'drop');
+      await phone.advance(119);
+      expect((await phone.consultation(id)).status).to.equal('live');
+      await phone.advance(1);
+      const consultation = await phone.consultation(id);
+      expect(consultation).to.include({ status: 'ended', connected_seconds: 100, end_reason: 'connection_lost' });
+      expect(consultation.settlement).to.include({ charge_cents: 333 });
+      expect((await phone.calls(id)).every((call) => call.state === 'ended')).to.equal(true);
+    });
+
+    it('BOOK-5 BILL-12: an expert who never answers an appointment is an expert no-show; the client pays nothing', async () => {
+      const startAt = new Date(phone.clock.now().getTime() + 3600_000);
+      const id = await phone.book({ startAt: startAt.toISOString(), budgetCents: 3000 });
+      await phone.startDue();
+      expect(await phone.calls(id)).to.deep.equal([]); // not before the start
+      phone.clock.set(startAt);
+      await phone.startDue();
+      const first = await phone.ringing(id, 'expert');
+      await phone.act(first, 'hangup'); // declined
+      await phone.advance(15); // tried again
+      const second = await phone.ringing(id, 'expert');
+      expect(second).to.not.equal(first);
+      await phone.advance(584);
+      expect((await phone.consultation(id)).status).to.equal('scheduled');
+      await phone.advance(1); // 10 minutes after the start
+      const consultation = await phone.consultation(id);
+      expect(consultation.status).to.equal('no_show_expert');
+      expect(consultation.settlement).to.include({ charge_cents: 0, expert_penalty_cents: 150 }); // 10 × f
+      expect(await phone.hold(id)).to.include({ status: 'released', captured_cents: 0 });
+      expect((await phone.calls(id)).filter((call) => call.party === 'client')).to.deep.equal([]);
+      expect((await phone.calls(id)).every((call) => call.state === 'ended')).to.equal(true);
+    });
+
+    it('BOOK-5 BILL-10: the expert answers an appointment but the client never does: client no-show, charged as a late cancellation', async () => {
+      const startAt = new Date(phone.clock.now().getTime() + 3600_000);
+      const id = await phone.book({ startAt: startAt.toISOString(), budgetCents: 3000 });
+      phone.clock.set(startAt);
+      await phone.startDue();
+      await phone.act(await phone.ringing(id, 'expert'), 'answer');
+      await phone.act(await phone.ringing(id, 'client'), 'hangup');
+      await phone.advance(600);
+      const consultation = await phone.consultation(id);
+      expect(consultation.status).to.equal('no_show_client');
+      expect(consultation.settlement).to.include({ charge_cents: 2000 }); // min(B, 10 × (r + s))
+    });
+
+    it('BOOK-4: an immediate request the expert never picks up expires after 5 minutes and costs nothing', async () => {
+      const id = await phone.book({ budgetCents: 3000 });
+      await phone.startDue();
+      await phone.ringing(id, 'expert');
+      await phone.advance(300);
+      const consultation = await phone.consultation(id);
+      expect(consultation.status).to.equal('expired');
+      expect(consultation.settlement).to.include({ charge_cents: 0, expert_penalty_cents: 0 });
+      expect(await phone.hold(id)).to.include({ status: 'released' });
+      expect((await phone.calls(id)).every((call) => call.state === 'ended')).to.equal(true);
+    });
+  });
+}

@@ -1,0 +1,180 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../server/platform/clock.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { bookingBody, holdOf, setUpClient, setUpExpert, tokenOf, type Person } from '../support/bookings.ts';
+import { TwilioFake } from './twilio-fake.ts';
+
+export type ProviderName = 'simulator' | 'twilio';
+export type PhoneAction = 'answer' | 'hangup' | 'drop' | 'reconnect';
+
+export interface DrivenCall {
+  callId: string;
+  party: 'expert' | 'client';
+  state: 'ringing' | 'in_conference' | 'ended';
+  /** TEL-3: what the platform said to this phone. */
+  heard: string[];
+  endedBy: string | null;
+}
+
+export const CLIENT_NUMBER_FR = '+33698765432';
+export const CLIENT_NUMBER_DE = '+4915112345678';
+
+/** Phone pricing used by the phone tests: 2.00 €/min, a 15-minute package at 75.00 €. */
+export const PHONE_PRICING = {
+  phoneRatePerMinuteCents: 200,
+  packages: [{ mode: 'phone', minutes: 15, priceCents: 7500 }],
+};
+
+/**
+ * A whole platform (real HTTP, real database, ManualClock) whose phones are driven either through
+ * the simulator's development routes or through a fake Twilio that sends signed callbacks.
+ */
+export class PhoneHarness {
+  readonly platform: TestPlatform;
+  readonly clock: ManualClock;
+  readonly provider: ProviderName;
+  readonly twilio: TwilioFake | undefined;
+  expert!: Person & { slug: string; token: string; packages: { id: string; mode: string; minutes: number; priceCents: number }[] };
+  client!: Person & { token: string };
+
+  private constructor(platform: TestPlatform, clock: ManualClock, provider: ProviderName, twilio: TwilioFake | undefined) {
+    this.platform = platform;
+    this.clock = clock;
+    this.provider = provider;
+    this.twilio = twilio;
+  }
+
+  static async start(provider: ProviderName): Promise<PhoneHarness> {
+    const clock = new ManualClock('2026-11-23T08:00:00.000Z');
+    const twilio = provider === 'twilio' ? await TwilioFake.start() : undefined;
+    const environment: Record<string, string> = twilio
+      ? { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+33180000000', TWILIO_API_URL: twilio.url }
+      : {};
+    const platform = await startTestPlatform({ clock, environment });
+    const harness = new PhoneHarness(platform, clock, provider, twilio);
+    harness.expert = await setUpExpert(platform.http, { pricing: PHONE_PRICING, availableNow: true });
+    harness.client = await setUpClient(platform.http);
+    return harness;
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.platform.close();
+    await this.twilio?.close();
+  }
+
+  get telephony() {
+    return this.platform.services.telephony;
+  }
+
+  /** Books through `POST /api/consultations` (BOOK-1): immediate by default. */
+  async book(overrides: Record<string, unknown> = {}): Promise<string> {
+    await this.platform.http.put('/api/experts/me/presence', { availableNow: true }, await tokenOf(this.platform.http, this.expert));
+    const token = await tokenOf(this.platform.http, this.client);
+    const response = await this.platform.http.post(
+      '/api/consultations',
+      bookingBody(this.expert.slug, { mode: 'phone', phoneNumber: CLIENT_NUMBER_FR, budgetCents: 3000, ...overrides }),
+      token,
+    );
+    if (response.status !== 201) throw new Error(`booking failed: ${JSON.stringify(response.body)}`);
+    return response.body.id as string;
+  }
+
+  /** What the poller does every few seconds: start the phone consultations that are due. */
+  async startDue(): Promise<void> {
+    await this.telephony.phone.startDue();
+    await this.idle();
+  }
+
+  /** Moves the clock and fires the meter's and the runner's deadlines that came due. */
+  async advance(seconds: number): Promise<void> {
+    this.clock.advance(seconds * 1000);
+    await this.telephony.phone.runDue();
+    await this.idle();
+  }
+
+  async idle(): Promise<void> {
+    do {
+      await this.twilio?.idle();
+      await this.telephony.idle();
+    } while (this.twilio?.busy || this.telephony.phone.busy);
+  }
+
+  async calls(consultationId: string): Promise<DrivenCall[]> {
+    if (this.twilio) {
+      return [...this.twilio.calls.values()]
+        .filter((call) => call.consultationId === consultationId)
+        .map((call) => ({
+          callId: call.sid,
+          party: call.party,
+          state: call.state === 'answered' ? 'in_conference' : call.state,
+          heard: call.heard.map((twiml) => (twiml.includes('Il reste une minute') ? 'budget_warning' : twiml)),
+          endedBy: call.endedBy,
+        }));
+    }
+    const response = await this.platform.http.get('/dev/telephony/calls');
+    expect(response.status).to.equal(200);
+    return (response.body.calls as DrivenCall[]).filter((call: DrivenCall & { consultationId?: string }) => call.consultationId === consultationId);
+  }
+
+  /** The party's phone that rings now (the latest call placed to them). */
+  async ringing(consultationId: string, party: 'expert' | 'client'): Promise<string> {
+    const calls = (await this.calls(consultationId)).filter((call) => call.party === party && call.state === 'ringing');
+    expect(calls, `a ringing phone for the ${party}`).to.have.length.greaterThan(0);
+    return calls[calls.length - 1]!.callId;
+  }
+
+  async act(callId: string, action: PhoneAction): Promise<void> {
+    if (this.twilio) {
+      const call = this.twilio.calls.get(callId)!;
+      if (action === 'answer') await this.twilio.answer(callId);
+      else if (action === 'hangup') await this.twilio.hangup(callId, 'hangup');
+      else if (action === 'drop') await this.twilio.hangup(callId, 'drop');
+      else await this.twilio.answer(await this.ringing(call.consultationId, call.party));
+    } else {
+      const response = await this.platform.http.post(`/dev/telephony/calls/${callId}/${action}`);
+      expect(response.status, JSON.stringify(response.body)).to.equal(200);
+    }
+    await this.idle();
+  }
+
+  /** TEL-1: the expert is called first and answers, then the client; returns both call ids. */
+  async connectBoth(consultationId: string): Promise<{ expertCall: string; clientCall: string }> {
+    const expertCall = await this.ringing(consultationId, 'expert');
+    expect((await this.calls(consultationId)).filter((call) => call.party === 'client'), 'the client is called only after the expert answered').to.deep.equal([]);
+    await this.act(expertCall, 'answer');
+    const clientCall = await this.ringing(consultationId, 'client');
+    await this.act(clientCall, 'answer');
+    return { expertCall, clientCall };
+  }
+
+  async consultation(consultationId: string) {
+    const [row] = await this.platform.db.query<{
+      status: string;
+      connected_seconds: number;
+      ended_at: Date | null;
+      end_reason: string | null;
+    }>('SELECT status, connected_seconds, ended_at, end_reason FROM consultations WHERE id = $1', [consultationId]);
+    const [settlement] = await this.platform.db.query<{
+      status: string;
+      charge_cents: number;
+      fee_cents: number;
+      surcharge_cents: number;
+      expert_penalty_cents: number;
+      one_third_rule_applied: boolean;
+    }>('SELECT status, charge_cents, fee_cents, surcharge_cents, expert_penalty_cents, one_third_rule_applied FROM settlements WHERE consultation_id = $1', [consultationId]);
+    return { ...row!, settlement };
+  }
+
+  /** The consultation as its client sees it through the API (SPEC §11). */
+  async viewAsClient(consultationId: string) {
+    const response = await this.platform.http.get(`/api/consultations/${consultationId}`, await tokenOf(this.platform.http, this.client));
+    expect(response.status).to.equal(200);
+    return response.body;
+  }
+
+  /** What the card hold became: captured for the charge, or released (BOOK-3, PAY-2). */
+  async hold(consultationId: string) {
+    return holdOf(this.platform.db, consultationId);
+  }
+}
