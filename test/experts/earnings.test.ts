@@ -47,6 +47,7 @@ describe('EXP-8 earnings: list of settled consultations and totals per month', (
     clock.set('2026-10-12T09:00:00.000Z');
     // Phone with a 20-cent surcharge, 2 minutes: 440, surcharge 40, fee 30, earnings 370.
     await settled('phone', { terms: freeRateVideoTerms({ mode: 'phone', surchargePerMinuteCents: 20 }), connectedSeconds: 120 });
+    clock.advance(60_000);
     // BILL-12 expert no-show on a 30-minute package: nothing charged, 68 debited from the wallet.
     await settled('noShow', { terms: packageTerms({ packageMinutes: 30, packagePriceCents: 6000 }), status: 'no_show_expert' });
     // Nothing consumed, nothing charged: not an earnings line.
