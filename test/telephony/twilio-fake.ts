@@ -56,6 +56,8 @@ export class TwilioFake {
   readonly calls = new Map<string, FakeCall>();
   readonly conferences = new Map<string, FakeConference>();
   readonly rest: RestRequest[] = [];
+  /** Every signed request the fake sent to our webhooks, for replays. */
+  readonly sent: { url: string; params: Record<string, string> }[] = [];
   readonly #pending = new Set<Promise<unknown>>();
   #server!: Server;
   url!: string;
@@ -93,6 +95,7 @@ export class TwilioFake {
   async post(url: string, params: Record<string, string>, options: { signature?: string | null } = {}): Promise<{ status: number; text: string }> {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     const signature = options.signature === undefined ? this.sign(url, params) : options.signature;
+    if (options.signature === undefined) this.sent.push({ url, params });
     if (signature !== null) headers['x-twilio-signature'] = signature;
     const response = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
     return { status: response.status, text: await response.text() };
