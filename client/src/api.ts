@@ -170,6 +170,8 @@ interface CallOptions {
   contentType?: string;
   /** Sends the access token and refreshes it on a 401; false for the public sign-in routes. */
   auth?: boolean;
+  /** Extra headers, e.g. `Idempotency-Key` on a payout (BILL-14). */
+  headers?: Record<string, string>;
 }
 
 async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
@@ -188,7 +190,7 @@ async function call<T>(method: string, path: string, options: CallOptions = {}):
 }
 
 async function send(method: string, path: string, options: CallOptions, auth: boolean): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (auth && accessToken) headers['authorization'] = `Bearer ${accessToken}`;
   let body = options.body;
   if (options.json !== undefined) {
@@ -276,4 +278,9 @@ function readRefreshToken(): string | undefined {
 
 function notifySessionChange(): void {
   for (const listener of sessionListeners) listener();
+}
+
+/** The same authenticated call (refresh included) for pages that own their API shapes, e.g. the wallet. */
+export function apiCall<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+  return call<T>(method, path, options);
 }

@@ -14,6 +14,7 @@ import { signupChoicePage } from './pages/signup-choice.ts';
 import { signupClientPage } from './pages/signup-client.ts';
 import { signupExpertPage } from './pages/signup-expert.ts';
 import { accountPage } from './pages/account.ts';
+import { walletPage } from './pages/wallet.ts';
 import { notFoundPage } from './pages/not-found.ts';
 import { pageLayout } from './pages/layout.ts';
 
@@ -26,6 +27,8 @@ const ROUTES: readonly Route[] = [
   { pattern: '/inscription/expert', page: signupExpertPage },
   { pattern: '/inscription/:sponsor', page: signupExpertPage },
   { pattern: '/compte', page: accountPage },
+  { pattern: '/portefeuille', page: walletPage },
+  { pattern: '/wallet', page: walletPage },
 ];
 
 const skipLink = h('a', { class: 'skip-link', href: '#main' });
