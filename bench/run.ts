@@ -7,11 +7,13 @@ import { machineFacts, elapsedMs } from './support/machine.ts';
 import { runSettlementBench } from './settlement.ts';
 import { runQuoteBench } from './quote.ts';
 import { runPublicProfileBench } from './public-profile.ts';
+import { runMeterBench } from './meter.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   settlement: runSettlementBench,
   quote: runQuoteBench,
   'public-profile': runPublicProfileBench,
+  meter: () => runMeterBench(),
 };
 
 const asked = process.argv.slice(2);
