@@ -35,6 +35,8 @@ import type { Notifier as BookingNotifier } from './notifications/notifier.ts';
 import { createNotifier, MailboxTransport, type Notifier } from './notifications/index.ts';
 import { mailboxRoutes } from './notifications/mailbox-routes.ts';
 import { welcomeExpert } from './notifications/welcome.ts';
+import { JoinTokens } from '../media/join-tokens.ts';
+import { mediaRoutes } from '../media/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
@@ -116,6 +118,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   walletRoutes(api, { db, wallet });
   availabilityRoutes(api, { db, clock });
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
+  // MEDIA-1: join tokens for the video room; the SFU itself starts in start.ts (it needs the HTTP server).
+  mediaRoutes(api, { db, clock, joinTokens: new JoinTokens(config.jwtSecret, clock) });
 
   const app = express();
   app.disable('x-powered-by');

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { isIP } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
+import type { MediaConfig } from '../media/service.ts';
 import type { TelephonyConfig } from './telephony/index.ts';
 
 /**
@@ -52,6 +55,14 @@ const environmentSchema = z.object({
     .string()
     .regex(MAIL_FROM_PATTERN, 'must be an address, e.g. "Consulto <no-reply@example.com>" or no-reply@example.com')
     .default('Consulto <no-reply@consulto.localhost>'),
+  // MEDIA-1…4: mediasoup. Without an announced address the SFU serves loopback only (development).
+  MEDIASOUP_ANNOUNCED_IP: z
+    .string()
+    .refine((value) => isIP(value) !== 0 || /^[A-Za-z0-9.-]{1,253}$/.test(value), 'must be an IP address or a host name')
+    .optional(),
+  MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(256).default(Math.max(1, cpus().length)),
+  MEDIASOUP_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
+  MEDIASOUP_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
 });
 
 export interface Config {
@@ -70,6 +81,8 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   /** TEL-1 / TEL-4: Twilio when its variables are set, else the local telephony simulator. */
   telephony: TelephonyConfig;
+  /** MEDIA-1…4: the SFU's workers, addresses and ports. */
+  media: MediaConfig;
 }
 
 /** PAY-6: which adapter moves the money; Stripe needs its keys, the local one needs nothing. */
@@ -112,6 +125,9 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       if (!variables[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required with the other TWILIO_* variables (or unset them all for the simulator)`);
     }
   }
+  if (variables.MEDIASOUP_MIN_PORT >= variables.MEDIASOUP_MAX_PORT) {
+    throw new ConfigError('Invalid configuration:\n  MEDIASOUP_MAX_PORT: must be above MEDIASOUP_MIN_PORT');
+  }
   const dataDir = resolve(variables.DATA_DIR);
   return {
     env: variables.NODE_ENV,
@@ -146,6 +162,13 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
           apiUrl: variables.TWILIO_API_URL,
         }
       : { provider: 'simulator' },
+    media: {
+      workers: variables.MEDIASOUP_WORKERS,
+      announcedIp: variables.MEDIASOUP_ANNOUNCED_IP,
+      listenIp: variables.MEDIASOUP_ANNOUNCED_IP ? '0.0.0.0' : '127.0.0.1',
+      minPort: variables.MEDIASOUP_MIN_PORT,
+      maxPort: variables.MEDIASOUP_MAX_PORT,
+    },
   };
 }
 

@@ -1,0 +1,46 @@
+import type { Api } from '../server/platform/http.ts';
+import type { Database } from '../server/platform/database.ts';
+import type { Clock } from '../server/platform/clock.ts';
+import { conflict, notFound } from '../server/platform/errors.ts';
+import { readMediaConsultation, type MediaConsultation } from './store.ts';
+import type { JoinTokens } from './join-tokens.ts';
+import { SIGNALING_PATH, type Party } from './signaling/messages.ts';
+
+/**
+ * MEDIA-1 / BOOK-4 / BOOK-5: who may enter a consultation's room, and when. Only its two
+ * parties; an immediate request as soon as it is made (the expert's arrival accepts it), an
+ * appointment from its start time; never a consultation that is over or not by video.
+ */
+export function joiningParty(consultation: MediaConsultation | undefined, userId: string, now: Date): Party {
+  const party = consultation?.expertId === userId ? 'expert' : consultation?.clientId === userId ? 'client' : undefined;
+  // A third party learns nothing, not even that the consultation exists.
+  if (!consultation || !party) throw notFound('Consultation');
+  if (consultation.mode !== 'video') throw conflict('not_a_video_consultation', 'This consultation is not by video.');
+  if (consultation.status === 'scheduled' && consultation.startAt && now < consultation.startAt) {
+    throw conflict('not_started', 'The consultation room opens at the start time (BOOK-5).');
+  }
+  if (!['requested', 'scheduled', 'live'].includes(consultation.status)) {
+    throw conflict('consultation_over', `This consultation is over (${consultation.status}).`);
+  }
+  return party;
+}
+
+export function mediaRoutes(api: Api, deps: { db: Database; clock: Clock; joinTokens: JoinTokens }): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/api/consultations/:id/join-token',
+      summary: 'MEDIA-1: a short-lived token to join the video room, for a party of the consultation, from its start',
+      tag: 'consultations',
+      access: ['client', 'expert'],
+    },
+    async ({ req, user }) => {
+      const consultationId = String(req.params['id']);
+      if (!/^[0-9a-f-]{36}$/i.test(consultationId)) throw notFound('Consultation');
+      const consultation = await readMediaConsultation(deps.db, consultationId);
+      const party = joiningParty(consultation, user!.id, deps.clock.now());
+      const { token, expiresAt } = deps.joinTokens.issue({ consultationId, userId: user!.id, party });
+      return { token, expiresAt: expiresAt.toISOString(), party, signalingPath: SIGNALING_PATH };
+    },
+  );
+}
