@@ -152,6 +152,24 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS - 5000);
     });
 
+    it('a payout Stripe could not be reached for stays requested and is sent again later with the same keys', async () => {
+      const expert = await validatedExpert();
+      fake.failNext = 10;
+      const response = await platform.http.post('/api/payouts', { amountCents: 5000 }, expert.accessToken);
+      fake.failNext = 0;
+      expect(response.status).to.equal(201);
+      expect(response.body.status).to.equal('requested');
+      const attempts = fake.requests.filter((request) => request.idempotencyKey === `payout:${response.body.id}:transfer`).length;
+      expect(attempts).to.be.greaterThan(0);
+      expect(await platform.services.wallet.tick()).to.deep.include({ payoutsResent: 0 });
+      (platform.clock as import('../../server/platform/clock.ts').ManualClock).advance(61_000);
+      expect(await platform.services.wallet.tick()).to.deep.include({ payoutsResent: 1 });
+      expect((await payoutRow(response.body.id)).provider_ref).to.match(/^po_/);
+      expect(fake.requests.filter((request) => request.idempotencyKey === `payout:${response.body.id}:transfer`).length).to.equal(attempts + 1);
+      expect([...fake.transfers.values()].filter((transfer) => transfer['metadata']['payout_id'] === response.body.id)).to.have.length(1);
+      expect(await platform.services.wallet.tick()).to.deep.include({ payoutsResent: 0 });
+    });
+
     it('records and ignores events it has no use for', async () => {
       const response = await deliver(signedEvent('customer.created', { id: 'cus_x', object: 'customer' }));
       expect(response.status).to.equal(200);

@@ -45,6 +45,15 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
       expect(older.body.movements[0]).to.include({ kind: 'consultation_settlement', balance: 'pending', amountCents: PACKAGE_EARNINGS_CENTS, consultationId: id });
     });
 
+    it('REF-3: a sponsor\'s commissions land in the same wallet, pending then available', async () => {
+      const sponsor = await signUpExpert(platform.http);
+      const referred = await signUpExpert(platform.http, { sponsorSlug: sponsor.user.slug });
+      await earn(platform, referred.user.id);
+      await signInAgain(platform, sponsor);
+      // 10 % of the 225-cent operating fee of a full 15-minute package (BILL-7), rounded down (REF-3).
+      expect((await platform.http.get('/api/wallet', sponsor.accessToken)).body).to.include({ pendingCents: 0, availableCents: 22 });
+    });
+
     it('is for experts only: a client gets 403', async () => {
       const client = await signUpClient(platform.http);
       expect((await platform.http.get('/api/wallet', client.accessToken)).status).to.equal(403);
