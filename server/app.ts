@@ -80,7 +80,16 @@ export function createApp(platform: Platform): { app: express.Express; services:
     db,
     clock,
     sessions,
-    events: { expertRegistered: welcomeExpert({ notifier, publicUrl: config.publicUrl, logger }) },
+    events: {
+      expertRegistered: welcomeExpert({
+        notifier,
+        publicUrl: config.publicUrl,
+        logger,
+        // EXP-1: if the transport is down at signup, the job table sends it later (same idempotency key).
+        retryLater: (notification) =>
+          jobs.enqueue({ kind: NOTIFY_JOB, payload: { ...notification, withSettlement: false }, runAt: clock.now(), dedupeKey: `notify:${notification.idempotencyKey}` }),
+      }),
+    },
   });
   const payments = createPaymentProvider(config.payments, { db, clock });
   const wallet = createWallet({ db, clock, logger, provider: payments, dataDir: config.dataDir, documentsKey: config.documentsEncryptionKey, notifier });
