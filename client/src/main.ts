@@ -15,6 +15,7 @@ import { signupClientPage } from './pages/signup-client.ts';
 import { signupExpertPage } from './pages/signup-expert.ts';
 import { accountPage } from './pages/account.ts';
 import { walletPage } from './pages/wallet.ts';
+import { phoneSimulatorPage } from './pages/phone-simulator.ts';
 import { notFoundPage } from './pages/not-found.ts';
 import { pageLayout } from './pages/layout.ts';
 
@@ -29,6 +30,8 @@ const ROUTES: readonly Route[] = [
   { pattern: '/compte', page: accountPage },
   { pattern: '/portefeuille', page: walletPage },
   { pattern: '/wallet', page: walletPage },
+  // TEL-4, development only: the simulated phones (the page says so when the simulator is off).
+  { pattern: '/simulateur-telephone', page: phoneSimulatorPage },
 ];
 
 const skipLink = h('a', { class: 'skip-link', href: '#main' });
