@@ -35,8 +35,14 @@ import type { Notifier as BookingNotifier } from './notifications/notifier.ts';
 import { createNotifier, MailboxTransport, type Notifier } from './notifications/index.ts';
 import { mailboxRoutes } from './notifications/mailbox-routes.ts';
 import { welcomeExpert } from './notifications/welcome.ts';
-import { JoinTokens } from '../media/join-tokens.ts';
-import { mediaRoutes } from '../media/routes.ts';
+import { ComplaintService } from './trust/complaints.ts';
+import { ComplaintRefunds } from './trust/refunds.ts';
+import { trustRoutes } from './trust/routes.ts';
+import { bookingGuard } from './trust/blocking.ts';
+import { AdminService } from './admin/moderation.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { Deregistration } from './privacy/deregistration.ts';
+import { privacyRoutes } from './privacy/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
@@ -69,6 +75,13 @@ export interface Services {
   wallet: Wallet;
   /** §10: every email goes through here (templates in the user's language, idempotent). */
   notifier: Notifier;
+  /** TRUST-2, TRUST-3: complaints, refunds and escalation (start.ts runs the periodic part). */
+  complaints: ComplaintService;
+  complaintRefunds: ComplaintRefunds;
+  /** TRUST-4 and the admin console. */
+  admin: AdminService;
+  /** ACC-8. */
+  deregistration: Deregistration;
 }
 
 /** Wires the capabilities into one Express application; no I/O happens here. */
@@ -80,16 +93,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
     db,
     clock,
     sessions,
-    events: {
-      expertRegistered: welcomeExpert({
-        notifier,
-        publicUrl: config.publicUrl,
-        logger,
-        // EXP-1: if the transport is down at signup, the job table sends it later (same idempotency key).
-        retryLater: (notification) =>
-          jobs.enqueue({ kind: NOTIFY_JOB, payload: { ...notification, withSettlement: false }, runAt: clock.now(), dedupeKey: `notify:${notification.idempotencyKey}` }),
-      }),
-    },
+    events: { expertRegistered: welcomeExpert({ notifier, publicUrl: config.publicUrl, logger }) },
   });
   const payments = createPaymentProvider(config.payments, { db, clock });
   const wallet = createWallet({ db, clock, logger, provider: payments, dataDir: config.dataDir, documentsKey: config.documentsEncryptionKey, notifier });
@@ -127,8 +131,13 @@ export function createApp(platform: Platform): { app: express.Express; services:
   walletRoutes(api, { db, wallet });
   availabilityRoutes(api, { db, clock });
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
-  // MEDIA-1: join tokens for the video room; the SFU itself starts in start.ts (it needs the HTTP server).
-  mediaRoutes(api, { db, clock, joinTokens: new JoinTokens(config.jwtSecret, clock) });
+  const complaintRefunds = new ComplaintRefunds({ db, clock, payments, logger });
+  const complaints = new ComplaintService({ db, clock, refunds: complaintRefunds, logger });
+  const admin = new AdminService({ db, clock, sessions, consultations, notifier, complaints, logger });
+  const deregistration = new Deregistration({ db, clock, sessions, notifier, logger });
+  trustRoutes(api, { db, clock, complaints, consultations, logger });
+  adminRoutes(api, { db, clock, admin, complaints });
+  privacyRoutes(api, { db, clock, deregistration });
 
   const app = express();
   app.disable('x-powered-by');
@@ -155,6 +164,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   app.get('/api/openapi.json', (_req, res) => {
     res.json(api.openApiDocument({ title: 'Consulto API', version: '1', serverUrl: config.publicUrl }));
   });
+  // TRUST-6, TRUST-4: a blocked client or an unavailable expert is refused before booking does any work.
+  app.post('/api/consultations', bookingGuard({ db, authenticate: (token) => sessions.authenticate(token) }));
   app.use(api.router);
   // TEL-2 Twilio webhooks (signed, form-encoded) and, outside production, the simulator's phones (TEL-4).
   for (const router of telephony.routers) app.use(router);
@@ -170,5 +181,5 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony } };
+  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration } };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../platform/database.ts';
+import { ratingFromSummary } from '../trust/reviews.ts';
 
 export interface PublicExpertProfile {
   slug: string;
@@ -12,6 +13,8 @@ export interface PublicExpertProfile {
   availableNow: boolean;
   /** The page is published once the photo and at least one rate or package are set. */
   published: boolean;
+  /** TRUST-1: published reviews only; `averageStars` has one decimal and is null without reviews. */
+  rating: { averageStars: number | null; count: number };
   pricing: {
     videoRatePerMinuteCents: number | null;
     phoneRatePerMinuteCents: number | null;
@@ -37,13 +40,16 @@ export async function readPublicProfile(db: Queryable, slug: string, publicUrl: 
     video_rate_per_minute_cents: number | null;
     phone_rate_per_minute_cents: number | null;
     packages: { id: string; mode: 'video' | 'phone'; minutes: number; priceCents: number }[];
+    review_count: number | null;
+    stars_total: number | null;
   }>(
     `SELECT e.slug, u.first_name, u.last_name, e.category, e.headline, e.description,
             e.photo IS NOT NULL AS has_photo, extract(epoch FROM e.photo_updated_at)::bigint AS photo_version, e.available_now,
-            r.video_rate_per_minute_cents, r.phone_rate_per_minute_cents,
+            r.video_rate_per_minute_cents, r.phone_rate_per_minute_cents, rs.review_count, rs.stars_total,
             COALESCE((SELECT json_agg(json_build_object('id', p.id, 'mode', p.mode, 'minutes', p.minutes, 'priceCents', p.price_cents) ORDER BY p.position)
                         FROM packages p WHERE p.expert_id = e.user_id AND p.retired_at IS NULL), '[]'::json) AS packages
        FROM expert_profiles e JOIN users u ON u.id = e.user_id LEFT JOIN expert_rates r ON r.expert_id = e.user_id
+       LEFT JOIN expert_rating_summaries rs ON rs.expert_id = e.user_id
       WHERE e.slug = $1 AND u.status = 'active'`,
     [slug],
   );
@@ -60,6 +66,7 @@ export async function readPublicProfile(db: Queryable, slug: string, publicUrl: 
     consultationUrl: `${publicUrl}/consultation/${row.slug}`,
     availableNow: row.available_now,
     published: row.has_photo && hasPricing,
+    rating: ratingFromSummary(row.review_count ?? 0, row.stars_total ?? 0),
     pricing: {
       videoRatePerMinuteCents: row.video_rate_per_minute_cents,
       phoneRatePerMinuteCents: row.phone_rate_per_minute_cents,

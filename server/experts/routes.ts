@@ -1,7 +1,7 @@
 import type { Api } from '../platform/http.ts';
 import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
-import { notFound } from '../platform/errors.ts';
+import { AppError, notFound } from '../platform/errors.ts';
 import { PHOTO_CONTENT_TYPES, PHOTO_MAX_BYTES, assertPhoto } from './photo.ts';
 import { readPublicProfile } from './public-profile.ts';
 import { workspaceRoutes } from './workspace.ts';
@@ -59,7 +59,12 @@ export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publi
     { method: 'get', path: '/api/experts/:slug', summary: 'Public profile of a consultation page: pricing, availability', tag, access: 'public' },
     async ({ req }) => {
       const profile = await readPublicProfile(db, String(req.params['slug']), publicUrl);
-      if (!profile) throw notFound('Expert');
+      if (!profile) {
+        // TRUST-4: a suspended or closed expert's page says "unavailable" rather than "no such page".
+        const [known] = await db.query('SELECT 1 FROM expert_profiles WHERE slug = $1', [String(req.params['slug'])]);
+        if (known) throw new AppError(404, 'expert_unavailable', 'This expert is unavailable.');
+        throw notFound('Expert');
+      }
       return profile;
     },
   );

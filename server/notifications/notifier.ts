@@ -29,7 +29,12 @@ export type NotificationEvent =
   | 'complaint_answered'
   | 'complaint_escalated'
   | 'account_moderated'
-  | 'fee_schedule_changed';
+  | 'fee_schedule_changed'
+  // Trust and operations (issue 8): acknowledgements, admin answers, ACC-8.
+  | 'complaint_received'
+  | 'platform_complaint_answered'
+  | 'complaint_resolved_by_admin'
+  | 'account_deregistered';
 
 export interface Notification {
   event: NotificationEvent;

@@ -395,6 +395,74 @@ export const TEMPLATES = {
       ],
     }),
   },
+  complaint_received: {
+    fr: ({ data }) => ({
+      subject: 'Votre réclamation est enregistrée',
+      paragraphs: [
+        text(data, 'kind') === 'platform'
+          ? 'Votre réclamation sur le fonctionnement de Consulto est enregistrée. L’équipe Consulto vous répondra au plus tard le ' + dateTime(text(data, 'answerBefore'), 'fr') + '.'
+          : 'Votre réclamation sur la consultation est enregistrée et transmise à l’expert, qui a jusqu’au ' + dateTime(text(data, 'answerBefore'), 'fr') + ' pour répondre. Sans réponse, elle sera transmise à l’équipe Consulto.',
+      ],
+    }),
+    en: ({ data }) => ({
+      subject: 'Your complaint is registered',
+      paragraphs: [
+        text(data, 'kind') === 'platform'
+          ? 'Your complaint about the Consulto platform is registered. The Consulto team will answer by ' + dateTime(text(data, 'answerBefore'), 'en') + '.'
+          : 'Your complaint about the consultation is registered and sent to the expert, who has until ' + dateTime(text(data, 'answerBefore'), 'en') + ' to answer. Without an answer it goes to the Consulto team.',
+      ],
+    }),
+  },
+  platform_complaint_answered: {
+    fr: ({ data }) => ({
+      subject: 'Réponse de l’équipe Consulto à votre réclamation',
+      paragraphs: [text(data, 'reply') ? `« ${text(data, 'reply')} »` : 'L’équipe Consulto a répondu à votre réclamation.'],
+    }),
+    en: ({ data }) => ({
+      subject: 'The Consulto team answered your complaint',
+      paragraphs: [text(data, 'reply') ? `“${text(data, 'reply')}”` : 'The Consulto team answered your complaint.'],
+    }),
+  },
+  complaint_resolved_by_admin: {
+    fr: ({ data }) => {
+      const resolution = text(data, 'resolution');
+      return {
+        subject: 'Décision de l’équipe Consulto sur une réclamation',
+        paragraphs: [
+          resolution === 'rejected'
+            ? 'L’équipe Consulto a rejeté la réclamation transmise faute de réponse dans les 14 jours.'
+            : `L’équipe Consulto a accordé au client un remboursement de ${money(cents(data, 'refundCents'), 'fr')} ; il est repris de vos honoraires en proportion.`,
+        ],
+      };
+    },
+    en: ({ data }) => {
+      const resolution = text(data, 'resolution');
+      return {
+        subject: 'The Consulto team decided on a complaint',
+        paragraphs: [
+          resolution === 'rejected'
+            ? 'The Consulto team rejected the complaint passed on after 14 days without an answer.'
+            : `The Consulto team granted the client a refund of ${money(cents(data, 'refundCents'), 'en')}; it is taken back from your fees in proportion.`,
+        ],
+      };
+    },
+  },
+  account_deregistered: {
+    fr: () => ({
+      subject: 'Votre compte Consulto est fermé',
+      paragraphs: [
+        'Votre demande de désinscription est acceptée : votre compte est fermé et vos données personnelles sont effacées ou anonymisées.',
+        'Les pièces comptables (reçus, écritures) sont conservées dix ans sous forme anonymisée, comme la loi l’exige.',
+      ],
+    }),
+    en: () => ({
+      subject: 'Your Consulto account is closed',
+      paragraphs: [
+        'Your deregistration is accepted: your account is closed and your personal data is erased or anonymised.',
+        'Accounting records (receipts, ledger entries) are kept for ten years in anonymised form, as the law requires.',
+      ],
+    }),
+  },
 } satisfies Record<NotificationEvent, Record<Language, Template>>;
 
 export const NOTIFICATION_EVENTS = Object.keys(TEMPLATES) as NotificationEvent[];
