@@ -43,6 +43,8 @@ import { AdminService } from './admin/moderation.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { Deregistration } from './privacy/deregistration.ts';
 import { privacyRoutes } from './privacy/routes.ts';
+import { JoinTokens } from '../media/join-tokens.ts';
+import { mediaRoutes } from '../media/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
@@ -93,7 +95,16 @@ export function createApp(platform: Platform): { app: express.Express; services:
     db,
     clock,
     sessions,
-    events: { expertRegistered: welcomeExpert({ notifier, publicUrl: config.publicUrl, logger }) },
+    events: {
+      expertRegistered: welcomeExpert({
+        notifier,
+        publicUrl: config.publicUrl,
+        logger,
+        // EXP-1: if the transport is down at signup, the job table sends it later (same idempotency key).
+        retryLater: (notification) =>
+          jobs.enqueue({ kind: NOTIFY_JOB, payload: { ...notification, withSettlement: false }, runAt: clock.now(), dedupeKey: `notify:${notification.idempotencyKey}` }),
+      }),
+    },
   });
   const payments = createPaymentProvider(config.payments, { db, clock });
   const wallet = createWallet({ db, clock, logger, provider: payments, dataDir: config.dataDir, documentsKey: config.documentsEncryptionKey, notifier });
@@ -138,6 +149,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   trustRoutes(api, { db, clock, complaints, consultations, logger });
   adminRoutes(api, { db, clock, admin, complaints });
   privacyRoutes(api, { db, clock, deregistration });
+  // MEDIA-1: join tokens for the video room; the SFU itself starts in start.ts (it needs the HTTP server).
+  mediaRoutes(api, { db, clock, joinTokens: new JoinTokens(config.jwtSecret, clock) });
 
   const app = express();
   app.disable('x-powered-by');

@@ -12,6 +12,9 @@ import { startPeriodicTasks } from '../jobs/periodic.ts';
 import { releaseDueHolds } from '../ledger/holds.ts';
 import type { SettlementCheckpoint } from '../settlement/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
+import { MediaService } from '../../media/service.ts';
+import { SignalingServer } from '../../media/signaling/server.ts';
+import type { Timers } from '../metering/deadline-queue.ts';
 
 /** How often due phone consultations are looked for: the expert's phone rings at most this late. */
 const PHONE_START_POLL_INTERVAL_MS = 2_000;
@@ -27,6 +30,8 @@ export interface RunningPlatform {
   server: Server;
   logger: Logger;
   demoAccounts: DemoAccount[] | undefined;
+  /** MEDIA-1…4: the SFU (workers start with the first video room). */
+  media: MediaService;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,8 @@ export async function startPlatform(
     /** 0 turns the job worker off (tests run `services.jobs.runDueJobs()` themselves). */
     jobPollIntervalMs?: number;
     bookingNotifier?: Notifier;
+    /** Tests: the timers the video meter arms (with a clock they move). */
+    mediaTimers?: Timers;
   } = {},
 ): Promise<RunningPlatform> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -62,6 +69,8 @@ export async function startPlatform(
   const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
   const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger, settlementCheckpoint: options.settlementCheckpoint, bookingNotifier: options.bookingNotifier });
   server.on('request', app);
+  const media = await MediaService.create({ db, clock, logger, consultations: services.consultations, jwtSecret: config.jwtSecret, config: config.media, timers: options.mediaTimers });
+  const signaling = new SignalingServer({ server, media, logger });
   // PAY-2: a settlement a crash interrupted is finished before anything else moves money.
   const resumed = await services.settlements.resumeUnfinished();
   if (resumed) logger.info({ resumed }, 'settlements resumed');
@@ -89,7 +98,10 @@ export async function startPlatform(
     server,
     logger,
     demoAccounts,
+    media,
     close: async () => {
+      signaling.close();
+      await media.close();
       await housekeeping.stop();
       await jobWorker?.stop();
       await phoneStarter?.stop();
