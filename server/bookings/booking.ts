@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../platform/database.ts';
-import { EXCLUSION_VIOLATION, sqlState } from '../platform/database.ts';
+import { EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { AppError, badRequest, conflict, notFound, paymentRequired } from '../platform/errors.ts';
@@ -108,7 +108,7 @@ export class BookingService {
         `SELECT 1 FROM consultations WHERE expert_id = $1 AND status IN ('requested', 'live') LIMIT 1`,
         [expert.user_id],
       );
-      if (busy) throw conflict('expert_busy', 'This expert is in another consultation; try again in a few minutes.', 'startAt');
+      if (busy) throw expertBusy();
     } else {
       startAt = new Date(request.startAt);
       if (startAt <= now) throw badRequest('start_in_past', 'An appointment starts in the future.', 'startAt');
@@ -180,6 +180,7 @@ export class BookingService {
       if (sqlState(error) === EXCLUSION_VIOLATION) {
         throw conflict('slot_taken', 'This slot was just booked by someone else; pick another one (EXP-6).', 'startAt');
       }
+      if (sqlState(error) === UNIQUE_VIOLATION && startAt === null) throw expertBusy();
       throw error;
     }
     return id;
@@ -207,6 +208,9 @@ export class BookingService {
     return authorisation.holdRef;
   }
 }
+
+/** BOOK-4: one immediate request at a time per expert (also a unique index, for concurrent requests). */
+const expertBusy = () => conflict('expert_busy', 'This expert is in another consultation; try again in a few minutes.', 'startAt');
 
 function bookingData(consultationId: string, mode: ConsultationMode, startAt: Date | null) {
   return { consultationId, mode, startAt: startAt?.toISOString() ?? null };

@@ -25,6 +25,12 @@ const CLAIM_BATCH_SIZE = 50;
 /** `runDueJobs` stops after this many batches; the next poll continues. */
 const MAX_BATCHES_PER_RUN = 20;
 const MAX_ERROR_LENGTH = 2000;
+/** Finished jobs are kept this long (for support), then purged… */
+export const FINISHED_JOB_RETENTION_DAYS = 30;
+/** …at most this many per purge, at most once per PURGE_INTERVAL_MS of the worker loop. */
+const PURGE_BATCH_SIZE = 1000;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface JobRequest {
   kind: string;
@@ -93,12 +99,27 @@ export class JobQueue {
     return ran;
   }
 
+  /** Deletes finished jobs past their retention; parked (failed) jobs stay for a person to look at. */
+  async purgeFinishedJobs(): Promise<number> {
+    const before = new Date(this.#clock.now().getTime() - FINISHED_JOB_RETENTION_DAYS * DAY_MS);
+    const deleted = await this.#db.query(
+      `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE done_at IS NOT NULL AND done_at < $1 LIMIT ${PURGE_BATCH_SIZE}) RETURNING id`,
+      [before],
+    );
+    return deleted.length;
+  }
+
   /** The worker loop: polls at a fixed interval, never overlapping itself. */
   start(intervalMs: number): { stop(): Promise<void> } {
     let running: Promise<void> | undefined;
+    let lastPurgeMs = 0;
     const tick = () => {
       running ??= this.runDueJobs()
-        .then(() => undefined)
+        .then(async () => {
+          if (Date.now() - lastPurgeMs < PURGE_INTERVAL_MS) return;
+          lastPurgeMs = Date.now();
+          await this.purgeFinishedJobs();
+        })
         .catch((error: unknown) => this.#logger.error({ err: error }, 'job poll failed'))
         .finally(() => {
           running = undefined;

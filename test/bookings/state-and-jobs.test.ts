@@ -107,6 +107,22 @@ describe('consultation state machine and durable jobs', () => {
         expect(await platform.services.consultations.endConsultation(id, { connectedSeconds: 125, reason: 'party_left' })).to.deep.equal(settled);
       });
 
+      it('one request at a time per expert, even when 10 arrive at once (409 expert_busy, no hold kept)', async () => {
+        const expert = await setUpExpert(platform.http, { availableNow: true });
+        const token = await tokenOf(platform.http, client);
+        const responses = await Promise.all(Array.from({ length: 10 }, () => platform.http.post('/api/consultations', bookingBody(expert.slug), token)));
+        expect(responses.filter((response) => response.status === 201)).to.have.length(1);
+        for (const response of responses.filter((candidate) => candidate.status !== 201)) {
+          expect(response.status).to.equal(409);
+          expect(response.body.error.code).to.equal('expert_busy');
+        }
+        const [{ n }] = (await platform.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM local_payment_holds h JOIN consultations c ON c.payment_hold_ref = h.id WHERE c.expert_id = $1`,
+          [expert.id],
+        )) as [{ n: number }];
+        expect(n).to.equal(1);
+      });
+
       it('BILL-11: cancelled by the client before the expert joins, it costs nothing', async () => {
         const expert = await setUpExpert(platform.http, { availableNow: true });
         const id = await book(expert.slug, null);
@@ -259,6 +275,32 @@ describe('consultation state machine and durable jobs', () => {
         expect(job!.attempts).to.equal(MAX_JOB_ATTEMPTS);
         expect(job!.failed_at).to.not.equal(null);
         expect(job!.last_error).to.contain('transport down');
+      });
+
+      it('purges finished jobs after 30 days, keeps parked ones', async () => {
+        platform.services.jobs.register('test.quick', async () => undefined);
+        await platform.services.jobs.enqueue({ kind: 'test.quick', payload: {}, runAt: platform.clock.now(), dedupeKey: 'test-quick' });
+        await platform.drainJobs();
+        platform.clock.advance(31 * 24 * HOUR_MS);
+        expect(await platform.services.jobs.purgeFinishedJobs()).to.be.greaterThan(0);
+        const left = await platform.db.query(`SELECT dedupe_key FROM jobs WHERE dedupe_key IN ('test-quick', 'test-flaky')`);
+        expect(left).to.deep.equal([{ dedupe_key: 'test-flaky' }]);
+      });
+
+      it('an admin sees any consultation', async () => {
+        const expert = await setUpExpert(platform.http);
+        const id = await book(expert.slug, new Date(platform.clock.now().getTime() + 5 * HOUR_MS));
+        const { hashPassword } = await import('../../server/accounts/passwords.ts');
+        const { TERMS_VERSION } = await import('../../server/accounts/terms.ts');
+        const email = `admin-${id.slice(0, 8)}@consulto.test`;
+        await platform.db.query(
+          `INSERT INTO users (role, email, password_hash, first_name, last_name, terms_version, terms_accepted_at) VALUES ('admin', $1, $2, 'Ada', 'Min', $3, $4)`,
+          [email, await hashPassword('correct-horse-battery-staple'), TERMS_VERSION, platform.clock.now()],
+        );
+        const view = await platform.http.get(`/api/consultations/${id}`, await tokenOf(platform.http, { id: '', email }));
+        expect(view.status).to.equal(200);
+        expect(view.body).to.include({ id, status: 'scheduled' });
+        expect(view.body).to.have.property('expertPenaltyCents');
       });
     });
   });
