@@ -171,6 +171,29 @@ describe('Expert workspace: consultation URL, QR codes, banner, profile', () => 
     }
   });
 
+  it('describes the workspace, QR, discount, earnings and referral routes in the OpenAPI document', async () => {
+    const document = await platform.http.get('/api/openapi.json');
+    expect(document.status).to.equal(200);
+    const paths = document.body.paths as Record<string, Record<string, unknown>>;
+    for (const [path, method] of [
+      ['/api/experts/me/workspace', 'get'],
+      ['/api/experts/me/banner', 'get'],
+      ['/api/experts/me/profile', 'patch'],
+      ['/api/experts/me/discount-codes', 'get'],
+      ['/api/experts/me/discount-codes', 'post'],
+      ['/api/experts/me/discount-codes/{id}/disable', 'post'],
+      ['/api/experts/me/earnings', 'get'],
+      ['/api/experts/me/earnings/monthly', 'get'],
+      ['/api/experts/{slug}/qr.svg', 'get'],
+      ['/api/experts/{slug}/qr.png', 'get'],
+      ['/api/experts/{slug}/signup-qr.svg', 'get'],
+      ['/api/experts/{slug}/signup-qr.png', 'get'],
+      ['/api/referrals/me', 'get'],
+    ] as const) {
+      expect(paths[path]?.[method], `${method} ${path}`).to.be.an('object');
+    }
+  });
+
   it('EXP-3 banner without a photo shows initials, and exists in English', async () => {
     const other = await signUpExpert(platform.http, { firstName: 'Zoé', lastName: 'Leroy' });
     const response = await platform.http.get('/api/experts/me/banner?language=en', other.accessToken);
