@@ -177,16 +177,20 @@ export class KycService {
       `SELECT email, first_name, last_name, address->>'country' AS country FROM users WHERE id = $1`,
       [userId],
     );
-    let profile = (await this.#profile(userId))!;
+    const profile = (await this.#profile(userId))!;
     let accountRef = profile.provider_account_ref;
     if (!accountRef) {
-      ({ accountRef } = await this.#provider.createConnectedAccount({
-        userId,
-        email: user!.email,
-        legalStatus: view.legalStatus,
-        country: user!.country ?? 'FR',
-        idempotencyKey: `connected-account:${userId}`,
-      }));
+      try {
+        ({ accountRef } = await this.#provider.createConnectedAccount({
+          userId,
+          email: user!.email,
+          legalStatus: view.legalStatus,
+          country: user!.country ?? 'FR',
+          idempotencyKey: `connected-account:${userId}`,
+        }));
+      } catch (error) {
+        throw this.#unavailable(error, userId);
+      }
       await this.#db.query('UPDATE kyc_profiles SET provider_account_ref = $2 WHERE user_id = $1', [userId, accountRef]);
     }
     const submittedAt = this.#clock.now();
@@ -198,19 +202,31 @@ export class KycService {
         bytes: await this.#readStored(document.id),
       })),
     );
-    await this.#provider.submitIdentity({
-      accountRef,
-      legalStatus: view.legalStatus,
-      documents,
-      bank: { iban: profile.iban!, bic: profile.bic!, holderName: view.companyName ?? `${user!.first_name} ${user!.last_name}` },
-      companyName: view.companyName ?? undefined,
-      idempotencyKey: `kyc-submission:${userId}:${submittedAt.getTime()}`,
-    });
-    await this.#db.query(
-      `UPDATE kyc_profiles SET status = 'pending', refusal_reason = NULL, submitted_at = $2, decided_at = NULL, updated_at = $2 WHERE user_id = $1`,
+    // Pending before the provider hears of it: its verdict may arrive (webhook) before the call returns.
+    const [claimed] = await this.#db.query(
+      `UPDATE kyc_profiles SET status = 'pending', refusal_reason = NULL, submitted_at = $2, decided_at = NULL, updated_at = $2
+        WHERE user_id = $1 AND status <> 'pending' RETURNING user_id`,
       [userId, submittedAt],
     );
-    profile = (await this.#profile(userId))!;
+    if (!claimed) throw conflict('kyc_pending', 'Your identity check is already under review.');
+    try {
+      await this.#provider.submitIdentity({
+        accountRef,
+        legalStatus: view.legalStatus,
+        documents,
+        bank: { iban: profile.iban!, bic: profile.bic!, holderName: view.companyName ?? `${user!.first_name} ${user!.last_name}` },
+        companyName: view.companyName ?? undefined,
+        idempotencyKey: `kyc-submission:${userId}:${submittedAt.getTime()}`,
+      });
+    } catch (error) {
+      // The provider never got the file: back to where the expert was, so they can submit again.
+      await this.#db.query(
+        `UPDATE kyc_profiles SET status = $3, refusal_reason = $4, submitted_at = $5, decided_at = $6
+          WHERE user_id = $1 AND status = 'pending' AND submitted_at = $2`,
+        [userId, submittedAt, profile.status, profile.refusal_reason, profile.submitted_at, profile.decided_at],
+      );
+      throw this.#unavailable(error, userId);
+    }
     await sendAll(
       this.#notifier,
       [{ event: 'kyc_status_changed', userId, data: { status: 'pending', reason: null }, idempotencyKey: `kyc_status_changed:${userId}:submitted:${submittedAt.getTime()}` }],
@@ -224,6 +240,12 @@ export class KycService {
     const { duplicate, notifications } = await recordProviderEvent(this.#db, providerName, event, this.#clock.now());
     await sendAll(this.#notifier, notifications, (error) => this.#logger.error({ err: error, eventId: event.id }, 'wallet email failed'));
     return { duplicate };
+  }
+
+  /** A provider outage is not our bug: the expert is told to retry (502), the cause is logged. */
+  #unavailable(error: unknown, userId: string): AppError {
+    this.#logger.error({ err: error, userId }, 'identity submission to the payment provider failed');
+    return new AppError(502, 'payment_provider_unavailable', 'The payment provider could not be reached: try again in a moment.');
   }
 
   async #assertEditable(userId: string): Promise<void> {

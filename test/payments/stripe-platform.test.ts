@@ -81,6 +81,22 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       expect(await eventCount()).to.equal(count);
     });
 
+    it('answers 502 when Stripe cannot be reached at submission, leaves the status as it was, and a retry works', async () => {
+      const expert = await signUpExpert(platform.http);
+      const { upload } = await import('../wallet/support.ts');
+      for (const type of ['id_document', 'proof_of_address']) await upload(platform, expert.accessToken, type);
+      await platform.http.put('/api/wallet/kyc/details', { iban: 'FR1420041010050500013M02606', bic: 'BNPAFRPP' }, expert.accessToken);
+      fake.failNext = 100;
+      const failed = await platform.http.post('/api/wallet/kyc/submit', undefined, expert.accessToken);
+      fake.failNext = 0;
+      expect(failed.status).to.equal(502);
+      expect(failed.body.error.code).to.equal('payment_provider_unavailable');
+      expect((await platform.http.get('/api/wallet/kyc', expert.accessToken)).body.status).to.equal('not_submitted');
+      const retried = await platform.http.post('/api/wallet/kyc/submit', undefined, expert.accessToken);
+      expect(retried.status).to.equal(200);
+      expect(retried.body.status).to.equal('pending');
+    });
+
     it('is refused with the reason from requirements.errors; an older event arriving late is ignored', async () => {
       const expert = await signUpExpert(platform.http);
       await submitKyc(platform, expert);
