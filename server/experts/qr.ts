@@ -24,7 +24,10 @@ export function qrPng(url: string, pixels: number = QR_PNG_DEFAULT_PIXELS): Prom
   return QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: ERROR_CORRECTION, margin: QUIET_ZONE_MODULES, width: pixels });
 }
 
-const pngQuery = z.object({ size: z.coerce.number().int().min(QR_PNG_MIN_PIXELS).max(QR_PNG_MAX_PIXELS).default(QR_PNG_DEFAULT_PIXELS) }).strict();
+/** `?download=1` asks the browser to save the file instead of showing it (a plain link cannot, cross-origin). */
+const download = z.enum(['0', '1']).optional();
+const svgQuery = z.object({ download }).strict();
+const pngQuery = z.object({ size: z.coerce.number().int().min(QR_PNG_MIN_PIXELS).max(QR_PNG_MAX_PIXELS).default(QR_PNG_DEFAULT_PIXELS), download }).strict();
 
 /**
  * EXP-2: QR code of the consultation URL; REF-1: QR code of the signup URL. Public (they are
@@ -47,11 +50,11 @@ export function qrRoutes(api: Api, deps: { db: Database; publicUrl: string }) {
   ] as const;
   for (const variant of variants) {
     api.route(
-      { method: 'get', path: `/api/experts/:slug/${variant.suffix}.svg`, summary: `QR code of the ${variant.what}, SVG`, tag, access: 'public' },
-      async ({ req, res }) => {
+      { method: 'get', path: `/api/experts/:slug/${variant.suffix}.svg`, summary: `QR code of the ${variant.what}, SVG`, tag, access: 'public', query: svgQuery },
+      async ({ req, res, query }) => {
         const slug = await activeSlug(String(req.params['slug']));
         const svg = await qrSvg(variant.urlOf(publicUrl, slug));
-        qrHeaders(res, `consulto-${slug}-${variant.suffix}.svg`).type('image/svg+xml').send(svg);
+        qrHeaders(res, `consulto-${slug}-${variant.suffix}.svg`, query.download === '1').type('image/svg+xml').send(svg);
       },
     );
     api.route(
@@ -59,15 +62,15 @@ export function qrRoutes(api: Api, deps: { db: Database; publicUrl: string }) {
       async ({ req, res, query }) => {
         const slug = await activeSlug(String(req.params['slug']));
         const png = await qrPng(variant.urlOf(publicUrl, slug), query.size);
-        qrHeaders(res, `consulto-${slug}-${variant.suffix}.png`).type('image/png').send(png);
+        qrHeaders(res, `consulto-${slug}-${variant.suffix}.png`, query.download === '1').type('image/png').send(png);
       },
     );
   }
 }
 
-function qrHeaders<R extends { set(field: string, value: string): R }>(res: R, filename: string): R {
+function qrHeaders<R extends { set(field: string, value: string): R }>(res: R, filename: string, attachment: boolean): R {
   return res
     .set('Cache-Control', `public, max-age=${CACHE_SECONDS}`)
     .set('Cross-Origin-Resource-Policy', 'cross-origin')
-    .set('Content-Disposition', `inline; filename="${filename}"`);
+    .set('Content-Disposition', `${attachment ? 'attachment' : 'inline'}; filename="${filename}"`);
 }

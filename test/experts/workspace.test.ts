@@ -69,6 +69,9 @@ describe('Expert workspace: consultation URL, QR codes, banner, profile', () => 
     expect(bytes.readUInt32BE(16), 'PNG width').to.equal(512);
     expect(bytes.equals(await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 4, width: 512 }))).to.equal(true);
 
+    const download = await fetch(`${platform.config.publicUrl}/api/experts/${expert.user.slug}/qr.png?download=1`);
+    expect(download.headers.get('content-disposition')).to.equal(`attachment; filename="consulto-${expert.user.slug}-qr.png"`);
+    expect((await platform.http.get(`/api/experts/${expert.user.slug}/qr.svg?download=1`)).headers.get('content-disposition')).to.match(/^attachment/);
     const small = Buffer.from(await (await fetch(`${platform.config.publicUrl}/api/experts/${expert.user.slug}/qr.png?size=256`)).arrayBuffer());
     expect(small.readUInt32BE(16)).to.equal(256);
   });
