@@ -74,6 +74,9 @@ export async function startPlatform(
   // PAY-2: a settlement a crash interrupted is finished before anything else moves money.
   const resumed = await services.settlements.resumeUnfinished();
   if (resumed) logger.info({ resumed }, 'settlements resumed');
+  // TEL-1 / BILL-4: phone consultations a stop interrupted are hung up and ended for their recorded connected time.
+  const phonesRecovered = await services.telephony.phone.recoverAfterRestart();
+  if (phonesRecovered) logger.info({ phonesRecovered }, 'phone consultations recovered');
   const housekeeping = startPeriodicTasks(
     [
       { name: 'release wallet holds', run: () => releaseDueHolds(db, clock) },

@@ -48,3 +48,43 @@ export function applyFact(leg: LegState, fact: CallFact): LegState {
 export function isInConference(leg: LegState): boolean {
   return leg.conference === 'in' && leg.phase !== 'over';
 }
+
+export interface TimedFact {
+  fact: CallFact;
+  atMs: number;
+}
+
+/**
+ * BILL-4 from the recorded facts alone (used after a restart, when the in-memory meter is gone):
+ * the time both parties had a leg in the conference, in whole seconds, never above `maxSeconds`.
+ * An interval still open at the end is closed at `untilMs`: the provider kept both legs up while
+ * we were away, until the platform hung up.
+ */
+export function connectedSecondsFromFacts(facts: readonly TimedFact[], untilMs: number, maxSeconds: number): { connectedSeconds: number; everConnected: boolean } {
+  const legs = new Map<string, LegState>();
+  let runningSinceMs: number | null = null;
+  let accumulatedMs = 0;
+  let everConnected = false;
+  const bothIn = () =>
+    (['expert', 'client'] as const).every((party) => [...legs.values()].some((leg) => leg.party === party && isInConference(leg)));
+  for (const { fact, atMs } of facts) {
+    legs.set(fact.callId, applyFact(legs.get(fact.callId) ?? newLeg(fact.callId, fact.party), fact));
+    const running = bothIn();
+    if (running && runningSinceMs === null) {
+      runningSinceMs = atMs;
+      everConnected = true;
+    } else if (!running && runningSinceMs !== null) {
+      accumulatedMs += atMs - runningSinceMs;
+      runningSinceMs = null;
+    }
+  }
+  if (runningSinceMs !== null) accumulatedMs += Math.max(0, untilMs - runningSinceMs);
+  return { connectedSeconds: Math.min(maxSeconds, Math.floor(accumulatedMs / 1000)), everConnected };
+}
+
+/** The legs as the facts leave them. */
+export function legsFromFacts(facts: readonly CallFact[]): LegState[] {
+  const legs = new Map<string, LegState>();
+  for (const fact of facts) legs.set(fact.callId, applyFact(legs.get(fact.callId) ?? newLeg(fact.callId, fact.party), fact));
+  return [...legs.values()];
+}

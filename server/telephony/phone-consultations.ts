@@ -5,10 +5,22 @@ import { AppError, conflict, notFound } from '../platform/errors.ts';
 import { NO_SHOW_MINUTES, settleConsultation } from '../billing/index.ts';
 import { Meter, type MeterSignal } from '../metering/meter.ts';
 import { DeadlineQueue, processTimers, type Timers } from '../metering/deadline-queue.ts';
-import { applyFact, isInConference, newLeg, type LegState } from './legs.ts';
+import { applyFact, connectedSecondsFromFacts, isInConference, legsFromFacts, newLeg, type LegState } from './legs.ts';
 import type { ConsultationLifecycle, PhoneEndReason } from './lifecycle.ts';
 import type { CallFact, CallParty, ConferenceRef, TelephonyProvider } from './provider.ts';
-import { finishSession, insertSession, readPhoneConsultation, recordCall, recordConferenceId, recordFact } from './store.ts';
+import {
+  deleteUnfinishedSession,
+  finishSession,
+  insertSession,
+  readCalls,
+  readFacts,
+  readPhoneConsultation,
+  readUnfinishedSessions,
+  recordCall,
+  recordConferenceId,
+  recordFact,
+  type UnfinishedSession,
+} from './store.ts';
 
 /** How long a phone rings before the provider gives up (Twilio's `Timeout`). */
 export const RING_TIMEOUT_SECONDS = 30;
@@ -21,6 +33,8 @@ export const MAX_CALLBACKS_PER_PARTY = 2;
 /** BOOK-4: the expert has this long to pick up an immediate request. */
 export const IMMEDIATE_JOIN_MINUTES = 5;
 
+/** Unfinished phone sessions recovered at one start. */
+const RECOVERY_BATCH_SIZE = 1000;
 /** Consultations started per poll; the next poll takes the rest. */
 const START_BATCH_SIZE = 100;
 const MINUTE_MS = 60_000;
@@ -195,6 +209,57 @@ export class PhoneConsultations {
         await this.idle();
       },
     };
+  }
+
+  /**
+   * After a restart the meter's memory is gone, but the provider may still carry the calls
+   * (Twilio keeps a conference up without us). Each phone session left unfinished is settled
+   * now: a consultation whose parties talked is hung up and ends with the connected time its
+   * recorded facts give, closed at this instant and never beyond the cap (BILL-3, BILL-4); one
+   * whose parties never talked starts calling again, within its joining window.
+   */
+  async recoverAfterRestart(): Promise<number> {
+    const unfinished = await readUnfinishedSessions(this.#db, RECOVERY_BATCH_SIZE);
+    let recovered = 0;
+    for (const session of unfinished) {
+      if (this.#sessions.has(session.consultation_id) || this.#starting.has(session.consultation_id)) continue;
+      try {
+        await this.#recover(session);
+        recovered += 1;
+      } catch (error) {
+        this.#logger.error({ err: error, consultationId: session.consultation_id }, 'recovering a phone consultation failed');
+      }
+    }
+    return recovered;
+  }
+
+  async #recover(session: UnfinishedSession): Promise<void> {
+    const consultationId = session.consultation_id;
+    const row = await readPhoneConsultation(this.#db, consultationId);
+    if (!row) return;
+    const facts = await readFacts(this.#db, consultationId);
+    const legs = legsFromFacts(facts.map(({ fact }) => fact));
+    const now = this.#clock.now();
+    const { connectedSeconds, everConnected } = connectedSecondsFromFacts(facts, now.getTime(), settleConsultation(row.terms, 0).maxSeconds);
+    // Hang up whatever may still be up at the provider.
+    if (session.conference_id) {
+      await this.#provider
+        .endConference({ consultationId, conferenceName: session.conference_name, conferenceId: session.conference_id })
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'ending the conference failed'));
+    }
+    for (const call of await readCalls(this.#db, consultationId)) {
+      const leg = legs.find((candidate) => candidate.callId === call.call_id) ?? newLeg(call.call_id, call.party);
+      if (leg.phase !== 'over') await this.#hangUp(leg);
+    }
+    const open = ['requested', 'scheduled', 'live'].includes(row.status);
+    if (!everConnected && open) {
+      // Nobody talked yet: call again, as if starting now (the joining window is unchanged).
+      await deleteUnfinishedSession(this.#db, consultationId);
+      await this.start(consultationId);
+      return;
+    }
+    await finishSession(this.#db, consultationId, 'platform', now);
+    if (open && everConnected) await this.#lifecycle.end(consultationId, { connectedSeconds, reason: 'platform' });
   }
 
   /** TEL-2: a provider fact, recorded once, then decided. A duplicate returns false and decides nothing. */

@@ -79,3 +79,46 @@ export async function recordFact(db: Queryable, fact: CallFact, receivedAt: Date
   );
   return rows.length === 1;
 }
+
+export interface UnfinishedSession {
+  consultation_id: string;
+  conference_name: string;
+  conference_id: string | null;
+}
+
+export async function readUnfinishedSessions(db: Queryable, limit: number): Promise<UnfinishedSession[]> {
+  return db.query<UnfinishedSession>(
+    'SELECT consultation_id, conference_name, conference_id FROM phone_sessions WHERE finished_at IS NULL ORDER BY started_at LIMIT $1',
+    [limit],
+  );
+}
+
+/** The recorded facts of one consultation, in arrival order, as the runner decided them. */
+export async function readFacts(db: Queryable, consultationId: string): Promise<{ fact: CallFact; atMs: number }[]> {
+  const rows = await db.query<{
+    fact_id: string;
+    call_id: string;
+    party: CallParty;
+    kind: CallFact['kind'];
+    call_status: string | null;
+    conference_id: string | null;
+    received_at: Date;
+  }>('SELECT fact_id, call_id, party, kind, call_status, conference_id, received_at FROM phone_call_events WHERE consultation_id = $1 ORDER BY id', [
+    consultationId,
+  ]);
+  return rows.map((row) => ({
+    atMs: row.received_at.getTime(),
+    fact:
+      row.kind === 'call_status'
+        ? { kind: 'call_status', factId: row.fact_id, consultationId, party: row.party, callId: row.call_id, status: row.call_status as never }
+        : { kind: row.kind, factId: row.fact_id, consultationId, party: row.party, callId: row.call_id, conferenceId: row.conference_id ?? '' },
+  }));
+}
+
+export async function readCalls(db: Queryable, consultationId: string): Promise<{ call_id: string; party: CallParty }[]> {
+  return db.query('SELECT call_id, party FROM phone_calls WHERE consultation_id = $1 ORDER BY placed_at', [consultationId]);
+}
+
+export async function deleteUnfinishedSession(db: Queryable, consultationId: string): Promise<void> {
+  await db.query('DELETE FROM phone_sessions WHERE consultation_id = $1 AND finished_at IS NULL', [consultationId]);
+}
