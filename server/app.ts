@@ -30,6 +30,7 @@ import { BookingService } from './bookings/booking.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import { registerBookingJobs } from './bookings/jobs.ts';
 import { createTelephony, StateMachineLifecycle, type Telephony } from './telephony/index.ts';
+import { phoneRoutes } from './telephony/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
 import type { Notifier as BookingNotifier } from './notifications/notifier.ts';
 import { createNotifier, MailboxTransport, type Notifier } from './notifications/index.ts';
@@ -142,6 +143,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
   walletRoutes(api, { db, wallet });
   availabilityRoutes(api, { db, clock });
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
+  phoneRoutes(api, { db, phone: telephony.phone });
   const complaintRefunds = new ComplaintRefunds({ db, clock, payments, logger });
   const complaints = new ComplaintService({ db, clock, refunds: complaintRefunds, logger });
   const admin = new AdminService({ db, clock, sessions, consultations, notifier, complaints, logger });
