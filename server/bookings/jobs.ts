@@ -81,6 +81,61 @@ export function registerBookingJobs(
   queue.register(BOOKING_JOBS.placeHold, (payload, { now }) => placeDeferredHold({ ...deps, consultationId: consultationId(payload), now }));
 }
 
+interface HoldCandidate {
+  status: string;
+  start_at: Date;
+  client_id: string;
+  terms: ConsultationTerms;
+  payment_method_ref: string;
+  payment_hold_ref: string | null;
+  hold_failures: number;
+}
+
+/**
+ * BOOK-3: holds the price on the card saved at booking, if the appointment has no hold yet. A
+ * refusal (or a bank asking for 3-D Secure, with nobody on the page to pass it) is counted, so
+ * the next attempt uses a new idempotency key; a crash after a success replays the same key and
+ * gets the same hold back.
+ */
+export async function tryPlaceHold(deps: {
+  db: Database;
+  payments: PaymentProvider;
+  consultationId: string;
+  now: Date;
+}): Promise<{ outcome: 'placed' | 'not_needed' } | { outcome: 'refused'; consultation: HoldCandidate }> {
+  const { db, payments, consultationId: id } = deps;
+  const [row] = await db.query<HoldCandidate>(
+    'SELECT status, start_at, client_id, terms, payment_method_ref, payment_hold_ref, hold_failures FROM consultations WHERE id = $1',
+    [id],
+  );
+  if (!row || row.status !== 'scheduled' || row.payment_hold_ref) return { outcome: 'not_needed' };
+  const idempotencyKey = `hold:${id}:${row.hold_failures}`;
+  let holdRef: string | undefined;
+  try {
+    const authorisation = await payments.authorise({
+      amountCents: holdAmountCents(row.terms),
+      paymentMethod: row.payment_method_ref,
+      idempotencyKey,
+      description: `Consultation ${id}`,
+    });
+    if (authorisation.status === 'authorised') holdRef = authorisation.holdRef;
+    else await payments.release({ holdRef: authorisation.holdRef, idempotencyKey: `release:${idempotencyKey}` });
+  } catch (error) {
+    if (!(error instanceof PaymentDeclinedError)) throw error;
+  }
+  if (!holdRef) {
+    await db.query('UPDATE consultations SET hold_failures = hold_failures + 1, hold_failed_at = COALESCE(hold_failed_at, $2) WHERE id = $1', [id, deps.now]);
+    return { outcome: 'refused', consultation: row };
+  }
+  const [stored] = await db.query(
+    `UPDATE consultations SET payment_hold_ref = $2 WHERE id = $1 AND status = 'scheduled' AND payment_hold_ref IS NULL RETURNING id`,
+    [id, holdRef],
+  );
+  // Cancelled (or fixed) meanwhile: this hold is not needed.
+  if (!stored) await payments.release({ holdRef, idempotencyKey: `release:${idempotencyKey}` });
+  return { outcome: 'placed' };
+}
+
 /**
  * BOOK-3: 24 h before a far appointment, hold the price on the saved card. If the bank refuses,
  * the client is told and may fix the card (PUT /api/consultations/:id/payment-method); we try
@@ -94,57 +149,23 @@ export async function placeDeferredHold(deps: {
   consultationId: string;
   now: Date;
 }): Promise<JobResult> {
-  const { db, payments, consultationId: id, now } = deps;
-  const [row] = await db.query<{
-    status: string;
-    start_at: Date;
-    client_id: string;
-    terms: ConsultationTerms;
-    payment_method_ref: string;
-    payment_hold_ref: string | null;
-    hold_failures: number;
-  }>('SELECT status, start_at, client_id, terms, payment_method_ref, payment_hold_ref, hold_failures FROM consultations WHERE id = $1', [id]);
-  if (!row || row.status !== 'scheduled' || row.payment_hold_ref) return { outcome: 'done' };
-  // A new key per refused attempt: the client may have fixed the card; a crash replays the same key.
-  const idempotencyKey = `hold:${id}:${row.hold_failures}`;
-  let holdRef: string | undefined;
-  try {
-    const authorisation = await payments.authorise({
-      amountCents: holdAmountCents(row.terms),
-      paymentMethod: row.payment_method_ref,
-      idempotencyKey,
-      description: `Consultation ${id}`,
-    });
-    if (authorisation.status === 'authorised') holdRef = authorisation.holdRef;
-    // Nobody is on the page to pass 3-D Secure: an authorisation waiting for it counts as refused.
-    else await payments.release({ holdRef: authorisation.holdRef, idempotencyKey: `release:${idempotencyKey}` });
-  } catch (error) {
-    if (!(error instanceof PaymentDeclinedError)) throw error;
-  }
-  if (holdRef) {
-    const [stored] = await db.query(
-      `UPDATE consultations SET payment_hold_ref = $2 WHERE id = $1 AND status = 'scheduled' AND payment_hold_ref IS NULL RETURNING id`,
-      [id, holdRef],
-    );
-    // Cancelled (or fixed) meanwhile: this hold is not needed.
-    if (!stored) await payments.release({ holdRef, idempotencyKey: `release:${idempotencyKey}` });
-    return { outcome: 'done' };
-  }
+  const { db, consultationId: id, now } = deps;
+  const attempt = await tryPlaceHold(deps);
+  if (attempt.outcome !== 'refused') return { outcome: 'done' };
+  const row = attempt.consultation;
   const deadline = holdFixDeadline(row.start_at);
-  await db.transaction(async (tx) => {
-    await tx.query('UPDATE consultations SET hold_failures = hold_failures + 1, hold_failed_at = COALESCE(hold_failed_at, $2) WHERE id = $1', [id, now]);
-    await enqueueJob(
-      tx,
-      notificationJob({
-        event: 'payment_hold_failed',
-        userId: row.client_id,
-        consultationId: id,
-        at: now,
-        data: { consultationId: id, startAt: row.start_at.toISOString(), fixBefore: deadline.toISOString() },
-      }),
-      now,
-    );
-  });
+  // Told once; the retries that follow are silent (docs/notifications.md: one email per consultation).
+  await enqueueJob(
+    db,
+    notificationJob({
+      event: 'payment_hold_failed',
+      userId: row.client_id,
+      consultationId: id,
+      at: now,
+      data: { consultationId: id, startAt: row.start_at.toISOString(), fixBefore: deadline.toISOString() },
+    }),
+    now,
+  );
   if (now >= deadline) {
     deps.logger.info({ consultationId: id }, 'deferred hold failed until the deadline: cancelling without fee (BOOK-3)');
     await deps.consultations.cancel(id, 'platform');

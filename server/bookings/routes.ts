@@ -10,6 +10,7 @@ import { AuthenticationRequiredError, type BookingService } from './booking.ts';
 import type { ConsultationStateMachine, Party } from './state-machine.ts';
 import { LIST_LIMIT_MAX, listConsultations, readConsultation } from './view.ts';
 import { placeDeferredHold } from './jobs.ts';
+import { cancelByParty } from './cancel.ts';
 import { deferredHoldAt } from './rules.ts';
 
 /** Longest value a client sends for a field, so no body can be made of megabytes of one string. */
@@ -106,7 +107,7 @@ export function bookingRoutes(
       const id = String(req.params['id']);
       const view = await readConsultation(db, id, user!);
       if (!view || user!.role === 'admin') throw notFound('Consultation');
-      await consultations.cancel(id, view.client.id === user!.id ? 'client' : 'expert');
+      await cancelByParty(deps, id, view.client.id === user!.id ? 'client' : 'expert');
       return readConsultation(db, id, user!);
     },
   );

@@ -103,6 +103,32 @@ describe('cancellations and no-shows (BILL-10, BILL-11, BILL-12, BILL-13, BOOK-5
     });
   });
 
+  describe('BOOK-3 with BILL-10: a late cancellation before the deferred hold', () => {
+    it('charges the fee on the saved card', async () => {
+      const expert = await setUpExpert(platform.http);
+      const booked = await book(expert.slug, 8 * 24);
+      expect(await holdOf(platform.db, booked.id)).to.equal(undefined);
+      const view = await cancelAt(client, booked.id, new Date(booked.startAt.getTime() - 30 * HOUR_MS));
+      expect(view).to.include({ status: 'cancelled', cancellationChargeCents: 2000 });
+    });
+
+    it('cancels without fee, as a failed hold, when the bank refuses the saved card; nothing is left to settle', async () => {
+      const expert = await setUpExpert(platform.http);
+      const booked = await book(expert.slug, 8 * 24, { paymentMethod: 'pm_card_chargeDeclined' });
+      const view = await cancelAt(client, booked.id, new Date(booked.startAt.getTime() - 30 * HOUR_MS));
+      expect(view).to.include({ status: 'cancelled', cancelledBy: 'platform', cancellationChargeCents: 0 });
+      expect(await platform.services.settlements.resumeUnfinished()).to.equal(0);
+    });
+
+    it('a free client cancellation of a far appointment places no hold at all', async () => {
+      const expert = await setUpExpert(platform.http);
+      const booked = await book(expert.slug, 8 * 24, { paymentMethod: 'pm_card_chargeDeclined' });
+      const view = await cancelAt(client, booked.id, new Date(booked.startAt.getTime() - 49 * HOUR_MS));
+      expect(view).to.include({ status: 'cancelled', cancelledBy: 'client', cancellationChargeCents: 0 });
+      expect(await holdOf(platform.db, booked.id)).to.equal(undefined);
+    });
+  });
+
   describe('BILL-12 expert cancellation', () => {
     it('costs the client nothing (hold released) and debits the fee the consultation would have produced from the expert wallet', async () => {
       const expert = await setUpExpert(platform.http);
