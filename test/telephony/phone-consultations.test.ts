@@ -27,7 +27,10 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
     it('TEL-1 BILL-2: calls the expert first, then the client, bridges them, and bills the connected seconds when both hang up', async () => {
       const { id, expertCall, clientCall } = await liveConsultation({ budgetCents: 3000 });
       await phone.advance(300);
+      // BILL-3: the parties' pages show the elapsed time and the running cost, priced by the settlement code.
+      expect(await phone.live(id)).to.include({ onThePhone: true, meterRunning: true, connectedSeconds: 300, maxSeconds: 900, secondsLeft: 600, chargeCents: 1000 });
       await phone.act(clientCall, 'hangup');
+      expect(await phone.live(id)).to.include({ meterRunning: false, connectedSeconds: 300 });
       await phone.advance(10); // the expert alone on the line: not billed (BILL-4)
       await phone.act(expertCall, 'hangup');
       const consultation = await phone.consultation(id);

@@ -173,6 +173,13 @@ export class PhoneHarness {
     return response.body;
   }
 
+  /** BILL-3: the live display a party's page polls during the call. */
+  async live(consultationId: string) {
+    const response = await this.platform.http.get(`/api/consultations/${consultationId}/phone`, await tokenOf(this.platform.http, this.client));
+    expect(response.status, JSON.stringify(response.body)).to.equal(200);
+    return response.body;
+  }
+
   /** What the card hold became: captured for the charge, or released (BOOK-3, PAY-2). */
   async hold(consultationId: string) {
     return holdOf(this.platform.db, consultationId);
