@@ -126,3 +126,6 @@ export class PaymentDeclinedError extends Error {
     this.code = code;
   }
 }
+
+/** The provider refused a payout for good (closed account, insufficient platform balance…): it fails, and is not retried. */
+export class PayoutRejectedError extends Error {}

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import {
   PaymentDeclinedError,
+  PayoutRejectedError,
   WebhookSignatureError,
   type AuthoriseRequest,
   type Authorisation,
@@ -182,15 +183,36 @@ export class StripePaymentProvider implements PaymentProvider {
    * (`payout.paid` / `payout.failed`), found again through `metadata.payout_id`.
    */
   async payOut(request: PayoutRequest): Promise<PayoutResult> {
+    try {
+      return await this.#payOut(request);
+    } catch (error) {
+      // A 4xx is Stripe's final word on this request (the same key would get the same answer); 5xx and network errors are retried.
+      const type = (error as { type?: string }).type;
+      if (type === 'StripeInvalidRequestError' || type === 'StripePermissionError') throw new PayoutRejectedError((error as Error).message);
+      throw error;
+    }
+  }
+
+  async #payOut(request: PayoutRequest): Promise<PayoutResult> {
     const metadata = { payout_id: request.payoutId };
-    await this.#stripe.transfers.create(
+    const transfer = await this.#stripe.transfers.create(
       { amount: request.amountCents, currency: CURRENCY, destination: request.accountRef, metadata },
       { idempotencyKey: `${request.idempotencyKey}:transfer` },
     );
-    const payout = await this.#stripe.payouts.create(
-      { amount: request.amountCents, currency: CURRENCY, metadata },
-      { idempotencyKey: `${request.idempotencyKey}:payout`, stripeAccount: request.accountRef },
-    );
+    let payout: Stripe.Payout;
+    try {
+      payout = await this.#stripe.payouts.create(
+        { amount: request.amountCents, currency: CURRENCY, metadata },
+        { idempotencyKey: `${request.idempotencyKey}:payout`, stripeAccount: request.accountRef },
+      );
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'StripeInvalidRequestError' || type === 'StripePermissionError') {
+        // Refused for good: take the transfer back, or the money would sit on the connected account while our ledger returns it.
+        await this.#stripe.transfers.createReversal(transfer.id, { amount: request.amountCents, metadata }, { idempotencyKey: `${request.idempotencyKey}:reversal` });
+      }
+      throw error;
+    }
     if (payout.status === 'paid') return { status: 'paid', payoutRef: payout.id };
     if (payout.status === 'failed' || payout.status === 'canceled') {
       return { status: 'failed', payoutRef: payout.id, reason: payout.failure_message ?? payout.failure_code ?? 'The payout failed.' };

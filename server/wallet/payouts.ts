@@ -7,7 +7,7 @@ import { InvariantViolation } from '../billing/index.ts';
 import { accounts } from '../ledger/accounts.ts';
 import { postJournal } from '../ledger/journal.ts';
 import { walletBalances } from '../ledger/balances.ts';
-import type { PaymentProvider } from '../payments/provider.ts';
+import { PayoutRejectedError, type PaymentProvider, type PayoutResult } from '../payments/provider.ts';
 import { applyPayoutFact } from './facts.ts';
 import { sendAll, type WalletNotification, type WalletNotifier } from './notifications.ts';
 import { lockWallet } from './wallet.ts';
@@ -147,12 +147,15 @@ export class PayoutService {
       [payoutId],
     );
     if (!payout) return;
-    let result;
+    let result: PayoutResult;
     try {
       result = await this.#provider.payOut({ payoutId, accountRef: payout.provider_account_ref, amountCents: payout.amount_cents, idempotencyKey: `payout:${payoutId}` });
     } catch (error) {
-      this.#logger.warn({ err: error, payoutId }, 'payout not sent to the provider; it will be retried');
-      return;
+      if (!(error instanceof PayoutRejectedError)) {
+        this.#logger.warn({ err: error, payoutId }, 'payout not sent to the provider; it will be retried');
+        return;
+      }
+      result = { status: 'failed', payoutRef: `rejected:${payoutId}`, reason: error.message };
     }
     const notifications: WalletNotification[] = await this.#db.transaction(async (tx) => {
       const now = this.#clock.now();

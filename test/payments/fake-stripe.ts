@@ -200,6 +200,12 @@ export class FakeStripe {
         this.transfers.set(transfer.id, transfer);
         return [200, transfer];
       }
+      case 'POST transfers/:id/reversals': {
+        const transfer = this.transfers.get(objectId!);
+        if (!transfer) return missing('transfer');
+        transfer['reversed'] = true;
+        return [200, { id: id('trr'), object: 'transfer_reversal', amount: Number(params.get('amount')), currency: transfer['currency'], transfer: transfer['id'], metadata: metadata(params), created: now() }];
+      }
       case 'POST payouts': {
         if (!request.stripeAccount || !this.accounts.has(request.stripeAccount)) return missing('account');
         const payout = { id: id('po'), object: 'payout', amount: Number(params.get('amount')), currency: params.get('currency'), status: this.payoutStatus, arrival_date: now() + 86400, failure_code: null, failure_message: null, metadata: metadata(params), method: 'standard', type: 'bank_account', created: now(), livemode: false };

@@ -186,6 +186,21 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       expect(await platform.services.wallet.tick()).to.deep.include({ payoutsResent: 0 });
     });
 
+    it('a payout Stripe refuses for good (4xx) fails at once and returns the money', async () => {
+      const expert = await validatedExpert();
+      const accountRef = await accountOf(expert.user.id);
+      const account = fake.accounts.get(accountRef)!;
+      fake.accounts.delete(accountRef);
+      const response = await platform.http.post('/api/payouts', { amountCents: 5000 }, expert.accessToken);
+      fake.accounts.set(accountRef, account);
+      expect(response.status).to.equal(201);
+      expect(response.body.status).to.equal('failed');
+      expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS);
+      const transfer = [...fake.transfers.values()].find((candidate) => candidate['metadata']['payout_id'] === response.body.id)!;
+      expect(transfer['reversed']).to.equal(true);
+      expect(fake.requests.find((request) => request.path === `/v1/transfers/${transfer['id']}/reversals`)!.idempotencyKey).to.equal(`payout:${response.body.id}:reversal`);
+    });
+
     it('records and ignores events it has no use for', async () => {
       const response = await deliver(signedEvent('customer.created', { id: 'cus_x', object: 'customer' }));
       expect(response.status).to.equal(200);
