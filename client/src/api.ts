@@ -284,3 +284,12 @@ function notifySessionChange(): void {
 export function apiCall<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
   return call<T>(method, path, options);
 }
+
+/** A signed-in GET of a document that is not JSON (a receipt's HTML), as a Blob. */
+export async function apiDocument(path: string): Promise<Blob> {
+  if (accessToken === undefined && isSignedIn()) await refreshOnce();
+  let response = await send('GET', path, {}, true);
+  if (response.status === 401 && isSignedIn() && (await refreshOnce())) response = await send('GET', path, {}, true);
+  if (!response.ok) return readAnswer<never>(response);
+  return response.blob();
+}

@@ -17,6 +17,7 @@ import { accountPage } from './pages/account.ts';
 import { walletPage } from './pages/wallet.ts';
 import { phoneSimulatorPage } from './pages/phone-simulator.ts';
 import { notFoundPage } from './pages/not-found.ts';
+import { consultationRoomPage } from './pages/consultation-room.ts';
 import { pageLayout } from './pages/layout.ts';
 
 /** French paths: the reference market is France. `client` and `expert` come before the sponsor's slug. */
@@ -28,6 +29,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/inscription/expert', page: signupExpertPage },
   { pattern: '/inscription/:sponsor', page: signupExpertPage },
   { pattern: '/compte', page: accountPage },
+  { pattern: '/salle/:id', page: consultationRoomPage },
   { pattern: '/portefeuille', page: walletPage },
   { pattern: '/wallet', page: walletPage },
   // TEL-4, development only: the simulated phones (the page says so when the simulator is off).

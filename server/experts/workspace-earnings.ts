@@ -10,7 +10,7 @@ import { DOCUMENT_TIME_ZONE } from '../receipts/format.ts';
  * EXP-8: the expert's earnings, a view of the settlements and the ledger (nothing stored here).
  * Client price, operating fee and surcharge come from the settlement (frozen at settlement,
  * PAY-2); net earnings are what the ledger actually put in the expert's wallet for that
- * consultation (earnings, less a BILL-12 penalty, less any later refund reversal), so the list
+ * consultation (earnings, less a BILL-12 penalty, less any later refund reversal, TRUST-2), so the list
  * always agrees with the wallet. Days and months are Paris time, by settlement time, like the
  * receipts and the monthly fee statement (BILL-9).
  */
@@ -51,7 +51,9 @@ const SETTLED_LINES = `
          COALESCE(c.start_at, c.live_at, c.created_at) AS consulted_at,
          s.billed_seconds, s.charge_cents, s.fee_cents, s.surcharge_cents, s.expert_earnings_cents, s.expert_penalty_cents,
          COALESCE((SELECT sum(p.amount_cents) FROM ledger_postings p JOIN ledger_journal j ON j.id = p.journal_id
-                    WHERE j.consultation_id = c.id AND p.account_id IN ($2, $3)), 0) AS net_earnings_cents
+                    WHERE j.consultation_id = c.id AND p.account_id IN ($2, $3)), 0) AS net_earnings_cents,
+         COALESCE((SELECT sum(p.amount_cents) FROM ledger_postings p JOIN ledger_journal j ON j.id = p.journal_id
+                    WHERE j.consultation_id = c.id AND p.account_id = '${accounts.refunds.id}'), 0) AS refunded_cents
     FROM settlements s JOIN consultations c ON c.id = s.consultation_id
    WHERE c.expert_id = $1 AND s.status = 'settled' AND (s.charge_cents > 0 OR s.expert_penalty_cents > 0)`;
 
@@ -70,6 +72,7 @@ interface LineRow {
   expert_earnings_cents: number;
   expert_penalty_cents: number;
   net_earnings_cents: number;
+  refunded_cents: number;
 }
 
 export function earningsRoutes(api: Api, deps: { db: Database; clock: Clock }) {
@@ -100,9 +103,10 @@ export function earningsRoutes(api: Api, deps: { db: Database; clock: Clock }) {
         `${SETTLED_LINES} AND ${range} ORDER BY s.settled_at DESC, s.consultation_id LIMIT ${EARNINGS_LINES_LIMIT + 1}`,
         params,
       );
-      const [totals] = await db.query<{ count: number; charge: number; fee: number; surcharge: number; net: number }>(
+      const [totals] = await db.query<{ count: number; charge: number; fee: number; surcharge: number; net: number; refunded: number }>(
         `SELECT count(*)::int AS count, COALESCE(sum(charge_cents), 0) AS charge, COALESCE(sum(fee_cents), 0) AS fee,
-                COALESCE(sum(surcharge_cents), 0) AS surcharge, COALESCE(sum(net_earnings_cents), 0) AS net
+                COALESCE(sum(surcharge_cents), 0) AS surcharge, COALESCE(sum(net_earnings_cents), 0) AS net,
+                COALESCE(sum(refunded_cents), 0) AS refunded
            FROM (${SETTLED_LINES} AND ${range}) lines`,
         params,
       );
@@ -124,6 +128,8 @@ export function earningsRoutes(api: Api, deps: { db: Database; clock: Clock }) {
           operatingFeeCents: row.fee_cents,
           surchargeCents: row.surcharge_cents,
           penaltyCents: row.expert_penalty_cents,
+          /** TRUST-2: given back to the client after a complaint; the net earnings already account for it. */
+          refundedCents: row.refunded_cents,
           netEarningsCents: row.net_earnings_cents,
         })),
         truncated: rows.length > EARNINGS_LINES_LIMIT,
@@ -132,6 +138,7 @@ export function earningsRoutes(api: Api, deps: { db: Database; clock: Clock }) {
           clientPriceCents: totals!.charge,
           operatingFeeCents: totals!.fee,
           surchargeCents: totals!.surcharge,
+          refundedCents: totals!.refunded,
           netEarningsCents: totals!.net,
         },
       };

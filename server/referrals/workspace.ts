@@ -5,8 +5,8 @@ import { DOCUMENT_TIME_ZONE } from '../receipts/format.ts';
 /**
  * REF-1 … REF-4: what the referral workspace shows, read from the accounts (REF-2 attribution is
  * `expert_profiles.sponsor_id`, fixed at signup) and from the ledger (REF-3 commissions are the
- * postings with purpose `commission…` into the sponsor's wallet, so reversals after a refund
- * show up as soon as they are posted). Months are Paris months by posting time, like statements.
+ * postings with purpose `commission` into the sponsor's wallet, less the `refund_commission`
+ * reversals of refunded consultations). Months are Paris months by posting time, like statements.
  */
 
 /** A sponsor's list is for a screen; more referred experts than this are counted, not listed. */
@@ -38,7 +38,9 @@ export function commissionWindowEnd(signedUpAt: Date, months: number): Date {
   return end;
 }
 
-const COMMISSION_POSTINGS = `p.account_id IN ($2, $3) AND p.purpose LIKE 'commission%'`;
+/** REF-3 commissions and their reversal in proportion when the consultation is refunded (server/trust/refunds.ts). */
+const COMMISSION_PURPOSES = `('commission', 'refund_commission')`;
+const COMMISSION_POSTINGS = `p.account_id IN ($2, $3) AND p.purpose IN ${COMMISSION_PURPOSES}`;
 
 export async function readReferralWorkspace(db: Queryable, sponsorId: string, terms: ReferralTerms, now: Date) {
   const walletAccounts = [accounts.walletPending(sponsorId).id, accounts.walletAvailable(sponsorId).id];
@@ -70,7 +72,7 @@ export async function readReferralWorkspace(db: Queryable, sponsorId: string, te
     `SELECT to_char(j.created_at AT TIME ZONE '${DOCUMENT_TIME_ZONE}', 'YYYY-MM') AS month,
             count(DISTINCT j.consultation_id)::int AS consultations, sum(p.amount_cents) AS commission
        FROM ledger_postings p JOIN ledger_journal j ON j.id = p.journal_id
-      WHERE p.account_id IN ($1, $2) AND p.purpose LIKE 'commission%'
+      WHERE p.account_id IN ($1, $2) AND p.purpose IN ${COMMISSION_PURPOSES}
       GROUP BY 1 ORDER BY 1 DESC LIMIT ${COMMISSION_MONTHS_LIMIT}`,
     walletAccounts,
   );

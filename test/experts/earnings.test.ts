@@ -74,6 +74,7 @@ describe('EXP-8 earnings: list of settled consultations and totals per month', (
       clientPriceCents: 200 + 440 + 2500 + 2000,
       operatingFeeCents: 15 + 30 + 75 + 150,
       surchargeCents: 40,
+      refundedCents: 0,
       netEarningsCents: 185 - 68 + 370 + 2425 + 1850,
     });
     // The net earnings are what the wallet received: the list and the ledger agree.

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { loadConfig, type Config } from '../../server/config.ts';
+import { openPglite } from '../../server/platform/database.ts';
+import { startPlatform, type RunningPlatform } from '../../server/platform/start.ts';
+import { createLogger } from '../../server/platform/logger.ts';
+import { HttpClient } from '../support/platform.ts';
+import { RecordingNotifier, type Person } from '../support/bookings.ts';
+import { TEST_PASSWORD } from '../support/fixtures.ts';
+import { launchBrowser } from '../support/browser.ts';
+import type { InboundStats } from '../../client/src/media/call.ts';
+import { MovableTime, waitFor } from './support.ts';
+
+/**
+ * A whole platform for the video end-to-end tests: real time the test can move forward
+ * (MovableTime drives the clock and the meter's timer), an in-memory database, so DATA_DIR
+ * holds only the secrets written at start, and an in-memory notifier for the booking emails.
+ */
+export interface VideoPlatform extends RunningPlatform {
+  config: Config;
+  time: MovableTime;
+  http: HttpClient;
+  dataDir: string;
+}
+
+export async function startVideoPlatform(): Promise<VideoPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'consulto-video-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    SEED_DEMO_ACCOUNTS: 'false',
+    MEDIASOUP_WORKERS: '1',
+  });
+  const time = new MovableTime();
+  const running = await startPlatform(config, {
+    clock: time,
+    db: await openPglite(),
+    logger: createLogger('silent'),
+    bookingNotifier: new RecordingNotifier(),
+    mediaTimers: time,
+  });
+  return {
+    ...running,
+    config,
+    time,
+    http: new HttpClient(running.url),
+    dataDir,
+    close: async () => {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser page signed in as this person (its own browser: localStorage is per browser here). */
+export async function signedInPage(browser: Browser, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en'): Promise<Page> {
+  const login = await http.post('/api/auth/login', { email: person.email, password: TEST_PASSWORD });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  const page = await browser.newPage();
+  await page.goto(baseUrl + '/');
+  await page.evaluate(
+    ([refreshToken, lang]) => {
+      localStorage.setItem('consulto.refreshToken', refreshToken!);
+      localStorage.setItem('consulto.language', lang!);
+    },
+    [login.body.refreshToken as string, language],
+  );
+  return page;
+}
+
+export function inboundStats(page: Page): Promise<InboundStats> {
+  return page.evaluate(async () => {
+    const call = (window as unknown as { consultoCall?: { inboundStats(): Promise<InboundStats> } }).consultoCall;
+    return call ? call.inboundStats() : { audioBytes: 0, videoBytes: 0, framesDecoded: 0 };
+  });
+}
+
+/** MEDIA-3: the other party's audio and video arrive and decode (getStats, twice, increasing). */
+export async function expectMediaFlowing(page: Page): Promise<{ before: InboundStats; after: InboundStats }> {
+  const before = await waitFor(async () => {
+    const stats = await inboundStats(page);
+    return stats.audioBytes > 0 && stats.videoBytes > 0 && stats.framesDecoded > 0 ? stats : undefined;
+  }, 20_000, 'remote audio and video');
+  const after = await waitFor(async () => {
+    const stats = await inboundStats(page);
+    return stats.audioBytes > before.audioBytes && stats.videoBytes > before.videoBytes && stats.framesDecoded > before.framesDecoded ? stats : undefined;
+  }, 10_000, 'more remote audio and video');
+  return { before, after };
+}
+
+export async function launchBrowsers(count: number): Promise<Browser[]> {
+  const browsers: Browser[] = [];
+  for (let index = 0; index < count; index++) browsers.push(await launchBrowser());
+  return browsers;
+}
+
+/** Every file under a directory, with its size: what a consultation must not add to (MEDIA-2). */
+export function listFiles(root: string, skip: (path: string) => boolean = () => false): Set<string> {
+  const files = new Set<string>();
+  const walk = (directory: string) => {
+    let entries;
+    try {
+      entries = readdirSync(directory, { withFileTypes: true });
+    } catch {
+      return; // gone, or not ours to read
+    }
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (skip(path)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) {
+        try {
+          statSync(path);
+          files.add(path);
+        } catch {
+          // removed meanwhile
+        }
+      }
+    }
+  };
+  walk(root);
+  return files;
+}
