@@ -1,0 +1,56 @@
+/**
+ * TEL-4 in real Chromium: the simulated phones page drives a whole phone consultation.
+ * Needs the built client: `npm run build:client` (npm test does it first).
+ */
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser.ts';
+import { PhoneHarness } from './support.ts';
+
+const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
+
+describe('TEL-4 phone simulator page in the browser', function () {
+  this.timeout(120_000);
+  let phone: PhoneHarness;
+  let browser: Browser;
+
+  before(async () => {
+    // Never skip silently: without the build the server has no page to serve.
+    if (!existsSync(CLIENT_BUILD)) throw new Error('client/dist is missing: run `npm run build:client` first.');
+    phone = await PhoneHarness.start('simulator');
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await phone?.close();
+  });
+
+  it('shows both phones and answers, then hangs up, each leg with its buttons', async () => {
+    const id = await phone.book({ budgetCents: 3000 });
+    await phone.startDue();
+    const context = await browser.newContext({ baseURL: phone.platform.url, locale: 'fr-FR' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto('/simulateur-telephone');
+    await page.getByRole('heading', { level: 1, name: 'Simulateur de téléphones' }).waitFor();
+    const expertPhone = page.locator('article', { hasText: "Téléphone de l'expert" });
+    const clientPhone = page.locator('article', { hasText: 'Téléphone du client' });
+    await expertPhone.getByText('Sonne').waitFor();
+    await expect(await clientPhone.textContent()).to.include('Pas encore appelé');
+    await expertPhone.getByRole('button', { name: 'Décrocher' }).click();
+    await clientPhone.getByRole('button', { name: 'Décrocher' }).click();
+    await page.getByText('Compteur en marche').waitFor();
+    await phone.advance(60);
+    await clientPhone.getByRole('button', { name: 'Raccrocher' }).click();
+    await page.getByText('Compteur en pause').waitFor();
+    await expertPhone.getByRole('button', { name: 'Raccrocher' }).click();
+    await page.getByText('Consultation terminée').waitFor();
+    await phone.idle();
+    expect(await phone.consultation(id)).to.include({ status: 'ended', connected_seconds: 60 });
+    expect(problems).to.deep.equal([]);
+  });
+});
