@@ -104,9 +104,13 @@ export class BookingService {
     if (request.startAt === null) {
       // BOOK-4: an immediate request only while the expert's "available now" switch is on.
       if (!expert.available_now) throw conflict('expert_not_available', 'This expert is not available now; pick a slot instead.', 'startAt');
+      // Busy: another request or consultation now, or an appointment starting within the minutes this one may last.
       const [busy] = await this.#db.query(
-        `SELECT 1 FROM consultations WHERE expert_id = $1 AND status IN ('requested', 'live') LIMIT 1`,
-        [expert.user_id],
+        `SELECT 1 FROM consultations WHERE expert_id = $1
+            AND (status IN ('requested', 'live')
+                 OR (status = 'scheduled' AND reserved_during && tstzrange($2::timestamptz, $2::timestamptz + make_interval(mins => $3))))
+          LIMIT 1`,
+        [expert.user_id, now, minutes],
       );
       if (busy) throw expertBusy();
     } else {

@@ -123,6 +123,17 @@ describe('consultation state machine and durable jobs', () => {
         expect(n).to.equal(1);
       });
 
+      it('are refused while an appointment of the expert starts within the minutes requested (409 expert_busy)', async () => {
+        const expert = await setUpExpert(platform.http, { availableNow: true });
+        await book(expert.slug, new Date(platform.clock.now().getTime() + 10 * MINUTE_MS));
+        const response = await platform.http.post('/api/consultations', bookingBody(expert.slug), await tokenOf(platform.http, client));
+        expect(response.status).to.equal(409);
+        expect(response.body.error.code).to.equal('expert_busy');
+        // A 2-minute budget fits before the appointment.
+        const short = await platform.http.post('/api/consultations', bookingBody(expert.slug, { budgetCents: 400 }), await tokenOf(platform.http, client));
+        expect(short.status).to.equal(201);
+      });
+
       it('BILL-11: cancelled by the client before the expert joins, it costs nothing', async () => {
         const expert = await setUpExpert(platform.http, { availableNow: true });
         const id = await book(expert.slug, null);
