@@ -18,6 +18,7 @@ import { walletPage } from './pages/wallet.ts';
 import { phoneSimulatorPage } from './pages/phone-simulator.ts';
 import { notFoundPage } from './pages/not-found.ts';
 import { consultationRoomPage } from './pages/consultation-room.ts';
+import { adminPage } from './pages/admin.ts';
 import { pageLayout } from './pages/layout.ts';
 
 /** French paths: the reference market is France. `client` and `expert` come before the sponsor's slug. */
@@ -29,6 +30,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/inscription/expert', page: signupExpertPage },
   { pattern: '/inscription/:sponsor', page: signupExpertPage },
   { pattern: '/compte', page: accountPage },
+  { pattern: '/admin', page: adminPage },
   { pattern: '/salle/:id', page: consultationRoomPage },
   { pattern: '/portefeuille', page: walletPage },
   { pattern: '/wallet', page: walletPage },
