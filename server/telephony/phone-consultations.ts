@@ -188,7 +188,24 @@ export class PhoneConsultations {
     for (const { id } of due) {
       await this.start(id).catch((error: unknown) => this.#logger.error({ err: error, consultationId: id }, 'starting a phone consultation failed'));
     }
+    await this.#hangUpClosedElsewhere();
     return due.length;
+  }
+
+  /**
+   * A consultation closed by its owner while its phones ring (a cancellation, an expiry or a
+   * no-show decided by the booking jobs) is hung up here, without reporting anything back.
+   */
+  async #hangUpClosedElsewhere(): Promise<void> {
+    if (this.#sessions.size === 0) return;
+    const closed = await this.#db.query<{ id: string }>(
+      `SELECT id FROM consultations WHERE id = ANY($1::uuid[]) AND status NOT IN ('requested', 'scheduled', 'live')`,
+      [[...this.#sessions.keys()]],
+    );
+    for (const { id } of closed) {
+      const session = this.#sessions.get(id);
+      if (session) await this.#enqueue(session, () => this.#finish(session, 'platform', this.#meter.close(id), { report: false }));
+    }
   }
 
   /** The poller of `startDue`; start.ts runs it next to the job worker. */

@@ -150,6 +150,17 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       expect(consultation.settlement).to.include({ charge_cents: 2000 }); // min(B, 10 × (r + s))
     });
 
+    it('BILL-11: a client who cancels the request while the expert\'s phone rings stops the call, and pays nothing', async () => {
+      const id = await phone.book({ budgetCents: 3000 });
+      await phone.startDue();
+      await phone.ringing(id, 'expert');
+      const cancelled = await phone.platform.http.post(`/api/consultations/${id}/cancel`, undefined, await phone.clientToken());
+      expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
+      await phone.startDue(); // the poller's next round
+      expect((await phone.calls(id)).map((call) => call.state)).to.deep.equal(['ended']);
+      expect((await phone.consultation(id)).settlement).to.include({ charge_cents: 0 });
+    });
+
     it('BOOK-4: an immediate request the expert never picks up expires after 5 minutes and costs nothing', async () => {
       const id = await phone.book({ budgetCents: 3000 });
       await phone.startDue();

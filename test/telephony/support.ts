@@ -173,6 +173,10 @@ export class PhoneHarness {
     return response.body;
   }
 
+  async clientToken(): Promise<string> {
+    return tokenOf(this.platform.http, this.client);
+  }
+
   /** BILL-3: the live display a party's page polls during the call. */
   async live(consultationId: string) {
     const response = await this.platform.http.get(`/api/consultations/${consultationId}/phone`, await tokenOf(this.platform.http, this.client));
