@@ -11,9 +11,8 @@ import { PaymentDeclinedError, type PaymentProvider } from '../payments/provider
 import { readAvailability } from '../availability/store.ts';
 import { MAX_BOOKING_DAYS_AHEAD, isWithinAvailability } from '../availability/schedule.ts';
 import { notificationJob } from '../jobs/notify.ts';
-import type { JobRequest } from '../jobs/queue.ts';
+import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
 import { countryOfPhoneNumber } from './calling-codes.ts';
-import { enqueueAll } from './state-machine.ts';
 import { bookingJobs } from './jobs.ts';
 import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, reservedMinutes } from './rules.ts';
 
@@ -172,7 +171,7 @@ export class BookingService {
             holdRef,
           ],
         );
-        await enqueueAll(tx, jobs, now);
+        for (const job of jobs) await enqueueJob(tx, job, now);
       });
     } catch (error) {
       if (holdRef) {

@@ -1,10 +1,10 @@
-import type { Database, Queryable } from '../platform/database.ts';
+import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError, conflict } from '../platform/errors.ts';
 import { InvariantViolation, NO_SHOW_MINUTES } from '../billing/index.ts';
 import type { SettlementRecord, SettlementService } from '../settlement/service.ts';
 import type { NotificationEvent } from '../notifications/notifier.ts';
-import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
+import { enqueueJob } from '../jobs/queue.ts';
 import { notificationJob } from '../jobs/notify.ts';
 import { minutesAfter } from './rules.ts';
 
@@ -107,7 +107,7 @@ export class ConsultationStateMachine {
       }
       if (row.status === 'requested' && party === 'expert') {
         // The client asked and is waiting on the page: their presence is the request itself.
-        return { to: 'live', fields: { ...fields, client_joined_at: now, live_at: now }, notify: [] };
+        return { to: 'live', fields: { ...fields, ...(row.client_joined_at ? {} : { client_joined_at: now }), live_at: now }, notify: [] };
       }
       return { to: undefined, fields, notify: [] };
     });
@@ -229,16 +229,4 @@ export class ConsultationStateMachine {
       return { status: to, changed: change.to !== undefined };
     });
   }
-}
-
-/** Enqueues the follow-up jobs of a new booking inside its transaction (used by the booking service). */
-export async function enqueueAll(tx: Queryable, jobs: readonly JobRequest[], now: Date): Promise<void> {
-  for (const job of jobs) await enqueueJob(tx, job, now);
-}
-
-/** A party of the consultation asking, or a 404 that says nothing about its existence. */
-export function partyOf(row: { client_id: string; expert_id: string }, userId: string): Party | undefined {
-  if (row.client_id === userId) return 'client';
-  if (row.expert_id === userId) return 'expert';
-  return undefined;
 }
