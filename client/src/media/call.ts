@@ -50,9 +50,9 @@ export interface InboundStats {
 }
 
 export class CallSession {
-  readonly party: Party;
-  readonly consultationId: string;
-  readonly pricing: 'free_rate' | 'package';
+  #party: Party = 'client';
+  #consultationId = '';
+  #pricing: 'free_rate' | 'package' = 'free_rate';
   readonly #ws: WebSocket;
   readonly #device: Device;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: number }>();
@@ -68,12 +68,9 @@ export class CallSession {
   #over = false;
   #closed = false;
 
-  private constructor(ws: WebSocket, device: Device, joined: Requests['join']['response']) {
+  private constructor(ws: WebSocket) {
     this.#ws = ws;
-    this.#device = device;
-    this.party = joined.party;
-    this.consultationId = joined.consultationId;
-    this.pricing = joined.pricing;
+    this.#device = new Device();
   }
 
   /** Connects, joins with the token, loads the device and sets up both transports. */
@@ -84,26 +81,34 @@ export class CallSession {
       ws.addEventListener('open', () => resolve(), { once: true });
       ws.addEventListener('error', () => reject(new Error('signaling unreachable')), { once: true });
     });
-    // The join answer comes before any notification, so a bare request suffices here.
-    const joined = await new Promise<Requests['join']['response']>((resolve, reject) => {
-      ws.addEventListener(
-        'message',
-        (event) => {
-          const message = JSON.parse(String(event.data)) as ServerMessage;
-          if (message.kind === 'response' && message.ok) resolve(message.data as Requests['join']['response']);
-          else if (message.kind === 'response') reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-        },
-        { once: true },
-      );
-      ws.send(JSON.stringify({ kind: 'request', id: 0, method: 'join', data: { token: options.joinToken } }));
-    });
-    const device = new Device();
-    await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
-    const session = new CallSession(ws, device, joined);
+    const session = new CallSession(ws);
+    // Listening before joining: a notification that overtakes the answer is handled, not mistaken for it.
     session.#listen();
-    session.#createTransports(joined);
-    await session.request('ready', { rtpCapabilities: device.rtpCapabilities });
-    return { session, otherPartyPresent: joined.otherPartyPresent };
+    try {
+      const joined = await session.request('join', { token: options.joinToken });
+      session.#party = joined.party;
+      session.#consultationId = joined.consultationId;
+      session.#pricing = joined.pricing;
+      await session.#device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
+      session.#createTransports(joined);
+      await session.request('ready', { rtpCapabilities: session.#device.rtpCapabilities });
+      return { session, otherPartyPresent: joined.otherPartyPresent };
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  }
+
+  get party(): Party {
+    return this.#party;
+  }
+
+  get consultationId(): string {
+    return this.#consultationId;
+  }
+
+  get pricing(): 'free_rate' | 'package' {
+    return this.#pricing;
   }
 
   on<K extends keyof CallEvents>(event: K, listener: Listener<K>): void {

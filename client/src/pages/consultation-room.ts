@@ -44,10 +44,15 @@ export const consultationRoomPage: Page = async ({ params }) => {
   } catch (error) {
     return pageLayout(t('room.title'), undefined, h('p', { class: 'error-text', role: 'alert' }, apiErrorMessage(error)));
   }
+  // A page drawn again (a language switch, a second navigation) replaces the call, never doubles it.
+  activeRoom?.dispose();
   const room = new RoomView(consultation);
+  activeRoom = room;
   void room.connect();
   return room.element;
 };
+
+let activeRoom: RoomView | undefined;
 
 class RoomView {
   readonly element: HTMLElement;
@@ -111,14 +116,27 @@ class RoomView {
     this.#cameras.addEventListener('change', () => void this.#switchDevice('video', this.#cameras.value));
   }
 
+  /** Leaves the page without ending the consultation (the meter pauses, BILL-4). */
+  dispose(): void {
+    this.#ended = true;
+    this.#session?.close();
+    this.#stopLocal();
+  }
+
   async connect(): Promise<void> {
+    if (this.#ended) return;
     try {
       const { token } = await apiCall<{ token: string }>('POST', `/api/consultations/${this.#consultation.id}/join-token`);
       const { session, otherPartyPresent } = await CallSession.start({ joinToken: token });
+      if (this.#ended) {
+        session.close();
+        return;
+      }
       this.#session = session;
       (window as unknown as { consultoCall?: CallSession }).consultoCall = session;
       this.#wire(session);
       this.#local ??= await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+      if (this.#ended) return this.dispose();
       this.#localVideo.srcObject = this.#local;
       await session.publish(this.#local);
       if (this.#muted) await session.setPaused('audio', true);
