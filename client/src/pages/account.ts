@@ -1,6 +1,6 @@
 import { h } from '../dom.ts';
 import { formatDate, t } from '../i18n/index.ts';
-import { ApiError, changePassword, getMe, isSignedIn, logout, updateMe, uploadPhoto, type Civility, type ProfileUpdate, type User } from '../api.ts';
+import { ApiError, apiCall, changePassword, getMe, isSignedIn, logout, updateMe, uploadPhoto, type Civility, type ProfileUpdate, type User } from '../api.ts';
 import { apiErrorMessage, createForm, fieldset, inputField, selectField, type FormHandle } from '../forms.ts';
 import { navigate, type Page } from '../router.ts';
 import { PASSWORD_MIN_LENGTH } from '../password.ts';
@@ -28,6 +28,9 @@ export const accountPage: Page = async ({ notice }) => {
     user.role === 'expert' && user.slug ? photoSection(user.slug) : null,
     profileSection(user),
     passwordSection(user),
+    user.role === 'admin' ? section('account-admin', t('account.adminConsole'), h('a', { href: '/admin' }, t('account.adminConsole'))) : null,
+    user.role === 'admin' ? null : complaintsSection(user),
+    user.role === 'admin' ? null : dataRightsSection(),
     sessionSection(),
   );
 };
@@ -191,4 +194,89 @@ function sessionSection(): HTMLElement {
     void logout().then(() => navigate('/connexion', { notice: t('account.loggedOut') }));
   });
   return section('account-session', t('account.logoutHeading'), button);
+}
+
+interface ComplaintSummary {
+  id: string;
+  kind: 'consultation' | 'platform';
+  status: 'open' | 'escalated' | 'resolved';
+  comment: string;
+  answerDueAt: string;
+  resolution: string | null;
+  reply: string | null;
+  mediatorUrl: string | null;
+  expert: { id: string } | null;
+}
+
+/** TRUST-2, TRUST-3: my complaints (an expert answers theirs here) and a complaint about the platform. */
+function complaintsSection(user: User): HTMLElement {
+  const list = h('ul', { class: 'complaints' });
+  const load = async () => {
+    const { complaints } = await apiCall<{ complaints: ComplaintSummary[] }>('GET', '/api/complaints');
+    if (complaints.length === 0) return list.replaceChildren(h('li', {}, t('account.noComplaints')));
+    list.replaceChildren(
+      ...complaints.map((complaint) => {
+        const mine = complaint.expert?.id === user.id && complaint.status === 'open';
+        const reply = h('textarea', { name: `reply-${complaint.id}`, rows: 2, maxlength: 5000, 'aria-label': t('account.complaintReply') });
+        const answer = (resolution: 'full_refund' | 'rejected') => {
+          const button = h('button', { type: 'button', class: 'button button-secondary' }, t(resolution === 'full_refund' ? 'account.complaintRefund' : 'account.complaintReject'));
+          button.addEventListener('click', () => {
+            apiCall('POST', `/api/complaints/${complaint.id}/answer`, { json: { resolution, reply: reply.value || undefined } })
+              .then(load)
+              .catch((error: unknown) => list.prepend(h('li', { role: 'alert', class: 'error-text' }, apiErrorMessage(error))));
+          });
+          return button;
+        };
+        return h(
+          'li',
+          {},
+          h('p', {}, `${t(`account.complaintStatus.${complaint.status}`)} — ${complaint.comment}`),
+          complaint.status === 'resolved' ? null : h('p', { class: 'hint' }, t('account.complaintDue', { date: formatDate(complaint.answerDueAt) })),
+          complaint.reply ? h('p', {}, `« ${complaint.reply} »`) : null,
+          complaint.mediatorUrl ? h('p', {}, t('account.complaintMediator'), ' ', h('a', { href: complaint.mediatorUrl, rel: 'noopener' }, complaint.mediatorUrl)) : null,
+          mine ? [reply, answer('full_refund'), answer('rejected')] : null,
+        );
+      }),
+    );
+  };
+  void load().catch((error: unknown) => list.replaceChildren(h('li', { class: 'error-text' }, apiErrorMessage(error))));
+  const form = createForm({
+    label: t('account.platformComplaint'),
+    submitLabel: t('account.platformComplaintSubmit'),
+    submitClass: 'button button-secondary',
+    children: [inputField({ name: 'comment', label: t('account.platformComplaint'), required: true, maxLength: 5000 })],
+    onSubmit: async (handle) => {
+      await apiCall('POST', '/api/complaints', { json: { kind: 'platform', comment: handle.value('comment') } });
+      handle.showSuccess(t('account.complaintSent'));
+      await load();
+    },
+  });
+  return section('account-complaints', t('account.complaints'), list, form.form);
+}
+
+/** ACC-9: download everything as JSON; ACC-8: close the account (refused with the reason while money or a complaint is open). */
+function dataRightsSection(): HTMLElement {
+  const message = h('p', { role: 'status' });
+  const download = h('button', { type: 'button', class: 'button button-secondary' }, t('account.exportData'));
+  download.addEventListener('click', () => {
+    apiCall<unknown>('GET', '/api/me/export')
+      .then((data) => {
+        const link = h('a', { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })), download: 'consulto-data.json' });
+        link.click();
+        URL.revokeObjectURL(link.href);
+      })
+      .catch((error: unknown) => (message.textContent = apiErrorMessage(error)));
+  });
+  const close = h('button', { type: 'button', class: 'button button-secondary' }, t('account.deregister'));
+  close.addEventListener('click', () => {
+    if (!window.confirm(t('account.deregisterConfirm'))) return;
+    apiCall('POST', '/api/me/deregistration')
+      .then(() => logout())
+      .then(() => navigate('/', { notice: t('account.deregistered') }))
+      .catch((error: unknown) => {
+        message.setAttribute('role', 'alert');
+        message.textContent = apiErrorMessage(error);
+      });
+  });
+  return section('account-data', t('account.dataRights'), h('p', { class: 'hint' }, t('account.dataRightsHint')), h('div', { class: 'button-row' }, download, close), message);
 }
