@@ -479,12 +479,16 @@ export class PhoneConsultations {
       const endedWithConference = isInConference(leg) && session.conference.conferenceId !== null;
       if (leg.phase !== 'over' && !endedWithConference) await this.#hangUp(leg);
     }
-    await finishSession(this.#db, session.consultationId, outcome, this.#clock.now());
     this.#sessions.delete(session.consultationId);
-    if (!options.report) return;
-    if (outcome === 'expert_never_answered') await this.#lifecycle.joinWindowClosed(session.consultationId, 'expert');
-    else if (outcome === 'client_never_answered') await this.#lifecycle.joinWindowClosed(session.consultationId, 'client');
-    else await this.#lifecycle.end(session.consultationId, { connectedSeconds, reason: outcome });
+    // The owner hears first and the session is closed after: a crash in between leaves an
+    // unfinished session, which the next start recovers (recoverAfterRestart), never a live
+    // consultation nobody will end.
+    if (options.report) {
+      if (outcome === 'expert_never_answered') await this.#lifecycle.joinWindowClosed(session.consultationId, 'expert');
+      else if (outcome === 'client_never_answered') await this.#lifecycle.joinWindowClosed(session.consultationId, 'client');
+      else await this.#lifecycle.end(session.consultationId, { connectedSeconds, reason: outcome });
+    }
+    await finishSession(this.#db, session.consultationId, outcome, this.#clock.now());
   }
 
   async #hangUp(leg: LegState): Promise<void> {
