@@ -29,6 +29,8 @@ export const accountPage: Page = async ({ notice }) => {
     profileSection(user),
     passwordSection(user),
     user.role === 'admin' ? section('account-admin', t('account.adminConsole'), h('a', { href: '/admin' }, t('account.adminConsole'))) : null,
+    user.role === 'client' ? pastConsultationsSection() : null,
+    user.role === 'expert' ? blockingSection() : null,
     user.role === 'admin' ? null : complaintsSection(user),
     user.role === 'admin' ? null : dataRightsSection(),
     sessionSection(),
@@ -279,4 +281,81 @@ function dataRightsSection(): HTMLElement {
       });
   });
   return section('account-data', t('account.dataRights'), h('p', { class: 'hint' }, t('account.dataRightsHint')), h('div', { class: 'button-row' }, download, close), message);
+}
+
+interface ConsultationSummary {
+  id: string;
+  status: string;
+  startAt: string | null;
+  chargeCents: number | null;
+  expert: { id: string; slug: string; firstName: string; lastName: string };
+  client: { id: string; firstName: string; lastName: string };
+}
+
+/** TRUST-1, TRUST-2, TRUST-5 from the client area: rate, complain about, or report a past consultation's expert. */
+function pastConsultationsSection(): HTMLElement {
+  const list = h('ul', { class: 'past-consultations' });
+  void apiCall<{ consultations: ConsultationSummary[] }>('GET', '/api/consultations?role=client&when=past&limit=20')
+    .then(({ consultations }) => {
+      if (consultations.length === 0) return list.replaceChildren(h('li', {}, t('account.noPastConsultations')));
+      list.replaceChildren(
+        ...consultations.map((consultation) => {
+          const status = h('p', { role: 'status' });
+          const report = (message: string) => (status.textContent = message);
+          const fail = (error: unknown) => report(apiErrorMessage(error));
+          const charged = consultation.status === 'ended' && (consultation.chargeCents ?? 0) > 0;
+          const stars = h('select', { 'aria-label': t('account.rateStars') }, [5, 4, 3, 2, 1].map((value) => h('option', { value }, '★'.repeat(value))));
+          const text = h('input', { type: 'text', maxlength: 2000, 'aria-label': t('account.commentLabel') });
+          const button = (label: string, run: () => Promise<unknown>, done: string) => {
+            const element = h('button', { type: 'button', class: 'button button-secondary' }, label);
+            element.addEventListener('click', () => void run().then(() => report(done), fail));
+            return element;
+          };
+          return h(
+            'li',
+            {},
+            h('p', {}, `${consultation.expert.firstName} ${consultation.expert.lastName}${consultation.startAt ? ` — ${formatDate(consultation.startAt)}` : ''}`),
+            text,
+            charged ? [stars, button(t('account.rate'), () => apiCall('POST', `/api/consultations/${consultation.id}/review`, { json: { stars: Number(stars.value), comment: text.value || undefined } }), t('account.rated'))] : null,
+            button(t('account.complain'), () => apiCall('POST', '/api/complaints', { json: { kind: 'consultation', consultationId: consultation.id, comment: text.value } }), t('account.complaintSent')),
+            button(t('account.reportExpert'), () => apiCall('POST', '/api/reports', { json: { targetType: 'profile', expertSlug: consultation.expert.slug, reason: 'other', comment: text.value || undefined } }), t('account.reported')),
+            status,
+          );
+        }),
+      );
+    })
+    .catch((error: unknown) => list.replaceChildren(h('li', { class: 'error-text' }, apiErrorMessage(error))));
+  return section('account-past', t('account.pastConsultations'), h('p', { class: 'hint' }, t('account.pastConsultationsHint')), list);
+}
+
+/** TRUST-6 from the expert area: block a client (their open appointments are cancelled without fee), or unblock. */
+function blockingSection(): HTMLElement {
+  const list = h('ul', { class: 'clients' });
+  const load = async () => {
+    const [past, upcoming, blocks] = await Promise.all([
+      apiCall<{ consultations: ConsultationSummary[] }>('GET', '/api/consultations?role=expert&when=past&limit=100'),
+      apiCall<{ consultations: ConsultationSummary[] }>('GET', '/api/consultations?role=expert&when=upcoming&limit=100'),
+      apiCall<{ blocks: { clientId: string; firstName: string; lastName: string }[] }>('GET', '/api/experts/me/blocks'),
+    ]);
+    const clients = new Map<string, { firstName: string; lastName: string }>();
+    for (const consultation of [...upcoming.consultations, ...past.consultations]) clients.set(consultation.client.id, consultation.client);
+    for (const block of blocks.blocks) clients.set(block.clientId, block);
+    const blocked = new Set(blocks.blocks.map((block) => block.clientId));
+    if (clients.size === 0) return list.replaceChildren(h('li', {}, t('account.noClients')));
+    list.replaceChildren(
+      ...[...clients].map(([clientId, client]) => {
+        const isBlocked = blocked.has(clientId);
+        const button = h('button', { type: 'button', class: 'button button-secondary' }, t(isBlocked ? 'account.unblock' : 'account.block'));
+        button.addEventListener('click', () => {
+          const change = isBlocked
+            ? apiCall('DELETE', `/api/experts/me/blocks/${clientId}`)
+            : apiCall('POST', '/api/experts/me/blocks', { json: { clientId } });
+          void change.then(load, (error: unknown) => list.prepend(h('li', { role: 'alert', class: 'error-text' }, apiErrorMessage(error))));
+        });
+        return h('li', {}, `${client.firstName} ${client.lastName}${isBlocked ? ` — ${t('account.blocked')}` : ''} `, button);
+      }),
+    );
+  };
+  void load().catch((error: unknown) => list.replaceChildren(h('li', { class: 'error-text' }, apiErrorMessage(error))));
+  return section('account-clients', t('account.clients'), h('p', { class: 'hint' }, t('account.clientsHint')), list);
 }
