@@ -17,9 +17,9 @@ export async function applyProviderFact(tx: Queryable, event: ProviderEvent, now
     case 'kyc.refused':
       return applyKycFact(tx, event, now);
     case 'payout.paid':
-      return applyPayoutFact(tx, { payoutId: event.payoutId, payoutRef: event.payoutRef }, { outcome: 'paid' }, now, event.id);
+      return applyPayoutFact(tx, { payoutId: event.payoutId, payoutRef: event.payoutRef }, { outcome: 'paid' }, now);
     case 'payout.failed':
-      return applyPayoutFact(tx, { payoutId: event.payoutId, payoutRef: event.payoutRef }, { outcome: 'failed', reason: event.reason }, now, event.id);
+      return applyPayoutFact(tx, { payoutId: event.payoutId, payoutRef: event.payoutRef }, { outcome: 'failed', reason: event.reason }, now);
     case 'ignored':
       return [];
     default:
@@ -84,7 +84,6 @@ export async function applyPayoutFact(
   which: { payoutId: string | undefined; payoutRef: string },
   fact: { outcome: 'paid' } | { outcome: 'failed'; reason: string },
   now: Date,
-  factId: string,
 ): Promise<WalletNotification[]> {
   const [payout] = await tx.query<PayoutRow>(
     `SELECT id, user_id, amount_cents, status FROM payouts
@@ -123,7 +122,8 @@ export async function applyPayoutFact(
           event: 'payout_failed',
           userId: payout.user_id,
           data: { payoutId: payout.id, amountCents: payout.amount_cents, reason: decision.reason },
-          idempotencyKey: `payout_failed:${payout.id}:${factId}`,
+          // Failed is final (state machine): one failure email per payout.
+          idempotencyKey: `payout_failed:${payout.id}`,
         },
       ];
     }

@@ -162,7 +162,7 @@ export class PayoutService {
       await tx.query('UPDATE payouts SET provider_ref = $2, provider_called_at = $3, updated_at = $3 WHERE id = $1', [payoutId, result.payoutRef, now]);
       if (result.status === 'pending') return [];
       const fact = result.status === 'paid' ? ({ outcome: 'paid' } as const) : ({ outcome: 'failed', reason: result.reason } as const);
-      return applyPayoutFact(tx, { payoutId, payoutRef: result.payoutRef }, fact, now, `sync:${payoutId}`);
+      return applyPayoutFact(tx, { payoutId, payoutRef: result.payoutRef }, fact, now);
     });
     await sendAll(this.#notifier, notifications, (error) => this.#logger.error({ err: error, payoutId }, 'payout email failed'));
   }

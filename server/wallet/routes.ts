@@ -120,8 +120,8 @@ export function walletRoutes(api: Api, deps: { db: Database; wallet: Wallet }) {
       const header = req.headers['idempotency-key'];
       const requestKey = typeof header === 'string' && header.length > 0 ? header.slice(0, IDEMPOTENCY_KEY_MAX_LENGTH) : undefined;
       const { payout, replayed } = await wallet.payouts.request(user!.id, body.amountCents, requestKey);
-      if (replayed) res.status(200);
-      return res.status(replayed ? 200 : 201).json(payout);
+      // A replayed key answers the payout it created, as 200: nothing new was created.
+      res.status(replayed ? 200 : 201).json(payout);
     },
   );
 

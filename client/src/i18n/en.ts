@@ -228,6 +228,7 @@ export const en: Record<MessageKey, string> = {
   'wallet.blocked': 'Your wallet is blocked by the platform: no payout is possible. Please contact support.',
   'wallet.negative': 'Your balance is negative (fees owed to the platform): payouts resume once your next earnings cover it.',
   'wallet.kycStatus': 'Identity check',
+  'wallet.kycStatusIs': 'Status of the check:',
   'wallet.kyc': 'Identity check',
   'wallet.kyc.not_submitted': 'not submitted',
   'wallet.kyc.pending': 'being checked',

@@ -231,6 +231,7 @@ export const fr = {
   'wallet.blocked': 'Votre portefeuille est bloqué par la plateforme : aucun virement n’est possible. Contactez le support.',
   'wallet.negative': 'Votre solde est négatif (frais dus à la plateforme) : les virements reprendront quand vos prochains gains l’auront couvert.',
   'wallet.kycStatus': 'Vérification d’identité',
+  'wallet.kycStatusIs': 'Statut de la vérification :',
   'wallet.kyc': 'Vérification d’identité',
   'wallet.kyc.not_submitted': 'non envoyée',
   'wallet.kyc.pending': 'en cours de vérification',

@@ -210,7 +210,7 @@ function kycSection(kyc: KycView): HTMLElement {
   return section(
     'wallet-kyc',
     t('wallet.kyc'),
-    h('p', {}, t('wallet.kycStatus'), ' : ', h('strong', {}, t(`wallet.kyc.${kyc.status}` as MessageKey))),
+    h('p', {}, t('wallet.kycStatusIs'), ' ', h('strong', {}, t(`wallet.kyc.${kyc.status}` as MessageKey))),
     kyc.refusalReason ? h('p', { class: 'error-text' }, t('wallet.refusedBecause', { reason: kyc.refusalReason })) : null,
     h('p', { class: 'hint' }, t('wallet.kycHint')),
     editable
