@@ -19,6 +19,7 @@ import { phoneSimulatorPage } from './pages/phone-simulator.ts';
 import { notFoundPage } from './pages/not-found.ts';
 import { consultationRoomPage } from './pages/consultation-room.ts';
 import { adminPage } from './pages/admin.ts';
+import { siteNoticeBar } from './pages/admin-notices.ts';
 import { pageLayout } from './pages/layout.ts';
 
 /** French paths: the reference market is France. `client` and `expert` come before the sponsor's slug. */
@@ -50,6 +51,7 @@ document.documentElement.lang = language();
 document.getElementById('app')!.replaceChildren(
   skipLink,
   h('header', { class: 'site-header' }, h('div', { class: 'container header-row' }, h('div', { class: 'brand-block' }, brand, tagline), nav, languageButton)),
+  siteNoticeBar(),
   main,
   footer,
 );

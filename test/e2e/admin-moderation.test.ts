@@ -110,6 +110,23 @@ describe('TRUST-4 admin moderation in the browser', function () {
     expect(pageProblems).to.deep.equal([]);
   });
 
+  it('an admin publishes a site notice from the console; every visitor sees it in their language', async () => {
+    const page = await openPage('/connexion?retour=/admin');
+    await page.locator('input[name="email"]').fill(admin.user.email);
+    await page.locator('input[name="password"]').fill(TEST_PASSWORD);
+    await page.locator('form button[type="submit"]').click();
+    const section = page.getByRole('region', { name: 'Message sur le site' });
+    await section.getByLabel('Message en français').fill('Maintenance ce soir à 22 h');
+    await section.getByLabel('Message en anglais').fill('Maintenance tonight at 10 pm');
+    await section.getByLabel('Motif (obligatoire, inscrit au journal)').fill('Mise à jour de la base');
+    await section.getByRole('button', { name: 'Publier' }).click();
+    await section.getByRole('status').getByText('Action enregistrée : Publier.').waitFor();
+    const visitor = await openPage('/');
+    await visitor.getByRole('region', { name: 'Informations' }).getByText('Maintenance ce soir à 22 h').waitFor();
+    const [entry] = await platform.db.query<{ action: string }>(`SELECT action FROM admin_audit_log ORDER BY id DESC LIMIT 1`);
+    expect(entry!.action).to.equal('notice_published');
+  });
+
   it('a client who opens /admin is told it is for administrators only', async () => {
     const page = await openPage('/connexion?retour=/admin');
     await page.locator('input[name="email"]').fill(client.user.email);
