@@ -99,6 +99,12 @@ export async function listPublishedReviews(db: Queryable, slug: string, limit: n
   return rows.map(toView);
 }
 
+/** The expert's own list: every review, published or removed by an admin (TRUST-5). */
+export async function listReviewsOfExpert(db: Queryable, expertId: string, limit: number): Promise<ReviewView[]> {
+  const rows = await db.query<ReviewRow>(`${SELECT_REVIEWS} WHERE r.expert_id = $1 ORDER BY r.created_at DESC LIMIT $2`, [expertId, limit]);
+  return rows.map(toView);
+}
+
 /** TRUST-1: the public average (one decimal) and count; removed reviews count nowhere. */
 export async function ratingOf(db: Queryable, expertId: string): Promise<{ averageStars: number | null; count: number }> {
   const [row] = await db.query<{ review_count: number; stars_total: number }>(

@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger.ts';
 import { notFound } from '../platform/errors.ts';
 import type { ConsultationStateMachine } from '../bookings/state-machine.ts';
 import { COMPLAINT_LIST_MAX, COMPLAINT_TEXT_MAX_LENGTH, type ComplaintService } from './complaints.ts';
-import { REVIEW_COMMENT_MAX_LENGTH, REVIEW_LIST_MAX, listPublishedReviews, submitReview } from './reviews.ts';
+import { REVIEW_COMMENT_MAX_LENGTH, REVIEW_LIST_MAX, listPublishedReviews, listReviewsOfExpert, submitReview } from './reviews.ts';
 import { REPORT_COMMENT_MAX_LENGTH, REPORT_REASONS, fileReport } from './reports.ts';
 import { blockClient, listBlockedClients, unblockClient } from './blocking.ts';
 
@@ -56,6 +56,12 @@ export function trustRoutes(api: Api, deps: { db: Database; clock: Clock; compla
       if (!uuid.safeParse(consultationId).success) throw notFound('Consultation');
       return submitReview(db, clock, { clientId: user!.id, consultationId, stars: body.stars, comment: body.comment });
     },
+  );
+
+  // Before `/api/experts/:slug/reviews`, which would otherwise read "me" as a slug.
+  api.route(
+    { method: 'get', path: '/api/experts/me/reviews', summary: 'All reviews of my consultations with their moderation state (TRUST-1, TRUST-5)', tag, access: ['expert'], query: limitQuery(REVIEW_LIST_MAX) },
+    async ({ user, query }) => ({ reviews: await listReviewsOfExpert(db, user!.id, query.limit) }),
   );
 
   api.route(

@@ -105,6 +105,9 @@ describe('TRUST-1 ratings, TRUST-5 reports, TRUST-6 blocking', function () {
       expect(decided.body).to.include({ status: 'actioned' });
       expect(decided.body.review.moderationState).to.equal('removed');
       expect((await profile()).rating.count).to.equal(countBefore - 1);
+      const own = await platform.http.get('/api/experts/me/reviews', expert.accessToken);
+      expect(own.body.reviews.find((r: { id: string }) => r.id === target.id).moderationState).to.equal('removed');
+      expect((await platform.http.get(`/api/experts/${expert.user.slug}/reviews`)).body.reviews.map((r: { id: string }) => r.id)).not.to.include(target.id);
       const dismissed = await platform.http.post(`/api/admin/reports/${profileReport.body.id}/decide`, { decision: 'dismissed', reason: 'Nothing wrong.' }, admin.accessToken);
       expect(dismissed.body.status).to.equal('dismissed');
       const redo = await platform.http.post(`/api/admin/reports/${profileReport.body.id}/decide`, { decision: 'dismissed', reason: 'again' }, admin.accessToken);
