@@ -213,6 +213,41 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
     });
   });
 
+  describe('BILL-14 a card refund that fails is retried, never doubled', () => {
+    it('the ledger decides at once; the provider refund is retried by the periodic task until it succeeds, once', async () => {
+      await everyone();
+      const id = await chargedConsultation(platform, otherExpert.user.id, client.user.id);
+      const complaint = (await file({ kind: 'consultation', consultationId: id, comment: COMMENT })).body;
+      const payments = platform.services.payments;
+      const realRefund = payments.refund.bind(payments);
+      let calls = 0;
+      payments.refund = async () => {
+        calls += 1;
+        throw new Error('provider unreachable');
+      };
+      try {
+        const answer = await platform.http.post(`/api/complaints/${complaint.id}/answer`, { resolution: 'full_refund' }, otherExpert.accessToken);
+        expect(answer.status).to.equal(200);
+        expect(answer.body.refundStatus).to.equal('pending');
+        expect(await platform.services.complaintRefunds.retryPending()).to.equal(0);
+        expect(calls).to.equal(2);
+      } finally {
+        payments.refund = realRefund;
+      }
+      const journal = await platform.db.query('SELECT 1 FROM ledger_journal WHERE idempotency_key = $1', [`refund:${complaint.id}`]);
+      expect(journal).to.have.length(1);
+      expect(await platform.services.complaintRefunds.retryPending()).to.equal(1);
+      expect(await platform.services.complaintRefunds.retryPending()).to.equal(0);
+      const [card] = await platform.db.query<{ refunded_cents: number }>(
+        'SELECT h.refunded_cents FROM local_payment_holds h JOIN consultations c ON c.payment_hold_ref = h.id WHERE c.id = $1',
+        [id],
+      );
+      expect(card!.refunded_cents).to.equal(7500);
+      expect((await platform.http.get(`/api/complaints/${complaint.id}`, client.accessToken)).body.refundStatus).to.equal('refunded');
+      expect(await ledgerSum(platform)).to.equal(0);
+    });
+  });
+
   describe('TRUST-2 escalation after 14 days', () => {
     it('stays with the expert at 14 d − 1 s; escalates at 14 d + 1 s (periodic task), the expert can no longer answer, an admin decides', async () => {
       await everyone();
