@@ -173,7 +173,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
   app.post(
     '/webhooks/stripe',
     express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
-    webhookHandler({ provider: payments, record: (name, event) => wallet.kyc.record(name, event), logger }),
+    webhookHandler({ provider: payments, record: (name, event) => wallet.record(name, event), logger }),
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.get('/api/openapi.json', (_req, res) => {

@@ -223,6 +223,9 @@ export class LocalPaymentProvider implements PaymentProvider {
       : { status: 'failed', payoutRef: payout!.id, reason: payout!.failure_reason! };
   }
 
+  /** The local provider keeps no balance on the connected account: nothing to take back. */
+  async reclaimFailedPayout(): Promise<void> {}
+
   parseWebhook(): ProviderEvent {
     throw new WebhookSignatureError('The local payment provider sends no webhooks.');
   }

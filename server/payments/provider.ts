@@ -25,6 +25,8 @@ export interface PaymentProvider {
   submitIdentity(request: IdentitySubmission): Promise<void>;
   /** PAY-5: pays out to the connected account's bank; the status may come later as a `payout.*` event. */
   payOut(request: PayoutRequest): Promise<PayoutResult>;
+  /** PAY-5: takes back what a failed payout left on the connected account (Stripe: reverses the transfer). */
+  reclaimFailedPayout(request: { payoutId: string; transferRef: string | null; amountCents: number; idempotencyKey: string }): Promise<void>;
 
   /** Verifies a webhook's signature and translates it into provider-neutral facts; throws WebhookSignatureError. */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): ProviderEvent;
@@ -92,10 +94,11 @@ export interface PayoutRequest {
 }
 
 /** `pending`: the provider accepted it and will tell the outcome later (webhook). */
-export type PayoutResult =
-  | { status: 'paid'; payoutRef: string }
-  | { status: 'pending'; payoutRef: string }
-  | { status: 'failed'; payoutRef: string; reason: string };
+export type PayoutResult = { payoutRef: string; transferRef?: string } & (
+  | { status: 'paid' }
+  | { status: 'pending' }
+  | { status: 'failed'; reason: string }
+);
 
 /**
  * A fact the provider told us, already translated out of its vocabulary. Facts are recorded

@@ -213,11 +213,22 @@ export class StripePaymentProvider implements PaymentProvider {
       }
       throw error;
     }
-    if (payout.status === 'paid') return { status: 'paid', payoutRef: payout.id };
+    const refs = { payoutRef: payout.id, transferRef: transfer.id };
+    if (payout.status === 'paid') return { status: 'paid', ...refs };
     if (payout.status === 'failed' || payout.status === 'canceled') {
-      return { status: 'failed', payoutRef: payout.id, reason: payout.failure_message ?? payout.failure_code ?? 'The payout failed.' };
+      return { status: 'failed', ...refs, reason: payout.failure_message ?? payout.failure_code ?? 'The payout failed.' };
     }
-    return { status: 'pending', payoutRef: payout.id };
+    return { status: 'pending', ...refs };
+  }
+
+  /** The bank returned the payout to the connected account: the platform takes the transfer back (same key as a refused payout's reversal). */
+  async reclaimFailedPayout(request: { payoutId: string; transferRef: string | null; amountCents: number; idempotencyKey: string }): Promise<void> {
+    if (!request.transferRef) return;
+    await this.#stripe.transfers.createReversal(
+      request.transferRef,
+      { amount: request.amountCents, metadata: { payout_id: request.payoutId } },
+      { idempotencyKey: request.idempotencyKey },
+    );
   }
 
   /** Verifies `Stripe-Signature` on the raw body, then translates the event into a provider-neutral fact. */

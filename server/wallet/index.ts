@@ -1,7 +1,7 @@
 import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { PaymentProvider } from '../payments/provider.ts';
+import type { PaymentProvider, ProviderEvent } from '../payments/provider.ts';
 import { LocalPaymentProvider } from '../payments/local-provider.ts';
 import { DocumentStore } from './documents.ts';
 import { KycService } from './kyc.ts';
@@ -15,7 +15,9 @@ export interface Wallet {
    * Housekeeping, safe to run at any time and on several nodes: the local provider's identity
    * verdicts that are due (PAY-6 local) and payouts whose provider call never completed.
    */
-  tick(): Promise<{ kycDecisions: number; payoutsResent: number }>;
+  tick(): Promise<{ kycDecisions: number; payoutsResent: number; payoutsReclaimed: number }>;
+  /** A provider fact (webhook): recorded once, applied by the state machine, then its follow-ups. */
+  record(providerName: string, event: ProviderEvent): Promise<{ duplicate: boolean }>;
 }
 
 export function createWallet(deps: { db: Database; clock: Clock; logger: Logger; provider: PaymentProvider; dataDir: string; documentsKey: Buffer; notifier?: WalletNotifier }): Wallet {
@@ -34,7 +36,12 @@ export function createWallet(deps: { db: Database; clock: Clock; logger: Logger;
           kycDecisions++;
         }
       }
-      return { kycDecisions, payoutsResent: await payouts.resendUnsent() };
+      return { kycDecisions, payoutsResent: await payouts.resendUnsent(), payoutsReclaimed: await payouts.reclaimFailed() };
+    },
+    record: async (providerName, event) => {
+      const result = await kyc.record(providerName, event);
+      if (event.type === 'payout.failed') await payouts.reclaimFailed();
+      return result;
     },
   };
 }

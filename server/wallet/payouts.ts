@@ -155,16 +155,48 @@ export class PayoutService {
         this.#logger.warn({ err: error, payoutId }, 'payout not sent to the provider; it will be retried');
         return;
       }
+      // The adapter already took back whatever it had moved: nothing is left to reclaim.
       result = { status: 'failed', payoutRef: `rejected:${payoutId}`, reason: error.message };
+      await this.#db.query('UPDATE payouts SET reclaimed_at = $2 WHERE id = $1', [payoutId, this.#clock.now()]);
     }
     const notifications: WalletNotification[] = await this.#db.transaction(async (tx) => {
       const now = this.#clock.now();
-      await tx.query('UPDATE payouts SET provider_ref = $2, provider_called_at = $3, updated_at = $3 WHERE id = $1', [payoutId, result.payoutRef, now]);
+      await tx.query('UPDATE payouts SET provider_ref = $2, provider_transfer_ref = $3, provider_called_at = $4, updated_at = $4 WHERE id = $1', [
+        payoutId,
+        result.payoutRef,
+        result.transferRef ?? null,
+        now,
+      ]);
       if (result.status === 'pending') return [];
       const fact = result.status === 'paid' ? ({ outcome: 'paid' } as const) : ({ outcome: 'failed', reason: result.reason } as const);
       return applyPayoutFact(tx, { payoutId, payoutRef: result.payoutRef }, fact, now);
     });
     await sendAll(this.#notifier, notifications, (error) => this.#logger.error({ err: error, payoutId }, 'payout email failed'));
+    if (result.status === 'failed') await this.reclaimFailed();
+  }
+
+  /**
+   * PAY-5: failed payouts whose money may still sit at the provider (Stripe: on the connected
+   * account) are taken back once; `reclaimed_at` is set only after the provider answered, and
+   * the idempotency key makes a repeated reclaim harmless. Run after each failure and periodically.
+   */
+  async reclaimFailed(): Promise<number> {
+    const due = await this.#db.query<{ id: string; amount_cents: number; provider_transfer_ref: string | null }>(
+      `SELECT id, amount_cents, provider_transfer_ref FROM payouts WHERE status = 'failed' AND reclaimed_at IS NULL
+        ORDER BY updated_at LIMIT ${PAYOUT_RESEND_BATCH_SIZE}`,
+    );
+    let reclaimed = 0;
+    for (const payout of due) {
+      try {
+        await this.#provider.reclaimFailedPayout({ payoutId: payout.id, transferRef: payout.provider_transfer_ref, amountCents: payout.amount_cents, idempotencyKey: `payout:${payout.id}:reversal` });
+      } catch (error) {
+        this.#logger.warn({ err: error, payoutId: payout.id }, 'failed payout not reclaimed yet; it will be retried');
+        continue;
+      }
+      await this.#db.query('UPDATE payouts SET reclaimed_at = $2 WHERE id = $1', [payout.id, this.#clock.now()]);
+      reclaimed++;
+    }
+    return reclaimed;
   }
 
   /** Periodic: payouts whose provider call never completed (crash, network) are sent again with the same key. */

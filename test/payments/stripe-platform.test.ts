@@ -151,6 +151,12 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       await deliver(signedEvent('payout.failed', stripePayout(payout.id, 'failed', { failure_message: 'Returned by the bank.' })));
       expect((await payoutRow(payout.id)).status).to.equal('failed');
       expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS);
+      // The returned money sits on the connected account: the transfer is reversed, once.
+      const transfer = [...fake.transfers.values()].find((candidate) => candidate['metadata']['payout_id'] === payout.id)!;
+      expect(transfer['reversed']).to.equal(true);
+      await platform.services.wallet.tick();
+      const reversals = fake.requests.filter((request) => request.path === `/v1/transfers/${transfer['id']}/reversals`);
+      expect(reversals.map((request) => request.idempotencyKey)).to.deep.equal([`payout:${payout.id}:reversal`]);
     });
 
     it('a forged signature is answered 400 and changes nothing', async () => {

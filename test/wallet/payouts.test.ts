@@ -137,6 +137,8 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
         `payout-failed:${response.body.id}`,
         `payout:${response.body.id}`,
       ]);
+      const [row] = await platform.db.query<{ reclaimed: boolean }>('SELECT reclaimed_at IS NOT NULL AS reclaimed FROM payouts WHERE id = $1', [response.body.id]);
+      expect(row!.reclaimed).to.equal(true);
       expect(await sumOfAllAccountsCents(platform.db)).to.equal(0);
     });
   });
