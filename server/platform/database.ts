@@ -61,6 +61,9 @@ export function openPostgres(connectionString: string, maxConnections = 10): Dat
   typeParsers.setTypeParser(NUMERIC_OID, Number);
   typeParsers.setTypeParser(DATE_OID, (value: string) => value);
   const pool = new pg.Pool({ connectionString, max: maxConnections, types: typeParsers });
+  // An idle connection the server closes (restart, failover, a dropped test database) must not
+  // crash the process: the pool discards it and the next query opens a new one.
+  pool.on('error', () => undefined);
   const query = async <Row>(runner: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) =>
     (await runner.query(sql, params as unknown[] | undefined)).rows as Row[];
   return {
