@@ -8,12 +8,16 @@ import { runSettlementBench } from './settlement.ts';
 import { runQuoteBench } from './quote.ts';
 import { runPublicProfileBench } from './public-profile.ts';
 import { runMeterBench } from './meter.ts';
+import { runSfuBench } from './sfu.ts';
+import { runJoinBench } from './join.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   settlement: runSettlementBench,
   quote: runQuoteBench,
   'public-profile': runPublicProfileBench,
   meter: () => runMeterBench(),
+  sfu: () => runSfuBench(),
+  join: () => runJoinBench(),
 };
 
 const asked = process.argv.slice(2);

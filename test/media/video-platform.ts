@@ -60,9 +60,15 @@ export async function startVideoPlatform(): Promise<VideoPlatform> {
 
 /** A browser page signed in as this person (its own browser: localStorage is per browser here). */
 export async function signedInPage(browser: Browser, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en'): Promise<Page> {
+  const page = await browser.newPage();
+  await signIn(page, baseUrl, http, person, language);
+  return page;
+}
+
+/** Signs an open page in as this person (pages are reused: closing one can take the packaged browser down). */
+export async function signIn(page: Page, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en'): Promise<void> {
   const login = await http.post('/api/auth/login', { email: person.email, password: TEST_PASSWORD });
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-  const page = await browser.newPage();
   await page.goto(baseUrl + '/');
   await page.evaluate(
     ([refreshToken, lang]) => {
@@ -71,7 +77,6 @@ export async function signedInPage(browser: Browser, baseUrl: string, http: Http
     },
     [login.body.refreshToken as string, language],
   );
-  return page;
 }
 
 export function inboundStats(page: Page): Promise<InboundStats> {

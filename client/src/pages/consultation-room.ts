@@ -10,6 +10,8 @@ import type { EndReason } from '../../../media/signaling/messages.ts';
 /** BILL-4: a lost connection is retried for at most the grace period's length. */
 const RECONNECT_ATTEMPTS = 10;
 const RECONNECT_DELAY_MS = 3000;
+export const JOIN_MARK = 'consulto:join';
+export const FIRST_FRAME_MARK = 'consulto:first-remote-frame';
 /** The shared stylesheet belongs to the shell; the room's two videos size themselves here. */
 const VIDEO_STYLE = 'width:100%;max-width:28rem;aspect-ratio:16/9;background:#111;border-radius:0.5rem';
 
@@ -125,6 +127,8 @@ class RoomView {
 
   async connect(): Promise<void> {
     if (this.#ended) return;
+    // bench/join reads these marks: join → first decoded remote frame (SPEC §13).
+    if (performance.getEntriesByName(JOIN_MARK).length === 0) performance.mark(JOIN_MARK);
     try {
       const { token } = await apiCall<{ token: string }>('POST', `/api/consultations/${this.#consultation.id}/join-token`);
       const { session, otherPartyPresent } = await CallSession.start({ joinToken: token });
@@ -160,6 +164,9 @@ class RoomView {
       for (const old of this.#remoteStream.getTracks().filter((candidate) => candidate.kind === track.kind)) this.#remoteStream.removeTrack(old);
       this.#remoteStream.addTrack(track);
       void this.#remoteVideo.play().catch(() => undefined);
+      if (track.kind === 'video' && performance.getEntriesByName(FIRST_FRAME_MARK).length === 0) {
+        this.#remoteVideo.requestVideoFrameCallback(() => performance.mark(FIRST_FRAME_MARK));
+      }
     });
     session.on('peer', ({ present }) => this.#say(present ? 'room.inCall' : 'room.otherLeft'));
     session.on('meter', (meter) => {
