@@ -18,6 +18,7 @@ import { walletPage } from './pages/wallet.ts';
 import { phoneSimulatorPage } from './pages/phone-simulator.ts';
 import { notFoundPage } from './pages/not-found.ts';
 import { consultationRoomPage } from './pages/consultation-room.ts';
+import { consultationPage } from './pages/consultation-page.ts';
 import { adminPage } from './pages/admin.ts';
 import { siteNoticeBar } from './pages/admin-notices.ts';
 import { pageLayout } from './pages/layout.ts';
@@ -33,6 +34,8 @@ const ROUTES: readonly Route[] = [
   { pattern: '/compte', page: accountPage },
   { pattern: '/admin', page: adminPage },
   { pattern: '/salle/:id', page: consultationRoomPage },
+  // EXP-1, BOOK-1: the expert's public consultation page and the booking form.
+  { pattern: '/consultation/:slug', page: consultationPage },
   { pattern: '/portefeuille', page: walletPage },
   { pattern: '/wallet', page: walletPage },
   // TEL-4, development only: the simulated phones (the page says so when the simulator is off).
