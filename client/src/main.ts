@@ -15,6 +15,8 @@ import { signupClientPage } from './pages/signup-client.ts';
 import { signupExpertPage } from './pages/signup-expert.ts';
 import { accountPage } from './pages/account.ts';
 import { walletPage } from './pages/wallet.ts';
+import { workspacePage } from './pages/workspace.ts';
+import { referralsPage } from './pages/referrals.ts';
 import { phoneSimulatorPage } from './pages/phone-simulator.ts';
 import { notFoundPage } from './pages/not-found.ts';
 import { consultationRoomPage } from './pages/consultation-room.ts';
@@ -38,6 +40,8 @@ const ROUTES: readonly Route[] = [
   { pattern: '/consultation/:slug', page: consultationPage },
   { pattern: '/portefeuille', page: walletPage },
   { pattern: '/wallet', page: walletPage },
+  { pattern: '/espace', page: workspacePage },
+  { pattern: '/parrainage', page: referralsPage },
   // TEL-4, development only: the simulated phones (the page says so when the simulator is off).
   { pattern: '/simulateur-telephone', page: phoneSimulatorPage },
 ];

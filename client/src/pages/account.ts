@@ -28,6 +28,13 @@ export const accountPage: Page = async ({ notice }) => {
     user.role === 'expert' && user.slug ? photoSection(user.slug) : null,
     profileSection(user),
     passwordSection(user),
+    user.role === 'expert'
+      ? section(
+          'account-workspace',
+          t('account.workspace'),
+          h('ul', {}, h('li', {}, h('a', { href: '/espace' }, t('account.workspaceLink'))), h('li', {}, h('a', { href: '/parrainage' }, t('account.referralsLink')))),
+        )
+      : null,
     user.role === 'admin' ? section('account-admin', t('account.adminConsole'), h('a', { href: '/admin' }, t('account.adminConsole'))) : null,
     user.role === 'client' ? pastConsultationsSection() : null,
     user.role === 'expert' ? blockingSection() : null,
