@@ -120,7 +120,7 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     ...(profile.availableNow ? [{ value: 'now', label: t('booking.timing.now') }] : []),
     { value: 'slot', label: t('booking.timing.slot') },
   ];
-  const timingGroup = radioGroup('timing', t('booking.timing'), timingOptions, timingOptions[0]!.value);
+  const timingGroup = radioGroup('timing', t('booking.when'), timingOptions, timingOptions[0]!.value);
   const slotId = uniqueId('field-slot');
   const slotSelect = h('select', { id: slotId, name: 'slot', required: true, 'aria-required': 'true', 'aria-describedby': `${slotId}-hint` });
   const slotField = h(
@@ -296,7 +296,8 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     modeGroup,
     pricingSlot,
     phoneSlot,
-    fieldset(t('booking.when'), timingGroup, slotSlot),
+    timingGroup,
+    slotSlot,
     discountField,
     summary,
     h('div', { class: 'cancellation' }, h('h3', {}, t('booking.cancellationTitle')), cancellation, profile.availableNow ? h('p', { class: 'hint' }, t('booking.cancellationImmediate')) : null),
