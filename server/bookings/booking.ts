@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../platform/database.ts';
-import { EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from '../platform/database.ts';
+import { CHECK_VIOLATION, EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { AppError, badRequest, conflict, notFound, paymentRequired } from '../platform/errors.ts';
@@ -184,6 +184,10 @@ export class BookingService {
         throw conflict('slot_taken', 'This slot was just booked by someone else; pick another one (EXP-6).', 'startAt');
       }
       if (sqlState(error) === UNIQUE_VIOLATION && startAt === null) throw expertBusy();
+      // TRUST-6: the database refuses a booking that raced the expert blocking this client.
+      if (sqlState(error) === CHECK_VIOLATION && String((error as Error).message).includes('is blocked by expert')) {
+        throw new AppError(403, 'booking_refused', 'This expert does not accept bookings from you.');
+      }
       throw error;
     }
     return id;
