@@ -57,14 +57,9 @@ interface MonthlyEarnings {
   netEarningsCents: number;
 }
 
-const statusLabel = (status: string) => {
-  const key = `workspace.status.${status}` as MessageKey;
-  try {
-    return t(key);
-  } catch {
-    return status;
-  }
-};
+const CONSULTATION_STATUSES = ['requested', 'scheduled', 'live', 'ended', 'cancelled', 'expired', 'no_show_client', 'no_show_expert'];
+/** A status added to the API later shows as its code rather than breaking the list. */
+const statusLabel = (status: string) => (CONSULTATION_STATUSES.includes(status) ? t(`workspace.status.${status}` as MessageKey) : status);
 
 function consultationTable(caption: string, consultations: ConsultationSummary[], emptyText: string): HTMLElement {
   if (consultations.length === 0) return h('p', { class: 'hint' }, emptyText);
@@ -132,7 +127,7 @@ export function earningsChart(months: MonthlyEarnings[]): HTMLElement {
     const height = Math.round((cents / maxCents) * plotHeight);
     const x = index * slot + (slot - barWidth) / 2;
     const bar = svg('rect', { x, y: baseline - height, width: barWidth, height: Math.max(height, cents > 0 ? 1 : 0), class: 'chart-bar' });
-    bar.append(svg('title', {}, `${formatMonth(month.month)} : ${money(month.netEarningsCents)}`));
+    bar.append(svg('title', {}, `${formatMonth(month.month)} — ${money(month.netEarningsCents)}`));
     chart.append(bar);
     chart.append(svg('text', { x: index * slot + slot / 2, y: CHART_HEIGHT - 8, 'text-anchor': 'middle', class: 'chart-label' }, formatShortMonth(month.month)));
     if (cents > 0) {
