@@ -79,6 +79,9 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(normalise(await summary.textContent())).to.contain('Prix par minute : 2,00 €');
     expect(normalise(await page.locator('.cancellation-terms').textContent())).to.contain('48 h');
 
+    // The visitor picks the package before signing up; it is still picked on return.
+    await page.getByLabel('Forfait de 15 min : 75,00 €').check();
+    await summary.getByText('15 min pour', { exact: false }).waitFor();
     await page.getByRole('link', { name: 'Réserver : créer mon compte' }).click();
     await page.getByRole('heading', { level: 1, name: 'Créer un compte client' }).waitFor();
     expect(new URL(page.url()).searchParams.get('retour')).to.equal(`/consultation/${expert.slug}`);
@@ -92,6 +95,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     await page.getByRole('heading', { level: 1, name: 'Camille Dubois' }).waitFor();
     expect(new URL(page.url()).pathname).to.equal(`/consultation/${expert.slug}`);
     await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).waitFor();
+    expect(await page.getByLabel('Forfait de 15 min : 75,00 €').isChecked()).to.equal(true);
   });
 
   it('BOOK-3: a declined card shows the error and books nothing', async () => {

@@ -389,6 +389,7 @@ export const en: Record<MessageKey, string> = {
   'booking.nowExplained': 'The expert is told at once. If they do not join within 5 minutes, the request expires and nothing is charged.',
   'booking.discountCode': 'Discount code',
   'booking.priceTitle': 'Your price',
+  'booking.decimalSeparator': '.',
   'booking.colon': ': ',
   'booking.perMinute': 'Price per minute',
   'booking.surchargeIncluded': 'Including a phone surcharge of {amount} per minute.',

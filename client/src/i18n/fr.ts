@@ -392,6 +392,7 @@ export const fr = {
   'booking.nowExplained': 'L’expert est prévenu tout de suite. S’il ne rejoint pas dans les 5 minutes, la demande expire et rien n’est débité.',
   'booking.discountCode': 'Code de réduction',
   'booking.priceTitle': 'Votre prix',
+  'booking.decimalSeparator': ',',
   'booking.colon': ' : ',
   'booking.perMinute': 'Prix par minute',
   'booking.surchargeIncluded': 'Dont {amount} de supplément téléphonique par minute.',

@@ -97,6 +97,12 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
   const choice: Choice = { mode: modes[0] ?? 'video', pricing: '', budgetCents: DEFAULT_BUDGET_CENTS, country: 'FR', discountCode: '' };
   const defaultPricing = (mode: Mode) => (rateFor(mode) !== null ? 'budget' : (packagesFor(mode)[0]?.id ?? ''));
   choice.pricing = defaultPricing(choice.mode);
+  // ACC-7: what the visitor chose before signing up is still chosen when they come back.
+  const kept = takeKeptChoice(slug);
+  if (kept && modes.includes(kept.mode)) {
+    const pricingStillOffered = kept.pricing === 'budget' ? rateFor(kept.mode) !== null : packagesFor(kept.mode).some((offer) => offer.id === kept.pricing);
+    Object.assign(choice, kept, { pricing: pricingStillOffered ? kept.pricing : defaultPricing(kept.mode) });
+  }
 
   // --- controls -------------------------------------------------------------------------------
   const modeGroup = radioGroup('mode', t('booking.mode'), modes.map((mode) => ({ value: mode, label: t(`booking.mode.${mode}`) })), choice.mode);
@@ -104,13 +110,13 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
   const budgetField = inputField({
     name: 'budget',
     label: t('booking.budget'),
-    value: String(DEFAULT_BUDGET_CENTS / 100),
+    value: choice.budgetCents === undefined ? '' : String(choice.budgetCents / 100).replace('.', t('booking.decimalSeparator')),
     inputMode: 'decimal',
     required: true,
     maxLength: 9,
     hint: t('booking.budgetHint', { max: money(MAX_BUDGET_CENTS) }),
   });
-  const countryField = selectFieldWithoutEmpty('country', t('booking.country'), countryOptions(), 'FR', t('booking.countryHint'));
+  const countryField = selectFieldWithoutEmpty('country', t('booking.country'), countryOptions(), choice.country, t('booking.countryHint'));
   const phoneField = inputField({ name: 'phoneNumber', label: t('booking.phoneNumber'), type: 'tel', required: true, autocomplete: 'tel', hint: t('booking.phoneNumberHint') });
   const phoneSlot = h('div', {});
   const summary = h('div', { class: 'price-summary', 'aria-live': 'polite' });
@@ -132,7 +138,7 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     h('p', { class: 'field-error', id: `${slotId}-error`, hidden: true }),
   );
   const slotSlot = h('div', {});
-  const discountField = inputField({ name: 'discountCode', label: t('booking.discountCode'), maxLength: 32, autocomplete: 'off' });
+  const discountField = inputField({ name: 'discountCode', label: t('booking.discountCode'), value: choice.discountCode, maxLength: 32, autocomplete: 'off' });
 
   // --- the price simulator (BOOK-2) -----------------------------------------------------------
   let quoteSequence = 0;
@@ -278,6 +284,16 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     choice.budgetCents = parseEuros((event.target as HTMLInputElement).value);
     schedulePrices();
   });
+  // BILL-8: the surcharge follows the number called; a typed number picks its country for the price shown.
+  phoneField.querySelector('input')!.addEventListener('change', (event) => {
+    const number = toE164((event.target as HTMLInputElement).value);
+    const country = number ? countryOfNumber(number) : undefined;
+    const select = countryField.querySelector('select')!;
+    if (!country || country === choice.country || ![...select.options].some((option) => option.value === country)) return;
+    select.value = country;
+    choice.country = country;
+    void updatePrices();
+  });
   countryField.querySelector('select')!.addEventListener('change', (event) => {
     choice.country = (event.target as HTMLSelectElement).value || 'FR';
     void updatePrices();
@@ -315,8 +331,8 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
             'div',
             { class: 'book-cta' },
             h('p', {}, t('booking.signInToBook')),
-            h('a', { href: `/inscription/client?${query}`, class: 'button button-primary' }, t('booking.bookSignup')),
-            h('p', {}, `${t('auth.haveAccount')} `, h('a', { href: `/connexion?${query}` }, t('auth.loginLink'))),
+            keepChoiceOnClick(h('a', { href: `/inscription/client?${query}`, class: 'button button-primary' }, t('booking.bookSignup')), slug, choice),
+            h('p', {}, `${t('auth.haveAccount')} `, keepChoiceOnClick(h('a', { href: `/connexion?${query}` }, t('auth.loginLink')), slug, choice)),
           )
         : h('p', { class: 'notice' }, t('booking.clientsOnly')),
     );
@@ -383,6 +399,61 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
   function section(...children: Node[]): HTMLElement {
     return h('section', { class: 'card booking', 'aria-labelledby': 'booking-title' }, h('h2', { id: 'booking-title' }, t('booking.title')), children);
   }
+}
+
+const KEPT_CHOICE_KEY = 'consulto.bookingChoice';
+
+/** Remembers the simulator's choice for this tab while the visitor signs up or in (ACC-7). */
+function keepChoiceOnClick(link: HTMLAnchorElement, slug: string, choice: Choice): HTMLAnchorElement {
+  link.addEventListener('click', () => {
+    try {
+      sessionStorage.setItem(KEPT_CHOICE_KEY, JSON.stringify({ slug, choice }));
+    } catch {
+      // storage disabled: the visitor chooses again on return
+    }
+  });
+  return link;
+}
+
+/** The kept choice for this expert, once: a later visit starts afresh. */
+function takeKeptChoice(slug: string): Choice | undefined {
+  try {
+    const raw = sessionStorage.getItem(KEPT_CHOICE_KEY);
+    if (!raw) return undefined;
+    const kept = JSON.parse(raw) as { slug?: unknown; choice?: Partial<Choice> };
+    if (kept.slug !== slug) return undefined;
+    sessionStorage.removeItem(KEPT_CHOICE_KEY);
+    const choice = kept.choice ?? {};
+    if ((choice.mode !== 'video' && choice.mode !== 'phone') || typeof choice.pricing !== 'string') return undefined;
+    return {
+      mode: choice.mode,
+      pricing: choice.pricing,
+      budgetCents: typeof choice.budgetCents === 'number' && Number.isSafeInteger(choice.budgetCents) ? choice.budgetCents : DEFAULT_BUDGET_CENTS,
+      country: typeof choice.country === 'string' && /^[A-Z]{2}$/.test(choice.country) ? choice.country : 'FR',
+      discountCode: typeof choice.discountCode === 'string' ? choice.discountCode.slice(0, 32) : '',
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calling codes of the countries the form offers, longest first, so the price shown follows the
+ * number typed. The server decides the surcharge from its own table at booking (BILL-8, BILL-13).
+ */
+const CALLING_CODES: readonly [string, string][] = (
+  [
+    ['33', 'FR'], ['262', 'RE'], ['590', 'GP'], ['596', 'MQ'], ['594', 'GF'], ['687', 'NC'], ['689', 'PF'], ['32', 'BE'], ['41', 'CH'],
+    ['352', 'LU'], ['377', 'MC'], ['1', 'US'], ['49', 'DE'], ['43', 'AT'], ['34', 'ES'], ['351', 'PT'], ['39', 'IT'], ['31', 'NL'],
+    ['353', 'IE'], ['44', 'GB'], ['45', 'DK'], ['46', 'SE'], ['358', 'FI'], ['47', 'NO'], ['48', 'PL'], ['420', 'CZ'], ['421', 'SK'],
+    ['36', 'HU'], ['40', 'RO'], ['359', 'BG'], ['30', 'GR'], ['357', 'CY'], ['356', 'MT'], ['386', 'SI'], ['385', 'HR'], ['372', 'EE'],
+    ['371', 'LV'], ['370', 'LT'], ['354', 'IS'], ['376', 'AD'], ['212', 'MA'], ['213', 'DZ'], ['216', 'TN'], ['221', 'SN'], ['225', 'CI'],
+    ['237', 'CM'], ['261', 'MG'],
+  ] as [string, string][]
+).sort((a, b) => b[0].length - a[0].length);
+
+function countryOfNumber(e164: string): string | undefined {
+  return CALLING_CODES.find(([code]) => e164.startsWith(`+${code}`))?.[1];
 }
 
 function showBookingError(handle: FormHandle, error: unknown): void {
