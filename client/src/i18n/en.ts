@@ -658,6 +658,7 @@ export const en: Record<MessageKey, string> = {
   'referrals.months': 'Commissions per month',
   'referrals.monthsHint': 'Commissions credited to your wallet, less those taken back after a refund.',
   'referrals.noCommissions': 'No commissions yet.',
+  'referrals.openSignup': 'Open the referral signup page',
   'referrals.workspaceLink': 'My expert workspace',
   'account.workspace': 'My expert activity',
   'account.workspaceLink': 'My expert workspace: rates, availability, QR code, earnings',

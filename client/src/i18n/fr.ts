@@ -661,6 +661,7 @@ export const fr = {
   'referrals.months': 'Commissions par mois',
   'referrals.monthsHint': 'Commissions créditées sur votre portefeuille, moins celles reprises après un remboursement.',
   'referrals.noCommissions': 'Aucune commission pour le moment.',
+  'referrals.openSignup': 'Ouvrir la page d’inscription parrainée',
   'referrals.workspaceLink': 'Mon espace expert',
   'account.workspace': 'Mon activité d’expert',
   'account.workspaceLink': 'Mon espace expert : tarifs, disponibilités, QR code, gains',

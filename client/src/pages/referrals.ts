@@ -46,7 +46,7 @@ export const referralsPage: Page = async ({ notice }) => {
     section(
       'referrals-share',
       t('referrals.share'),
-      copyableUrl(t('referrals.signupUrl'), referral.signupUrl),
+      copyableUrl(t('referrals.signupUrl'), referral.signupUrl, t('referrals.openSignup')),
       h('h3', {}, t('referrals.qrCode')),
       qrBlock(referral.signupQrSvgUrl, referral.signupQrPngUrl, t('referrals.qrAlt')),
       h('h3', {}, t('referrals.banner')),

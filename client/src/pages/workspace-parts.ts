@@ -107,7 +107,7 @@ function copyButton(label: string, source: HTMLInputElement | HTMLTextAreaElemen
 }
 
 /** A read-only address with its copy button and a link to open it. */
-export function copyableUrl(label: string, url: string): HTMLElement {
+export function copyableUrl(label: string, url: string, openLabel: string): HTMLElement {
   const id = uniqueId('copy-url');
   const input = h('input', { id, type: 'text', readonly: true, value: url, class: 'url-field' });
   return h(
@@ -115,7 +115,7 @@ export function copyableUrl(label: string, url: string): HTMLElement {
     { class: 'field copy-field' },
     h('label', { for: id }, label),
     h('div', { class: 'copy-line' }, input, copyButton(t('workspace.copyUrl'), input)),
-    h('p', {}, h('a', { href: url, target: '_blank', rel: 'noopener' }, t('workspace.openUrl'))),
+    h('p', {}, h('a', { href: url, target: '_blank', rel: 'noopener' }, openLabel)),
   );
 }
 

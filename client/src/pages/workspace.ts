@@ -233,7 +233,7 @@ function shareSection(workspace: WorkspaceView, bannerHtml: string): HTMLElement
     'workspace-share',
     t('workspace.share'),
     h('p', { class: 'hint' }, t('workspace.shareHint')),
-    copyableUrl(t('workspace.consultationUrl'), workspace.consultationUrl),
+    copyableUrl(t('workspace.consultationUrl'), workspace.consultationUrl, t('workspace.openUrl')),
     h('h3', {}, t('workspace.qrCode')),
     qrBlock(workspace.qrSvgUrl, workspace.qrPngUrl, t('workspace.qrAlt', { name })),
     h('h3', {}, t('workspace.banner')),
