@@ -140,6 +140,12 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(full.body.termsAcceptedAt).to.be.a('string');
     expect(full.body.withdrawalWaivedAt).to.be.a('string');
     expect(await heldCount()).to.equal(1);
+
+    // The confirmation has its own address: in English it stays, amounts formatted the English way.
+    expect(new URL(page.url()).searchParams.get('reservation')).to.equal(booked.id);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your consultation is booked' }).waitFor();
+    expect(normalise(await page.locator('.booking-confirmation').textContent())).to.contain('€75.00');
   });
 
   it('BOOK-6: the client receives the confirmation with an .ics calendar file', async () => {

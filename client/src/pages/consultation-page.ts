@@ -9,7 +9,7 @@ import { language, t } from '../i18n/index.ts';
 import { ApiError, apiCall, getMe, isSignedIn } from '../api.ts';
 import { apiErrorMessage } from '../forms.ts';
 import { categoryOptions } from '../categories.ts';
-import type { Page } from '../router.ts';
+import { navigate, type Page } from '../router.ts';
 import { link, pageLayout } from './layout.ts';
 import { bookingSection } from './booking-form.ts';
 import {
@@ -28,8 +28,20 @@ import {
 /** The public overview lists a few next slots; the form offers the whole week. */
 const NEXT_SLOTS_SHOWN = 6;
 
-export const consultationPage: Page = async ({ params, notice }) => {
+/** The confirmation has its own address, so a reload or a language switch keeps it on screen. */
+const RESERVATION_PARAM = 'reservation';
+
+export const consultationPage: Page = async ({ params, query, notice }) => {
   const slug = params['slug'] ?? '';
+  const reservation = query.get(RESERVATION_PARAM);
+  if (reservation && isSignedIn()) {
+    try {
+      const consultation = await apiCall<BookedConsultation>('GET', `/api/consultations/${encodeURIComponent(reservation)}`);
+      if (consultation.expert.slug === slug) return h('div', { class: 'page' }, confirmation(consultation));
+    } catch {
+      // not this visitor's, or gone: the consultation page itself is what they can use
+    }
+  }
   let profile: PublicProfile;
   try {
     profile = await apiCall<PublicProfile>('GET', `/api/experts/${encodeURIComponent(slug)}`, { auth: false });
@@ -59,11 +71,7 @@ export const consultationPage: Page = async ({ params, notice }) => {
       viewer,
       payments,
       onBooked: (consultation) => {
-        root.replaceChildren(confirmation(consultation));
-        const heading = root.querySelector('h1');
-        document.title = `${heading?.textContent ?? ''} · Consulto`;
-        heading?.focus();
-        window.scrollTo(0, 0);
+        navigate(`/consultation/${encodeURIComponent(slug)}?${new URLSearchParams({ [RESERVATION_PARAM]: consultation.id }).toString()}`);
       },
     }),
   );
