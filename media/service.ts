@@ -43,6 +43,12 @@ export type MediaServiceEvents = {
 
 /** How often the live display (elapsed time, running cost) is pushed: a display, not a meter. */
 const DISPLAY_INTERVAL_MS = 1000;
+/**
+ * How often the connected seconds of live video consultations are written down: after a crash
+ * the consultation is billed up to the last checkpoint, so a client pays at most this much less
+ * and never more (PAY-2).
+ */
+const CHECKPOINT_INTERVAL_MS = 10_000;
 /** Chat DataChannel and media: at most one audio and one video track per party (MEDIA-1). */
 const MAX_DATA_PRODUCERS_PER_PEER = 1;
 
@@ -74,6 +80,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   readonly #opening = new Map<string, Promise<Live>>();
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #display: NodeJS.Timeout;
+  readonly #checkpoint: NodeJS.Timeout;
   #closed = false;
 
   private constructor(deps: {
@@ -99,6 +106,42 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     this.#listenInfos = (['udp', 'tcp'] as const).map((protocol) => ({ protocol, ip: deps.config.listenIp, announcedAddress, portRange }));
     this.#display = setInterval(() => this.#pushDisplay(), DISPLAY_INTERVAL_MS);
     this.#display.unref();
+    this.#checkpoint = setInterval(() => this.#track(this.checkpointConnectedSeconds()), CHECKPOINT_INTERVAL_MS);
+    this.#checkpoint.unref();
+  }
+
+  /** Writes the metered seconds of every live consultation in one statement; never lowers them. */
+  async checkpointConnectedSeconds(): Promise<void> {
+    const readings = [...this.#lives.values()].flatMap((live) => {
+      const reading = live.metering ? this.#meter.reading(live.consultation.id) : undefined;
+      return reading ? [{ id: live.consultation.id, seconds: reading.connectedSeconds }] : [];
+    });
+    if (readings.length === 0) return;
+    try {
+      await this.#db.query(
+        `UPDATE consultations c SET connected_seconds = v.seconds
+           FROM unnest($1::uuid[], $2::int[]) AS v(id, seconds)
+          WHERE c.id = v.id AND c.status = 'live' AND c.mode = 'video' AND v.seconds > c.connected_seconds`,
+        [readings.map((reading) => reading.id), readings.map((reading) => reading.seconds)],
+      );
+    } catch (error) {
+      this.#logger.error({ err: error }, 'checkpointing connected seconds failed');
+    }
+  }
+
+  /**
+   * At start, before anyone can join: a video consultation still live was cut by a crash or a
+   * restart of this node. Its media and meter are gone, so it is ended for the seconds of its last
+   * checkpoint and settled (PAY-2, MEDIA-4). Assumes one media node; several need an owner column.
+   */
+  async recoverAfterRestart(): Promise<number> {
+    const interrupted = await this.#db.query<{ id: string; connected_seconds: number }>(
+      `SELECT id, connected_seconds FROM consultations WHERE status = 'live' AND mode = 'video'`,
+    );
+    for (const row of interrupted) {
+      await this.#consultations.endConsultation(row.id, { connectedSeconds: row.connected_seconds, reason: 'platform' });
+    }
+    return interrupted.length;
   }
 
   /** Workers start with the first room (WorkerPool), so creating the service spawns nothing. */
@@ -204,12 +247,14 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
 
   /**
    * Stops the SFU (a deploy or a test's end). Live consultations are not ended here: their
-   * media stops, and the meter's facts are lost with the process (see docs/decisions.md).
+   * connected seconds are checkpointed, and the next start ends and settles them.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#display);
+    clearInterval(this.#checkpoint);
+    await this.checkpointConnectedSeconds();
     await this.idle();
     for (const live of this.#lives.values()) {
       this.#meter.close(live.consultation.id);

@@ -70,6 +70,9 @@ export async function startPlatform(
   const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger, settlementCheckpoint: options.settlementCheckpoint, bookingNotifier: options.bookingNotifier });
   server.on('request', app);
   const media = await MediaService.create({ db, clock, logger, consultations: services.consultations, jwtSecret: config.jwtSecret, config: config.media, timers: options.mediaTimers });
+  // PAY-2 / MEDIA-4: video consultations a crash cut are ended for their last checkpoint, before anyone can join.
+  const videosRecovered = await media.recoverAfterRestart();
+  if (videosRecovered) logger.info({ videosRecovered }, 'video consultations recovered');
   const signaling = new SignalingServer({ server, media, logger });
   // PAY-2: a settlement a crash interrupted is finished before anything else moves money.
   const resumed = await services.settlements.resumeUnfinished();
