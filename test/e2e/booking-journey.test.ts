@@ -45,7 +45,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     await page.evaluate(() => localStorage.clear());
     // A published page: photo, a video rate, a 15-minute video package, open every day (Europe/Paris).
     expert = await setUpExpert(platform.http, {
-      pricing: { videoRatePerMinuteCents: 200, packages: [{ mode: 'video', minutes: 15, priceCents: 7500 }] },
+      pricing: { videoRatePerMinuteCents: 200, phoneRatePerMinuteCents: 200, packages: [{ mode: 'video', minutes: 15, priceCents: 7500 }] },
     });
   });
 
@@ -96,6 +96,19 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(new URL(page.url()).pathname).to.equal(`/consultation/${expert.slug}`);
     await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).waitFor();
     expect(await page.getByLabel('Forfait de 15 min : 75,00 €').isChecked()).to.equal(true);
+  });
+
+  it('BOOK-2, BILL-8: by phone, the per-minute price includes the surcharge of the number\'s country', async () => {
+    await page.getByLabel('Téléphone', { exact: true }).check();
+    const summary = page.locator('.price-summary');
+    await page.getByLabel(/^Numéro à appeler/).fill('+32 470 12 34 56');
+    await page.getByLabel(/^Numéro à appeler/).blur();
+    // Belgium: rest of the EU, 20 cents a minute on top of the 2 € rate; 20 € then buys 9 min 5 s.
+    await summary.getByText('2,20', { exact: false }).waitFor();
+    expect(await page.getByLabel('Pays du numéro appelé').inputValue()).to.equal('BE');
+    expect(normalise(await summary.textContent())).to.contain('9 min 5 s');
+    await page.getByLabel('Vidéo', { exact: true }).check();
+    await summary.getByText('10 min').waitFor();
   });
 
   it('BOOK-3: a declined card shows the error and books nothing', async () => {
