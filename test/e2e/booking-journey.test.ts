@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { TEST_PASSWORD } from '../support/fixtures.ts';
+import { TEST_PASSWORD, signUpExpert } from '../support/fixtures.ts';
 import { setUpExpert, tokenOf } from '../support/bookings.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
@@ -60,9 +60,14 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
   /** Intl puts a narrow no-break space before the euro sign in French. */
   const normalise = (text: string | null) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
-  it('an unknown expert is a clear "unavailable" page', async () => {
+  it('an unknown expert, or one whose page is not published yet, is a clear "unavailable" page', async () => {
     await page.goto('/consultation/personne-inconnue');
     await page.getByRole('heading', { level: 1, name: 'Page de consultation indisponible' }).waitFor();
+    // No photo and no price yet: not published (SPEC §11).
+    const newcomer = await signUpExpert(platform.http, { firstName: 'Jules', lastName: 'Martin' });
+    await page.goto(`/consultation/${newcomer.user.slug}`);
+    await page.getByRole('heading', { level: 1, name: 'Page de consultation indisponible' }).waitFor();
+    expect(await page.getByText('Jules Martin').count()).to.equal(0);
   });
 
   it('signed out: the page shows the offer and the price simulator, and "book" leads to sign-up and back (ACC-7)', async () => {
