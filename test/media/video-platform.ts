@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { loadConfig, type Config } from '../../server/config.ts';
+import type { Config } from '../../server/config.ts';
 import { openPglite } from '../../server/platform/database.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform/start.ts';
 import { createLogger } from '../../server/platform/logger.ts';
-import { HttpClient } from '../support/platform.ts';
+import { HttpClient, isolatedConfig } from '../support/platform.ts';
 import { RecordingNotifier, type Person } from '../support/bookings.ts';
 import { TEST_PASSWORD } from '../support/fixtures.ts';
 import { launchBrowser } from '../support/browser.ts';
@@ -27,16 +25,7 @@ export interface VideoPlatform extends RunningPlatform {
 }
 
 export async function startVideoPlatform(): Promise<VideoPlatform> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'consulto-video-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'silent',
-    SEED_DEMO_ACCOUNTS: 'false',
-    MEDIASOUP_WORKERS: '1',
-  });
+  const { config, dataDir } = isolatedConfig('consulto-video', { MEDIASOUP_WORKERS: '1' });
   const time = new MovableTime();
   const running = await startPlatform(config, {
     clock: time,

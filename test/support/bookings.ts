@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { loadConfig, type Config } from '../../server/config.ts';
+import type { Config } from '../../server/config.ts';
 import { openPglite, openPostgres, type Database } from '../../server/platform/database.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform/start.ts';
 import { ManualClock } from '../../server/platform/clock.ts';
 import { createLogger } from '../../server/platform/logger.ts';
 import type { Notification, Notifier } from '../../server/notifications/notifier.ts';
-import { HttpClient } from './platform.ts';
+import { HttpClient, isolatedConfig, withAdminClient } from './platform.ts';
 import { TEST_PASSWORD, TINY_PNG, signUpClient, signUpExpert } from './fixtures.ts';
 
 /** Keeps every notification the booking flow sends, for the tests to read. */
@@ -50,15 +48,7 @@ export class BookingPlatform {
 
   /** `realNotifier`: emails go through the app's notifier (the local mailbox) instead of the recorder. */
   static async start(options: { clock?: ManualClock; persistent?: boolean; realNotifier?: boolean } = {}): Promise<BookingPlatform> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'consulto-booking-'));
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'silent',
-      SEED_DEMO_ACCOUNTS: 'false',
-    });
+    const { config, dataDir } = isolatedConfig('consulto-booking');
     const serverUrl = process.env['DATABASE_URL'];
     let openDb: () => Promise<Database>;
     let drop = async () => undefined as unknown;
@@ -121,16 +111,6 @@ export class BookingPlatform {
   async close(): Promise<void> {
     await this.#running.close();
     await this.#cleanup();
-  }
-}
-
-async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
   }
 }
 

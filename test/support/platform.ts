@@ -19,10 +19,9 @@ export interface TestPlatform extends RunningPlatform {
   http: HttpClient;
 }
 
-export async function startTestPlatform(
-  options: { clock?: Clock; environment?: Record<string, string> } = {},
-): Promise<TestPlatform> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'consulto-test-'));
+/** A test or bench configuration: any free port, a fresh DATA_DIR, silent logs, no demo accounts. */
+export function isolatedConfig(prefix: string, environment: Record<string, string> = {}): { config: Config; dataDir: string } {
+  const dataDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -30,8 +29,15 @@ export async function startTestPlatform(
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
     SEED_DEMO_ACCOUNTS: 'false',
-    ...options.environment,
+    ...environment,
   });
+  return { config, dataDir };
+}
+
+export async function startTestPlatform(
+  options: { clock?: Clock; environment?: Record<string, string> } = {},
+): Promise<TestPlatform> {
+  const { config, dataDir } = isolatedConfig('consulto-test', options.environment);
   const database = await openTestDatabase();
   const clock = options.clock ?? new ManualClock(new Date());
   const platform = await startPlatform(config, { clock, db: database.db, logger: createLogger('silent') });
@@ -61,7 +67,7 @@ export async function openTestDatabase(): Promise<{ db: Database; drop(): Promis
   };
 }
 
-async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
