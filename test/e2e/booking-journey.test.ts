@@ -180,6 +180,22 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(pageProblems, 'console errors in the page').to.deep.equal([]);
   });
 
+  it('a language switch in the middle of the form keeps every choice working', async () => {
+    await page.goto(`/consultation/${expert.slug}`);
+    await page.getByRole('button', { name: 'Confirm and hold the amount' }).waitFor();
+    await page.getByLabel('Budget (in euros)', { exact: false }).fill('30');
+    await page.getByRole('button', { name: 'Passer en français' }).click();
+    await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).waitFor();
+    const summary = page.locator('.price-summary');
+    // The typed 30 € is kept and priced: 15 minutes at 2 € a minute.
+    await summary.getByText('15 min').waitFor();
+    await page.getByLabel('Téléphone', { exact: true }).check();
+    await page.getByLabel(/^Numéro à appeler/).waitFor();
+    await page.getByLabel('Vidéo', { exact: true }).check();
+    await page.getByLabel(/^Numéro à appeler/).waitFor({ state: 'detached' });
+    expect(pageProblems, 'console errors in the page').to.deep.equal([]);
+  });
+
   /** Picks the 15-minute package, then the first free slot offered for its length. */
   async function chooseSlotAndPackage(): Promise<void> {
     await page.getByLabel('Forfait de 15 min : 75,00 €').check();

@@ -255,7 +255,7 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     ];
     const group = radioGroup('pricing', t('booking.pricing'), pricingOptions, choice.pricing);
     group.addEventListener('change', (event) => {
-      choice.pricing = (event.target as HTMLInputElement).value;
+      choice.pricing = radioValue(event.target);
       drawPricingDetails();
       void updatePrices();
     });
@@ -270,12 +270,12 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
   }
 
   function drawTiming(): void {
-    const timing = (timingGroup.querySelector('input:checked') as HTMLInputElement | null)?.value ?? 'slot';
+    const timing = radioValue(timingGroup.querySelector('input:checked')) || 'slot';
     slotSlot.replaceChildren(...(timing === 'slot' ? [slotField] : [h('p', { class: 'hint' }, t('booking.nowExplained'))]));
   }
 
   modeGroup.addEventListener('change', (event) => {
-    choice.mode = (event.target as HTMLInputElement).value as Mode;
+    choice.mode = radioValue(event.target) as Mode;
     choice.pricing = defaultPricing(choice.mode);
     drawPricing();
     void updatePrices();
@@ -304,9 +304,20 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
   });
   timingGroup.addEventListener('change', drawTiming);
 
+  /** The typed values are the truth: the shell restores them after a language switch without input events. */
+  function syncFromFields(): void {
+    choice.budgetCents = parseEuros(budgetField.querySelector('input')!.value);
+    choice.discountCode = discountField.querySelector('input')!.value.trim();
+    choice.country = countryField.querySelector('select')!.value || 'FR';
+  }
+
   drawPricing();
   drawTiming();
-  void updatePrices();
+  // After the shell has put the page in place (and restored what was typed, on a language switch).
+  setTimeout(() => {
+    syncFromFields();
+    void updatePrices();
+  }, 0);
 
   const choices: Node[] = [
     modeGroup,
@@ -355,7 +366,8 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     ],
     validate: (handle) => validate(handle),
     onSubmit: async (handle) => {
-      const timing = (timingGroup.querySelector('input:checked') as HTMLInputElement | null)?.value ?? 'slot';
+      const timing = radioValue(timingGroup.querySelector('input:checked')) || 'slot';
+      syncFromFields();
       const body: Record<string, unknown> = {
         expertSlug: slug,
         mode: choice.mode,
@@ -460,6 +472,10 @@ function showBookingError(handle: FormHandle, error: unknown): void {
   handle.showErrors([errorFor(error)]);
 }
 
+function radioValue(target: EventTarget | Element | null): string {
+  return target instanceof HTMLInputElement ? (target.dataset['value'] ?? '') : '';
+}
+
 function summaryRow(term: string, value: string): HTMLElement {
   return h('p', { class: 'summary-row' }, h('span', {}, `${term}${t('booking.colon')}`), h('strong', {}, value));
 }
@@ -515,7 +531,8 @@ function radioGroup(name: string, legend: string, options: readonly { value: str
       return h(
         'div',
         { class: 'radio-row' },
-        h('input', { type: 'radio', id, name, value: option.value, checked: option.value === selected }),
+        // data-value: the shell's snapshot/restore on a language switch rewrites `value` of same-named controls.
+        h('input', { type: 'radio', id, name, value: option.value, 'data-value': option.value, checked: option.value === selected }),
         h('label', { for: id }, option.label),
       );
     }),
