@@ -1,9 +1,11 @@
-import argon2 from 'argon2';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { readFileSync } from 'node:fs';
 import { badRequest } from '../platform/errors.ts';
 
 /** ACC-4: passwords are hashed with argon2id (OWASP's second profile: 19 MiB, t=2, p=1). */
-const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/** `Algorithm.Argon2id`: the package declares the enum as a type only (const enum). */
+const ARGON2ID = 2 as Algorithm;
+const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
@@ -15,11 +17,11 @@ const commonPasswords = new Set(
 );
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return hash(password, ARGON2_OPTIONS);
 }
 
-export function verifyPassword(hash: string, password: string): Promise<boolean> {
-  return argon2.verify(hash, password);
+export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  return verify(passwordHash, password);
 }
 
 /**
@@ -29,7 +31,7 @@ export function verifyPassword(hash: string, password: string): Promise<boolean>
 let decoyHash: Promise<string> | undefined;
 export function verifyAgainstDecoy(password: string): Promise<boolean> {
   decoyHash ??= hashPassword('decoy-password-that-never-matches');
-  return decoyHash.then((hash) => argon2.verify(hash, password + '\u0000'));
+  return decoyHash.then((decoy) => verify(decoy, password + '\u0000'));
 }
 
 /**
