@@ -180,6 +180,22 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(pageProblems, 'console errors in the page').to.deep.equal([]);
   });
 
+  it('client area: the booking is listed in my upcoming consultations and can be cancelled there (BILL-10)', async () => {
+    await page.goto('/compte');
+    const upcoming = page.locator('.upcoming-consultations');
+    await upcoming.getByText('Camille Dubois').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await upcoming.getByRole('button', { name: 'Cancel' }).click();
+    const status = page.locator('.upcoming-status');
+    await status.getByText(/Consultation cancelled/).waitFor();
+    const clientToken = await tokenOf(platform.http, { id: '', email: clientEmail });
+    const [cancelled] = (await platform.http.get('/api/consultations?role=client&when=past', clientToken)).body.consultations;
+    expect(cancelled.status).to.equal('cancelled');
+    const euros = `€${(cancelled.cancellationChargeCents / 100).toFixed(2)}`;
+    expect(normalise(await status.textContent())).to.contain(euros);
+    await page.getByText('No upcoming consultation.').waitFor();
+  });
+
   it('a language switch in the middle of the form keeps every choice working', async () => {
     await page.goto(`/consultation/${expert.slug}`);
     await page.getByRole('button', { name: 'Confirm and hold the amount' }).waitFor();

@@ -7,6 +7,7 @@ import { PASSWORD_MIN_LENGTH } from '../password.ts';
 import { countryOptions } from '../countries.ts';
 import { civilityOptions, photoErrors, PHOTO_ACCEPT } from './profile-fields.ts';
 import { pageLayout } from './layout.ts';
+import { receiptButton, upcomingConsultationsSection } from './account-consultations.ts';
 
 const ACCOUNT_PATH = '/compte';
 
@@ -36,6 +37,7 @@ export const accountPage: Page = async ({ notice }) => {
         )
       : null,
     user.role === 'admin' ? section('account-admin', t('account.adminConsole'), h('a', { href: '/admin' }, t('account.adminConsole'))) : null,
+    user.role === 'client' ? upcomingConsultationsSection() : null,
     user.role === 'client' ? pastConsultationsSection() : null,
     user.role === 'expert' ? blockingSection() : null,
     user.role === 'admin' ? null : complaintsSection(user),
@@ -323,6 +325,7 @@ function pastConsultationsSection(): HTMLElement {
             {},
             h('p', {}, `${consultation.expert.firstName} ${consultation.expert.lastName}${consultation.startAt ? ` — ${formatDate(consultation.startAt)}` : ''}`),
             text,
+            charged ? receiptButton(consultation.id) : null,
             charged ? [stars, button(t('account.rate'), () => apiCall('POST', `/api/consultations/${consultation.id}/review`, { json: { stars: Number(stars.value), comment: text.value || undefined } }), t('account.rated'))] : null,
             button(t('account.complain'), () => apiCall('POST', '/api/complaints', { json: { kind: 'consultation', consultationId: consultation.id, comment: text.value } }), t('account.complaintSent')),
             button(t('account.reportExpert'), () => apiCall('POST', '/api/reports', { json: { targetType: 'profile', expertSlug: consultation.expert.slug, reason: 'other', comment: text.value || undefined } }), t('account.reported')),
