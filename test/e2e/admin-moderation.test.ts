@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { TEST_PASSWORD, signUpClient, signUpExpert, type SignedUp } from '../support/fixtures.ts';
+import { TEST_PASSWORD, TINY_PNG, signUpClient, signUpExpert, type SignedUp } from '../support/fixtures.ts';
 import { signUpAdmin } from '../trust/support.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
@@ -33,6 +33,9 @@ describe('TRUST-4 admin moderation in the browser', function () {
     admin = await signUpAdmin(platform);
     expert = await signUpExpert(platform.http, { firstName: 'Sylvie', lastName: 'Suspendue' });
     client = await signUpClient(platform.http);
+    // A published consultation page: photo and a rate.
+    await platform.http.request('PUT', '/api/experts/me/photo', { token: expert.accessToken, rawBody: TINY_PNG, headers: { 'content-type': 'image/png' } });
+    await platform.http.put('/api/experts/me/pricing', { videoRatePerMinuteCents: 200, packages: [] }, expert.accessToken);
   });
 
   after(async () => {
@@ -84,6 +87,12 @@ describe('TRUST-4 admin moderation in the browser', function () {
 
     // The consultation page says "unavailable", booking is refused, the expert is signed out at once.
     expect(await consultationPageState()).to.deep.equal({ status: 404, code: 'expert_unavailable' });
+    // Not through openPage: the browser logs the profile's 404, which is the expected answer here.
+    const visitorContext = await browser.newContext({ baseURL: platform.url, locale: 'fr-FR' });
+    contexts.push(visitorContext);
+    const visitor = await visitorContext.newPage();
+    await visitor.goto(`/consultation/${expert.user.slug}`);
+    await visitor.getByRole('heading', { level: 1, name: 'Page de consultation indisponible' }).waitFor();
     const refused = await platform.http.post('/api/consultations', { ...BOOKING, expertSlug: expert.user.slug }, client.accessToken);
     expect(refused.status).to.equal(409);
     expect(refused.body.error.code).to.equal('expert_unavailable');
@@ -93,6 +102,8 @@ describe('TRUST-4 admin moderation in the browser', function () {
     await panel.getByRole('button', { name: 'Rétablir' }).click();
     await page.locator('[data-account-status="active"]').waitFor();
     expect(await consultationPageState()).to.deep.equal({ status: 200, code: undefined });
+    await visitor.reload();
+    await visitor.getByRole('heading', { level: 1, name: 'Sylvie Suspendue' }).waitFor();
     const allowed = await platform.http.post('/api/consultations', { ...BOOKING, expertSlug: expert.user.slug }, client.accessToken);
     expect(allowed.body.error?.code).to.not.equal('expert_unavailable');
 
