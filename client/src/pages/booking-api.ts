@@ -3,35 +3,14 @@
  * formatting helpers the page and the booking form share.
  */
 import { language } from '../i18n/index.ts';
+import type { PublicExpertProfile } from '../../../server/experts/public-profile.ts';
 
 export type Mode = 'video' | 'phone';
 
-export interface PackageOffer {
-  id: string;
-  mode: Mode;
-  minutes: number;
-  priceCents: number;
-}
+/** `GET /api/experts/:slug`: the server's own type, so the page and the API cannot drift apart. */
+export type { PublicExpertProfile as PublicProfile } from '../../../server/experts/public-profile.ts';
 
-/** `GET /api/experts/:slug` (server/experts/public-profile.ts). */
-export interface PublicProfile {
-  slug: string;
-  firstName: string;
-  lastName: string;
-  category: string;
-  headline: string;
-  description: string;
-  photoUrl: string | null;
-  consultationUrl: string;
-  availableNow: boolean;
-  published: boolean;
-  rating: { averageStars: number | null; count: number };
-  pricing: {
-    videoRatePerMinuteCents: number | null;
-    phoneRatePerMinuteCents: number | null;
-    packages: PackageOffer[];
-  };
-}
+export type PackageOffer = PublicExpertProfile['pricing']['packages'][number];
 
 /** `GET /api/experts/:slug/quote`: computed by the settlement code, so the page and the bill agree (BILL-13). */
 export interface Quote {
