@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
+import { startPeriodicTasks } from './periodic.ts';
 
 /**
  * Durable jobs: every deadline of the platform (request expiry, no-show detection, reminders,
@@ -109,30 +110,24 @@ export class JobQueue {
     return deleted.length;
   }
 
-  /** The worker loop: polls at a fixed interval, never overlapping itself. */
+  /** The worker loop: polls at a fixed interval, never overlapping itself; purges at most every PURGE_INTERVAL_MS. */
   start(intervalMs: number): { stop(): Promise<void> } {
-    let running: Promise<void> | undefined;
     let lastPurgeMs = 0;
-    const tick = () => {
-      running ??= this.runDueJobs()
-        .then(async () => {
-          if (Date.now() - lastPurgeMs < PURGE_INTERVAL_MS) return;
-          lastPurgeMs = Date.now();
-          await this.purgeFinishedJobs();
-        })
-        .catch((error: unknown) => this.#logger.error({ err: error }, 'job poll failed'))
-        .finally(() => {
-          running = undefined;
-        });
-    };
-    const timer = setInterval(tick, intervalMs);
-    timer.unref();
-    return {
-      stop: async () => {
-        clearInterval(timer);
-        await running;
-      },
-    };
+    return startPeriodicTasks(
+      [
+        { name: 'run due jobs', run: () => this.runDueJobs() },
+        {
+          name: 'purge finished jobs',
+          run: async () => {
+            if (Date.now() - lastPurgeMs < PURGE_INTERVAL_MS) return;
+            lastPurgeMs = Date.now();
+            await this.purgeFinishedJobs();
+          },
+        },
+      ],
+      intervalMs,
+      this.#logger,
+    );
   }
 
   async #claim(): Promise<ClaimedJob[]> {
