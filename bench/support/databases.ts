@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../../server/platform/database.ts';
+import { withAdminClient } from '../../test/support/platform.ts';
 
 /** A database the bench owns: created empty, thrown away after. */
 export interface BenchDatabase {
@@ -88,16 +89,6 @@ async function createDatabase(client: pg.Client, name: string): Promise<void> {
       if ((error as { code?: string }).code !== OBJECT_IN_USE || attempt >= CREATE_DATABASE_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, CREATE_DATABASE_RETRY_MS));
     }
-  }
-}
-
-export async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
   }
 }
 

@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { loadConfig } from '../../server/config.ts';
+import { isolatedConfig } from '../../test/support/platform.ts';
 import { openPglite } from '../../server/platform/database.ts';
 import { CountingDatabase, openPostgresFresh } from './databases.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform/start.ts';
@@ -33,15 +30,7 @@ export interface BenchPlatform {
  * in-memory PGlite, or a fresh database on the PostgreSQL server of `postgresUrl` (dropped after).
  */
 export async function startBenchPlatform(postgresUrl?: string): Promise<BenchPlatform> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'consulto-bench-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'silent',
-    SEED_DEMO_ACCOUNTS: 'false',
-  });
+  const { config, dataDir } = isolatedConfig('consulto-bench');
   const postgres = postgresUrl ? await openPostgresFresh(postgresUrl, POSTGRES_POOL_SIZE) : undefined;
   const statements = new CountingDatabase(postgres ? postgres.db : await openPglite());
   statements.counting = false;
