@@ -4,7 +4,7 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Config } from './config.ts';
+import type { Config, PaymentsConfig } from './config.ts';
 import type { Database } from './platform/database.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Logger } from './platform/logger.ts';
@@ -168,7 +168,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
       autoLogging: { ignore: (req) => req.url === '/api/health' },
     }),
   );
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityDirectives(config.payments) } }));
   // The signature covers the exact bytes: this route reads the raw body, before any JSON parser.
   app.post(
     '/webhooks/stripe',
@@ -197,4 +197,17 @@ export function createApp(platform: Platform): { app: express.Express; services:
   }
   app.use(errorHandler(logger));
   return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration } };
+}
+
+/**
+ * Helmet's strict defaults, opened only to what Stripe.js needs when Stripe collects the cards
+ * (PAY-7): its script, its card fields and 3-D Secure frames, and its API.
+ */
+function contentSecurityDirectives(payments: PaymentsConfig): Record<string, string[]> {
+  if (payments.provider !== 'stripe') return {};
+  return {
+    'script-src': ["'self'", 'https://js.stripe.com'],
+    'frame-src': ["'self'", 'https://js.stripe.com', 'https://hooks.stripe.com'],
+    'connect-src': ["'self'", 'https://api.stripe.com'],
+  };
 }

@@ -92,7 +92,7 @@ export type PaymentsConfig =
       provider: 'stripe';
       secretKey: string;
       webhookSecret: string;
-      publishableKey: string | undefined;
+      publishableKey: string;
       /** Another API address (stripe-mock, a test server); unset means api.stripe.com. */
       apiUrl: string | undefined;
     };
@@ -115,7 +115,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     throw new ConfigError('Invalid configuration:\n  DOCUMENTS_ENCRYPTION_KEY: required when NODE_ENV=production');
   }
   if (variables.PAYMENT_PROVIDER === 'stripe') {
-    for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+    // PAY-7: the browser collects cards with Stripe Elements, which needs the publishable key.
+    for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_PUBLISHABLE_KEY'] as const) {
       if (!variables[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required when PAYMENT_PROVIDER=stripe`);
     }
   }
@@ -145,7 +146,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
             provider: 'stripe',
             secretKey: variables.STRIPE_SECRET_KEY!,
             webhookSecret: variables.STRIPE_WEBHOOK_SECRET!,
-            publishableKey: variables.STRIPE_PUBLISHABLE_KEY,
+            publishableKey: variables.STRIPE_PUBLISHABLE_KEY!,
             apiUrl: variables.STRIPE_API_URL,
           }
         : { provider: 'local', kycAutoValidateSeconds: variables.KYC_AUTO_VALIDATE_SECONDS },

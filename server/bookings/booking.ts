@@ -8,13 +8,14 @@ import { isE164 } from '../platform/phone.ts';
 import { holdAmountCents, type ConsultationMode } from '../billing/index.ts';
 import { termsInForce } from '../pricing/terms.ts';
 import { PaymentDeclinedError, type PaymentProvider } from '../payments/provider.ts';
+import { customerOfSavedCard } from '../payments/saved-cards.ts';
 import { readAvailability } from '../availability/store.ts';
 import { MAX_BOOKING_DAYS_AHEAD, isWithinAvailability } from '../availability/schedule.ts';
 import { notificationJob } from '../jobs/notify.ts';
 import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
 import { countryOfPhoneNumber } from './calling-codes.ts';
-import { bookingJobs } from './jobs.ts';
-import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, reservedMinutes } from './rules.ts';
+import { bookingJobs, releaseUnauthenticatedHoldJob } from './jobs.ts';
+import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, minutesAfter, reservedMinutes } from './rules.ts';
 
 /** SPEC §11 `POST /api/consultations`. */
 export interface BookingRequest {
@@ -28,17 +29,27 @@ export interface BookingRequest {
   discountCode?: string | undefined;
   acceptTerms?: boolean | undefined;
   waiveWithdrawal?: boolean | undefined;
+  /** BOOK-3: the hold of a first attempt, after the client passed the bank's 3-D Secure step. */
+  authenticatedHoldRef?: string | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** 3-D Secure needed: the page confirms with the provider, then books again (BOOK-3, docs/decisions.md). */
+/** BOOK-3: how long a hold waits for the client's 3-D Secure step before it is released. */
+export const AUTHENTICATION_TIMEOUT_MINUTES = 30;
+
+/**
+ * 3-D Secure needed: the page runs the bank's step with the client secret, then books again with
+ * `authenticatedHoldRef` (BOOK-3, docs/decisions.md).
+ */
 export class AuthenticationRequiredError extends AppError {
   readonly clientSecret: string;
+  readonly holdRef: string;
 
-  constructor(clientSecret: string) {
+  constructor(clientSecret: string, holdRef: string) {
     super(402, 'authentication_required', 'The card needs 3-D Secure authentication before it can be charged.');
     this.clientSecret = clientSecret;
+    this.holdRef = holdRef;
   }
 }
 
@@ -124,10 +135,17 @@ export class BookingService {
       }
     }
 
-    const id = randomUUID();
-    const deferred = startAt !== null && holdIsDeferred(startAt, now);
+    const amountCents = holdAmountCents(terms);
+    const authenticatedHoldRef = request.authenticatedHoldRef;
+    let id: string = randomUUID();
     let holdRef: string | null = null;
-    if (!deferred) holdRef = await this.#authorise(id, holdAmountCents(terms), request.paymentMethod);
+    if (authenticatedHoldRef) {
+      id = await this.#authenticatedHold(clientId, authenticatedHoldRef, amountCents, request.paymentMethod);
+      holdRef = authenticatedHoldRef;
+    } else if (!(startAt !== null && holdIsDeferred(startAt, now))) {
+      holdRef = await this.#authorise({ consultationId: id, clientId, amountCents, paymentMethod: request.paymentMethod });
+    }
+    const deferred = holdRef === null;
 
     const jobs: JobRequest[] = startAt
       ? [
@@ -147,6 +165,14 @@ export class BookingService {
         ];
     try {
       await this.#db.transaction(async (tx) => {
+        // The authenticated hold books one consultation: a second attempt with it finds no row.
+        if (authenticatedHoldRef) {
+          const [pending] = await tx.query('DELETE FROM pending_card_authentications WHERE hold_ref = $1 AND client_id = $2 RETURNING hold_ref', [
+            authenticatedHoldRef,
+            clientId,
+          ]);
+          if (!pending) throw authenticationExpired();
+        }
         await tx.query(
           `INSERT INTO consultations (id, expert_id, client_id, mode, pricing, status, start_at, reserved_minutes, reserved_during, terms,
              package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at)
@@ -174,12 +200,10 @@ export class BookingService {
         for (const job of jobs) await enqueueJob(tx, job, now);
       });
     } catch (error) {
-      if (holdRef) {
-        await this.#payments.release({ holdRef, idempotencyKey: `release:${id}` }).catch((releaseError: unknown) => {
-          // The provider lets an unused authorisation lapse by itself; log so support can release it sooner.
-          this.#logger.error({ err: releaseError, consultationId: id, holdRef }, 'releasing the hold of a failed booking failed');
-        });
-      }
+      // Used by another attempt: the hold is that consultation's now.
+      if (error instanceof AppError && error.code === 'authentication_expired') throw error;
+      if (holdRef) await this.#releaseUnused(id, holdRef);
+      if (authenticatedHoldRef) await this.#db.query('DELETE FROM pending_card_authentications WHERE hold_ref = $1', [authenticatedHoldRef]);
       if (sqlState(error) === EXCLUSION_VIOLATION) {
         throw conflict('slot_taken', 'This slot was just booked by someone else; pick another one (EXP-6).', 'startAt');
       }
@@ -193,13 +217,19 @@ export class BookingService {
     return id;
   }
 
-  /** BOOK-3: the hold of the budget or package price; a refusal is a 402 with the provider's code. */
-  async #authorise(consultationId: string, amountCents: number, paymentMethod: string): Promise<string> {
+  /**
+   * BOOK-3: the hold of the budget or package price; a refusal is a 402 with the provider's code.
+   * When the bank asks for 3-D Secure, nothing is booked: the waiting hold is remembered for the
+   * client's next attempt and released if it is not used in time.
+   */
+  async #authorise(request: { consultationId: string; clientId: string; amountCents: number; paymentMethod: string }): Promise<string> {
+    const { consultationId, clientId, amountCents, paymentMethod } = request;
     let authorisation;
     try {
       authorisation = await this.#payments.authorise({
         amountCents,
         paymentMethod,
+        customerRef: await customerOfSavedCard(this.#db, clientId, paymentMethod),
         idempotencyKey: `hold:${consultationId}`,
         description: `Consultation ${consultationId}`,
       });
@@ -207,13 +237,64 @@ export class BookingService {
       if (error instanceof PaymentDeclinedError) throw paymentRequired(error.code, error.message);
       throw error;
     }
-    if (authorisation.status === 'requires_action') {
-      // Nothing is booked while the bank waits for the client: the pending authorisation is dropped.
-      await this.#payments.release({ holdRef: authorisation.holdRef, idempotencyKey: `release:${consultationId}` });
-      throw new AuthenticationRequiredError(authorisation.clientSecret);
-    }
-    return authorisation.holdRef;
+    if (authorisation.status === 'authorised') return authorisation.holdRef;
+    const now = this.#clock.now();
+    const expiresAt = minutesAfter(now, AUTHENTICATION_TIMEOUT_MINUTES);
+    await this.#db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO pending_card_authentications (hold_ref, consultation_id, client_id, amount_cents, payment_method_ref, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [authorisation.holdRef, consultationId, clientId, amountCents, paymentMethod, now, expiresAt],
+      );
+      await enqueueJob(tx, releaseUnauthenticatedHoldJob({ consultationId, holdRef: authorisation.holdRef, runAt: expiresAt }), now);
+    });
+    throw new AuthenticationRequiredError(authorisation.clientSecret, authorisation.holdRef);
   }
+
+  /**
+   * BOOK-3: the hold a first attempt left waiting, once the client passed 3-D Secure. It must be
+   * this client's, unexpired, for the same amount and card; its consultation id (the key the hold
+   * was made with) becomes the booking's.
+   */
+  async #authenticatedHold(clientId: string, holdRef: string, amountCents: number, paymentMethod: string): Promise<string> {
+    const [pending] = await this.#db.query<{ consultation_id: string; amount_cents: number; payment_method_ref: string; expires_at: Date }>(
+      'SELECT consultation_id, amount_cents, payment_method_ref, expires_at FROM pending_card_authentications WHERE hold_ref = $1 AND client_id = $2',
+      [holdRef, clientId],
+    );
+    if (!pending || pending.expires_at <= this.#clock.now()) throw authenticationExpired();
+    if (pending.amount_cents !== amountCents || pending.payment_method_ref !== paymentMethod) {
+      throw conflict('authentication_mismatch', 'The card was confirmed for another amount or card; book again.', 'authenticatedHoldRef');
+    }
+    let authorisation;
+    try {
+      authorisation = await this.#payments.retrieveAuthorisation(holdRef);
+    } catch (error) {
+      if (error instanceof PaymentDeclinedError) throw paymentRequired(error.code, error.message);
+      throw error;
+    }
+    if (authorisation.status === 'requires_action') throw new AuthenticationRequiredError(authorisation.clientSecret, holdRef);
+    if (authorisation.status === 'failed') {
+      await this.#releaseUnused(pending.consultation_id, holdRef);
+      await this.#db.query('DELETE FROM pending_card_authentications WHERE hold_ref = $1', [holdRef]);
+      throw paymentRequired('authentication_failed', 'The bank did not confirm the card (3-D Secure); try again or use another card.');
+    }
+    return pending.consultation_id;
+  }
+
+  async #releaseUnused(consultationId: string, holdRef: string): Promise<void> {
+    await releaseUnusedHold(this.#payments, consultationId, holdRef).catch((releaseError: unknown) => {
+      // The provider lets an unused authorisation lapse by itself; log so support can release it sooner.
+      this.#logger.error({ err: releaseError, consultationId, holdRef }, 'releasing the hold of a failed booking failed');
+    });
+  }
+}
+
+const authenticationExpired = () =>
+  conflict('authentication_expired', 'This card confirmation has expired or was already used; book again.', 'authenticatedHoldRef');
+
+/** A hold no consultation uses: the same key whoever releases it (a failed booking, the expiry job). */
+export function releaseUnusedHold(payments: PaymentProvider, consultationId: string, holdRef: string): Promise<void> {
+  return payments.release({ holdRef, idempotencyKey: `release:${consultationId}` });
 }
 
 /** BOOK-4: one immediate request at a time per expert (also a unique index, for concurrent requests). */

@@ -2,6 +2,8 @@ import type { Database } from '../platform/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import { NO_SHOW_MINUTES, holdAmountCents, type ConsultationTerms } from '../billing/index.ts';
 import { PaymentDeclinedError, type PaymentProvider } from '../payments/provider.ts';
+import { customerOfSavedCard } from '../payments/saved-cards.ts';
+import { releaseUnusedHold } from './booking.ts';
 import type { JobQueue, JobRequest, JobResult } from '../jobs/queue.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { notificationJob } from '../jobs/notify.ts';
@@ -21,7 +23,18 @@ export const BOOKING_JOBS = {
   detectNoShow: 'consultation.detect_no_show',
   reminder: 'consultation.reminder',
   placeHold: 'consultation.place_hold',
+  releaseUnauthenticatedHold: 'consultation.release_unauthenticated_hold',
 } as const;
+
+/** BOOK-3: a hold still waiting for 3-D Secure when its time is up is released. */
+export function releaseUnauthenticatedHoldJob(input: { consultationId: string; holdRef: string; runAt: Date }): JobRequest {
+  return {
+    kind: BOOKING_JOBS.releaseUnauthenticatedHold,
+    payload: { consultationId: input.consultationId, holdRef: input.holdRef },
+    runAt: input.runAt,
+    dedupeKey: `release-unauthenticated:${input.holdRef}`,
+  };
+}
 
 /** The jobs a new booking needs, written in the booking's transaction. */
 export function bookingJobs(input: { consultationId: string; startAt: Date | null; now: Date; deferredHold: boolean }): JobRequest[] {
@@ -79,6 +92,16 @@ export function registerBookingJobs(
   });
 
   queue.register(BOOKING_JOBS.placeHold, (payload, { now }) => placeDeferredHold({ ...deps, consultationId: consultationId(payload), now }));
+
+  queue.register(BOOKING_JOBS.releaseUnauthenticatedHold, async (payload) => {
+    const holdRef = String(payload['holdRef']);
+    // Deleting first settles a race with a late booking: whichever deletes the row owns the hold.
+    // A consultation with the hold's id means the booking won; otherwise the hold is nobody's
+    // (also when a first run deleted the row and then failed to release).
+    await db.query('DELETE FROM pending_card_authentications WHERE hold_ref = $1', [holdRef]);
+    const [booked] = await db.query('SELECT 1 FROM consultations WHERE id = $1', [consultationId(payload)]);
+    if (!booked) await releaseUnusedHold(deps.payments, consultationId(payload), holdRef);
+  });
 }
 
 interface HoldCandidate {
@@ -115,6 +138,8 @@ export async function tryPlaceHold(deps: {
     const authorisation = await payments.authorise({
       amountCents: holdAmountCents(row.terms),
       paymentMethod: row.payment_method_ref,
+      customerRef: await customerOfSavedCard(db, row.client_id, row.payment_method_ref),
+      offSession: true,
       idempotencyKey,
       description: `Consultation ${id}`,
     });

@@ -29,6 +29,7 @@ const bookingBody = z
     discountCode: z.string().max(32).optional(),
     acceptTerms: z.boolean().optional(),
     waiveWithdrawal: z.boolean().optional(),
+    authenticatedHoldRef: z.string().min(1).max(MAX_TOKEN_LENGTH).optional(),
   })
   .strict();
 
@@ -64,8 +65,8 @@ export function bookingRoutes(
         return await readConsultation(db, id, user!);
       } catch (error) {
         if (error instanceof AuthenticationRequiredError) {
-          // The page runs the bank's 3-D Secure step with this secret, then books again.
-          res.status(402).json({ error: { code: error.code, message: error.message, clientSecret: error.clientSecret } });
+          // The page runs the bank's 3-D Secure step with this secret, then books again with the hold's reference.
+          res.status(402).json({ error: { code: error.code, message: error.message, clientSecret: error.clientSecret, holdRef: error.holdRef } });
           return undefined;
         }
         throw error;

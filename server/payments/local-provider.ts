@@ -83,9 +83,19 @@ export class LocalPaymentProvider implements PaymentProvider {
       : { status: 'authorised', holdRef: hold!.id };
   }
 
-  /** The simulated 3-D Secure step, completed by the browser. */
-  async confirmAuthentication(holdRef: string): Promise<void> {
-    await this.#db.query(`UPDATE local_payment_holds SET status = 'authorised' WHERE id = $1 AND status = 'requires_action'`, [holdRef]);
+  /** The simulated 3-D Secure step, answered by the client in the browser. */
+  async completeAuthentication(holdRef: string, outcome: 'succeeded' | 'failed'): Promise<void> {
+    await this.#db.query(`UPDATE local_payment_holds SET status = $2 WHERE id = $1 AND status = 'requires_action'`, [
+      holdRef,
+      outcome === 'succeeded' ? 'authorised' : 'failed',
+    ]);
+  }
+
+  async retrieveAuthorisation(holdRef: string): Promise<Authorisation | { status: 'failed'; holdRef: string }> {
+    const [hold] = await this.#db.query<{ status: string }>('SELECT status FROM local_payment_holds WHERE id = $1', [holdRef]);
+    if (hold?.status === 'authorised') return { status: 'authorised', holdRef };
+    if (hold?.status === 'requires_action') return { status: 'requires_action', holdRef, clientSecret: `${holdRef}_secret` };
+    return { status: 'failed', holdRef };
   }
 
   async capture(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ captureRef: string }> {

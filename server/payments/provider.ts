@@ -7,6 +7,8 @@ export interface PaymentProvider {
   readonly name: string;
   /** BOOK-3: holds the budget or package price on the card. */
   authorise(request: AuthoriseRequest): Promise<Authorisation>;
+  /** BOOK-3: where a hold stands after the browser's 3-D Secure step (the provider is the only one who knows). */
+  retrieveAuthorisation(holdRef: string): Promise<Authorisation | { status: 'failed'; holdRef: string }>;
   /** PAY-2: takes the actual amount (≤ the hold); the rest of the hold is released. */
   capture(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ captureRef: string }>;
   /** Gives the whole hold back (nothing charged). */
@@ -38,11 +40,13 @@ export interface AuthoriseRequest {
   paymentMethod: string;
   idempotencyKey: string;
   description: string;
+  /** The provider's customer a saved card belongs to (PAY-7): Stripe only charges an attached card with it. */
+  customerRef?: string | undefined;
   /**
-   * BOOK-3: a hold placed later (24 h before a far appointment) on a saved card, without the
-   * client present; a bank asking for 3-D Secure then fails with `authentication_required`.
+   * BOOK-3: a hold placed without the client present (24 h before a far appointment, or a late
+   * cancellation charged at settlement); a bank asking for 3-D Secure then fails with `authentication_required`.
    */
-  offSession?: { customerRef: string };
+  offSession?: boolean;
 }
 
 export interface CardSetup {
@@ -122,7 +126,7 @@ export type Authorisation =
 
 /** An expected refusal by the card's bank; the booking answers 402 with this code. */
 export class PaymentDeclinedError extends Error {
-  readonly code: 'card_declined' | 'authentication_required' | 'invalid_payment_method';
+  readonly code: 'card_declined' | 'authentication_required' | 'authentication_failed' | 'invalid_payment_method';
 
   constructor(code: PaymentDeclinedError['code'], message: string) {
     super(message);

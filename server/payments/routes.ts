@@ -14,6 +14,8 @@ export const WEBHOOK_BODY_LIMIT = '512kb';
 
 export interface SavedCard {
   id: string;
+  /** The provider's token the browser books with (PAY-7: a token, never a card number). */
+  paymentMethod: string;
   brand: string;
   last4: string;
   expMonth: number;
@@ -36,7 +38,7 @@ export function paymentRoutes(
     { method: 'get', path: '/api/payments/config', summary: 'Which payment provider the browser talks to (PAY-7), and its publishable key', tag, access: 'public' },
     () =>
       config.provider === 'stripe'
-        ? { provider: 'stripe', publishableKey: config.publishableKey ?? null }
+        ? { provider: 'stripe', publishableKey: config.publishableKey }
         : { provider: 'local', publishableKey: null, testCards: Object.values(LOCAL_TEST_CARDS) },
   );
 
@@ -76,28 +78,36 @@ export function paymentRoutes(
          ON CONFLICT (setup_ref) DO UPDATE SET setup_ref = EXCLUDED.setup_ref RETURNING id, created_at`,
         [user!.id, provider.name, body.setupRef, result.card.paymentMethodRef, result.card.brand, result.card.last4, result.card.expMonth, result.card.expYear, clock.now()],
       );
-      return { id: row!.id, brand: result.card.brand, last4: result.card.last4, expMonth: result.card.expMonth, expYear: result.card.expYear, createdAt: new Date(row!.created_at).toISOString() } satisfies SavedCard;
+      return { id: row!.id, paymentMethod: result.card.paymentMethodRef, brand: result.card.brand, last4: result.card.last4, expMonth: result.card.expMonth, expYear: result.card.expYear, createdAt: new Date(row!.created_at).toISOString() } satisfies SavedCard;
     },
   );
 
   api.route({ method: 'get', path: '/api/payments/cards', summary: 'My saved cards', tag, access: ['client'] }, async ({ user }) => {
-    const rows = await db.query<{ id: string; brand: string; last4: string; exp_month: number; exp_year: number; created_at: Date }>(
-      'SELECT id, brand, last4, exp_month, exp_year, created_at FROM saved_cards WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20',
-      [user!.id],
+    const rows = await db.query<{ id: string; payment_method_ref: string; brand: string; last4: string; exp_month: number; exp_year: number; created_at: Date }>(
+      'SELECT id, payment_method_ref, brand, last4, exp_month, exp_year, created_at FROM saved_cards WHERE user_id = $1 AND provider = $2 ORDER BY created_at DESC LIMIT 20',
+      [user!.id, provider.name],
     );
-    return { cards: rows.map((row) => ({ id: row.id, brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, createdAt: new Date(row.created_at).toISOString() })) };
+    return { cards: rows.map((row): SavedCard => ({ id: row.id, paymentMethod: row.payment_method_ref, brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, createdAt: new Date(row.created_at).toISOString() })) };
   });
 
   // PAY-6 local: the browser's side of the provider (3-D Secure, choosing a test card). Never in production.
   if (deps.developmentRoutes && provider instanceof LocalPaymentProvider) {
     api.route(
-      { method: 'post', path: '/api/payments/local/holds/:ref/confirm', summary: 'Development: complete the simulated 3-D Secure step of a hold', tag, access: 'user' },
-      async ({ req }) => {
+      {
+        method: 'post',
+        path: '/api/payments/local/holds/:ref/confirm',
+        summary: "Development: the client's answer to the simulated 3-D Secure step of a hold",
+        tag,
+        access: ['client'],
+        body: z.object({ outcome: z.enum(['succeeded', 'failed']).default('succeeded') }),
+      },
+      async ({ req, body, user }) => {
         const ref = String(req.params['ref']);
-        const [hold] = await db.query('SELECT 1 FROM local_payment_holds WHERE id = $1', [ref]);
-        if (!hold) throw notFound('Hold');
-        await provider.confirmAuthentication(ref);
-        return { holdRef: ref, status: 'authorised' };
+        // Only the client whose booking is waiting for this step may answer it.
+        const [pending] = await db.query('SELECT 1 FROM pending_card_authentications WHERE hold_ref = $1 AND client_id = $2', [ref, user!.id]);
+        if (!pending) throw notFound('Hold');
+        await provider.completeAuthentication(ref, body.outcome);
+        return { holdRef: ref, status: body.outcome === 'succeeded' ? 'authorised' : 'failed' };
       },
     );
     api.route(

@@ -58,7 +58,8 @@ export class StripePaymentProvider implements PaymentProvider {
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
           confirm: true,
           description: request.description,
-          ...(request.offSession ? { customer: request.offSession.customerRef, off_session: true } : {}),
+          ...(request.customerRef ? { customer: request.customerRef } : {}),
+          ...(request.offSession ? { off_session: true } : {}),
         },
         { idempotencyKey: request.idempotencyKey },
       ),
@@ -72,6 +73,14 @@ export class StripePaymentProvider implements PaymentProvider {
       default:
         throw new PaymentDeclinedError('card_declined', `The card was not authorised (${intent.status}).`);
     }
+  }
+
+  async retrieveAuthorisation(holdRef: string): Promise<Authorisation | { status: 'failed'; holdRef: string }> {
+    const intent = await this.#stripe.paymentIntents.retrieve(holdRef);
+    if (intent.status === 'requires_capture') return { status: 'authorised', holdRef };
+    if (intent.status === 'requires_action') return { status: 'requires_action', holdRef, clientSecret: intent.client_secret ?? '' };
+    // `requires_payment_method` after a failed 3-D Secure step, or `canceled`.
+    return { status: 'failed', holdRef };
   }
 
   async capture(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ captureRef: string }> {
@@ -248,11 +257,12 @@ export class StripePaymentProvider implements PaymentProvider {
     try {
       return await call();
     } catch (error) {
-      const stripeError = error as { type?: string; code?: string; message?: string };
+      const stripeError = error as { type?: string; code?: string; param?: string; message?: string };
       if (stripeError.type === 'StripeCardError') {
         throw new PaymentDeclinedError(stripeError.code === 'authentication_required' ? 'authentication_required' : 'card_declined', stripeError.message ?? 'The card was declined.');
       }
-      if (stripeError.type === 'StripeInvalidRequestError' && stripeError.code === 'resource_missing') {
+      // A token that does not exist, or that belongs to another customer.
+      if (stripeError.type === 'StripeInvalidRequestError' && (stripeError.code === 'resource_missing' || stripeError.param === 'payment_method')) {
         throw new PaymentDeclinedError('invalid_payment_method', 'Unknown payment method.');
       }
       throw error;

@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { InvariantViolation, referralCommissionCents, type ConsultationTerms } from '../billing/index.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
+import { customerOfSavedCard } from '../payments/saved-cards.ts';
 import { postJournal } from '../ledger/journal.ts';
 import { placeWalletHold } from '../ledger/holds.ts';
 import { issueReceipt } from '../receipts/issue.ts';
@@ -167,13 +168,12 @@ export class SettlementService {
     if (!holdRef) {
       // BOOK-3: a far appointment cancelled late before its hold was placed is charged on the saved card.
       if (!consultation.payment_method_ref) throw new InvariantViolation(`consultation ${consultation.id} has a charge but no card`);
-      const authorisation = await this.#payments.authorise({
+      holdRef = await holdOnSavedCardAtSettlement(this.#db, this.#payments, {
+        consultationId: consultation.id,
+        clientId: consultation.client_id,
+        paymentMethodRef: consultation.payment_method_ref,
         amountCents: record.chargeCents,
-        paymentMethod: consultation.payment_method_ref,
-        idempotencyKey: `settlement-hold:${consultation.id}`,
-        description: `Consultation ${consultation.id}`,
       });
-      holdRef = authorisation.holdRef;
     }
     const { captureRef } = await this.#payments.capture({
       holdRef,
@@ -273,4 +273,24 @@ function toRecord(consultationId: string, row: SettlementRow): SettlementRecord 
     billedSeconds: row.billed_seconds,
     oneThirdRuleApplied: row.one_third_rule_applied,
   };
+}
+
+/**
+ * BOOK-3: the hold for a charge taken on the saved card at settlement (a far appointment cancelled
+ * late before its hold), without the client present. Refunds replay the same key to find it again.
+ */
+export async function holdOnSavedCardAtSettlement(
+  db: Queryable,
+  payments: PaymentProvider,
+  charge: { consultationId: string; clientId: string; paymentMethodRef: string; amountCents: number },
+): Promise<string> {
+  const authorisation = await payments.authorise({
+    amountCents: charge.amountCents,
+    paymentMethod: charge.paymentMethodRef,
+    customerRef: await customerOfSavedCard(db, charge.clientId, charge.paymentMethodRef),
+    offSession: true,
+    idempotencyKey: `settlement-hold:${charge.consultationId}`,
+    description: `Consultation ${charge.consultationId}`,
+  });
+  return authorisation.holdRef;
 }

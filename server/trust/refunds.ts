@@ -5,6 +5,7 @@ import { InvariantViolation, refundSplit, type RefundSplit } from '../billing/in
 import { accounts } from '../ledger/accounts.ts';
 import { postJournal, type JournalLine } from '../ledger/journal.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
+import { holdOnSavedCardAtSettlement } from '../settlement/service.ts';
 
 /** One provider retry run handles at most this many pending refunds. */
 const PROVIDER_RETRY_BATCH_SIZE = 100;
@@ -142,8 +143,8 @@ export class ComplaintRefunds {
   }
 
   async execute(complaintId: string): Promise<boolean> {
-    const [row] = await this.#db.query<{ refund_cents: number; consultation_id: string; payment_hold_ref: string | null; payment_method_ref: string | null; charge_cents: number }>(
-      `SELECT k.refund_cents, k.consultation_id, c.payment_hold_ref, c.payment_method_ref, s.charge_cents
+    const [row] = await this.#db.query<{ refund_cents: number; consultation_id: string; client_id: string; payment_hold_ref: string | null; payment_method_ref: string | null; charge_cents: number }>(
+      `SELECT k.refund_cents, k.consultation_id, c.client_id, c.payment_hold_ref, c.payment_method_ref, s.charge_cents
          FROM complaints k JOIN consultations c ON c.id = k.consultation_id JOIN settlements s ON s.consultation_id = c.id
         WHERE k.id = $1 AND k.refund_status = 'pending'`,
       [complaintId],
@@ -153,12 +154,12 @@ export class ComplaintRefunds {
     if (!holdRef) {
       // BOOK-3: a charge taken on the saved card at settlement; replaying its key returns the same authorisation.
       if (!row.payment_method_ref) throw new InvariantViolation(`consultation ${row.consultation_id} was charged without a card`);
-      ({ holdRef } = await this.#payments.authorise({
+      holdRef = await holdOnSavedCardAtSettlement(this.#db, this.#payments, {
+        consultationId: row.consultation_id,
+        clientId: row.client_id,
+        paymentMethodRef: row.payment_method_ref,
         amountCents: row.charge_cents,
-        paymentMethod: row.payment_method_ref,
-        idempotencyKey: `settlement-hold:${row.consultation_id}`,
-        description: `Consultation ${row.consultation_id}`,
-      }));
+      });
     }
     const { refundRef } = await this.#payments.refund({ holdRef, amountCents: row.refund_cents, idempotencyKey: `refund:${complaintId}` });
     await this.#db.query(

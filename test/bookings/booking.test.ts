@@ -94,7 +94,6 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
       ['a package id that is not an id', () => ({ startAt: '2026-11-24T09:00:00.000Z', budgetCents: undefined, packageId: 'nope' }), 400, 'unknown_package'],
       ['both a budget and a package', () => ({ startAt: '2026-11-24T09:00:00.000Z', packageId: expert.packages[0]!.id }), 400, 'pricing_choice_required'],
       ['a declined card (BOOK-3)', () => ({ startAt: '2026-11-24T09:00:00.000Z', paymentMethod: 'pm_card_chargeDeclined' }), 402, 'card_declined'],
-      ['a card needing 3-D Secure', () => ({ startAt: '2026-11-24T09:00:00.000Z', paymentMethod: 'pm_card_authenticationRequired' }), 402, 'authentication_required'],
       ['phone mode without a number', () => ({ startAt: '2026-11-24T09:00:00.000Z', mode: 'phone' }), 400, 'invalid_phone_number'],
       ['phone mode with a national number', () => ({ startAt: '2026-11-24T09:00:00.000Z', mode: 'phone', phoneNumber: '0612345678' }), 400, 'invalid_phone_number'],
       ['an unknown expert', () => ({ expertSlug: 'nobody-here', startAt: '2026-11-24T09:00:00.000Z' }), 404, 'not_found'],
@@ -121,16 +120,6 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
         expect(await liveHoldCount(platform.db)).to.equal(holdsBefore);
       });
     }
-
-    it('gives the 3-D Secure client secret to the page with the 402', async () => {
-      const response = await platform.http.post(
-        '/api/consultations',
-        bookingBody(restricted.slug, { startAt: '2026-11-24T09:00:00.000Z', paymentMethod: 'pm_card_authenticationRequired' }),
-        client.token,
-      );
-      expect(response.status).to.equal(402);
-      expect(response.body.error.clientSecret).to.match(/_secret$/);
-    });
 
     it('refuses an overlapping appointment of the same expert with 409 slot_taken and releases its hold (EXP-6)', async () => {
       const first = await platform.http.post('/api/consultations', bookingBody(restricted.slug, { startAt: '2026-11-25T08:00:00.000Z' }), client.token);

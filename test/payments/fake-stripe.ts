@@ -36,6 +36,8 @@ export class FakeStripe {
   readonly files = new Map<string, Record<string, any>>();
   readonly payouts = new Map<string, Record<string, any>>();
   readonly transfers = new Map<string, Record<string, any>>();
+  /** Payment method → the customer a confirmed SetupIntent attached it to. */
+  readonly attachedTo = new Map<string, string>();
   /** What the next payouts answer: `pending` (Stripe's usual) or `paid`. */
   payoutStatus: 'pending' | 'paid' = 'pending';
   /** Makes the API unreachable-like (500) to test retries. */
@@ -111,6 +113,10 @@ export class FakeStripe {
     switch (`${method} ${resource}${objectId ? '/:id' : ''}${action ? `/${action}` : ''}`) {
       case 'POST payment_intents':
         return this.#createPaymentIntent(params);
+      case 'GET payment_intents/:id': {
+        const intent = this.paymentIntents.get(objectId!);
+        return intent ? [200, intent] : missing('payment_intent');
+      }
       case 'POST payment_intents/:id/confirm': {
         const intent = this.paymentIntents.get(objectId!);
         if (!intent) return missing('payment_intent');
@@ -152,6 +158,8 @@ export class FakeStripe {
         if (!setup) return missing('setup_intent');
         setup['payment_method'] = params.get('payment_method');
         setup['status'] = 'succeeded';
+        // Stripe's magic test tokens (pm_card_visa…) stand for a new card each time: never attached.
+        if (!String(setup['payment_method']).startsWith('pm_card_')) this.attachedTo.set(String(setup['payment_method']), String(setup['customer']));
         return [200, setup];
       }
       case 'GET setup_intents/:id': {
@@ -242,6 +250,10 @@ export class FakeStripe {
     intent['client_secret'] = `${intent['id']}_secret_${randomBytes(8).toString('hex')}`;
     this.paymentIntents.set(intent['id'], intent);
     if (!(method in TEST_CARDS)) return [400, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${method}'` } }];
+    const owner = this.attachedTo.get(method);
+    if (owner && owner !== params.get('customer')) {
+      return [400, { error: { type: 'invalid_request_error', param: 'payment_method', message: `The provided PaymentMethod belongs to customer ${owner}; pass it as \`customer\`.` } }];
+    }
     if (params.get('confirm') !== 'true') return [200, intent];
     if (method === 'pm_card_chargeDeclined') {
       intent['status'] = 'requires_payment_method';

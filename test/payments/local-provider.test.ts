@@ -27,19 +27,21 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
     const secure = await local.authorise({ amountCents: 1000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l3', description: 'x' });
     expect(secure.status).to.equal('requires_action');
     const offSession = await local
-      .authorise({ amountCents: 1000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l4', description: 'x', offSession: { customerRef: 'cus_local_x' } })
+      .authorise({ amountCents: 1000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l4', description: 'x', offSession: true })
       .catch((e) => e);
     expect(offSession.code).to.equal('authentication_required');
   });
 
-  it('completes the simulated 3-D Secure step through the development route, after which the hold captures', async () => {
-    const client = await signUpClient(platform.http);
+  it('answers the simulated 3-D Secure step either way; retrieveAuthorisation tells where the hold stands, and a passed one captures', async () => {
     const hold = await local.authorise({ amountCents: 1500, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l5', description: 'x' });
-    const confirm = await platform.http.post(`/api/payments/local/holds/${hold.holdRef}/confirm`, {}, client.accessToken);
-    expect(confirm.status).to.equal(200);
-    expect(confirm.body.status).to.equal('authorised');
+    expect(await local.retrieveAuthorisation(hold.holdRef)).to.deep.equal({ status: 'requires_action', holdRef: hold.holdRef, clientSecret: `${hold.holdRef}_secret` });
+    await local.completeAuthentication(hold.holdRef, 'succeeded');
+    expect(await local.retrieveAuthorisation(hold.holdRef)).to.deep.equal({ status: 'authorised', holdRef: hold.holdRef });
     await local.capture({ holdRef: hold.holdRef, amountCents: 1500, idempotencyKey: 'capture:l5' });
-    expect((await platform.http.post('/api/payments/local/holds/lpi_unknown/confirm', {}, client.accessToken)).status).to.equal(404);
+    const refused = await local.authorise({ amountCents: 1500, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l6', description: 'x' });
+    await local.completeAuthentication(refused.holdRef, 'failed');
+    expect(await local.retrieveAuthorisation(refused.holdRef)).to.deep.equal({ status: 'failed', holdRef: refused.holdRef });
+    expect((await local.retrieveAuthorisation('lpi_unknown')).status).to.equal('failed');
   });
 
   it('PAY-7 saves a card as token, brand, last 4 digits and expiry only', async () => {

@@ -75,13 +75,13 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
 
     it('BOOK-3 off-session hold on a saved card: 3-D Secure required is PaymentDeclinedError(authentication_required)', async () => {
       const error = await provider
-        .authorise({ amountCents: 2000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'hold:c6', description: 'c6', offSession: { customerRef: 'cus_1' } })
+        .authorise({ amountCents: 2000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'hold:c6', description: 'c6', customerRef: 'cus_1', offSession: true })
         .catch((e) => e);
       expect(error).to.be.instanceOf(PaymentDeclinedError);
       expect(error.code).to.equal('authentication_required');
       const request = fake.requests.at(-1)!;
       expect(Object.fromEntries(request.params)).to.include({ off_session: 'true', customer: 'cus_1' });
-      const ok = await provider.authorise({ amountCents: 2000, paymentMethod: 'pm_card_visa', idempotencyKey: 'hold:c7', description: 'c7', offSession: { customerRef: 'cus_1' } });
+      const ok = await provider.authorise({ amountCents: 2000, paymentMethod: 'pm_card_visa', idempotencyKey: 'hold:c7', description: 'c7', customerRef: 'cus_1', offSession: true });
       expect(ok.status).to.equal('authorised');
     });
   });

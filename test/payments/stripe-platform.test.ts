@@ -221,11 +221,13 @@ describe('PAY-6 configuration chooses the adapter', () => {
     expect(loadConfig(base).payments).to.deep.equal({ provider: 'local', kycAutoValidateSeconds: 30 });
   });
 
-  it('refuses PAYMENT_PROVIDER=stripe without its keys, naming the variable', () => {
-    expect(() => loadConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET })).to.throw(ConfigError, /STRIPE_SECRET_KEY/);
-    expect(() => loadConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY })).to.throw(ConfigError, /STRIPE_WEBHOOK_SECRET/);
-    expect(() => loadConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'nope', STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET })).to.throw(ConfigError, /STRIPE_SECRET_KEY/);
-    expect(loadConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }).payments.provider).to.equal('stripe');
+  it('refuses PAYMENT_PROVIDER=stripe without its keys, naming the variable (PAY-7: Elements needs the publishable key)', () => {
+    const stripe = { ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_PUBLISHABLE_KEY: 'pk_test_consulto' };
+    expect(() => loadConfig({ ...stripe, STRIPE_SECRET_KEY: undefined })).to.throw(ConfigError, /STRIPE_SECRET_KEY/);
+    expect(() => loadConfig({ ...stripe, STRIPE_WEBHOOK_SECRET: undefined })).to.throw(ConfigError, /STRIPE_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ...stripe, STRIPE_PUBLISHABLE_KEY: undefined })).to.throw(ConfigError, /STRIPE_PUBLISHABLE_KEY/);
+    expect(() => loadConfig({ ...stripe, STRIPE_SECRET_KEY: 'nope' })).to.throw(ConfigError, /STRIPE_SECRET_KEY/);
+    expect(loadConfig(stripe).payments.provider).to.equal('stripe');
   });
 
   it('PAY-4: requires DOCUMENTS_ENCRYPTION_KEY (32 bytes, base64) in production', () => {
