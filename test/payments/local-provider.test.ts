@@ -17,6 +17,8 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
   it('tells the browser to offer the three test cards (no Stripe key)', async () => {
     const response = await platform.http.get('/api/payments/config');
     expect(response.body).to.deep.equal({ provider: 'local', publishableKey: null, testCards: ['pm_card_visa', 'pm_card_chargeDeclined', 'pm_card_authenticationRequired'] });
+    // Nothing outside our origin may run or be called when no third party collects cards.
+    expect(response.headers.get('content-security-policy')).to.not.include('stripe.com');
   });
 
   it('authorises pm_card_visa, declines pm_card_chargeDeclined, asks 3-D Secure for pm_card_authenticationRequired', async () => {

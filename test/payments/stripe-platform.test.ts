@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import Stripe from 'stripe';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { signUpExpert, type SignedUp } from '../support/fixtures.ts';
 import { walletBalances, sumOfAllAccountsCents } from '../../server/ledger/balances.ts';
 import { loadConfig, ConfigError } from '../../server/config.ts';
 import { PACKAGE_EARNINGS_CENTS, earn, signInAgain, submitKyc } from '../wallet/support.ts';
+import { HOUR_MS, bookingBody, setUpClient, setUpExpert } from '../support/bookings.ts';
+import { tryPlaceHold } from '../../server/bookings/jobs.ts';
 import { FakeStripe } from './fake-stripe.ts';
 import { SECRET_KEY, WEBHOOK_SECRET, signedEvent } from './stripe-support.ts';
 
@@ -57,12 +60,97 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
     expect((await platform.http.post('/api/payments/local/holds/x/confirm', {}, expert.accessToken)).status).to.equal(404);
   });
 
+  it("PAY-7 opens the Content-Security-Policy to Stripe.js's script, frames and API, and to nothing else", async () => {
+    const policy = (await platform.http.get('/api/health')).headers.get('content-security-policy')!;
+    const directive = (name: string) => policy.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${name} `));
+    expect(directive('script-src')).to.equal("script-src 'self' https://js.stripe.com");
+    expect(directive('frame-src')).to.equal("frame-src 'self' https://js.stripe.com https://hooks.stripe.com");
+    expect(directive('connect-src')).to.equal("connect-src 'self' https://api.stripe.com");
+    expect(directive('default-src')).to.equal("default-src 'self'");
+  });
+
   it('PAY-2 over Stripe: the hold is a PaymentIntent, settlement captures it', async () => {
     const expert = await signUpExpert(platform.http);
     await earn(platform, expert.user.id);
     const captured = [...fake.paymentIntents.values()].filter((intent) => intent['status'] === 'succeeded');
     expect(captured.map((intent) => intent['amount_received'])).to.include(7500);
     expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS);
+  });
+
+  describe('BOOK-3, PAY-7 booking over Stripe: saved cards and 3-D Secure', () => {
+    /** Plays Stripe.js in the browser: confirms intents against the same API. */
+    let browser: Stripe;
+    let expert: Awaited<ReturnType<typeof setUpExpert>>;
+    let client: Awaited<ReturnType<typeof setUpClient>>;
+    let hour = 30;
+    const appointment = (overrides: Record<string, unknown> = {}) =>
+      bookingBody(expert.slug, { startAt: new Date(platform.clock.now().getTime() + hour++ * HOUR_MS).toISOString(), ...overrides });
+    const intentCreations = () => fake.requests.filter((request) => request.method === 'POST' && request.path === '/v1/payment_intents');
+
+    before(async () => {
+      const url = new URL(fake.url);
+      browser = new Stripe(SECRET_KEY, { host: url.hostname, port: Number(url.port), protocol: 'http' });
+      expert = await setUpExpert(platform.http);
+      client = await setUpClient(platform.http);
+    });
+
+    it('PAY-7 saves a card the browser confirmed (SetupIntent) and books with it on its customer; a far appointment is held off-session at T−24 h', async () => {
+      const setup = await platform.http.post('/api/payments/cards/setup', undefined, client.token);
+      expect(setup.status).to.equal(201);
+      await browser.setupIntents.confirm(setup.body.setupRef, { payment_method: 'pm_card_visa' });
+      const saved = await platform.http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, client.token);
+      expect(saved.status).to.equal(201);
+      expect(saved.body).to.include({ paymentMethod: 'pm_card_visa', brand: 'visa', last4: '4242' });
+      const customer = fake.setupIntents.get(setup.body.setupRef)!['customer'];
+
+      const booked = await platform.http.post('/api/consultations', appointment({ paymentMethod: saved.body.paymentMethod }), client.token);
+      expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
+      const onSession = Object.fromEntries(intentCreations().at(-1)!.params);
+      expect(onSession).to.include({ customer, payment_method: 'pm_card_visa', capture_method: 'manual' });
+      expect(onSession).to.not.have.property('off_session');
+
+      const far = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: new Date(platform.clock.now().getTime() + 10 * 24 * HOUR_MS).toISOString(), paymentMethod: 'pm_card_visa' }), client.token);
+      expect(far.status).to.equal(201);
+      expect(far.body.paymentHoldPlaced).to.equal(false);
+      expect(await tryPlaceHold({ db: platform.db, payments: platform.services.payments, consultationId: far.body.id, now: platform.clock.now() })).to.deep.equal({ outcome: 'placed' });
+      expect(Object.fromEntries(intentCreations().at(-1)!.params)).to.include({ customer, off_session: 'true' });
+    });
+
+    it('3-D Secure: the PaymentIntent waits (requires_action) for Stripe.js; booking again after the step books on that intent, once', async () => {
+      const body = appointment({ paymentMethod: 'pm_card_authenticationRequired' });
+      const first = await platform.http.post('/api/consultations', body, client.token);
+      expect(first.status).to.equal(402);
+      const { holdRef, clientSecret } = first.body.error;
+      const intent = fake.paymentIntents.get(holdRef)!;
+      expect(intent['status']).to.equal('requires_action');
+      expect(clientSecret).to.equal(intent['client_secret']);
+      expect((await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token)).body.error.code).to.equal('authentication_required');
+
+      await browser.paymentIntents.confirm(holdRef, {});
+      const booked = await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token);
+      expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
+      expect(booked.body.paymentHoldPlaced).to.equal(true);
+      expect(intent['status']).to.equal('requires_capture');
+      const again = await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token);
+      expect(again.body.error.code).to.equal('authentication_expired');
+      expect(intent['status']).to.equal('requires_capture');
+    });
+
+    it('3-D Secure failed at the bank: 402 authentication_failed, nothing booked, the PaymentIntent cancelled with our key', async () => {
+      const body = appointment({ paymentMethod: 'pm_card_authenticationRequired' });
+      const { holdRef } = (await platform.http.post('/api/consultations', body, client.token)).body.error;
+      const intent = fake.paymentIntents.get(holdRef)!;
+      // What Stripe leaves after a failed challenge.
+      Object.assign(intent, { status: 'requires_payment_method', next_action: null, last_payment_error: { type: 'card_error', code: 'payment_intent_authentication_failure' } });
+      const [{ n: before }] = await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations');
+      const failed = await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token);
+      expect(failed.status).to.equal(402);
+      expect(failed.body.error.code).to.equal('authentication_failed');
+      const [{ n: after }] = await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations');
+      expect(after).to.equal(before);
+      expect(intent['status']).to.equal('canceled');
+      expect(fake.requests.find((request) => request.path === `/v1/payment_intents/${holdRef}/cancel`)!.idempotencyKey).to.match(/^release:/);
+    });
   });
 
   describe('PAY-4 identity check driven by account.updated webhooks', () => {
