@@ -7,6 +7,7 @@ import { AppError, badRequest, conflict, notFound, paymentRequired } from '../pl
 import { isE164 } from '../platform/phone.ts';
 import { holdAmountCents, type ConsultationMode } from '../billing/index.ts';
 import { termsInForce } from '../pricing/terms.ts';
+import { claimDiscountCodeUse } from '../pricing/discounts.ts';
 import { PaymentDeclinedError, type PaymentProvider } from '../payments/provider.ts';
 import { customerOfSavedCard } from '../payments/saved-cards.ts';
 import { readAvailability } from '../availability/store.ts';
@@ -80,11 +81,14 @@ export class BookingService {
       throw badRequest('withdrawal_not_waived', 'Ask for the service to start before the end of the withdrawal period (BOOK-1).', 'waiveWithdrawal');
     }
     await assertSignupComplete(this.#db, clientId);
-    const [expert] = await this.#db.query<{ user_id: string; available_now: boolean }>(
-      `SELECT e.user_id, e.available_now FROM expert_profiles e JOIN users u ON u.id = e.user_id WHERE e.slug = $1 AND u.status = 'active'`,
+    const [expert] = await this.#db.query<{ user_id: string; available_now: boolean; has_photo: boolean }>(
+      `SELECT e.user_id, e.available_now, e.photo IS NOT NULL AS has_photo FROM expert_profiles e JOIN users u ON u.id = e.user_id
+        WHERE e.slug = $1 AND u.status = 'active'`,
       [request.expertSlug],
     );
     if (!expert) throw notFound('Expert');
+    // §11: a page is published once it has a photo and a price; the pricing is checked with the terms below.
+    if (!expert.has_photo) throw conflict('page_not_published', "This expert's consultation page is not published yet.", 'expertSlug');
 
     let phoneNumber: string | null = null;
     if (request.mode === 'phone') {
@@ -173,6 +177,8 @@ export class BookingService {
           ]);
           if (!pending) throw authenticationExpired();
         }
+        // EXP-7: racing bookings with the last use of a code are decided one after the other, under the code's row lock.
+        if (discountCodeId) await claimDiscountCodeUse(tx, discountCodeId);
         await tx.query(
           `INSERT INTO consultations (id, expert_id, client_id, mode, pricing, status, start_at, reserved_minutes, reserved_during, terms,
              package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at)

@@ -5,7 +5,7 @@ import { signUpExpert, type SignedUp } from '../support/fixtures.ts';
 import { walletBalances, sumOfAllAccountsCents } from '../../server/ledger/balances.ts';
 import { loadConfig, ConfigError } from '../../server/config.ts';
 import { PACKAGE_EARNINGS_CENTS, earn, signInAgain, submitKyc } from '../wallet/support.ts';
-import { HOUR_MS, bookingBody, setUpClient, setUpExpert } from '../support/bookings.ts';
+import { HOUR_MS, bookingBody, consultationCount, setUpClient, setUpExpert } from '../support/bookings.ts';
 import { tryPlaceHold } from '../../server/bookings/jobs.ts';
 import { FakeStripe } from './fake-stripe.ts';
 import { SECRET_KEY, WEBHOOK_SECRET, signedEvent } from './stripe-support.ts';
@@ -142,12 +142,11 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       const intent = fake.paymentIntents.get(holdRef)!;
       // What Stripe leaves after a failed challenge.
       Object.assign(intent, { status: 'requires_payment_method', next_action: null, last_payment_error: { type: 'card_error', code: 'payment_intent_authentication_failure' } });
-      const [{ n: before }] = await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations');
+      const before = await consultationCount(platform.db);
       const failed = await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token);
       expect(failed.status).to.equal(402);
       expect(failed.body.error.code).to.equal('authentication_failed');
-      const [{ n: after }] = await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations');
-      expect(after).to.equal(before);
+      expect(await consultationCount(platform.db)).to.equal(before);
       expect(intent['status']).to.equal('canceled');
       expect(fake.requests.find((request) => request.path === `/v1/payment_intents/${holdRef}/cancel`)!.idempotencyKey).to.match(/^release:/);
     });
