@@ -15,6 +15,7 @@ import { Sessions } from './accounts/sessions.ts';
 import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { expertRoutes } from './experts/routes.ts';
+import { PublicProfileCache } from './experts/profile-cache.ts';
 import { receiptRoutes } from './receipts/routes.ts';
 import { pricingRoutes } from './pricing/routes.ts';
 import type { PaymentProvider } from './payments/provider.ts';
@@ -49,6 +50,8 @@ import { mediaRoutes } from '../media/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
+/** §13: how long another process may still show a consultation page as it was before a change. */
+const PUBLIC_PROFILE_TTL_MS = 1_000;
 const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url));
 
 export interface Platform {
@@ -136,7 +139,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   });
   accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
   pricingRoutes(api, { db, clock });
-  expertRoutes(api, { db, clock, publicUrl: config.publicUrl });
+  const profiles = new PublicProfileCache({ ttlMs: PUBLIC_PROFILE_TTL_MS });
+  expertRoutes(api, { db, clock, publicUrl: config.publicUrl, profiles });
   referralRoutes(api, { db, clock, publicUrl: config.publicUrl, referral: config.referral });
   receiptRoutes(api, { db, clock });
   paymentRoutes(api, { db, clock, provider: payments, config: config.payments, developmentRoutes: config.env !== 'production' });
@@ -168,6 +172,15 @@ export function createApp(platform: Platform): { app: express.Express; services:
       autoLogging: { ignore: (req) => req.url === '/api/health' },
     }),
   );
+  // §13: every write this process serves may change a consultation page; the cached ones are forgotten
+  // before it runs and after it answered (a read racing the write then cannot keep the old page).
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      profiles.forgetAll();
+      res.on('finish', () => profiles.forgetAll());
+    }
+    next();
+  });
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityDirectives(config.payments) } }));
   // The signature covers the exact bytes: this route reads the raw body, before any JSON parser.
   app.post(
