@@ -83,13 +83,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly param: string | undefined;
+  /** The error's other fields, e.g. the `holdRef` and `clientSecret` of a 3-D Secure step (BOOK-3). */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, code: string, message: string, param?: string) {
+  constructor(status: number, code: string, message: string, param?: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.param = param;
+    this.details = details;
   }
 }
 
@@ -216,8 +219,9 @@ async function readAnswer<T>(response: Response): Promise<T> {
     parsed = undefined;
   }
   if (response.ok) return parsed as T;
-  const error = (parsed as { error?: { code?: string; message?: string; param?: string } } | undefined)?.error;
-  throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? response.statusText, error?.param);
+  const error = (parsed as { error?: { code?: string; message?: string; param?: string; [field: string]: unknown } } | undefined)?.error;
+  const { code, message, param, ...details } = error ?? {};
+  throw new ApiError(response.status, code ?? 'http_error', message ?? response.statusText, param, details);
 }
 
 /** Concurrent callers share one refresh; tabs take turns through a Web Lock when the browser has them. */

@@ -13,6 +13,8 @@ import { ApiError, apiCall, isSignedIn } from '../api.ts';
 import { checkboxField, createForm, fieldset, inputField, requiredNote, apiErrorMessage, type FieldError, type FormHandle } from '../forms.ts';
 import { countryOptions } from '../countries.ts';
 import { RETURN_PARAM } from '../return-path.ts';
+import { radioGroup, radioValue, selectFieldWithoutEmpty } from './booking-controls.ts';
+import { PAYMENT_FIELD, paymentField, type AuthenticationChallenge, type PaymentField } from './booking-payment.ts';
 import {
   FREE_CANCELLATION_HOURS,
   LATE_CANCELLATION_MINUTES,
@@ -40,14 +42,19 @@ const SLOT_DAYS = 7;
 const DEFAULT_BUDGET_CENTS = 2000;
 /** Wait for the visitor to stop typing before asking for a quote. */
 const QUOTE_DEBOUNCE_MS = 300;
+/** BOOK-3: 3-D Secure steps for one booking; a bank that keeps asking after this many has failed it. */
+const MAX_AUTHENTICATION_ROUNDS = 3;
 
 type Viewer = 'anonymous' | 'client' | 'other';
 
 /** API error codes of a booking, with the field they belong to ('' = the whole form). */
 const BOOKING_ERRORS: Record<string, { key: MessageKey; field: string }> = {
-  card_declined: { key: 'booking.error.cardDeclined', field: 'paymentMethod' },
-  authentication_required: { key: 'booking.error.authenticationRequired', field: 'paymentMethod' },
-  invalid_payment_method: { key: 'booking.error.cardDeclined', field: 'paymentMethod' },
+  card_declined: { key: 'booking.error.cardDeclined', field: PAYMENT_FIELD },
+  authentication_required: { key: 'booking.error.authenticationRequired', field: PAYMENT_FIELD },
+  authentication_failed: { key: 'booking.error.authenticationFailed', field: PAYMENT_FIELD },
+  authentication_expired: { key: 'booking.error.authenticationExpired', field: '' },
+  authentication_mismatch: { key: 'booking.error.authenticationMismatch', field: '' },
+  invalid_payment_method: { key: 'booking.error.cardDeclined', field: PAYMENT_FIELD },
   slot_taken: { key: 'booking.error.slotTaken', field: 'slot' },
   outside_availability: { key: 'booking.error.slotUnavailable', field: 'slot' },
   start_in_past: { key: 'booking.error.slotUnavailable', field: 'slot' },
@@ -143,6 +150,8 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
   // --- the price simulator (BOOK-2) -----------------------------------------------------------
   let quoteSequence = 0;
   let lastReservedMinutes: number | undefined;
+  /** What the last quote says the hold blocks: the simulated bank page names it (BOOK-3). */
+  let heldCentsQuoted: number | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
 
   const quote = (params: Record<string, string | number>) => {
@@ -157,6 +166,7 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     const rate = rateFor(choice.mode);
     const lines: Node[] = [];
     let reservedMinutes: number | undefined;
+    let heldCents: number | undefined;
     let late = '';
     try {
       if (choice.pricing === 'budget') {
@@ -169,6 +179,7 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
           const bought = await quote({ seconds: 0, budgetCents: choice.budgetCents });
           lines.push(summaryRow(t('booking.maxDuration'), duration(bought.maxSeconds)));
           lines.push(summaryRow(t('booking.held'), money(choice.budgetCents)));
+          heldCents = choice.budgetCents;
           reservedMinutes = Math.min(MAX_RESERVED_MINUTES, Math.ceil(bought.maxSeconds / 60));
           if (perMinute) late = money(Math.min(choice.budgetCents, LATE_CANCELLATION_MINUTES * perMinute.chargeCents));
         }
@@ -184,6 +195,7 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
           if (full.surchargeCents > 0) lines.push(summaryRow(t('booking.surcharge'), money(full.surchargeCents)));
           lines.push(summaryRow(t('booking.maxDuration'), duration(full.maxSeconds)));
           lines.push(summaryRow(t('booking.held'), money(full.chargeCents)));
+          heldCents = full.chargeCents;
           lines.push(h('p', { class: 'hint' }, t('booking.oneThirdRule', { amount: money(Math.floor((full.chargeCents - full.surchargeCents) / 3)) })));
           reservedMinutes = offer.minutes;
           late = money(Math.round(((full.chargeCents - full.surchargeCents) * LATE_CANCELLATION_PACKAGE_PERCENT) / 100));
@@ -191,12 +203,14 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
       }
     } catch (error) {
       if (sequence !== quoteSequence) return;
+      heldCentsQuoted = undefined;
       const problem = errorFor(error);
       summary.replaceChildren(h('p', { class: 'error-text' }, problem.message));
       cancellation.textContent = t('booking.cancellationGeneric', { hours: FREE_CANCELLATION_HOURS });
       return;
     }
     if (sequence !== quoteSequence) return;
+    heldCentsQuoted = heldCents;
     lines.push(h('p', { class: 'hint' }, t('booking.holdExplained')));
     summary.replaceChildren(h('h3', {}, t('booking.priceTitle')), ...lines);
     cancellation.textContent =
@@ -350,14 +364,14 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
   }
 
   // --- signed-in client: the booking itself (BOOK-1) ------------------------------------------
-  const cardField = paymentField(options.payments);
+  const payment = paymentField(options.payments);
   const form = createForm({
     label: t('booking.title'),
     submitLabel: t('booking.submit'),
     children: [
       requiredNote(),
       ...choices,
-      fieldset(t('booking.payment'), cardField),
+      fieldset(t('booking.payment'), payment.element),
       fieldset(
         t('booking.commitments'),
         checkboxField({ name: 'acceptTerms', label: t('booking.acceptTerms'), required: true }),
@@ -372,7 +386,6 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
         expertSlug: slug,
         mode: choice.mode,
         startAt: timing === 'now' ? null : handle.value('slot'),
-        paymentMethod: handle.value('paymentMethod'),
         acceptTerms: handle.checked('acceptTerms'),
         waiveWithdrawal: handle.checked('waiveWithdrawal'),
       };
@@ -380,16 +393,24 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
       else body['packageId'] = choice.pricing;
       if (choice.mode === 'phone') body['phoneNumber'] = toE164(handle.value('phoneNumber'));
       if (handle.value('discountCode')) body['discountCode'] = handle.value('discountCode');
+      const paymentMethod = await payment.paymentMethod(handle);
+      if (paymentMethod === undefined) return;
+      body[PAYMENT_FIELD] = paymentMethod;
       let booked: BookedConsultation;
       try {
-        booked = await apiCall<BookedConsultation>('POST', '/api/consultations', { json: body });
+        booked = await postBooking(body, payment, heldCentsQuoted);
       } catch (error) {
-        showBookingError(handle, error);
+        showBookingError(handle, payment, error);
         if (error instanceof ApiError && error.code === 'slot_taken' && lastReservedMinutes !== undefined) void loadSlots(lastReservedMinutes);
         return;
       }
       options.onBooked(booked);
     },
+  });
+  // No card can be taken (Stripe.js blocked): the payment field says why, and the booking stays disabled.
+  void payment.usable.then((usable) => {
+    const submit = form.form.querySelector<HTMLButtonElement>('button[type="submit"]');
+    if (!usable && submit) submit.disabled = true;
   });
 
   function validate(handle: FormHandle): FieldError[] {
@@ -402,7 +423,7 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     if (choice.mode === 'phone' && handle.value('phoneNumber') && !toE164(handle.value('phoneNumber'))) {
       errors.push({ name: 'phoneNumber', message: t('booking.error.phoneNumber') });
     }
-    if (!options.payments || options.payments.provider !== 'local') errors.push({ name: '', message: t('booking.error.noCardEntry') });
+    errors.push(...payment.problems());
     return errors;
   }
 
@@ -468,73 +489,36 @@ function countryOfNumber(e164: string): string | undefined {
   return CALLING_CODES.find(([code]) => e164.startsWith(`+${code}`))?.[1];
 }
 
-function showBookingError(handle: FormHandle, error: unknown): void {
-  handle.showErrors([errorFor(error)]);
+/**
+ * BOOK-3: posts the booking; when the bank asks for 3-D Secure, runs its step and posts the same
+ * booking again naming the hold, so the server books on the hold the client just authenticated.
+ */
+async function postBooking(body: Record<string, unknown>, payment: PaymentField, heldCents: number | undefined): Promise<BookedConsultation> {
+  let authenticatedHoldRef: string | undefined;
+  for (let round = 0; ; round++) {
+    try {
+      return await apiCall<BookedConsultation>('POST', '/api/consultations', { json: authenticatedHoldRef ? { ...body, authenticatedHoldRef } : body });
+    } catch (error) {
+      const challenge = authenticationChallenge(error);
+      if (!challenge || round >= MAX_AUTHENTICATION_ROUNDS) throw error;
+      await payment.authenticate(challenge, heldCents);
+      authenticatedHoldRef = challenge.holdRef;
+    }
+  }
 }
 
-function radioValue(target: EventTarget | Element | null): string {
-  return target instanceof HTMLInputElement ? (target.dataset['value'] ?? '') : '';
+function authenticationChallenge(error: unknown): AuthenticationChallenge | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'authentication_required') return undefined;
+  const { holdRef, clientSecret } = error.details;
+  return typeof holdRef === 'string' && typeof clientSecret === 'string' ? { holdRef, clientSecret } : undefined;
+}
+
+function showBookingError(handle: FormHandle, payment: PaymentField, error: unknown): void {
+  const problem = errorFor(error);
+  if (problem.name === PAYMENT_FIELD) payment.showError(handle, problem.message);
+  else handle.showErrors([problem]);
 }
 
 function summaryRow(term: string, value: string): HTMLElement {
   return h('p', { class: 'summary-row' }, h('span', {}, `${term}${t('booking.colon')}`), h('strong', {}, value));
-}
-
-/**
- * PAY-6 / PAY-7: with the embedded provider the page offers the test cards, clearly labelled as
- * such; with Stripe the card would be collected by Stripe Elements (not on this page yet).
- */
-function paymentField(config: PaymentsConfig | undefined): HTMLElement {
-  if (!config || config.provider !== 'local') return h('p', { class: 'notice' }, t('booking.error.noCardEntry'));
-  const cards = config.testCards ?? [];
-  const label = (card: string): string => {
-    if (card === 'pm_card_visa') return t('booking.testCard.visa');
-    if (card === 'pm_card_chargeDeclined') return t('booking.testCard.declined');
-    if (card === 'pm_card_authenticationRequired') return t('booking.testCard.authentication');
-    return card;
-  };
-  return selectFieldWithoutEmpty(
-    'paymentMethod',
-    t('booking.testCard'),
-    cards.map((card) => ({ value: card, label: label(card) })),
-    cards[0] ?? '',
-    t('booking.testCardHint'),
-  );
-}
-
-/** A labelled select with a hint and an error slot, wired like forms.ts's fields, without the empty "choose" entry. */
-function selectFieldWithoutEmpty(name: string, label: string, options: readonly { value: string; label: string }[], value: string, hint?: string): HTMLElement {
-  const id = uniqueId(`field-${name}`);
-  const select = h(
-    'select',
-    { id, name, 'aria-describedby': hint ? `${id}-hint` : undefined },
-    options.map((option) => h('option', { value: option.value, selected: option.value === value }, option.label)),
-  );
-  return h(
-    'div',
-    { class: 'field' },
-    h('label', { for: id }, label),
-    hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
-    select,
-    h('p', { class: 'field-error', id: `${id}-error`, hidden: true }),
-  );
-}
-
-/** Native radio buttons in a fieldset: arrow keys move between them, the legend names the group. */
-function radioGroup(name: string, legend: string, options: readonly { value: string; label: string }[], selected: string): HTMLFieldSetElement {
-  return h(
-    'fieldset',
-    { class: 'radio-group' },
-    h('legend', {}, legend),
-    options.map((option) => {
-      const id = uniqueId(`field-${name}`);
-      return h(
-        'div',
-        { class: 'radio-row' },
-        // data-value: the shell's snapshot/restore on a language switch rewrites `value` of same-named controls.
-        h('input', { type: 'radio', id, name, value: option.value, 'data-value': option.value, checked: option.value === selected }),
-        h('label', { for: id }, option.label),
-      );
-    }),
-  );
 }
