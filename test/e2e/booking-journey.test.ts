@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { TEST_PASSWORD, signUpExpert } from '../support/fixtures.ts';
-import { setUpExpert, tokenOf } from '../support/bookings.ts';
+import { holdOf, setUpExpert, tokenOf } from '../support/bookings.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
 /** How long the test waits for an email job to run (the platform's job worker polls on its own). */
@@ -210,6 +210,44 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     await page.getByLabel('Vidéo', { exact: true }).check();
     await page.getByLabel(/^Numéro à appeler/).waitFor({ state: 'detached' });
     expect(pageProblems, 'console errors in the page').to.deep.equal([]);
+  });
+
+  describe('BOOK-3, PAY-6: the 3-D Secure test card and the simulated bank page', () => {
+    const bankPage = () => page.getByRole('dialog', { name: /^Simulation 3-D Secure — votre banque vous demande de confirmer le paiement de 75,00 €$/ });
+    const cardField = () => page.getByLabel('Carte de test (paiement simulé)');
+
+    async function bookWithAuthenticationCard(): Promise<void> {
+      await chooseSlotAndPackage();
+      await cardField().selectOption('pm_card_authenticationRequired');
+      await page.getByLabel(/J’accepte les conditions générales/).check();
+      await page.getByLabel(/renonce à mon droit de rétractation/).check();
+      await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).click();
+      await bankPage().waitFor();
+      // The modal takes the focus, so keyboard and screen reader users are in the bank's page.
+      expect(await bankPage().evaluate((dialog) => dialog.contains(document.activeElement))).to.equal(true);
+    }
+
+    it('"Refuser" fails the authentication: the message next to the card, nothing booked, nothing held', async () => {
+      const before = await consultationCount();
+      await bookWithAuthenticationCard();
+      await bankPage().getByRole('button', { name: 'Refuser' }).click();
+      await page.locator('.field-error', { hasText: 'L’authentification 3-D Secure a échoué : réessayez ou choisissez une autre carte.' }).waitFor();
+      // The focus is back on the card field, marked invalid.
+      expect(await cardField().evaluate((select) => select === document.activeElement)).to.equal(true);
+      expect(await cardField().getAttribute('aria-invalid')).to.equal('true');
+      expect(await consultationCount()).to.equal(before);
+      expect(await heldCount()).to.equal(0);
+    });
+
+    it('"Confirmer" authorises the hold and books', async () => {
+      await bookWithAuthenticationCard();
+      await bankPage().getByRole('button', { name: 'Confirmer', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Votre consultation est réservée' }).waitFor();
+      const reservation = new URL(page.url()).searchParams.get('reservation')!;
+      expect(await holdOf(platform.db, reservation)).to.include({ status: 'authorised', amount_cents: 7500 });
+      expect(await heldCount()).to.equal(1);
+      expect(pageProblems, 'console errors in the page').to.deep.equal([]);
+    });
   });
 
   /** Picks the 15-minute package, then the first free slot offered for its length. */

@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
  * the adapter makes: form-encoded requests, Bearer secret key, `Idempotency-Key` replayed like
  * Stripe does (same key → same answer), `Stripe-Account` for connected accounts, and the
  * documented object shapes (PaymentIntent, SetupIntent, Customer, Account, Person, File,
- * Transfer, Payout, Refund) and error shape (`{error: {type, code, message}}`).
+ * Transfer, Payout, Refund) and error shape (`{error: {type, code, message}}`). Stripe.js's own
+ * calls (test/payments/fake-stripe-js.ts) come with the publishable key instead: a typed test card
+ * number becomes a PaymentMethod, intents are confirmed with their client secret, and a bank's
+ * 3-D Secure step is answered through a test ACS route (`POST /v1/_test/three_d_secure/:intent`).
  */
 export interface RecordedRequest {
   method: string;
@@ -25,6 +28,37 @@ const TEST_CARDS: Record<string, { brand: string; last4: string }> = {
   pm_card_authenticationRequired: { brand: 'visa', last4: '3184' },
 };
 
+/** Stripe's test card numbers a browser types into the Card Element (docs.stripe.com/testing). */
+const TEST_CARD_NUMBERS: Record<string, { brand: string; last4: string }> = {
+  '4242424242424242': { brand: 'visa', last4: '4242' },
+  '4000000000000002': { brand: 'visa', last4: '0002' },
+  '4000002760003184': { brand: 'visa', last4: '3184' },
+  '4000000000009995': { brand: 'visa', last4: '9995' },
+};
+
+/** What the test card's bank answers, by its last 4 digits (the magic tokens and the typed numbers alike). */
+const BANK_ANSWERS: Record<string, 'approve' | 'decline' | 'insufficient_funds' | 'authenticate'> = {
+  '4242': 'approve',
+  '0002': 'decline',
+  '9995': 'insufficient_funds',
+  '3184': 'authenticate',
+};
+
+const DECLINES = {
+  decline: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
+  insufficient_funds: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+} as const;
+
+/** Stripe.js reaches these with the publishable key; an intent's own routes also need its client secret. */
+const PUBLISHABLE_ROUTES = [
+  /^POST \/v1\/payment_methods$/,
+  /^POST \/v1\/setup_intents\/([^/]+)\/confirm$/,
+  /^GET \/v1\/(?:setup|payment)_intents\/([^/]+)$/,
+  /^POST \/v1\/_test\/three_d_secure\/([^/]+)$/,
+];
+
+const AUTHENTICATION_FAILURE = 'We are unable to authenticate your payment method. Please choose a different payment method and try again.';
+
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -32,6 +66,8 @@ export class FakeStripe {
   readonly requests: RecordedRequest[] = [];
   readonly paymentIntents = new Map<string, Record<string, any>>();
   readonly setupIntents = new Map<string, Record<string, any>>();
+  /** PaymentMethods Stripe.js created from a typed card number. */
+  readonly paymentMethods = new Map<string, Record<string, any>>();
   readonly accounts = new Map<string, Record<string, any>>();
   readonly files = new Map<string, Record<string, any>>();
   readonly payouts = new Map<string, Record<string, any>>();
@@ -87,7 +123,8 @@ export class FakeStripe {
       res.end(JSON.stringify(body));
     };
     if (!String(req.headers['authorization'] ?? '').startsWith('Bearer sk_test_')) {
-      return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
+      const refusal = this.#refusePublishable(request);
+      if (refusal) return send(...refusal);
     }
     if (this.failNext > 0) {
       this.failNext--;
@@ -110,6 +147,7 @@ export class FakeStripe {
     const missing = (what: string): [number, unknown] => [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}` } }];
     if (segments[0] !== 'v1') return missing('route');
     const [, resource, objectId, action] = segments;
+    if (method === 'POST' && resource === '_test' && objectId === 'three_d_secure') return this.#answerChallenge(action ?? '', params);
     switch (`${method} ${resource}${objectId ? '/:id' : ''}${action ? `/${action}` : ''}`) {
       case 'POST payment_intents':
         return this.#createPaymentIntent(params);
@@ -153,13 +191,29 @@ export class FakeStripe {
         this.setupIntents.set(setup.id, setup);
         return [200, setup];
       }
+      case 'POST payment_methods':
+        return this.#createPaymentMethod(params);
       case 'POST setup_intents/:id/confirm': {
         const setup = this.setupIntents.get(objectId!);
         if (!setup) return missing('setup_intent');
+        if (setup['status'] === 'succeeded') {
+          return [400, { error: { type: 'invalid_request_error', code: 'setup_intent_unexpected_state', message: 'You cannot confirm this SetupIntent because it has already succeeded.' } }];
+        }
+        const card = this.#cardOf(params.get('payment_method') ?? '');
+        if (!card) return missing('payment_method');
         setup['payment_method'] = params.get('payment_method');
-        setup['status'] = 'succeeded';
-        // Stripe's magic test tokens (pm_card_visa…) stand for a new card each time: never attached.
-        if (!String(setup['payment_method']).startsWith('pm_card_')) this.attachedTo.set(String(setup['payment_method']), String(setup['customer']));
+        const answer = BANK_ANSWERS[card.last4];
+        if (answer === 'decline' || answer === 'insufficient_funds') {
+          setup['status'] = 'requires_payment_method';
+          setup['last_setup_error'] = DECLINES[answer];
+          return [402, { error: { ...DECLINES[answer], setup_intent: { ...setup } } }];
+        }
+        if (answer === 'authenticate') {
+          setup['status'] = 'requires_action';
+          setup['next_action'] = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } };
+          return [200, setup];
+        }
+        this.#setupSucceeded(setup);
         return [200, setup];
       }
       case 'GET setup_intents/:id': {
@@ -167,7 +221,7 @@ export class FakeStripe {
         if (!setup) return missing('setup_intent');
         const expand = params.getAll('expand[]').includes('payment_method') || params.getAll('expand[0]').includes('payment_method');
         const method = setup['payment_method'] as string | null;
-        return [200, { ...setup, payment_method: expand && method ? paymentMethod(method) : method }];
+        return [200, { ...setup, payment_method: expand && method ? (this.paymentMethods.get(method) ?? paymentMethod(method)) : method }];
       }
       case 'POST accounts': {
         const account = {
@@ -249,19 +303,20 @@ export class FakeStripe {
     };
     intent['client_secret'] = `${intent['id']}_secret_${randomBytes(8).toString('hex')}`;
     this.paymentIntents.set(intent['id'], intent);
-    if (!(method in TEST_CARDS)) return [400, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${method}'` } }];
+    const card = this.#cardOf(method);
+    if (!card) return [400, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${method}'` } }];
+    const answer = BANK_ANSWERS[card.last4];
     const owner = this.attachedTo.get(method);
     if (owner && owner !== params.get('customer')) {
       return [400, { error: { type: 'invalid_request_error', param: 'payment_method', message: `The provided PaymentMethod belongs to customer ${owner}; pass it as \`customer\`.` } }];
     }
     if (params.get('confirm') !== 'true') return [200, intent];
-    if (method === 'pm_card_chargeDeclined') {
+    if (answer === 'decline' || answer === 'insufficient_funds') {
       intent['status'] = 'requires_payment_method';
-      const error = { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
-      intent['last_payment_error'] = error;
-      return [402, { error: { ...error, payment_intent: { ...intent } } }];
+      intent['last_payment_error'] = DECLINES[answer];
+      return [402, { error: { ...DECLINES[answer], payment_intent: { ...intent } } }];
     }
-    if (method === 'pm_card_authenticationRequired') {
+    if (answer === 'authenticate') {
       if (params.get('off_session') === 'true') {
         intent['status'] = 'requires_payment_method';
         return [402, { error: { type: 'card_error', code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.', payment_intent: intent } }];
@@ -270,9 +325,88 @@ export class FakeStripe {
       intent['next_action'] = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } };
       return [200, intent];
     }
+    this.#authorised(intent);
+    return [200, intent];
+  }
+
+  #authorised(intent: Record<string, any>): void {
     intent['status'] = intent['capture_method'] === 'manual' ? 'requires_capture' : 'succeeded';
     intent['amount_capturable'] = intent['capture_method'] === 'manual' ? intent['amount'] : 0;
+    intent['next_action'] = null;
+  }
+
+  #setupSucceeded(setup: Record<string, any>): void {
+    setup['status'] = 'succeeded';
+    setup['next_action'] = null;
+    // Stripe's magic test tokens (pm_card_visa…) stand for a new card each time: never attached.
+    if (!String(setup['payment_method']).startsWith('pm_card_')) this.attachedTo.set(String(setup['payment_method']), String(setup['customer']));
+  }
+
+  /** The brand and last 4 digits behind a magic test token or a PaymentMethod Stripe.js created. */
+  #cardOf(methodId: string): { brand: string; last4: string } | undefined {
+    return TEST_CARDS[methodId] ?? this.paymentMethods.get(methodId)?.['card'];
+  }
+
+  /** Stripe.js's `POST /v1/payment_methods`: the typed number becomes a token; only test numbers are accepted. */
+  #createPaymentMethod(params: URLSearchParams): [number, unknown] {
+    const card = TEST_CARD_NUMBERS[(params.get('card[number]') ?? '').replace(/\D/g, '')];
+    if (params.get('type') !== 'card' || !card) {
+      return [402, { error: { type: 'card_error', code: 'incorrect_number', param: 'card[number]', message: 'Your card number is incorrect.' } }];
+    }
+    const expMonth = Number(params.get('card[exp_month]'));
+    const expYear = Number(params.get('card[exp_year]'));
+    if (!(expMonth >= 1 && expMonth <= 12) || !(expYear >= new Date().getFullYear())) {
+      return [402, { error: { type: 'card_error', code: 'invalid_expiry_year', param: 'card[exp_year]', message: "Your card's expiration date is invalid." } }];
+    }
+    const method = {
+      id: id('pm'),
+      object: 'payment_method',
+      type: 'card',
+      card: { brand: card.brand, last4: card.last4, exp_month: expMonth, exp_year: expYear, funding: 'credit', country: 'US' },
+      customer: null,
+      created: now(),
+      livemode: false,
+    };
+    this.paymentMethods.set(method.id, method);
+    return [200, method];
+  }
+
+  /** Stripe's test 3-D Secure page, answered through the fake Stripe.js: the intent moves on as the bank decided. */
+  #answerChallenge(intentId: string, params: URLSearchParams): [number, unknown] {
+    const payment = this.paymentIntents.get(intentId);
+    const setup = this.setupIntents.get(intentId);
+    const intent = payment ?? setup;
+    if (!intent) return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such intent: '${intentId}'` } }];
+    if (intent['status'] !== 'requires_action') {
+      return [400, { error: { type: 'invalid_request_error', code: 'unexpected_state', message: `The intent is ${intent['status']}, not waiting for authentication.` } }];
+    }
+    if (params.get('outcome') === 'complete') {
+      if (payment) this.#authorised(payment);
+      else this.#setupSucceeded(intent);
+      return [200, intent];
+    }
+    intent['status'] = 'requires_payment_method';
+    intent['next_action'] = null;
+    intent[payment ? 'last_payment_error' : 'last_setup_error'] = {
+      type: 'card_error',
+      code: payment ? 'payment_intent_authentication_failure' : 'setup_intent_authentication_failure',
+      message: AUTHENTICATION_FAILURE,
+    };
     return [200, intent];
+  }
+
+  /** A publishable-key call: only Stripe.js's routes, and an intent only with its client secret. */
+  #refusePublishable(request: RecordedRequest): [number, unknown] | undefined {
+    const invalidKey: [number, unknown] = [401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } }];
+    if (!request.params.get('key')?.startsWith('pk_test_')) return invalidKey;
+    const route = `${request.method} ${request.path}`;
+    const match = PUBLISHABLE_ROUTES.map((pattern) => pattern.exec(route)).find(Boolean);
+    if (!match) return invalidKey;
+    const intentId = match[1];
+    if (intentId === undefined) return undefined;
+    const intent = this.setupIntents.get(intentId) ?? this.paymentIntents.get(intentId);
+    if (intent && intent['client_secret'] === request.params.get('client_secret')) return undefined;
+    return [400, { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'The client_secret provided does not match the intent.' } }];
   }
 }
 
