@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
 import type { Api } from '../platform/http.ts';
@@ -23,6 +24,13 @@ export interface SavedCard {
   createdAt: string;
 }
 
+const SAVED_CARD_COLUMNS = 'id, payment_method_ref, brand, last4, exp_month, exp_year, created_at';
+type SavedCardRow = { id: string; payment_method_ref: string; brand: string; last4: string; exp_month: number; exp_year: number; created_at: Date };
+
+function savedCard(row: SavedCardRow): SavedCard {
+  return { id: row.id, paymentMethod: row.payment_method_ref, brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, createdAt: new Date(row.created_at).toISOString() };
+}
+
 /**
  * PAY-7 card routes: the browser confirms a card setup with the provider (Stripe Elements, or
  * the local test cards) and we keep the token, brand, last 4 digits and expiry; never a number.
@@ -46,7 +54,8 @@ export function paymentRoutes(
     { method: 'post', path: '/api/payments/cards/setup', summary: 'Start saving a card (SetupIntent): the browser confirms it with the provider', tag, access: ['client'], successStatus: 201 },
     async ({ user }) => {
       const [customer] = await db.query<{ customer_ref: string }>('SELECT customer_ref FROM payment_customers WHERE user_id = $1 AND provider = $2', [user!.id, provider.name]);
-      const setup = await provider.createCardSetup({ userId: user!.id, customerRef: customer?.customer_ref, idempotencyKey: `card-setup:${user!.id}:${clock.now().getTime()}` });
+      // Each request is a new card to save: a key of its own, so two setups never share one SetupIntent.
+      const setup = await provider.createCardSetup({ userId: user!.id, customerRef: customer?.customer_ref, idempotencyKey: `card-setup:${user!.id}:${randomUUID()}` });
       await db.query(
         'INSERT INTO payment_customers (user_id, provider, customer_ref) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING',
         [user!.id, provider.name, setup.customerRef],
@@ -72,22 +81,23 @@ export function paymentRoutes(
       if (result.status !== 'succeeded' || result.customerRef !== customer?.customer_ref) {
         throw badRequest('card_setup_incomplete', 'This card setup is not confirmed.', 'setupRef');
       }
-      const [row] = await db.query<{ id: string; created_at: Date }>(
+      // Keeping the same setup twice answers the card kept the first time.
+      const [row] = await db.query<SavedCardRow>(
         `INSERT INTO saved_cards (user_id, provider, setup_ref, payment_method_ref, brand, last4, exp_month, exp_year, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (setup_ref) DO UPDATE SET setup_ref = EXCLUDED.setup_ref RETURNING id, created_at`,
+         ON CONFLICT (setup_ref) DO UPDATE SET setup_ref = EXCLUDED.setup_ref RETURNING ${SAVED_CARD_COLUMNS}`,
         [user!.id, provider.name, body.setupRef, result.card.paymentMethodRef, result.card.brand, result.card.last4, result.card.expMonth, result.card.expYear, clock.now()],
       );
-      return { id: row!.id, paymentMethod: result.card.paymentMethodRef, brand: result.card.brand, last4: result.card.last4, expMonth: result.card.expMonth, expYear: result.card.expYear, createdAt: new Date(row!.created_at).toISOString() } satisfies SavedCard;
+      return savedCard(row!);
     },
   );
 
   api.route({ method: 'get', path: '/api/payments/cards', summary: 'My saved cards', tag, access: ['client'] }, async ({ user }) => {
-    const rows = await db.query<{ id: string; payment_method_ref: string; brand: string; last4: string; exp_month: number; exp_year: number; created_at: Date }>(
-      'SELECT id, payment_method_ref, brand, last4, exp_month, exp_year, created_at FROM saved_cards WHERE user_id = $1 AND provider = $2 ORDER BY created_at DESC LIMIT 20',
+    const rows = await db.query<SavedCardRow>(
+      `SELECT ${SAVED_CARD_COLUMNS} FROM saved_cards WHERE user_id = $1 AND provider = $2 ORDER BY created_at DESC LIMIT 20`,
       [user!.id, provider.name],
     );
-    return { cards: rows.map((row): SavedCard => ({ id: row.id, paymentMethod: row.payment_method_ref, brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, createdAt: new Date(row.created_at).toISOString() })) };
+    return { cards: rows.map(savedCard) };
   });
 
   // PAY-6 local: the browser's side of the provider (3-D Secure, choosing a test card). Never in production.

@@ -8,7 +8,6 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { ManualClock } from '../../server/platform/clock.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { signUpClient } from '../support/fixtures.ts';
@@ -27,13 +26,10 @@ const CARDS = {
 } as const;
 const PACKAGE_LABEL = 'Forfait de 15 min : 75,00 €';
 const PACKAGE_CENTS = 7500;
-/** Journeys happen a while apart; the platform's manual clock only moves when told. */
-const BETWEEN_JOURNEYS_MS = 60_000;
 
 describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=stripe)', function () {
   this.timeout(120_000);
 
-  const clock = new ManualClock(new Date());
   let fake: FakeStripe;
   let platform: TestPlatform;
   let browser: Browser;
@@ -49,7 +45,6 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     if (!existsSync(CLIENT_BUILD)) throw new Error('client/dist is missing: run `npm run build:client` first.');
     fake = await FakeStripe.start();
     platform = await startTestPlatform({
-      clock,
       environment: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY, STRIPE_API_URL: fake.url },
     });
     browser = await launchBrowser();
@@ -72,8 +67,6 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
       localStorage.setItem('consulto.refreshToken', refreshToken);
     }, client.refreshToken);
   });
-
-  beforeEach(() => clock.advance(BETWEEN_JOURNEYS_MS));
 
   after(async () => {
     await browser?.close();

@@ -116,6 +116,16 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       expect(Object.fromEntries(intentCreations().at(-1)!.params)).to.include({ customer, off_session: 'true' });
     });
 
+    it('PAY-7 two cards saved at the same instant get two SetupIntents; keeping a setup twice answers the card kept first', async () => {
+      const first = await platform.http.post('/api/payments/cards/setup', undefined, client.token);
+      const second = await platform.http.post('/api/payments/cards/setup', undefined, client.token);
+      expect(first.body.setupRef).to.not.equal(second.body.setupRef);
+      await browser.setupIntents.confirm(first.body.setupRef, { payment_method: 'pm_card_visa' });
+      const kept = await platform.http.post('/api/payments/cards', { setupRef: first.body.setupRef }, client.token);
+      const keptAgain = await platform.http.post('/api/payments/cards', { setupRef: first.body.setupRef }, client.token);
+      expect(keptAgain.body).to.deep.equal(kept.body);
+    });
+
     it('3-D Secure: the PaymentIntent waits (requires_action) for Stripe.js; booking again after the step books on that intent, once', async () => {
       const body = appointment({ paymentMethod: 'pm_card_authenticationRequired' });
       const first = await platform.http.post('/api/consultations', body, client.token);

@@ -69,6 +69,7 @@ const BOOKING_ERRORS: Record<string, { key: MessageKey; field: string }> = {
   signup_incomplete: { key: 'booking.error.signupIncomplete', field: '' },
   booking_refused: { key: 'booking.error.refused', field: '' },
   expert_unavailable: { key: 'booking.error.expertUnavailable', field: '' },
+  page_not_published: { key: 'booking.error.expertUnavailable', field: '' },
 };
 
 function errorFor(error: unknown): FieldError {
