@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, recordPageProblems } from '../support/browser.ts';
 import { TEST_PASSWORD, TINY_PNG, signUpExpert } from '../support/fixtures.ts';
 import type { ManualClock } from '../../server/platform/clock.ts';
 
@@ -60,11 +60,7 @@ describe('accounts in the browser', function () {
     const context = await browser.newContext({ baseURL: platform.url, locale: 'fr-FR' });
     contexts.push(context);
     const page = await context.newPage();
-    page.on('console', (message) => {
-      // A 4xx answer the page asked for (wrong password, refused field) is logged by Chromium; it is not a fault.
-      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) pageProblems.push(message.text());
-    });
-    page.on('pageerror', (error) => pageProblems.push(error.message));
+    recordPageProblems(page, pageProblems, { ignoreRequested4xx: true });
     // Each page starts signed out and in French: the packaged single-process Chromium shares
     // localStorage between contexts, so clear it from a same-origin URL where the app does not run.
     await page.goto('/api/health');

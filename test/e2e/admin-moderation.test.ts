@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, recordPageProblems } from '../support/browser.ts';
 import { TEST_PASSWORD, TINY_PNG, signUpClient, signUpExpert, type SignedUp } from '../support/fixtures.ts';
 import { signUpAdmin } from '../trust/support.ts';
 
@@ -47,10 +47,7 @@ describe('TRUST-4 admin moderation in the browser', function () {
     const context = await browser.newContext({ baseURL: platform.url, locale: 'fr-FR' });
     contexts.push(context);
     const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageProblems.push(message.text());
-    });
-    page.on('pageerror', (error) => pageProblems.push(error.message));
+    recordPageProblems(page, pageProblems, { ignoreRequested4xx: false });
     await page.goto(path);
     return page;
   }

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, recordPageProblems } from '../support/browser.ts';
 import { TEST_PASSWORD, signUpExpert } from '../support/fixtures.ts';
 import { holdOf, setUpExpert, tokenOf } from '../support/bookings.ts';
 
@@ -36,11 +36,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     // closing a context there can take the whole browser down.
     const context = await browser.newContext({ baseURL: platform.config.publicUrl, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
     page = await context.newPage();
-    page.on('console', (message) => {
-      // A 4xx the page asked for (the declined card's 402) is logged by Chromium; it is not a fault.
-      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) pageProblems.push(message.text());
-    });
-    page.on('pageerror', (error) => pageProblems.push(error.message));
+    recordPageProblems(page, pageProblems, { ignoreRequested4xx: true });
     await page.goto('/api/health');
     await page.evaluate(() => localStorage.clear());
     // A published page: photo, a video rate, a 15-minute video package, open every day (Europe/Paris).

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, recordPageProblems } from '../support/browser.ts';
 import { signUpClient } from '../support/fixtures.ts';
 import { setUpExpert } from '../support/bookings.ts';
 import { STRIPE_JS_PATTERN, routeStripe, type SentRequest } from '../support/stripe-browser.ts';
@@ -52,11 +52,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     // closing a context there can take the whole browser down.
     const context = await browser.newContext({ baseURL: platform.config.publicUrl, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
     page = await context.newPage();
-    page.on('console', (message) => {
-      // A 4xx the page asked for (a declined card's 402) is logged by Chromium; it is not a fault.
-      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) pageProblems.push(message.text());
-    });
-    page.on('pageerror', (error) => pageProblems.push(error.message));
+    recordPageProblems(page, pageProblems, { ignoreRequested4xx: true });
     sent = await routeStripe(page, fake, platform.config.publicUrl);
     expert = await setUpExpert(platform.http, { pricing: { videoRatePerMinuteCents: 200, packages: [{ mode: 'video', minutes: 15, priceCents: PACKAGE_CENTS }] } });
     const client = await signUpClient(platform.http);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 
 import sparticuzChromium from '@sparticuz/chromium';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 // Debian's own chromium, when installed, is built for the system's libraries;
 // otherwise the pinned @sparticuz/chromium binary (self-contained, unpacked to
@@ -24,4 +24,18 @@ export async function launchBrowser(): Promise<Browser> {
 		executablePath: await sparticuzChromium.executablePath(),
 		args: [...sparticuzChromium.args, ...FAKE_MEDIA_ARGS],
 	});
+}
+
+/**
+ * Collects a page's console errors and uncaught errors: a journey must produce none. With
+ * `ignoreRequested4xx`, Chromium's line for a 4xx the page asked for (a declined card, a wrong
+ * password) is not a fault.
+ */
+export function recordPageProblems(page: Page, problems: string[], options: { ignoreRequested4xx: boolean }): void {
+	page.on('console', (message) => {
+		if (message.type() !== 'error') return;
+		if (options.ignoreRequested4xx && /status of 4\d\d/.test(message.text())) return;
+		problems.push(message.text());
+	});
+	page.on('pageerror', (error) => problems.push(error.message));
 }

@@ -36,17 +36,8 @@ export interface PaymentsConfig {
   testCards?: string[];
 }
 
-/** An item of `GET /api/payments/cards` (PAY-7): never a number, only the provider's token and what identifies the card. */
-export interface SavedCard {
-  id: string;
-  /** The provider's token to book with. */
-  paymentMethod: string;
-  brand: string;
-  last4: string;
-  expMonth: number;
-  expYear: number;
-  createdAt: string;
-}
+/** An item of `GET /api/payments/cards` (PAY-7): the server's own type, never a card number. */
+export type { SavedCard } from '../../../server/payments/routes.ts';
 
 /** `POST /api/payments/cards/setup`: the browser confirms the setup with the provider, then saves the card. */
 export interface CardSetupStarted {
