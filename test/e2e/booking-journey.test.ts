@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems } from '../support/browser.ts';
+import { choosePackageAndFirstSlot } from '../support/booking-page.ts';
 import { TEST_PASSWORD, signUpExpert } from '../support/fixtures.ts';
 import { holdOf, setUpExpert, tokenOf } from '../support/bookings.ts';
 
@@ -113,7 +114,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
   });
 
   it('BOOK-3: a declined card shows the error and books nothing', async () => {
-    await chooseSlotAndPackage();
+    await choosePackageAndFirstSlot(page, 'Forfait de 15 min : 75,00 €');
     await page.getByLabel('Carte de test (paiement simulé)').selectOption('pm_card_chargeDeclined');
     await page.getByLabel(/J’accepte les conditions générales/).check();
     await page.getByLabel(/renonce à mon droit de rétractation/).check();
@@ -213,7 +214,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     const cardField = () => page.getByLabel('Carte de test (paiement simulé)');
 
     async function bookWithAuthenticationCard(): Promise<void> {
-      await chooseSlotAndPackage();
+      await choosePackageAndFirstSlot(page, 'Forfait de 15 min : 75,00 €');
       await cardField().selectOption('pm_card_authenticationRequired');
       await page.getByLabel(/J’accepte les conditions générales/).check();
       await page.getByLabel(/renonce à mon droit de rétractation/).check();
@@ -245,18 +246,4 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
       expect(pageProblems, 'console errors in the page').to.deep.equal([]);
     });
   });
-
-  /** Picks the 15-minute package, then the first free slot offered for its length. */
-  async function chooseSlotAndPackage(): Promise<void> {
-    await page.getByLabel('Forfait de 15 min : 75,00 €').check();
-    await page.locator('.price-summary').getByText('15 min', { exact: false }).first().waitFor();
-    const slotSelect = page.getByLabel(/^Créneau/);
-    // The options are reloaded for the package's 15 minutes: wait for real start times.
-    await page.waitForFunction(() => {
-      const select = [...document.querySelectorAll('select')].find((candidate) => candidate.name === 'slot');
-      return select !== undefined && [...select.options].some((option) => /^\d{4}-/.test(option.value));
-    });
-    const first = await slotSelect.locator('option[value^="2"]').first().getAttribute('value');
-    await slotSelect.selectOption(first!);
-  }
 });

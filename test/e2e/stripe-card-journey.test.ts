@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems } from '../support/browser.ts';
+import { choosePackageAndFirstSlot } from '../support/booking-page.ts';
 import { signUpClient } from '../support/fixtures.ts';
 import { setUpExpert } from '../support/bookings.ts';
 import { STRIPE_JS_PATTERN, routeStripe, type SentRequest } from '../support/stripe-browser.ts';
@@ -95,7 +96,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     const policy = response!.headers()['content-security-policy'] ?? '';
     expect(policy).to.match(/script-src [^;]*https:\/\/js\.stripe\.com/);
     expect(policy).to.match(/connect-src [^;]*https:\/\/api\.stripe\.com/);
-    await chooseSlotAndPackage();
+    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
     // No saved card yet: the Card Element is there at once.
     await typeCard(CARDS.visa);
     await acceptCommitments();
@@ -117,7 +118,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     await savedCard.waitFor();
     expect(await savedCard.isChecked()).to.equal(true);
     expect(await page.locator('input[name="cardnumber"]').isVisible()).to.equal(false);
-    await chooseSlotAndPackage();
+    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
     await acceptCommitments();
     await submit().click();
     await page.getByRole('heading', { level: 1, name: 'Votre consultation est réservée' }).waitFor();
@@ -128,7 +129,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
   it('BOOK-3, PAY-6: card 4000 0027 6000 3184 asks for 3-D Secure when saved and when held; completing both books', async () => {
     await page.goto(`/consultation/${expert.slug}`);
     await page.getByLabel('Une autre carte').check();
-    await chooseSlotAndPackage();
+    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
     await typeCard(CARDS.authentication);
     await acceptCommitments();
     await submit().click();
@@ -144,7 +145,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
   it('BOOK-3: failing the 3-D Secure step shows the failure, books nothing and leaves no hold awaiting capture', async () => {
     await page.goto(`/consultation/${expert.slug}`);
     await page.getByLabel('Visa •••• 3184, exp. 12/34').check();
-    await chooseSlotAndPackage();
+    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
     await acceptCommitments();
     await submit().click();
     await challenge().getByRole('button', { name: 'Fail authentication' }).click();
@@ -158,7 +159,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
   it('BOOK-3: card 4000 0000 0000 0002 is declined: the message next to the card, nothing saved, nothing booked', async () => {
     await page.goto(`/consultation/${expert.slug}`);
     await page.getByLabel('Une autre carte').check();
-    await chooseSlotAndPackage();
+    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
     await typeCard(CARDS.declined);
     await acceptCommitments();
     await submit().click();
@@ -180,20 +181,6 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     expect(typedAtStripe).to.deep.equal(numbers);
     expect(pageProblems, 'console errors in the page').to.deep.equal([]);
   });
-
-  /** Picks the 15-minute package, then the first free slot offered for its length. */
-  async function chooseSlotAndPackage(): Promise<void> {
-    await page.getByLabel(PACKAGE_LABEL).check();
-    await page.locator('.price-summary').getByText('15 min', { exact: false }).first().waitFor();
-    const slotSelect = page.getByLabel(/^Créneau/);
-    // The options are reloaded for the package's 15 minutes: wait for real start times.
-    await page.waitForFunction(() => {
-      const select = [...document.querySelectorAll('select')].find((candidate) => candidate.name === 'slot');
-      return select !== undefined && [...select.options].some((option) => /^\d{4}-/.test(option.value));
-    });
-    const first = await slotSelect.locator('option[value^="2"]').first().getAttribute('value');
-    await slotSelect.selectOption(first!);
-  }
 
   async function typeCard(number: string): Promise<void> {
     await page.locator('input[name="cardnumber"]').fill(number);
