@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser, recordPageProblems } from '../support/browser.ts';
+import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import { TEST_PASSWORD, TINY_PNG, signUpExpert } from '../support/fixtures.ts';
 import type { ManualClock } from '../../server/platform/clock.ts';
 
@@ -66,6 +66,7 @@ describe('accounts in the browser', function () {
     await page.goto('/api/health');
     await page.evaluate(() => localStorage.clear());
     await page.goto(path);
+    await waitForAppReady(page);
     return page;
   }
 
@@ -126,6 +127,8 @@ describe('accounts in the browser', function () {
       await page.getByRole('button', { name: 'Créer mon compte expert' }).click();
 
       await page.waitForURL('**/compte');
+
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
       expect(await main(page).textContent()).to.include('Bienvenue ! Votre compte est créé.');
       const consultationLink = main(page).getByRole('link', { name: /\/consultation\// });
@@ -172,6 +175,7 @@ describe('accounts in the browser', function () {
       expect(refreshToken).to.be.a('string');
       await main(page).getByRole('button', { name: 'Se déconnecter' }).click();
       await page.waitForURL('**/connexion');
+      await waitForAppReady(page);
       await arrivedOn(page, 'Connexion');
       expect(await main(page).textContent()).to.include('Vous êtes déconnecté(e).');
       expect(await page.evaluate((key) => localStorage.getItem(key), REFRESH_TOKEN_KEY)).to.equal(null);
@@ -180,7 +184,12 @@ describe('accounts in the browser', function () {
       await field(page, 'Adresse e-mail').fill(email);
       await field(page, 'Mot de passe').fill(TEST_PASSWORD);
       await page.getByRole('button', { name: 'Se connecter' }).click();
+      // An expert lands where they work: the workspace; the header leads to "my account".
+      await page.waitForURL('**/espace');
+      await waitForAppReady(page);
+      await page.getByRole('navigation').getByRole('link', { name: 'Mon compte' }).click();
       await page.waitForURL('**/compte');
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
       expect(await main(page).getByRole('link', { name: `${platform.url}/consultation/${slug}` }).count()).to.equal(1);
     });
@@ -210,6 +219,7 @@ describe('accounts in the browser', function () {
     it('ACC-5 stays signed in across a reload: the refresh token rotates and the old one is spent', async () => {
       const before = await page.evaluate((key) => localStorage.getItem(key), REFRESH_TOKEN_KEY);
       await page.reload();
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
       const after = await page.evaluate((key) => localStorage.getItem(key), REFRESH_TOKEN_KEY);
       expect(after).to.be.a('string').and.not.equal(before);
@@ -242,6 +252,7 @@ describe('accounts in the browser', function () {
       page = await openPage('/');
       await main(page).getByRole('link', { name: 'Créer un compte client' }).click();
       await page.waitForURL('**/inscription/client');
+      await waitForAppReady(page);
       // After a navigation, focus is on the new page's heading.
       expect(await page.evaluate(() => document.activeElement?.tagName)).to.equal('H1');
       await field(page, 'Prénom').fill('Alice');
@@ -251,6 +262,7 @@ describe('accounts in the browser', function () {
       await page.getByLabel(/J'accepte les conditions/).check();
       await page.getByRole('button', { name: 'Créer mon compte' }).click();
       await page.waitForURL('**/compte');
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
       expect(await main(page).textContent()).to.include('Bonjour Alice Bernard').and.include('Client').and.include(email);
       expect(await main(page).getByRole('link', { name: /\/consultation\// }).count()).to.equal(0);
@@ -270,6 +282,7 @@ describe('accounts in the browser', function () {
       expect((await platform.http.post('/api/auth/login', { email, password: newPassword })).status).to.equal(200);
       // This browser signed in again with the new password and is still in its account.
       await page.reload();
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
     });
   });
@@ -284,6 +297,7 @@ describe('accounts in the browser', function () {
       await page.getByLabel(/J'accepte les conditions/).check();
       await page.getByRole('button', { name: 'Créer mon compte' }).click();
       await page.waitForURL('**/consultation/camille-dubois');
+      await waitForAppReady(page);
     });
 
     it('ignores a ?retour= that leaves the site', async () => {
@@ -296,6 +310,7 @@ describe('accounts in the browser', function () {
       await field(page, 'Mot de passe').fill(TEST_PASSWORD);
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.waitForURL(`${platform.url}/compte`);
+      await waitForAppReady(page);
     });
     it('sends a signed-out visitor of "my account" to sign in, then back', async () => {
       const email = uniqueEmail('client');
@@ -396,6 +411,7 @@ describe('accounts in the browser', function () {
       expect(await page.getByRole('navigation').textContent()).to.include('Sign in');
 
       await page.reload();
+      await waitForAppReady(page);
       expect(await heading(page).textContent()).to.equal('Create a client account');
       await page.getByRole('button', { name: 'Create my account' }).click();
       expect((await errorOf(page, 'Last name')).message).to.equal('This field is required.');

@@ -1,7 +1,8 @@
 import type { MessageKey } from './fr.ts';
+import type { Dictionary } from './types.ts';
 
 /** English: the same keys as French; the compiler refuses a missing one. */
-export const en: Record<MessageKey, string> = {
+export const en: Dictionary<MessageKey> = {
   'app.tagline': 'Video and phone consultations with independent experts',
   'shell.skipLink': 'Skip to main content',
   'shell.nav': 'Main navigation',
@@ -9,6 +10,11 @@ export const en: Record<MessageKey, string> = {
   'shell.login': 'Sign in',
   'shell.signup': 'Create an account',
   'shell.account': 'My account',
+  'shell.workspace': 'My workspace',
+  'shell.console': 'Console',
+  'shell.menu': 'Menu',
+  'shell.loadFailed': 'This page could not be loaded. Check your connection, then reload the page.',
+  'shell.reload': 'Reload the page',
   'shell.logout': 'Sign out',
   'shell.switchLanguage': 'Français',
   'shell.switchLanguageLabel': 'Passer en français',
@@ -39,7 +45,7 @@ export const en: Record<MessageKey, string> = {
   'form.choose': 'Choose…',
   'form.sending': 'Sending…',
   'form.errorSummary.one': 'The form has one error. Please correct the highlighted field.',
-  'form.errorSummary.many': 'The form has {count} errors. Please correct the highlighted fields.',
+  'form.errorSummary.many': { one: 'The form has {count} error. Please correct the highlighted field.', other: 'The form has {count} errors. Please correct the highlighted fields.' },
 
   'field.firstName': 'First name',
   'field.lastName': 'Last name',
@@ -263,7 +269,7 @@ export const en: Record<MessageKey, string> = {
   'wallet.ibanSaved': 'Saved IBAN ending in {last4}.',
   'wallet.companyName': 'Company or trade name',
   'wallet.submitKyc': 'Send for checking',
-  'wallet.missing': '{count} item(s) still missing before sending.',
+  'wallet.missing': { one: '{count} item still missing before sending.', other: '{count} items still missing before sending.' },
   'wallet.payout': 'Order a payout',
   'wallet.payoutAmount': 'Amount in euros',
   'wallet.payoutHint': 'Between {minimum} and {available}.',
@@ -365,7 +371,7 @@ export const en: Record<MessageKey, string> = {
   'consultation.unavailableText': 'This expert does not exist or their consultation page is not published at the moment.',
   'consultation.profile': 'About the expert',
   'consultation.photoAlt': 'Photo of {name}',
-  'consultation.rating': 'Average rating {stars} / 5 ({count} reviews)',
+  'consultation.rating': { one: 'Average rating {stars} / 5 ({count} review)', other: 'Average rating {stars} / 5 ({count} reviews)' },
   'consultation.noRating': 'No reviews yet',
   'consultation.availableNow': 'Available now',
   'consultation.rates': 'Modes and rates',
@@ -641,7 +647,7 @@ export const en: Record<MessageKey, string> = {
   'workspace.statements': 'Monthly statements',
   'workspace.statementsHint': 'Each month’s statement of service fees, to keep for your accounts.',
   'workspace.noStatements': 'No statement yet.',
-  'workspace.statementLine': '{count} consultation(s), service fees {fee}',
+  'workspace.statementLine': { one: '{count} consultation, service fees {fee}', other: '{count} consultations, service fees {fee}' },
   'workspace.statementOpen': 'Open the statement of {month}',
   'workspace.statementPdf': 'Download the statement of {month} as PDF',
   'workspace.open': 'Open',
@@ -672,7 +678,7 @@ export const en: Record<MessageKey, string> = {
   'referrals.banner': 'Referral banner',
   'referrals.bannerCode': 'Referral banner HTML code',
   'referrals.experts': 'Referred experts',
-  'referrals.totals': '{count} referred expert(s), {amount} in commissions in total.',
+  'referrals.totals': { one: '{count} referred expert, {amount} in commissions in total.', other: '{count} referred experts, {amount} in commissions in total.' },
   'referrals.noExperts': 'No referred experts yet.',
   'referrals.truncated': 'Only the most recent are listed.',
   'referrals.col.expert': 'Expert',

@@ -1,3 +1,5 @@
+import type { Dictionary } from './types.ts';
+
 /** French, the reference language of the interface (SPEC: French first). Every other dictionary has the same keys. */
 export const fr = {
   'app.tagline': 'Consultations vidéo et téléphone avec des experts indépendants',
@@ -7,6 +9,11 @@ export const fr = {
   'shell.login': 'Se connecter',
   'shell.signup': 'Créer un compte',
   'shell.account': 'Mon compte',
+  'shell.workspace': 'Mon espace',
+  'shell.console': 'Console',
+  'shell.menu': 'Menu',
+  'shell.loadFailed': 'Cette page n’a pas pu être chargée. Vérifiez votre connexion, puis rechargez la page.',
+  'shell.reload': 'Recharger la page',
   'shell.logout': 'Se déconnecter',
   'shell.switchLanguage': 'English',
   'shell.switchLanguageLabel': 'Switch to English',
@@ -38,7 +45,7 @@ export const fr = {
   'form.choose': 'Choisir…',
   'form.sending': 'Envoi en cours…',
   'form.errorSummary.one': 'Le formulaire contient une erreur. Corrigez le champ signalé.',
-  'form.errorSummary.many': 'Le formulaire contient {count} erreurs. Corrigez les champs signalés.',
+  'form.errorSummary.many': { one: 'Le formulaire contient {count} erreur. Corrigez le champ signalé.', other: 'Le formulaire contient {count} erreurs. Corrigez les champs signalés.' },
 
   'field.firstName': 'Prénom',
   'field.lastName': 'Nom',
@@ -266,7 +273,7 @@ export const fr = {
   'wallet.ibanSaved': 'IBAN enregistré se terminant par {last4}.',
   'wallet.companyName': 'Raison sociale ou nom commercial',
   'wallet.submitKyc': 'Envoyer pour vérification',
-  'wallet.missing': 'Il manque encore {count} élément(s) avant l’envoi.',
+  'wallet.missing': { one: 'Il manque encore {count} élément avant l’envoi.', other: 'Il manque encore {count} éléments avant l’envoi.' },
   'wallet.payout': 'Demander un virement',
   'wallet.payoutAmount': 'Montant en euros',
   'wallet.payoutHint': 'Entre {minimum} et {available}.',
@@ -368,7 +375,7 @@ export const fr = {
   'consultation.unavailableText': "Cet expert n'existe pas ou sa page de consultation n'est pas publiée pour le moment.",
   'consultation.profile': "Présentation de l'expert",
   'consultation.photoAlt': 'Photo de {name}',
-  'consultation.rating': 'Note moyenne {stars} / 5 ({count} avis)',
+  'consultation.rating': { one: 'Note moyenne {stars} / 5 ({count} avis)', other: 'Note moyenne {stars} / 5 ({count} avis)' },
   'consultation.noRating': 'Pas encore d’avis',
   'consultation.availableNow': 'Disponible maintenant',
   'consultation.rates': 'Modes et tarifs',
@@ -644,7 +651,7 @@ export const fr = {
   'workspace.statements': 'Relevés mensuels',
   'workspace.statementsHint': 'Le relevé des frais de service de chaque mois, à conserver pour votre comptabilité.',
   'workspace.noStatements': 'Aucun relevé pour le moment.',
-  'workspace.statementLine': '{count} consultation(s), frais de service {fee}',
+  'workspace.statementLine': { one: '{count} consultation, frais de service {fee}', other: '{count} consultations, frais de service {fee}' },
   'workspace.statementOpen': 'Ouvrir le relevé de {month}',
   'workspace.statementPdf': 'Télécharger le relevé de {month} en PDF',
   'workspace.open': 'Ouvrir',
@@ -675,7 +682,7 @@ export const fr = {
   'referrals.banner': 'Bannière de parrainage',
   'referrals.bannerCode': 'Code HTML de la bannière de parrainage',
   'referrals.experts': 'Experts parrainés',
-  'referrals.totals': '{count} expert(s) parrainé(s), {amount} de commissions au total.',
+  'referrals.totals': { one: '{count} expert parrainé, {amount} de commissions au total.', other: '{count} experts parrainés, {amount} de commissions au total.' },
   'referrals.noExperts': 'Aucun expert parrainé pour le moment.',
   'referrals.truncated': 'Seuls les plus récents sont listés.',
   'referrals.col.expert': 'Expert',
@@ -693,6 +700,6 @@ export const fr = {
   'account.workspace': 'Mon activité d’expert',
   'account.workspaceLink': 'Mon espace expert : tarifs, disponibilités, QR code, gains',
   'account.referralsLink': 'Mon parrainage',
-} satisfies Record<string, string>;
+} satisfies Dictionary<string>;
 
 export type MessageKey = keyof typeof fr;

@@ -1,16 +1,25 @@
+import { signal } from '@preact/signals';
 import { fr, type MessageKey } from './fr.ts';
 import { en } from './en.ts';
+import type { Dictionary, Message, PluralForms } from './types.ts';
 
 export type { MessageKey } from './fr.ts';
 export type Language = 'fr' | 'en';
 
-const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { fr, en };
+export type { Dictionary, Message, PluralForms } from './types.ts';
+export type MessageValues = Record<string, string | number>;
+
 const STORAGE_KEY = 'consulto.language';
 /** The reference market is France: French unless the visitor chose English. */
 const DEFAULT_LANGUAGE: Language = 'fr';
+const LOCALES: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
 
-let current: Language = readStoredLanguage();
-const listeners = new Set<(language: Language) => void>();
+/**
+ * The interface language. Components that call `t` during their render read this
+ * signal and are drawn again when it changes: switching language is a re-render, never
+ * a DOM patch-up, so what people typed and chose stays where it is.
+ */
+export const currentLanguage = signal<Language>(readStoredLanguage());
 
 function readStoredLanguage(): Language {
   try {
@@ -22,41 +31,110 @@ function readStoredLanguage(): Language {
 }
 
 export function language(): Language {
-  return current;
+  return currentLanguage.value;
 }
 
-/** Remembers the choice, updates `<html lang>` (screen readers switch voice) and tells the listeners. */
+export function locale(): string {
+  return LOCALES[currentLanguage.value];
+}
+
+/** Remembers the choice, updates `<html lang>` (screen readers switch voice) and re-renders. */
 export function setLanguage(next: Language): void {
-  current = next;
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {
     // storage disabled: the choice lasts for this page only
   }
   document.documentElement.lang = next;
-  for (const listener of listeners) listener(next);
+  currentLanguage.value = next;
 }
 
+/** For code outside components (the call object, document titles) that must follow the language. */
 export function onLanguageChange(listener: (language: Language) => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  let first = true;
+  return currentLanguage.subscribe((next) => {
+    if (first) {
+      first = false;
+      return;
+    }
+    listener(next);
+  });
 }
 
-/** The message in the current language, with `{name}` placeholders filled in. */
-export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
-  return DICTIONARIES[current][key].replace(/\{(\w+)\}/g, (match, name: string) =>
-    name in values ? String(values[name]) : match,
-  );
+/**
+ * A feature's own messages, French first, English with exactly the same keys: pages keep
+ * their texts next to them instead of in one shared file.
+ */
+export function defineMessages<Key extends string>(dictionaries: { fr: Dictionary<Key>; en: NoInfer<Dictionary<Key>> }) {
+  return (key: Key, values: MessageValues = {}): string => format(dictionaries[currentLanguage.value][key], values);
 }
 
-export function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long' }).format(new Date(iso));
+const DICTIONARIES: Record<Language, Dictionary<MessageKey>> = { fr, en };
+
+/** A shared message in the current language, with `{name}` placeholders filled in. */
+export const t = (key: MessageKey, values: MessageValues = {}): string => format(DICTIONARIES[currentLanguage.value][key], values);
+
+function format(message: Message, values: MessageValues): string {
+  const text = typeof message === 'string' ? message : pluralForm(message, values['count']);
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => {
+    const value = values[name];
+    if (value === undefined) return match;
+    return typeof value === 'number' ? formatNumber(value) : value;
+  });
+}
+
+function pluralForm(forms: PluralForms, count: string | number | undefined): string {
+  const category = new Intl.PluralRules(locale()).select(Number(count ?? 0));
+  return forms[category] ?? forms.other;
+}
+
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(locale()).format(value);
+}
+
+/** Euro cents as people read them: 1 234,50 € / €1,234.50. */
+export function formatMoney(amountCents: number): string {
+  return new Intl.NumberFormat(locale(), { style: 'currency', currency: 'EUR' }).format(amountCents / 100);
+}
+
+export function formatDate(iso: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long', timeZone }).format(new Date(iso));
+}
+
+/** Date and time in the reader's zone (or the one given), with the zone's short name so nobody guesses. */
+export function formatDateTime(iso: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale(), {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+export function formatTime(iso: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
+}
+
+/** A length of time in words: "1 h 05 min", "45 s". */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.round(totalSeconds));
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = seconds % 60;
+  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
+    new Intl.NumberFormat(locale(), { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  if (hours > 0) return `${unit(hours, 'hour')} ${unit(minutes, 'minute')}`;
+  if (minutes > 0) return rest > 0 ? `${unit(minutes, 'minute')} ${unit(rest, 'second')}` : unit(minutes, 'minute');
+  return unit(rest, 'second');
 }
 
 /** Country names in the current language, from the browser's own data (no list to translate). */
 export function countryName(code: string): string {
   try {
-    return new Intl.DisplayNames([current], { type: 'region' }).of(code) ?? code;
+    return new Intl.DisplayNames([currentLanguage.value], { type: 'region' }).of(code) ?? code;
   } catch {
     return code;
   }

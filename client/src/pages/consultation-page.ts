@@ -9,7 +9,8 @@ import { language, t } from '../i18n/index.ts';
 import { ApiError, apiCall, getMe, isSignedIn } from '../api.ts';
 import { apiErrorMessage } from '../forms.ts';
 import { categoryOptions } from '../categories.ts';
-import { navigate, type Page } from '../router.ts';
+import { navigate } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { link, pageLayout } from './layout.ts';
 import { bookingSection } from './booking-form.ts';
 import {

@@ -1,6 +1,6 @@
 import { h } from '../dom.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
-import type { Page } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { pageLayout } from './layout.ts';
 
 /**

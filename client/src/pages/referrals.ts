@@ -6,7 +6,7 @@
 import { h } from '../dom.ts';
 import { formatDate, language, t } from '../i18n/index.ts';
 import { apiCall } from '../api.ts';
-import type { Page } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { pageLayout } from './layout.ts';
 import { bannerBlock, copyableUrl, dataTable, formatMonth, money, qrBlock, requireExpert, section } from './workspace-parts.ts';
 

@@ -1,6 +1,6 @@
 import { h } from '../dom.ts';
 import { t } from '../i18n/index.ts';
-import type { Page } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { keepingReturn } from '../return-path.ts';
 import { link, pageLayout } from './layout.ts';
 

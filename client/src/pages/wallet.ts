@@ -2,7 +2,8 @@ import { h } from '../dom.ts';
 import { formatDate, language, t, type MessageKey } from '../i18n/index.ts';
 import { ApiError, apiCall, isSignedIn } from '../api.ts';
 import { apiErrorMessage, createForm, inputField } from '../forms.ts';
-import { navigate, refresh, type Page } from '../router.ts';
+import { navigate } from '../router.ts';
+import { refresh, type Page } from '../legacy-page.tsx';
 import { pageLayout } from './layout.ts';
 
 /** PAY-5: the smallest payout, as the API enforces it. */

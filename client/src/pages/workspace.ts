@@ -9,7 +9,7 @@ import { language, t } from '../i18n/index.ts';
 import { ApiError, apiCall } from '../api.ts';
 import { categoryOptions } from '../categories.ts';
 import { apiErrorMessage, checkboxField, createForm, inputField, selectField, type FieldError } from '../forms.ts';
-import type { Page } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { pageLayout } from './layout.ts';
 import { bannerBlock, copyableUrl, dataTable, formatDateTime, loadInto, qrBlock, requireExpert, section } from './workspace-parts.ts';
 import { availabilitySection, presenceSection, pricingSection, pricingSummary, type AvailabilityView, type PricingView } from './workspace-schedule.ts';
