@@ -50,6 +50,7 @@ import { privacyRoutes } from './privacy/routes.ts';
 import { JoinTokens } from '../media/join-tokens.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
+import { calendarRoutes } from './calendar/routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
 /** §13: how long another process may still show a consultation page as it was before a change. */
@@ -154,6 +155,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
   availabilityRoutes(api, { db, clock });
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
   rescheduleRoutes(api, { db, reschedules });
+  calendarRoutes(api, { db, clock, publicUrl: config.publicUrl });
   phoneRoutes(api, { db, phone: telephony.phone });
   const complaintRefunds = new ComplaintRefunds({ db, clock, payments, logger });
   const complaints = new ComplaintService({ db, clock, refunds: complaintRefunds, logger });
