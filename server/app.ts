@@ -32,6 +32,7 @@ import { bookingRoutes } from './bookings/routes.ts';
 import { registerBookingJobs } from './bookings/jobs.ts';
 import { RescheduleService, registerRescheduleJobs } from './bookings/reschedule.ts';
 import { rescheduleRoutes } from './bookings/reschedule-routes.ts';
+import { clientAreaRoutes } from './bookings/client-area-routes.ts';
 import { createTelephony, StateMachineLifecycle, type Telephony } from './telephony/index.ts';
 import { phoneRoutes } from './telephony/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
@@ -156,6 +157,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
   rescheduleRoutes(api, { db, reschedules });
   calendarRoutes(api, { db, clock, publicUrl: config.publicUrl });
+  clientAreaRoutes(api, { db, clock, publicUrl: config.publicUrl });
   phoneRoutes(api, { db, phone: telephony.phone });
   const complaintRefunds = new ComplaintRefunds({ db, clock, payments, logger });
   const complaints = new ComplaintService({ db, clock, refunds: complaintRefunds, logger });

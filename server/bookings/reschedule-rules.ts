@@ -23,7 +23,7 @@ export type RescheduleKind = 'move' | 'propose';
  * (`isLateCancellation`): a move is free exactly when a cancellation would be.
  */
 export function rescheduleKind(party: Party, startAt: Date, now: Date): RescheduleKind {
-  if (!isLateCancellation((startAt.getTime() - now.getTime()) / HOUR_MS)) return 'move';
+  if (movesAtOnce(startAt, now)) return 'move';
   if (party === 'client') {
     throw conflict(
       'reschedule_window_closed',
@@ -32,6 +32,11 @@ export function rescheduleKind(party: Party, startAt: Date, now: Date): Reschedu
     );
   }
   return 'propose';
+}
+
+/** BOOK-7: can the appointment still be moved at once (by either party, the client included)? */
+export function movesAtOnce(startAt: Date, now: Date): boolean {
+  return !isLateCancellation((startAt.getTime() - now.getTime()) / HOUR_MS);
 }
 
 /** A proposal lapses after PROPOSAL_TTL_HOURS, at the appointment's start, or when the proposed time comes. */

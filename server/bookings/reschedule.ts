@@ -414,6 +414,16 @@ export class RescheduleService {
   }
 }
 
+/** The open proposals of these consultations, by consultation (for the client area and the expert's dashboard). */
+export async function openProposalsOf(db: Queryable, consultationIds: readonly string[], now: Date): Promise<Map<string, RescheduleProposal>> {
+  if (consultationIds.length === 0) return new Map();
+  const rows = await db.query<ProposalRow>(
+    `SELECT ${PROPOSAL_COLUMNS} FROM reschedule_proposals WHERE consultation_id = ANY($1::uuid[]) AND status = 'pending' AND expires_at > $2`,
+    [consultationIds, now],
+  );
+  return new Map(rows.map((row) => [row.consultation_id, toProposal(row)]));
+}
+
 export function registerRescheduleJobs(queue: JobQueue, deps: { reschedules: RescheduleService; payments: PaymentProvider }): void {
   queue.register(RESCHEDULE_JOBS.expireProposal, async (payload) => {
     await deps.reschedules.expire(String(payload['proposalId']));

@@ -14,6 +14,11 @@ export const COMPLAINT_FILING_DAYS = 7;
 export const EXPERT_ANSWER_DAYS = 14;
 /** TRUST-3: the admins answer a platform complaint within 45 days of the filing. */
 export const PLATFORM_ANSWER_DAYS = 45;
+
+/** TRUST-2, TRUST-3: the last moment a complaint about something that happened at `occurredAt` can be filed (the client area shows it too). */
+export function complaintFilingDeadline(occurredAt: Date): Date {
+  return new Date(occurredAt.getTime() + COMPLAINT_FILING_DAYS * DAY_MS);
+}
 /** TRUST-2: after a rejection the client is shown how to reach a consumer mediator (Code de la consommation, L612-1). */
 export const MEDIATOR_URL = 'https://www.economie.gouv.fr/mediation-conso';
 export const COMPLAINT_TEXT_MAX_LENGTH = 5000;
@@ -171,7 +176,7 @@ export class ComplaintService {
       }
     }
     // TRUST-2, TRUST-3: 7 days, to the millisecond.
-    if (now.getTime() - occurredAt.getTime() > days(COMPLAINT_FILING_DAYS)) {
+    if (now > complaintFilingDeadline(occurredAt)) {
       throw conflict('complaint_window_closed', `Complaints are filed within ${COMPLAINT_FILING_DAYS} days (TRUST-2, TRUST-3).`);
     }
     const answerDueAt = new Date(now.getTime() + days(input.kind === 'consultation' ? EXPERT_ANSWER_DAYS : PLATFORM_ANSWER_DAYS));
