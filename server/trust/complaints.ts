@@ -355,19 +355,21 @@ export class ComplaintService {
     return rows.map((row) => toView(row, now));
   }
 
-  /** The admins' queue: escalated and platform complaints still to answer, the nearest deadline first. */
-  async adminQueue(filter: { status?: ComplaintStatus | 'to_answer' | undefined; limit: number }): Promise<ComplaintView[]> {
+  /** The admins' queue: escalated and platform complaints still to answer by default, the nearest deadline first, a page at a time. */
+  async adminQueue(filter: { status?: ComplaintStatus | 'to_answer' | undefined; limit: number; offset?: number }): Promise<{ complaints: ComplaintView[]; total: number }> {
     const status = filter.status ?? 'to_answer';
-    const where =
-      status === 'to_answer'
-        ? `(k.status = 'escalated' OR (k.kind = 'platform' AND k.status = 'open'))`
-        : 'k.status = $2';
-    const rows = await this.#db.query<ComplaintRow>(
-      `${SELECT_COMPLAINTS} WHERE ${where} ORDER BY k.answer_due_at LIMIT $1`,
-      status === 'to_answer' ? [filter.limit] : [filter.limit, status],
-    );
+    const toAnswer = status === 'to_answer';
+    const where = (statusParam: number) =>
+      toAnswer ? `(k.status = 'escalated' OR (k.kind = 'platform' AND k.status = 'open'))` : `k.status = $${statusParam}`;
+    const statusParams = toAnswer ? [] : [status];
+    const rows = await this.#db.query<ComplaintRow>(`${SELECT_COMPLAINTS} WHERE ${where(3)} ORDER BY k.answer_due_at, k.id LIMIT $1 OFFSET $2`, [
+      filter.limit,
+      filter.offset ?? 0,
+      ...statusParams,
+    ]);
+    const [count] = await this.#db.query<{ total: number }>(`SELECT count(*)::int AS total FROM complaints k WHERE ${where(1)}`, statusParams);
     const now = this.#clock.now();
-    return rows.map((row) => toView(row, now));
+    return { complaints: rows.map((row) => toView(row, now)), total: count!.total };
   }
 }
 
