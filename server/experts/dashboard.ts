@@ -1,4 +1,5 @@
 import type { Queryable } from '../platform/database.ts';
+import { notFound } from '../platform/errors.ts';
 import { holdAmountCents, type ConsultationTerms } from '../billing/index.ts';
 import { readAvailability } from '../availability/store.ts';
 import { readWallet, type WalletView } from '../wallet/wallet.ts';
@@ -145,7 +146,7 @@ export async function readExpertDashboard(db: Queryable, input: { expertId: stri
     monthlyEarnings(db, expertId, lastMonths(now, 1)),
   ]);
   const [state] = profile;
-  if (!state) throw new Error(`expert ${expertId} has no profile`);
+  if (!state) throw notFound('Expert profile');
   const proposals = await openProposalsOf(db, upcoming.map((row) => row.id), now);
   const items: ChecklistItem[] = [
     { key: 'photo', done: state.has_photo },

@@ -130,6 +130,15 @@ describe('BOOK-8 calendar feeds', () => {
     expect((await platform.http.post('/api/me/calendar/rotate')).status).to.equal(401);
   });
 
+  it('ACC-8: a deregistered account\'s address answers 404 and is erased', async () => {
+    const leaving = await setUpClient(platform.http);
+    const url = await feedUrl(leaving);
+    expect((await fetchFeed(url)).status).to.equal(200);
+    expect((await platform.http.post('/api/me/deregistration', undefined, await tokenOf(platform.http, leaving))).status).to.equal(202);
+    expect((await fetchFeed(url)).status).to.equal(404);
+    expect(await platform.db.query('SELECT 1 FROM calendar_feeds WHERE user_id = $1', [leaving.id])).to.deep.equal([]);
+  });
+
   it('describes its routes in the OpenAPI document', async () => {
     const paths = (await platform.http.get('/api/openapi.json')).body.paths;
     expect(paths['/api/me/calendar']).to.have.property('get');
