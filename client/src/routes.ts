@@ -18,10 +18,20 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/salle/:id', load: () => import('./pages/consultation-room.ts').then((module) => legacy(module.consultationRoomPage)) },
   // EXP-1, BOOK-1: the expert's public consultation page and the booking form.
   { pattern: '/consultation/:slug', load: () => import('./pages/consultation-page.ts').then((module) => legacy(module.consultationPage)) },
-  { pattern: '/portefeuille', load: () => import('./pages/wallet.ts').then((module) => legacy(module.walletPage)) },
-  { pattern: '/wallet', load: () => import('./pages/wallet.ts').then((module) => legacy(module.walletPage)) },
-  { pattern: '/espace', load: () => import('./pages/workspace.ts').then((module) => legacy(module.workspacePage)) },
-  { pattern: '/parrainage', load: () => import('./pages/referrals.ts').then((module) => legacy(module.referralsPage)) },
+  // The expert workspace (issue 13): one address per section, each loading only its own code.
+  { pattern: '/espace', load: () => import('./pages/expert/dashboard.tsx').then((module) => module.default) },
+  { pattern: '/espace/agenda', load: () => import('./pages/expert/agenda.tsx').then((module) => module.default) },
+  { pattern: '/espace/disponibilites', load: () => import('./pages/expert/availability.tsx').then((module) => module.default) },
+  { pattern: '/espace/tarifs', load: () => import('./pages/expert/pricing.tsx').then((module) => module.default) },
+  { pattern: '/espace/profil', load: () => import('./pages/expert/profile.tsx').then((module) => module.default) },
+  { pattern: '/espace/partage', load: () => import('./pages/expert/sharing.tsx').then((module) => module.default) },
+  { pattern: '/espace/gains', load: () => import('./pages/expert/earnings.tsx').then((module) => module.default) },
+  { pattern: '/espace/portefeuille', load: () => import('./pages/expert/wallet.tsx').then((module) => module.default) },
+  { pattern: '/espace/codes', load: () => import('./pages/expert/discount-codes.tsx').then((module) => module.default) },
+  { pattern: '/parrainage', load: () => import('./pages/expert/referrals.tsx').then((module) => module.default) },
+  // Earlier addresses of the wallet, still in emails and bookmarks.
+  { pattern: '/portefeuille', load: () => import('./pages/redirect.tsx').then((module) => module.redirectTo('/espace/portefeuille')) },
+  { pattern: '/wallet', load: () => import('./pages/redirect.tsx').then((module) => module.redirectTo('/espace/portefeuille')) },
   // TEL-4, development only: the simulated phones (the page says so when the simulator is off).
   { pattern: '/simulateur-telephone', load: () => import('./pages/phone-simulator.ts').then((module) => legacy(module.phoneSimulatorPage)) },
 ];

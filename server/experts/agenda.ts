@@ -3,8 +3,11 @@ import { badRequest } from '../platform/errors.ts';
 import { readAvailability } from '../availability/store.ts';
 import { rangesOfDate } from '../availability/schedule.ts';
 import { addDays, isCalendarDate, isoWeekday, localClockTime, localDate, wallClockToUtc } from '../availability/time-zone.ts';
+import type { ConsultationTerms } from '../billing/index.ts';
 import { JOINABLE_MINUTES_BEFORE_START, minutesAfter } from '../bookings/rules.ts';
 import { openProposalsOf, type RescheduleProposal } from '../bookings/reschedule.ts';
+import { movesAtOnce } from '../bookings/reschedule-rules.ts';
+import { priceOutcome } from '../settlement/outcome.ts';
 import { consultationPageUrl } from '../notifications/calendar-identity.ts';
 import { clientOf, type ClientSummary } from './dashboard.ts';
 
@@ -46,6 +49,13 @@ export interface AgendaAppointment {
   client: ClientSummary;
   joinableFrom: string;
   rescheduleProposal: RescheduleProposal | null;
+  /**
+   * For a scheduled appointment, what the expert's actions would do now: whether a move is
+   * immediate (48 h or more before the start) or a proposal to the client (BOOK-7), and the fee
+   * a cancellation by the expert would cost them (BILL-12), priced by the settlement code on the
+   * terms frozen at booking. Null once the appointment is no longer scheduled.
+   */
+  expertActions: { movesAtOnce: boolean; cancellationPenaltyCents: number } | null;
   pageUrl: string;
 }
 
@@ -83,11 +93,12 @@ export async function readAgenda(
     pricing: 'free_rate' | 'package';
     start_at: Date;
     reserved_minutes: number;
+    terms: ConsultationTerms;
     client_id: string;
     client_first_name: string;
     client_last_name: string;
   }>(
-    `SELECT c.id, c.status, c.mode, c.pricing, c.start_at, c.reserved_minutes, c.client_id, cu.first_name AS client_first_name, cu.last_name AS client_last_name
+    `SELECT c.id, c.status, c.mode, c.pricing, c.start_at, c.reserved_minutes, c.terms, c.client_id, cu.first_name AS client_first_name, cu.last_name AS client_last_name
        FROM consultations c JOIN users cu ON cu.id = c.client_id
       WHERE c.expert_id = $1 AND c.start_at >= $2 AND c.start_at < $3
       ORDER BY c.start_at, c.id LIMIT ${AGENDA_APPOINTMENTS_MAX}`,
@@ -115,6 +126,20 @@ export async function readAgenda(
         client: clientOf(row),
         joinableFrom: minutesAfter(row.start_at, -JOINABLE_MINUTES_BEFORE_START).toISOString(),
         rescheduleProposal: proposals.get(row.id) ?? null,
+        expertActions:
+          row.status === 'scheduled'
+            ? {
+                movesAtOnce: movesAtOnce(row.start_at, input.now),
+                cancellationPenaltyCents: priceOutcome({
+                  status: 'cancelled',
+                  terms: row.terms,
+                  connectedSeconds: 0,
+                  startAt: row.start_at,
+                  cancelledAt: input.now,
+                  cancelledBy: 'expert',
+                }).expertPenaltyCents,
+              }
+            : null,
         pageUrl: consultationPageUrl(input.publicUrl, row.id),
       };
     }),

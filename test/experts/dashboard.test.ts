@@ -152,6 +152,30 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       expect(spring[3].openings[0]).to.include({ start: '09:00', startAt: '2027-03-29T07:00:00.000Z' });
     });
 
+    it('BOOK-7, BILL-12: tells the expert what moving or cancelling each appointment would do now, and the actions agree', async () => {
+      const expert = await setUpExpert(platform.http);
+      const clientToken = await tokenOf(platform.http, client);
+      const far = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(72).toISOString() }), clientToken);
+      const packageId = expert.packages.find((offer) => offer.mode === 'video')!.id;
+      const near = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(30).toISOString(), budgetCents: undefined, packageId }), clientToken);
+      expect([far.status, near.status]).to.deep.equal([201, 201]);
+      const actionsOf = async () => {
+        const agenda = (await get('/api/experts/me/agenda', expert)).body;
+        return Object.fromEntries(agenda.appointments.map((appointment: { id: string; expertActions: unknown }) => [appointment.id, appointment.expertActions]));
+      };
+      // Free rate: 10 × 15 cents; a 15-minute package: round(15 × 15 × 15 / 100) = 34 cents (BILL-12).
+      expect(await actionsOf()).to.deep.equal({
+        [far.body.id]: { movesAtOnce: true, cancellationPenaltyCents: 150 },
+        [near.body.id]: { movesAtOnce: false, cancellationPenaltyCents: 34 },
+      });
+      const expertToken = await tokenOf(platform.http, expert);
+      expect((await platform.http.post(`/api/consultations/${near.body.id}/reschedule`, { startAt: inHours(31).toISOString() }, expertToken)).status).to.equal(202);
+      const cancelled = await platform.http.post(`/api/consultations/${far.body.id}/cancel`, {}, expertToken);
+      expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
+      expect((await get(`/api/consultations/${far.body.id}`, expert)).body.expertPenaltyCents).to.equal(150);
+      expect((await actionsOf())[far.body.id]).to.equal(null);
+    });
+
     it('refuses a bad date or range with 400', async () => {
       const expert = await setUpExpert(platform.http);
       for (const query of ['?from=2026-02-30', '?from=yesterday', '?days=0', '?days=43', '?days=seven', '?to=2026-12-01']) {
