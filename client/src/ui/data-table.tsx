@@ -17,11 +17,12 @@ export interface Row {
  * phone each row becomes a card whose cells carry their column's name, so no table ever
  * makes the page scroll sideways.
  */
-export function DataTable({ caption, columns, rows, testId }: { caption: string; columns: Column[]; rows: Row[]; testId?: string }) {
+export function DataTable({ caption, captionHidden, columns, rows, testId }: { caption: string; captionHidden?: boolean; columns: Column[]; rows: Row[]; testId?: string }) {
   const cellClass = (index: number) => (columns[index]?.numeric ? 'numeric' : undefined);
   return (
     <table class="data-table" data-testid={testId}>
-      <caption>{caption}</caption>
+      {/* Hidden when a heading just above already says it; screen readers still name the table by it. */}
+      <caption class={captionHidden ? 'visually-hidden' : undefined}>{caption}</caption>
       <thead>
         <tr>
           {columns.map((column, index) => (

@@ -9,9 +9,8 @@ export const kitText = defineMessages({
     close: 'Fermer',
     more: 'Voir plus',
     loadingMore: 'Chargement…',
-    downloadSvg: 'Télécharger le QR code (SVG, pour l’impression)',
-    downloadPng: 'Télécharger le QR code (PNG)',
-    snippetPreview: 'Aperçu',
+    downloadSvg: 'QR code en SVG (impression)',
+    downloadPng: 'QR code en PNG',
     shownOf: { one: '{shown} sur {count} affiché', other: '{shown} sur {count} affichés' },
   },
   en: {
@@ -21,9 +20,8 @@ export const kitText = defineMessages({
     close: 'Close',
     more: 'Show more',
     loadingMore: 'Loading…',
-    downloadSvg: 'Download the QR code (SVG, for print)',
-    downloadPng: 'Download the QR code (PNG)',
-    snippetPreview: 'Preview',
+    downloadSvg: 'QR code as SVG (print)',
+    downloadPng: 'QR code as PNG',
     shownOf: { one: '{shown} of {count} shown', other: '{shown} of {count} shown' },
   },
 });

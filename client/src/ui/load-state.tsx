@@ -2,9 +2,13 @@ import { t } from '../i18n/index.ts';
 import { kitText } from './kit-messages.ts';
 import { apiErrorMessage } from './errors.ts';
 
-/** What a block shows while its data is on the way. */
+/** What a block shows while its data is on the way; busy, so tests and assistive technology wait for the data. */
 export function Loading() {
-  return <p class="hint loading">{t('shell.loading')}</p>;
+  return (
+    <p class="hint loading" aria-busy="true">
+      {t('shell.loading')}
+    </p>
+  );
 }
 
 /** A failure said in place, with a way to try again; the rest of the page stays usable. */

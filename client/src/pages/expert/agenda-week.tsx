@@ -59,6 +59,12 @@ export function AgendaWeek({ agenda, today, now, showCancelled, onOpen }: Agenda
                 <span class="ag-day-name">{calendarDateLabel(day.date, { weekday: 'short' })}</span>{' '}
                 <span class="ag-day-number">{calendarDateLabel(day.date, { day: 'numeric', month: 'short' })}</span>
                 {isToday ? <span class="visually-hidden"> ({agendaText('today')})</span> : null}
+                {/* On the week grid the hours sit under the date; the bands below carry them for screen readers and phones. */}
+                {day.openings.length > 0 ? (
+                  <span class="ag-day-hours" aria-hidden="true">
+                    {day.openings.map((opening) => `${opening.start}–${opening.end}`).join(', ')}
+                  </span>
+                ) : null}
               </h3>
               <div class="ag-track">
                 {day.openings.length === 0 ? <p class="ag-closed">{agendaText('closedDay')}</p> : null}

@@ -117,7 +117,7 @@ function AvailabilityEditor({ initial }: { initial: EditableAvailability }) {
       <section class="card" aria-labelledby="zone-title">
         <h2 id="zone-title">{availabilityText('timeZone')}</h2>
         <div class="field">
-          <label for="availability-zone">{availabilityText('timeZone')}</label>
+          <label for="availability-zone">{availabilityText('zoneField')}</label>
           <p class="hint" id="availability-zone-hint">
             {availabilityText('timeZoneHint')} {zoneLabel(draft.timeZone)}
           </p>
@@ -136,7 +136,7 @@ function AvailabilityEditor({ initial }: { initial: EditableAvailability }) {
         ) : null}
       </section>
 
-      <div class="save-bar">
+      <div class={dirty ? 'save-bar save-bar-dirty' : 'save-bar'}>
         <button type="submit" class="button button-primary" disabled={busy}>
           {availabilityText('save')}
         </button>

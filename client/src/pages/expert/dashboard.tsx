@@ -39,7 +39,15 @@ function DashboardContent() {
   const setupFirst = !state.published;
   return (
     <>
-      <p class="ws-intro">{user ? dashboardText('hello', { name: user.firstName }) : null}</p>
+      <p class="ws-intro">
+        {user ? dashboardText('hello', { name: user.firstName }) : null}
+        {state.published && user?.slug ? (
+          <>
+            {' '}
+            {dashboardText('published')} <a href={`/consultation/${encodeURIComponent(user.slug)}`}>{`/consultation/${user.slug}`}</a>
+          </>
+        ) : null}
+      </p>
       {setupFirst ? <SetupChecklist checklist={state.checklist} /> : null}
       <div class="ws-grid dashboard-top">
         <LiveCard state={state} />

@@ -77,7 +77,7 @@ function NewException({ today, exceptions, onChange }: { today: string; exceptio
     <div class="new-exception" role="group" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{availabilityText('newException')}</h3>
       <div class="new-exception-fields">
-        <TextField form={form} name="exceptionDate" type="date" label={availabilityText('exceptionDate')} min={today} />
+        <TextField form={form} name="exceptionDate" type="date" label={availabilityText('exceptionDate')} min={today} required />
         <RadioGroup
           form={form}
           name="exceptionKind"

@@ -1,6 +1,7 @@
 import { useId, useState } from 'preact/hooks';
 import { locale } from '../../i18n/index.ts';
 import { Dialog } from '../../ui/dialog.tsx';
+import { CloseIcon, CopyIcon, PlusIcon } from '../../ui/icons.tsx';
 import { availabilityText, weekdayName } from './availability-messages.ts';
 import { DEFAULT_RANGE, DAY_MINUTES, WEEKDAYS, copyDay, rangeProblem, type Range, type Week, type Weekday } from './availability-model.ts';
 import { TimeSelect } from './time-select.tsx';
@@ -80,11 +81,12 @@ function DayRow({ day, ranges, onRanges, onCopy }: { day: Weekday; ranges: Range
               />
               <button
                 type="button"
-                class="button button-secondary button-small"
+                class="icon-button"
                 aria-label={availabilityText('removeRangeOf', { n: index + 1, day: name })}
+                title={availabilityText('removeRangeOf', { n: index + 1, day: name })}
                 onClick={() => onRanges(ranges.filter((_, other) => other !== index))}
               >
-                {availabilityText('removeRange')}
+                <CloseIcon />
               </button>
             </div>
           );
@@ -96,12 +98,12 @@ function DayRow({ day, ranges, onRanges, onCopy }: { day: Weekday; ranges: Range
         ) : null}
       </div>
       <div class="day-actions">
-        <button type="button" class="button button-secondary button-small" aria-label={availabilityText('addRangeTo', { day: name })} onClick={addRange}>
-          {availabilityText('addRange')}
+        <button type="button" class="icon-button" aria-label={availabilityText('addRangeTo', { day: name })} title={availabilityText('addRangeTo', { day: name })} onClick={addRange}>
+          <PlusIcon />
         </button>
         {open ? (
-          <button type="button" class="button button-secondary button-small" aria-label={availabilityText('copyToOf', { day: name })} onClick={onCopy}>
-            {availabilityText('copyTo')}
+          <button type="button" class="icon-button" aria-label={availabilityText('copyToOf', { day: name })} title={availabilityText('copyToOf', { day: name })} onClick={onCopy}>
+            <CopyIcon />
           </button>
         ) : null}
       </div>

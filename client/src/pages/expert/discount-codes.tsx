@@ -143,7 +143,7 @@ function CodeList({ codes, onChanged }: { codes: DiscountCode[]; onChanged: () =
   return (
     <>
       <DataTable
-        caption={text('list')}
+        caption={text('list')} captionHidden
         testId="discount-codes"
         columns={[{ label: text('code') }, { label: text('percent'), numeric: true }, { label: text('expiry') }, { label: text('uses'), numeric: true }, { label: text('status') }, { label: text('action') }]}
         rows={codes.slice(0, shown).map((code) => ({

@@ -188,7 +188,7 @@ function Lines({ earnings }: { earnings: Earnings }) {
   return (
     <>
       <DataTable
-        caption={text('linesTable')}
+        caption={text('linesTable')} captionHidden
         columns={[
           { label: text('date') },
           { label: text('kind') },

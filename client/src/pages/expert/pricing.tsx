@@ -194,7 +194,10 @@ function PricingEditor({ initial }: { initial: Breakdown }) {
 function RateFigures({ empty, answer, render, testId }: { empty: boolean; answer: PreviewAnswer | undefined; render: (breakdown: PricingBreakdown) => string; testId: string }) {
   let content = '';
   let kind = 'figures';
-  if (empty) content = pricingText('notOffered');
+  if (empty) {
+    content = pricingText('notOffered');
+    kind = 'figures figures-muted';
+  }
   else if (answer?.state === 'ready') content = render(answer.breakdown);
   else if (answer?.state === 'refused') {
     content = answer.message;

@@ -149,7 +149,7 @@ function Referrals({ referral }: { referral: ReferralWorkspace }) {
           <p class="empty">{text('noExperts')}</p>
         ) : (
           <DataTable
-            caption={text('experts')}
+            caption={text('experts')} captionHidden
             columns={[{ label: text('expert') }, { label: text('signedUp') }, { label: text('window') }, { label: text('consultations'), numeric: true }, { label: text('commission'), numeric: true }]}
             rows={experts.slice(0, expertsShown).map((expert) => ({
               key: expert.slug,
@@ -180,7 +180,7 @@ function Referrals({ referral }: { referral: ReferralWorkspace }) {
           <p class="empty">{text('noCommissions')}</p>
         ) : (
           <DataTable
-            caption={text('months')}
+            caption={text('months')} captionHidden
             columns={[{ label: text('month') }, { label: text('consultations'), numeric: true }, { label: text('commission'), numeric: true }]}
             rows={months.slice(0, monthsShown).map((month) => ({ key: month.month, cells: [monthName(month.month), String(month.consultationsCount), formatMoney(month.commissionCents)] }))}
           />

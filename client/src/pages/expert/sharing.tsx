@@ -14,7 +14,7 @@ const text = defineMessages({
   fr: {
     title: 'Faire connaître ma page',
     intro: 'La plateforme ne vous apporte pas de clients : ils arrivent par votre adresse, votre QR code ou votre bannière. Partagez-les partout où vos clients vous cherchent.',
-    address: 'Mon adresse de consultation',
+    address: 'Votre adresse',
     addressHint: 'Dans votre signature e-mail, sur vos réseaux, dans vos messages.',
     consultationUrl: 'Mon adresse de consultation',
     copyUrl: 'Copier l’adresse',
@@ -31,7 +31,7 @@ const text = defineMessages({
   en: {
     title: 'Share my page',
     intro: 'The platform does not bring you clients: they arrive through your address, your QR code or your banner. Share them wherever your clients look for you.',
-    address: 'My consultation address',
+    address: 'Your address',
     addressHint: 'In your e-mail signature, on your social networks, in your messages.',
     consultationUrl: 'My consultation address',
     copyUrl: 'Copy the address',

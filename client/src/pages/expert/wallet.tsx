@@ -168,7 +168,7 @@ function PayoutHistory({ payouts }: { payouts: CursorPages<Payout> }) {
       {payouts.state === 'ready' && payouts.items.length === 0 ? <p class="empty">{walletText('noPayouts')}</p> : null}
       {payouts.items.length > 0 ? (
         <DataTable
-          caption={walletText('payouts')}
+          caption={walletText('payouts')} captionHidden
           columns={[{ label: walletText('date') }, { label: walletText('amount'), numeric: true }, { label: walletText('status') }]}
           rows={payouts.items.map((payout) => ({
             key: payout.id,
@@ -202,7 +202,7 @@ function Movements({ movements }: { movements: CursorPages<WalletMovement> }) {
       {movements.state === 'ready' && movements.items.length === 0 ? <p class="empty">{walletText('noMovements')}</p> : null}
       {movements.items.length > 0 ? (
         <DataTable
-          caption={walletText('movements')}
+          caption={walletText('movements')} captionHidden
           testId="wallet-movements"
           columns={[{ label: walletText('date') }, { label: walletText('operation') }, { label: walletText('balance') }, { label: walletText('amount'), numeric: true }]}
           rows={movements.items.map((movement) => ({

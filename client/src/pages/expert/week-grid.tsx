@@ -123,7 +123,9 @@ export function WeekGrid({ week, onChange }: { week: Week; onChange: (week: Week
                     class="wg-range"
                     style={{ top: `${(range.start / DAY_MINUTES) * 100}%`, height: `${((range.end - range.start) / DAY_MINUTES) * 100}%` }}
                   >
-                    {clockOf(range.start)}–{clockOf(range.end)}
+                    {clockOf(range.start)}
+                    <br />
+                    {clockOf(range.end)}
                   </span>
                 ))}
                 {preview ? (

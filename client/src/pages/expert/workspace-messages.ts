@@ -42,7 +42,6 @@ export const workspaceText = defineMessages({
     'checkHint.identity_check': 'Nécessaire pour recevoir vos virements.',
     'checkHint.shared': 'Adresse, QR code ou bannière : vos clients arrivent par là.',
     timeZoneNote: 'Heures affichées dans votre fuseau : {zone}',
-    saved: 'Enregistré.',
     unsaved: 'Modifications non enregistrées.',
   },
   en: {
@@ -85,7 +84,6 @@ export const workspaceText = defineMessages({
     'checkHint.identity_check': 'Needed to receive your payouts.',
     'checkHint.shared': 'Address, QR code or banner: that is how your clients arrive.',
     timeZoneNote: 'Times shown in your time zone: {zone}',
-    saved: 'Saved.',
     unsaved: 'Unsaved changes.',
   },
 });
