@@ -101,7 +101,9 @@ function AvailabilityEditor({ initial }: { initial: EditableAvailability }) {
         <p class="hint" id="same-weekdays-hint">
           {mondayOpen ? availabilityText('sameWeekdaysHint') : availabilityText('mondayFirst')}
         </p>
-        <p class="hint grid-help">{availabilityText('gridHelp')}</p>
+        <p class="hint grid-help">
+          {availabilityText('gridHelp')} {availabilityText('midnight')}
+        </p>
         <div class="week-editor">
           <WeekGrid week={draft.week} onChange={(week) => setWeek(week)} />
           <DayHours week={draft.week} onChange={setWeek} />

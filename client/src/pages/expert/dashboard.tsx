@@ -61,10 +61,11 @@ function DashboardContent() {
 }
 
 function PresenceCard({ state }: { state: ExpertDashboard }) {
-  const [busy, setBusy] = useState(false);
+  // The switch shows the wanted position at once; the API's answer confirms it or puts it back.
+  const [wanted, setWanted] = useState<boolean | undefined>(undefined);
   const [status, setStatus] = useState<{ kind: 'success' | 'error'; message: string } | undefined>(undefined);
   const change = (availableNow: boolean) => {
-    setBusy(true);
+    setWanted(availableNow);
     apiCall<{ availableNow: boolean }>('PUT', '/api/experts/me/presence', { json: { availableNow } })
       .then(
         (answer) => {
@@ -73,15 +74,15 @@ function PresenceCard({ state }: { state: ExpertDashboard }) {
         },
         (error: unknown) => setStatus({ kind: 'error', message: apiErrorMessage(error) }),
       )
-      .finally(() => setBusy(false));
+      .finally(() => setWanted(undefined));
   };
   return (
     <section class="card presence-card" aria-labelledby="presence-title">
       <h2 id="presence-title">{dashboardText('presence')}</h2>
       <Switch
         label={dashboardText('presenceLabel')}
-        checked={state.availableNow}
-        busy={busy}
+        checked={wanted ?? state.availableNow}
+        busy={wanted !== undefined}
         hint={state.published ? dashboardText('presenceHint') : dashboardText('presenceNeedsPage')}
         onChange={change}
       />

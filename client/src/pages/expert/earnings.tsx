@@ -12,7 +12,7 @@ import { useResource } from '../../ui/use-resource.ts';
 import { shortDayLabel } from './expert-time.ts';
 import type { MonthEarnings } from './workspace-api.ts';
 import { WorkspacePage } from './workspace-layout.tsx';
-import { modeWord } from './workspace-messages.ts';
+import { modeWord, statusWord } from './workspace-messages.ts';
 import { SECTION_PATHS } from './workspace-sections.ts';
 
 const CHART_MONTHS = 12;
@@ -42,6 +42,7 @@ const text = defineMessages({
     linesTable: 'Gains par consultation',
     date: 'Date',
     kind: 'Type',
+    status: 'Statut',
     duration: 'Durée',
     cancellation: 'annulation tardive',
     noLines: 'Aucune consultation réglée sur les 12 derniers mois.',
@@ -75,6 +76,7 @@ const text = defineMessages({
     linesTable: 'Earnings per consultation',
     date: 'Date',
     kind: 'Kind',
+    status: 'Status',
     duration: 'Length',
     cancellation: 'late cancellation',
     noLines: 'No settled consultation in the last 12 months.',
@@ -93,6 +95,7 @@ const text = defineMessages({
 interface EarningsLine {
   consultationId: string;
   kind: 'consultation' | 'cancellation';
+  status: string;
   date: string;
   mode: 'video' | 'phone';
   durationSeconds: number;
@@ -192,6 +195,7 @@ function Lines({ earnings }: { earnings: Earnings }) {
         columns={[
           { label: text('date') },
           { label: text('kind') },
+          { label: text('status') },
           { label: text('duration'), numeric: true },
           { label: text('clientPrice'), numeric: true },
           { label: text('fee'), numeric: true },
@@ -202,6 +206,7 @@ function Lines({ earnings }: { earnings: Earnings }) {
           cells: [
             shortDayLabel(line.date, EARNINGS_TIME_ZONE),
             line.kind === 'cancellation' ? text('cancellation') : modeWord(line.mode),
+            statusWord(line.status),
             formatDuration(line.durationSeconds),
             formatMoney(line.clientPriceCents),
             formatMoney(line.operatingFeeCents),

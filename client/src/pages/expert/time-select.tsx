@@ -1,5 +1,4 @@
 import { useId } from 'preact/hooks';
-import { availabilityText } from './availability-messages.ts';
 import { DAY_MINUTES } from './availability-model.ts';
 import { clockOf } from './expert-time.ts';
 
@@ -41,7 +40,7 @@ export function TimeSelect({ value, kind, shortLabel, fullLabel, invalid, descri
       <select id={id} value={String(value)} aria-invalid={invalid ? 'true' : undefined} aria-describedby={describedBy} onChange={(event) => onChange(Number(event.currentTarget.value))}>
         {minutes.map((minute) => (
           <option key={minute} value={String(minute)}>
-            {minute === DAY_MINUTES ? availabilityText('midnight') : clockOf(minute)}
+            {clockOf(minute)}
           </option>
         ))}
       </select>
