@@ -125,6 +125,14 @@ describe("Issue 13: an expert's day in the workspace", function () {
     const packageFigures = page.getByTestId('breakdown-package-1');
     await packageFigures.getByText(/Frais de service 4,50\s€ · vous gardez 35,50\s€/).waitFor();
     expect(await packageFigures.textContent()).to.match(/le client paie 13,33\s€, vous gardez 11,83\s€/);
+    // Switching language before saving is a re-render: what was typed stays, the figures follow the language.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Rates and packages' }).waitFor();
+    expect(await page.getByLabel(/^Video rate/).inputValue()).to.equal('1,50');
+    expect(await page.getByLabel(/^Length \(minutes\)/).inputValue()).to.equal('30');
+    await packageFigures.getByText(/Operating fee €4\.50 · you keep €35\.50/).waitFor();
+    await page.getByRole('button', { name: 'Passer en français' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tarifs et forfaits' }).waitFor();
     await form.getByRole('button', { name: 'Enregistrer les tarifs' }).click();
     await form.getByText('Tarifs et forfaits enregistrés.').waitFor();
     // Published: the banner leaves this very page, no reload.
@@ -189,6 +197,20 @@ describe("Issue 13: an expert's day in the workspace", function () {
     expect(from.height).to.be.greaterThan(0);
     expect(await page.getByLabel('samedi, plage 1, début').inputValue()).to.equal(String(20 * 60));
     expect(await page.getByLabel('samedi, plage 1, fin').inputValue()).to.equal(String(24 * 60));
+
+    // Two taps on Sunday's column, 10:00 then 11:30: open from the first to the end of the second.
+    const sunday = page.locator('.wg-day[data-weekday="7"]');
+    for (const minute of [600, 690]) {
+      await sunday.locator(`[data-minute="${minute}"]`).scrollIntoViewIfNeeded();
+      await sunday.locator(`[data-minute="${minute}"]`).click();
+    }
+    expect(await page.getByLabel('dimanche, plage 1, début').inputValue()).to.equal(String(10 * 60));
+    expect(await page.getByLabel('dimanche, plage 1, fin').inputValue()).to.equal(String(12 * 60));
+    // A tap on an open half-hour closes it again.
+    await sunday.locator('[data-minute="660"]').click();
+    expect(await page.getByLabel('dimanche, plage 1, fin').inputValue()).to.equal(String(11 * 60));
+    expect(await page.getByLabel('dimanche, plage 2, début').inputValue()).to.equal(String(11 * 60 + 30));
+    await page.getByRole('checkbox', { name: 'dimanche', exact: true }).uncheck();
 
     // A special day: tomorrow (Paris) with its own hours, whatever weekday it is.
     await page.getByLabel(/^Date/).fill(tomorrow());

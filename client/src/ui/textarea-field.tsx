@@ -1,6 +1,7 @@
 import { useEffect, useId } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 import type { FormState, FormValues } from './form.tsx';
+import './kit.css';
 
 interface TextAreaFieldProps<Values extends FormValues> {
   form: FormState<Values>;

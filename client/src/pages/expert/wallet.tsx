@@ -87,7 +87,13 @@ function Balances({ wallet }: { wallet: WalletView }) {
         <StatTile label={walletText('pending')} value={formatMoney(wallet.pendingCents)}>
           <p>{walletText('pendingHint')}</p>
         </StatTile>
-        <StatTile label={walletText('identity')} value={walletText(`kyc.${wallet.kycStatus}`)} />
+        <StatTile label={walletText('identity')} value={walletText(`kyc.${wallet.kycStatus}`)} words>
+          {wallet.kycStatus !== 'validated' ? (
+            <p>
+              <a href="#identite">{walletText('payoutNeedsKycLink')}</a>
+            </p>
+          ) : null}
+        </StatTile>
       </div>
     </>
   );
