@@ -339,6 +339,78 @@ describe("Issue 13: an expert's day in the workspace", function () {
     await dialog.getByRole('button', { name: 'Fermer' }).click();
   });
 
+  it('BOOK-8: the agenda gives the private calendar address, and replacing it after a confirmation kills the old one', async () => {
+    await nav().getByRole('link', { name: 'Agenda' }).click();
+    await page.waitForURL('**/espace/agenda');
+    await waitForAppReady(page);
+    const feed = page.getByTestId('calendar-feed-url');
+    const oldUrl = await feed.inputValue();
+    const calendar = await platform.http.get(new URL(oldUrl).pathname);
+    expect(calendar.status).to.equal(200);
+    expect(calendar.headers.get('content-type')).to.contain('text/calendar');
+    expect(String(calendar.body)).to.contain(nearId);
+    await page.getByRole('button', { name: 'Remplacer l’adresse' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remplacer l’adresse d’abonnement ?' });
+    await confirm.getByRole('button', { name: 'Remplacer l’adresse' }).click();
+    await page.getByText('Nouvelle adresse créée ; l’ancienne ne fonctionne plus.').waitFor();
+    const newUrl = await feed.inputValue();
+    expect(newUrl).to.not.equal(oldUrl);
+    expect((await platform.http.get(new URL(oldUrl).pathname)).status).to.equal(404);
+    expect((await platform.http.get(new URL(newUrl).pathname)).status).to.equal(200);
+    expect(await page.getByRole('link', { name: 'Ouvrir dans Apple Calendrier ou Outlook' }).getAttribute('href')).to.match(/^webcal:\/\//);
+  });
+
+  it('BOOK-4: a live request shows with its countdown and its way in when the tab comes back, and is declined in one click', async () => {
+    await nav().getByRole('link', { name: 'Tableau de bord' }).click();
+    await page.waitForURL('**/espace');
+    await waitForAppReady(page);
+    await page.getByRole('switch', { name: /disponible maintenant/ }).check();
+    await page.getByText('Vous apparaissez comme disponible maintenant.').waitFor();
+    const request = await platform.http.post('/api/consultations', bookingBody(expert.user.slug!), client.accessToken);
+    expect(request.status, JSON.stringify(request.body)).to.equal(201);
+    // No push channel yet: the dashboard asks again when the tab regains focus.
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    const live = page.getByTestId('live-requests');
+    await live.getByText(/Alice Bernard · vidéo · 30,00\s€ réservés/).waitFor();
+    await live.getByText(/Expire dans [45]:\d\d/).waitFor();
+    expect(await live.getByRole('link', { name: 'Rejoindre la salle avec Alice Bernard' }).getAttribute('href')).to.equal(`/salle/${request.body.id}`);
+    await page.getByRole('navigation', { name: 'Espace expert' }).getByText('1 demande en direct').waitFor({ state: 'attached' });
+    await live.getByRole('button', { name: 'Refuser la demande de Alice Bernard' }).click();
+    await live.getByText('Demande refusée : le client est prévenu, rien n’est facturé.').waitFor();
+    expect((await api(`/api/consultations/${request.body.id}`)).body).to.include({ status: 'cancelled', chargeCents: 0 });
+    await live.getByText('Aucune demande en attente').waitFor();
+    await page.getByRole('switch', { name: /disponible maintenant/ }).uncheck();
+  });
+
+  it('BOOK-5: the next appointment shows its way in from 10 minutes before, with the time the room opens', async () => {
+    const next = (await api('/api/experts/me/dashboard')).body.nextAppointments[0];
+    const joinableFrom = Date.parse(next.joinableFrom);
+    const timeAt = (iso: string) => parisTime(iso);
+    // A browser whose clock stands just before, then just after, the way in opens (a clock is per context).
+    const clocked = await browser.newContext({ baseURL: platform.url, locale: 'fr-FR', timezoneId: 'America/New_York', viewport: DESKTOP });
+    const early = await clocked.newPage();
+    await early.clock.setFixedTime(new Date(joinableFrom - 60_000));
+    await early.goto('/espace');
+    await waitForAppReady(early);
+    if (new URL(early.url()).pathname === '/connexion') {
+      await early.getByLabel(/^Adresse e-mail/).fill(expert.user.email);
+      await early.getByLabel(/^Mot de passe/).fill(TEST_PASSWORD);
+      await early.getByRole('button', { name: 'Se connecter' }).click();
+      await early.waitForURL('**/espace');
+      await waitForAppReady(early);
+    }
+    const appointments = early.getByTestId('next-appointments');
+    await appointments.getByText(`Accès à partir de ${timeAt(next.joinableFrom)}.`).waitFor();
+    expect(await appointments.getByRole('link', { name: /Rejoindre la salle/ }).count()).to.equal(0);
+    await early.clock.setFixedTime(new Date(joinableFrom + 60_000));
+    await early.reload();
+    await waitForAppReady(early);
+    const way = early.getByTestId('next-appointments').getByRole('link', { name: 'Rejoindre la salle avec Alice Bernard' }).first();
+    expect(await way.getAttribute('href')).to.equal(`/salle/${next.id}`);
+    await early.getByTestId('next-appointments').getByText(`La salle ouvre à ${timeAt(next.startAt)}.`).first().waitFor();
+    // The packaged Chromium is single-process: a context stays open until the browser closes.
+  });
+
   it('PAY-3: reads the wallet movements in words, never as codes', async () => {
     // 600 s at 2,00 €/min: client 20,00 €, operating fee 10 × 0,15 € = 1,50 €, net 18,50 € pending for 7 days.
     const id = await insertFinishedConsultation(platform, {
