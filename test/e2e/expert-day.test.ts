@@ -451,6 +451,21 @@ describe("Issue 13: an expert's day in the workspace", function () {
         await saveScreenshot(page, `expert-${name}`);
       }
     }
+    // The same sections in English, on a desktop: every word through the dictionaries, none left in French.
+    await page.setViewportSize(DESKTOP);
+    await page.goto('/espace');
+    await waitForAppReady(page);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    for (const [name, path] of SECTIONS) {
+      await page.goto(path);
+      await waitForAppReady(page);
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      const violations = await axeViolations(page);
+      if (violations.length) report.push(`${path} in English: ${violations.join('\n  ')}`);
+      await saveScreenshot(page, `expert-${name}-en`);
+    }
+    await page.getByRole('button', { name: 'Passer en français' }).click();
     expect(report, report.join('\n')).to.deep.equal([]);
     expect(problems).to.deep.equal([]);
   });

@@ -13,9 +13,8 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export const WORKDAYS: readonly Weekday[] = [1, 2, 3, 4, 5];
 /** A newly opened day starts with the hours most practices keep. */
 export const DEFAULT_RANGE: Range = { start: 9 * 60, end: 17 * 60 };
-/** The API's limits (server/availability/schedule.ts). */
+/** The API's limit (server/availability/schedule.ts); the editor says so before sending. */
 export const MAX_WEEKLY_RANGES = 70;
-export const MAX_EXCEPTIONS = 400;
 
 export interface Range {
   start: number;

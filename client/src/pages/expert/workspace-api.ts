@@ -16,4 +16,3 @@ export type { PublicExpertProfile } from '../../../../server/experts/public-prof
 export type { MonthEarnings } from '../../../../server/experts/workspace-earnings.ts';
 
 export type Agenda = Awaited<ReturnType<typeof readAgenda>>;
-export type ConsultationMode = 'video' | 'phone';
