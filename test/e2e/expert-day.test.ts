@@ -15,7 +15,7 @@ import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/b
 import { TEST_PASSWORD, TINY_PNG, signUpClient, signUpExpert, type SignedUp } from '../support/fixtures.ts';
 import { bookingBody } from '../support/bookings.ts';
 import { freeRateVideoTerms, insertFinishedConsultation } from '../support/consultations.ts';
-import { DESKTOP, HEADER_MAX_HEIGHT_PX, PHONE, axeViolations, headerHeightPx, saveScreenshot, sidewaysOverflowPx } from '../support/page-quality.ts';
+import { DESKTOP, HEADER_MAX_HEIGHT_PX, PHONE, axeViolations, headerHeightPx, saveScreenshot, sidewaysOverflowPx, smallTargets } from '../support/page-quality.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
 const HOUR_MS = 60 * 60 * 1000;
@@ -432,7 +432,7 @@ describe("Issue 13: an expert's day in the workspace", function () {
     await page.getByTestId('wallet-balances').getByText(euros('18,50')).waitFor();
   });
 
-  it('every section: axe-core finds nothing, no sideways scroll, a header of 64 px at most; screenshots at 1366×900 and 390×844', async () => {
+  it('every section: axe-core finds nothing, no sideways scroll, a header of 64 px at most, thumb-sized controls on a phone; screenshots at 1366×900 and 390×844', async () => {
     const report: string[] = [];
     for (const viewport of [DESKTOP, PHONE]) {
       await page.setViewportSize(viewport);
@@ -448,6 +448,7 @@ describe("Issue 13: an expert's day in the workspace", function () {
         if (violations.length) report.push(`${path} at ${viewport.width}px: ${violations.join('\n  ')}`);
         if (overflow > 0) report.push(`${path} at ${viewport.width}px scrolls sideways by ${overflow}px`);
         if (viewport === PHONE && header > HEADER_MAX_HEIGHT_PX) report.push(`${path}: header ${header}px tall`);
+        if (viewport === PHONE) for (const target of await smallTargets(page)) report.push(`${path}: ${target} is too small for a thumb`);
         await saveScreenshot(page, `expert-${name}`);
       }
     }

@@ -43,6 +43,29 @@ export function sidewaysOverflowPx(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
+/** WCAG 2.5.5 / Apple's and Google's guidance: 44 px is the smallest comfortable target for a thumb. */
+export const THUMB_TARGET_MIN_PX = 44;
+
+/**
+ * The buttons, button-like links, selects and switches of the page's main part shorter than a
+ * thumb's target. A switch is taken with its label, which toggles it too.
+ */
+export function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate((minimum) => {
+    const controls = [...document.querySelectorAll<HTMLElement>('main button, main a.button, main select, main [role="switch"]')];
+    // No named helpers in here: the test runner's transpiler would wrap them in a helper the page does not have.
+    return controls
+      .filter((control) => control.offsetParent !== null && !control.closest('[aria-hidden="true"]'))
+      .map((control) => {
+        const own = control.getBoundingClientRect();
+        const label = control instanceof HTMLInputElement ? control.labels?.[0]?.getBoundingClientRect() : undefined;
+        return { control, height: label ? Math.max(own.bottom, label.bottom) - Math.min(own.top, label.top) : own.height };
+      })
+      .filter((target) => target.height < minimum - 0.5)
+      .map(({ control, height }) => `${control.tagName.toLowerCase()} “${(control.textContent || control.getAttribute('aria-label') || '').trim().slice(0, 40)}” ${Math.round(height)}px`);
+  }, THUMB_TARGET_MIN_PX);
+}
+
 export function headerHeightPx(page: Page): Promise<number> {
   return page.evaluate(() => document.querySelector('header')?.getBoundingClientRect().height ?? 0);
 }

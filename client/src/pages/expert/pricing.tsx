@@ -157,6 +157,7 @@ function PricingEditor({ initial }: { initial: Breakdown }) {
                   <TextField form={form} name={field} label={pricingText(mode === 'video' ? 'videoRate' : 'phoneRate')} hint={pricingText('rateHint')} inputMode="decimal" suffix="€" />
                   <RateFigures
                     empty={(values[field] ?? '').trim() === ''}
+                    typo={body ? undefined : pricingText('error.amount')}
                     answer={body ? preview(body) : undefined}
                     render={(breakdown) => {
                       const rate = breakdown[mode];
@@ -177,7 +178,7 @@ function PricingEditor({ initial }: { initial: Breakdown }) {
             {packages.map((draft, index) => {
               const body = packageBodies[index];
               return (
-                <PackageRow key={index} form={form} index={index} answer={body ? preview(body) : undefined} onRemove={() => removePackage(index)} incomplete={body === undefined} />
+                <PackageRow key={index} form={form} index={index} answer={body ? preview(body) : undefined} onRemove={() => removePackage(index)} typo={body ? undefined : (packageTypo(draft) ?? '')} />
               );
             })}
           </ol>
@@ -191,14 +192,25 @@ function PricingEditor({ initial }: { initial: Breakdown }) {
   );
 }
 
-function RateFigures({ empty, answer, render, testId }: { empty: boolean; answer: PreviewAnswer | undefined; render: (breakdown: PricingBreakdown) => string; testId: string }) {
+interface FiguresProps {
+  empty: boolean;
+  /** What was typed is not a number yet: said here, before any request. */
+  typo?: string | undefined;
+  answer: PreviewAnswer | undefined;
+  render: (breakdown: PricingBreakdown) => string;
+  testId: string;
+}
+
+function RateFigures({ empty, typo, answer, render, testId }: FiguresProps) {
   let content = '';
   let kind = 'figures';
   if (empty) {
     content = pricingText('notOffered');
     kind = 'figures figures-muted';
-  }
-  else if (answer?.state === 'ready') content = render(answer.breakdown);
+  } else if (typo) {
+    content = typo;
+    kind = 'figures figures-refused';
+  } else if (answer?.state === 'ready') content = render(answer.breakdown);
   else if (answer?.state === 'refused') {
     content = answer.message;
     kind = 'figures figures-refused';
@@ -210,7 +222,23 @@ function RateFigures({ empty, answer, render, testId }: { empty: boolean; answer
   );
 }
 
-function PackageRow({ form, index, answer, onRemove, incomplete }: { form: FormState<Values>; index: number; answer: PreviewAnswer | undefined; onRemove: () => void; incomplete: boolean }) {
+/** Why a package cannot be previewed: a field that is not a number; undefined while a field is still empty. */
+function packageTypo(draft: PackageDraft): string | undefined {
+  if (draft.minutes.trim() !== '' && !MINUTES_TEXT.test(draft.minutes)) return pricingText('error.wholeMinutes');
+  if (draft.price.trim() !== '' && parseEurosToCents(draft.price) === undefined) return pricingText('error.amount');
+  return undefined;
+}
+
+interface PackageRowProps {
+  form: FormState<Values>;
+  index: number;
+  answer: PreviewAnswer | undefined;
+  onRemove: () => void;
+  /** Undefined: previewed; '' while a field is still empty; else why what was typed is not a number. */
+  typo: string | undefined;
+}
+
+function PackageRow({ form, index, answer, onRemove, typo }: PackageRowProps) {
   const n = index + 1;
   return (
     <li class="package-row">
@@ -230,11 +258,12 @@ function PackageRow({ form, index, answer, onRemove, incomplete }: { form: FormS
         <TextField form={form} name={`packages.${index}.priceCents`} label={pricingText('packagePrice')} required inputMode="decimal" suffix="€" />
       </fieldset>
       <div class="package-foot">
-        {incomplete ? (
+        {typo === '' ? (
           <p class="figures" aria-live="polite" data-testid={`breakdown-package-${n}`} />
         ) : (
           <RateFigures
             empty={false}
+            typo={typo}
             answer={answer}
             render={(breakdown) => {
               const offer = breakdown.packages[0];

@@ -7,6 +7,8 @@ import { PageLayout } from '../../ui/page.tsx';
 import { dashboard, useLiveDashboard } from './dashboard-store.ts';
 import { workspaceText } from './workspace-messages.ts';
 import { CHECKLIST_PATHS, PUBLICATION_STEPS, SECTIONS, SECTION_PATHS, type SectionKey } from './workspace-sections.ts';
+// The small components' styles (button sizes, tables, dialogs) for every section, whichever it uses.
+import '../../ui/kit.css';
 import './workspace.css';
 
 interface WorkspacePageProps {
