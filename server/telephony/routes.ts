@@ -4,8 +4,6 @@ import { notFound } from '../platform/errors.ts';
 import { settleConsultation, type ConsultationTerms } from '../billing/index.ts';
 import type { PhoneConsultations } from './phone-consultations.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * BILL-3: the live display of a phone consultation for its parties (a page open next to the
  * phone): elapsed connected time and running cost, computed by the settlement code from the
@@ -22,7 +20,6 @@ export function phoneRoutes(api: Api, deps: { db: Database; phone: PhoneConsulta
     },
     async ({ req, user }) => {
       const id = String(req.params['id']);
-      if (!UUID.test(id)) throw notFound('Consultation');
       const [row] = await deps.db.query<{ client_id: string; expert_id: string; mode: string; status: string; terms: ConsultationTerms; connected_seconds: number }>(
         'SELECT client_id, expert_id, mode, status, terms, connected_seconds FROM consultations WHERE id = $1',
         [id],

@@ -1,5 +1,6 @@
 import express from 'express';
 import { AppError } from '../platform/errors.ts';
+import { ID_PARAM } from '../platform/path-params.ts';
 import type { PhoneConsultations } from './phone-consultations.ts';
 import type { SimulatedTelephony, SimulatorAction } from './simulator.ts';
 
@@ -32,7 +33,9 @@ export function simulatorRoutes(deps: { simulator: SimulatedTelephony; phone: Ph
 
   /** Starts calling for a phone consultation by hand (the booking state machine does it otherwise). */
   router.post('/dev/telephony/consultations/:consultationId/start', async (req, res) => {
-    await deps.phone.start(String(req.params['consultationId']));
+    const consultationId = String(req.params['consultationId']);
+    if (!ID_PARAM.safeParse(consultationId).success) throw new AppError(404, 'not_found', 'No such consultation.');
+    await deps.phone.start(consultationId);
     await deps.phone.idle();
     await deps.simulator.idle();
     await deps.phone.idle();
