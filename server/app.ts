@@ -16,6 +16,7 @@ import { AccessTokens } from './accounts/tokens.ts';
 import { Sessions } from './accounts/sessions.ts';
 import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
+import { EmailVerification } from './accounts/email-verification.ts';
 import { expertRoutes } from './experts/routes.ts';
 import { PublicProfileCache } from './experts/profile-cache.ts';
 import { receiptRoutes } from './receipts/routes.ts';
@@ -70,6 +71,8 @@ export interface Platform {
 export interface Services {
   sessions: Sessions;
   accounts: AccountService;
+  /** ACC-10. */
+  emailVerification: EmailVerification;
   payments: PaymentProvider;
   settlements: SettlementService;
   /** Durable deadlines (server/jobs/queue.ts); start.ts runs its worker loop. */
@@ -114,6 +117,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
       }),
     },
   });
+  const emailVerification = new EmailVerification({ db, clock, notifier, logger });
   const payments = createPaymentProvider(config.payments, { db, clock });
   const wallet = createWallet({ db, clock, logger, provider: payments, dataDir: config.dataDir, documentsKey: config.documentsEncryptionKey, notifier });
   const settlements = new SettlementService({ db, clock, payments, referral: config.referral, checkpoint: platform.settlementCheckpoint });
@@ -142,7 +146,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
     await db.query('SELECT 1');
     return { status: 'ok' };
   });
-  accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
+  accountRoutes(api, { db, accounts, sessions, emailVerification, publicUrl: config.publicUrl });
   pricingRoutes(api, { db, clock });
   const profiles = new PublicProfileCache({ ttlMs: PUBLIC_PROFILE_TTL_MS });
   expertRoutes(api, { db, clock, publicUrl: config.publicUrl, profiles });
@@ -216,7 +220,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests } };
+  return { app, services: { sessions, accounts, emailVerification, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests } };
 }
 
 /**

@@ -82,6 +82,8 @@ export const registerExpertBody = z.object({
 });
 
 export const loginBody = z.object({ email, password });
+/** ACC-10: six digits; spaces a person types between them are ignored when comparing. */
+export const verifyEmailBody = z.object({ code: z.string().trim().min(1).max(20) });
 export const refreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
 export const changePasswordBody = z.object({ currentPassword: password, newPassword: password });
 

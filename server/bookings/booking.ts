@@ -5,6 +5,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { AppError, badRequest, conflict, notFound, paymentRequired } from '../platform/errors.ts';
 import { isE164 } from '../platform/phone.ts';
+import { assertEmailVerified } from '../accounts/email-verification.ts';
 import { holdAmountCents, type ConsultationMode } from '../billing/index.ts';
 import { termsInForce } from '../pricing/terms.ts';
 import { claimDiscountCodeUse } from '../pricing/discounts.ts';
@@ -81,14 +82,16 @@ export class BookingService {
       throw badRequest('withdrawal_not_waived', 'Ask for the service to start before the end of the withdrawal period (BOOK-1).', 'waiveWithdrawal');
     }
     await assertSignupComplete(this.#db, clientId);
-    const [expert] = await this.#db.query<{ user_id: string; available_now: boolean; has_photo: boolean }>(
-      `SELECT e.user_id, e.available_now, e.photo IS NOT NULL AS has_photo FROM expert_profiles e JOIN users u ON u.id = e.user_id
+    await assertEmailVerified(this.#db, clientId);
+    const [expert] = await this.#db.query<{ user_id: string; available_now: boolean; published: boolean }>(
+      `SELECT e.user_id, e.available_now, e.photo IS NOT NULL AND u.email_verified_at IS NOT NULL AS published
+         FROM expert_profiles e JOIN users u ON u.id = e.user_id
         WHERE e.slug = $1 AND u.status = 'active'`,
       [request.expertSlug],
     );
     if (!expert) throw notFound('Expert');
-    // §11: a page is published once it has a photo and a price; the pricing is checked with the terms below.
-    if (!expert.has_photo) throw conflict('page_not_published', "This expert's consultation page is not published yet.", 'expertSlug');
+    // §11, ACC-10: a page is published once it has a photo, a price and a verified email; the pricing is checked with the terms below.
+    if (!expert.published) throw conflict('page_not_published', "This expert's consultation page is not published yet.", 'expertSlug');
 
     let phoneNumber: string | null = null;
     if (request.mode === 'phone') {

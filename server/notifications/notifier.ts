@@ -34,7 +34,9 @@ export type NotificationEvent =
   | 'complaint_received'
   | 'platform_complaint_answered'
   | 'complaint_resolved_by_admin'
-  | 'account_deregistered';
+  | 'account_deregistered'
+  // ACC-10: the 6-digit code typed back at signup.
+  | 'email_verification';
 
 export interface Notification {
   event: NotificationEvent;

@@ -463,6 +463,24 @@ export const TEMPLATES = {
       ],
     }),
   },
+  email_verification: {
+    fr: ({ data }) => ({
+      subject: `${text(data, 'code')} est votre code de vérification Consulto`,
+      paragraphs: [
+        'Pour vérifier votre adresse e-mail, saisissez ce code sur la page d’inscription :',
+        text(data, 'code'),
+        `Il est valable ${number(data, 'minutes') ?? 15} minutes. Si vous n’avez pas créé de compte Consulto, ignorez ce message.`,
+      ],
+    }),
+    en: ({ data }) => ({
+      subject: `${text(data, 'code')} is your Consulto verification code`,
+      paragraphs: [
+        'To verify your email address, type this code on the sign-up page:',
+        text(data, 'code'),
+        `It is valid for ${number(data, 'minutes') ?? 15} minutes. If you did not create a Consulto account, ignore this message.`,
+      ],
+    }),
+  },
 } satisfies Record<NotificationEvent, Record<Language, Template>>;
 
 export const NOTIFICATION_EVENTS = Object.keys(TEMPLATES) as NotificationEvent[];

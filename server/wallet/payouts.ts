@@ -11,6 +11,7 @@ import { PayoutRejectedError, type PaymentProvider, type PayoutResult } from '..
 import { applyPayoutFact } from './facts.ts';
 import { sendAll, type WalletNotification, type WalletNotifier } from './notifications.ts';
 import { lockWallet } from './wallet.ts';
+import { assertEmailVerified } from '../accounts/email-verification.ts';
 
 /** PAY-5: the smallest payout, and so the smallest available balance that allows one (50.00 €). */
 export const PAYOUT_MINIMUM_CENTS = 5000;
@@ -72,6 +73,7 @@ export class PayoutService {
     }
     const created = await this.#db.transaction(async (tx) => {
       await lockWallet(tx, userId);
+      await assertEmailVerified(tx, userId);
       const [wallet] = await tx.query<{ blocked: boolean }>('SELECT blocked FROM wallets WHERE user_id = $1', [userId]);
       if (wallet!.blocked) throw conflict('wallet_blocked', 'Your wallet is blocked by the platform (TRUST-4): contact support.');
       const [kyc] = await tx.query<{ status: string; iban: string | null; provider_account_ref: string | null }>(

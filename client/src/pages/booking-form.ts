@@ -67,6 +67,7 @@ const BOOKING_ERRORS: Record<string, { key: MessageKey; field: string }> = {
   invalid_phone_number: { key: 'booking.error.phoneNumber', field: 'phoneNumber' },
   unknown_package: { key: 'booking.error.unknownPackage', field: '' },
   signup_incomplete: { key: 'booking.error.signupIncomplete', field: '' },
+  email_not_verified: { key: 'booking.error.emailNotVerified', field: '' },
   booking_refused: { key: 'booking.error.refused', field: '' },
   expert_unavailable: { key: 'booking.error.expertUnavailable', field: '' },
   page_not_published: { key: 'booking.error.expertUnavailable', field: '' },
