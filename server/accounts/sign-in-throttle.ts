@@ -76,9 +76,9 @@ const addressSource = (address: string) => `address:${address}`;
 
 /**
  * ACC-4 bookkeeping in PostgreSQL (every API node sees the same counts). An attempt is recorded
- * as a failure *before* the password is checked and its decision counts only the failures
- * recorded before it, so a burst of parallel guesses is throttled as if sent one by one; the
- * row is removed again when the attempt is refused or succeeds.
+ * as a failure *before* the password is checked, under a lock on the account, so a burst of
+ * parallel guesses is throttled as if sent one by one; the row is removed again when the
+ * attempt is refused or succeeds.
  */
 export class SignInThrottle {
   readonly #db: Database;
@@ -108,36 +108,42 @@ export class SignInThrottle {
   async begin(account: string, source: SignInSource): Promise<{ attemptId: string; waitMs: number }> {
     const now = this.#clock.now();
     await this.#db.query('DELETE FROM sign_in_failures WHERE failed_at <= $1', [new Date(now.getTime() - SIGN_IN_WINDOW_MS)]);
-    const [attempt] = await this.#db.query<{ id: string }>(
-      'INSERT INTO sign_in_failures (account, source, address, trusted, failed_at) VALUES ($1, $2, $3, $4, $5) RETURNING id::text',
-      [account, source.source, source.address, source.trusted, now],
-    );
-    const attemptId = attempt!.id;
-    const [own] = await this.#db.query<{ failures: number; last_at: Date | null }>(
-      'SELECT count(*)::int AS failures, max(failed_at) AS last_at FROM sign_in_failures WHERE account = $1 AND source = $2 AND id < $3',
-      [account, source.source, attemptId],
-    );
-    const timesOf = async (column: 'account' | 'address', value: string, limit: number) =>
-      source.trusted
-        ? []
-        : (
-            await this.#db.query<{ failed_at: Date }>(
-              `SELECT failed_at FROM sign_in_failures WHERE ${column} = $1 AND NOT trusted AND id < $2 ORDER BY failed_at DESC LIMIT $3`,
-              [value, attemptId, limit],
-            )
-          ).map((row) => row.failed_at.getTime());
-    const waitMs = signInWaitMs(
-      source,
-      {
-        sourceFailures: own!.failures,
-        lastSourceFailureMs: own!.last_at?.getTime() ?? null,
-        unknownSourceFailuresMs: await timesOf('account', account, UNKNOWN_SOURCE_FAILURES_PER_ACCOUNT),
-        addressFailuresMs: await timesOf('address', source.address, FAILURES_PER_ADDRESS),
-      },
-      now.getTime(),
-    );
-    if (waitMs > 0) await this.#forget(attemptId);
-    return { attemptId, waitMs };
+    const decided = await this.#db.transaction(async (tx) => {
+      // Attempts on one account are recorded and counted one at a time, on every API node.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 4))', [account]);
+      const [attempt] = await tx.query<{ id: string }>(
+        'INSERT INTO sign_in_failures (account, source, address, trusted, failed_at) VALUES ($1, $2, $3, $4, $5) RETURNING id::text',
+        [account, source.source, source.address, source.trusted, now],
+      );
+      const attemptId = attempt!.id;
+      const [own] = await tx.query<{ failures: number; last_at: Date | null }>(
+        'SELECT count(*)::int AS failures, max(failed_at) AS last_at FROM sign_in_failures WHERE account = $1 AND source = $2 AND id <> $3',
+        [account, source.source, attemptId],
+      );
+      const timesOf = async (column: 'account' | 'address', value: string, limit: number) =>
+        source.trusted
+          ? []
+          : (
+              await tx.query<{ failed_at: Date }>(
+                `SELECT failed_at FROM sign_in_failures WHERE ${column} = $1 AND NOT trusted AND id <> $2 ORDER BY failed_at DESC LIMIT $3`,
+                [value, attemptId, limit],
+              )
+            ).map((row) => row.failed_at.getTime());
+      const waitMs = signInWaitMs(
+        source,
+        {
+          sourceFailures: own!.failures,
+          lastSourceFailureMs: own!.last_at?.getTime() ?? null,
+          unknownSourceFailuresMs: await timesOf('account', account, UNKNOWN_SOURCE_FAILURES_PER_ACCOUNT),
+          addressFailuresMs: await timesOf('address', source.address, FAILURES_PER_ADDRESS),
+        },
+        now.getTime(),
+      );
+      // A refused attempt never reached the password: it is not a failure.
+      if (waitMs > 0) await tx.query('DELETE FROM sign_in_failures WHERE id = $1', [attemptId]);
+      return { attemptId, waitMs };
+    });
+    return decided;
   }
 
   /**
