@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Database } from '../platform/database.ts';
 import { CHECK_VIOLATION, EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -36,6 +36,7 @@ export interface BookingRequest {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const PHONE_RETURN_CODE_DIGITS = 6;
 
 /** BOOK-3: how long a hold waits for the client's 3-D Secure step before it is released. */
 export const AUTHENTICATION_TIMEOUT_MINUTES = 30;
@@ -142,6 +143,8 @@ export class BookingService {
       }
     }
 
+    // TEL-5: typed on the keypad to return to the call from a phone other than the number on file.
+    const phoneReturnCode = request.mode === 'phone' ? String(randomInt(0, 10 ** PHONE_RETURN_CODE_DIGITS)).padStart(PHONE_RETURN_CODE_DIGITS, '0') : null;
     const amountCents = holdAmountCents(terms);
     const authenticatedHoldRef = request.authenticatedHoldRef;
     let id: string = randomUUID();
@@ -157,8 +160,8 @@ export class BookingService {
     const jobs: JobRequest[] = startAt
       ? [
           ...bookingJobs({ consultationId: id, startAt, now, deferredHold: deferred }),
-          notificationJob({ event: 'booking_confirmed_client', userId: clientId, consultationId: id, at: now, data: bookingData(id, request.mode, startAt) }),
-          notificationJob({ event: 'booking_confirmed_expert', userId: expert.user_id, consultationId: id, at: now, data: bookingData(id, request.mode, startAt) }),
+          notificationJob({ event: 'booking_confirmed_client', userId: clientId, consultationId: id, at: now, data: bookingData(id, request.mode, startAt, phoneReturnCode) }),
+          notificationJob({ event: 'booking_confirmed_expert', userId: expert.user_id, consultationId: id, at: now, data: bookingData(id, request.mode, startAt, phoneReturnCode) }),
         ]
       : [
           ...bookingJobs({ consultationId: id, startAt: null, now, deferredHold: false }),
@@ -167,7 +170,7 @@ export class BookingService {
             userId: expert.user_id,
             consultationId: id,
             at: now,
-            data: { ...bookingData(id, request.mode, null), minutesToJoin: IMMEDIATE_REQUEST_TIMEOUT_MINUTES },
+            data: { ...bookingData(id, request.mode, null, phoneReturnCode), minutesToJoin: IMMEDIATE_REQUEST_TIMEOUT_MINUTES },
           }),
         ];
     try {
@@ -184,10 +187,11 @@ export class BookingService {
         if (discountCodeId) await claimDiscountCodeUse(tx, discountCodeId);
         await tx.query(
           `INSERT INTO consultations (id, expert_id, client_id, mode, pricing, status, start_at, reserved_minutes, reserved_during, terms,
-             package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at)
+             package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at,
+             phone_return_code)
            VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8,
              CASE WHEN $7::timestamptz IS NULL THEN NULL ELSE tstzrange($7::timestamptz, $7::timestamptz + make_interval(mins => $8), '[)') END,
-             $9, $10, $11, $12, $13, $13, $14, $15, $13)`,
+             $9, $10, $11, $12, $13, $13, $14, $15, $13, $16)`,
           [
             id,
             expert.user_id,
@@ -204,6 +208,7 @@ export class BookingService {
             now,
             request.paymentMethod,
             holdRef,
+            phoneReturnCode,
           ],
         );
         for (const job of jobs) await enqueueJob(tx, job, now);
@@ -309,8 +314,8 @@ export function releaseUnusedHold(payments: PaymentProvider, consultationId: str
 /** BOOK-4: one immediate request at a time per expert (also a unique index, for concurrent requests). */
 const expertBusy = () => conflict('expert_busy', 'This expert is in another consultation; try again in a few minutes.', 'startAt');
 
-function bookingData(consultationId: string, mode: ConsultationMode, startAt: Date | null) {
-  return { consultationId, mode, startAt: startAt?.toISOString() ?? null };
+function bookingData(consultationId: string, mode: ConsultationMode, startAt: Date | null, phoneReturnCode: string | null) {
+  return { consultationId, mode, startAt: startAt?.toISOString() ?? null, ...(phoneReturnCode ? { phoneReturnCode } : {}) };
 }
 
 /**

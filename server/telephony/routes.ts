@@ -1,6 +1,7 @@
 import type { Database } from '../platform/database.ts';
 import type { Api } from '../platform/http.ts';
-import { notFound } from '../platform/errors.ts';
+import { conflict, notFound } from '../platform/errors.ts';
+import { readConsultation } from '../bookings/view.ts';
 import { settleConsultation, type ConsultationTerms } from '../billing/index.ts';
 import type { PhoneConsultations } from './phone-consultations.ts';
 
@@ -39,6 +40,24 @@ export function phoneRoutes(api: Api, deps: { db: Database; phone: PhoneConsulta
         secondsLeft: Math.max(0, quote.maxSeconds - connectedSeconds),
         chargeCents: quote.chargeCents,
       };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/consultations/:id/end',
+      summary: 'The expert ends a live phone consultation from the workspace (TEL-5): both calls are hung up, the connected time is billed',
+      tag: 'telephony',
+      access: ['expert'],
+    },
+    async ({ req, user }) => {
+      const id = String(req.params['id']);
+      const [row] = await deps.db.query<{ expert_id: string; mode: string; status: string }>('SELECT expert_id, mode, status FROM consultations WHERE id = $1', [id]);
+      if (!row || row.expert_id !== user!.id) throw notFound('Consultation');
+      if (row.mode !== 'phone') throw conflict('not_a_phone_consultation', 'A video consultation ends from the room.');
+      if (row.status !== 'live' || !(await deps.phone.endByExpert(id))) throw conflict('not_on_the_phone', 'This consultation is not on the phone now.');
+      return readConsultation(deps.db, id, user!);
     },
   );
 }
