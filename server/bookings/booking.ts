@@ -4,7 +4,7 @@ import { CHECK_VIOLATION, EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { AppError, badRequest, conflict, notFound, paymentRequired } from '../platform/errors.ts';
-import { isE164 } from '../platform/phone.ts';
+import { parseE164 } from '../platform/phone.ts';
 import { assertEmailVerified } from '../accounts/email-verification.ts';
 import { holdAmountCents, type ConsultationMode } from '../billing/index.ts';
 import { termsInForce } from '../pricing/terms.ts';
@@ -15,7 +15,6 @@ import { readAvailability } from '../availability/store.ts';
 import { MAX_BOOKING_DAYS_AHEAD, isWithinAvailability } from '../availability/schedule.ts';
 import { notificationJob } from '../jobs/notify.ts';
 import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
-import { countryOfPhoneNumber } from './calling-codes.ts';
 import { bookingJobs, releaseUnauthenticatedHoldJob } from './jobs.ts';
 import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, minutesAfter, reservedMinutes } from './rules.ts';
 
@@ -94,12 +93,16 @@ export class BookingService {
     // §11, ACC-10: a page is published once it has a photo, a price and a verified email; the pricing is checked with the terms below.
     if (!expert.published) throw conflict('page_not_published', "This expert's consultation page is not published yet.", 'expertSlug');
 
+    // TEL-6: a real number of its country (libphonenumber-js), stored in E.164; its country gives the BILL-8 tier.
     let phoneNumber: string | null = null;
+    let phoneCountry = 'FR';
     if (request.mode === 'phone') {
-      if (!request.phoneNumber || !isE164(request.phoneNumber)) {
-        throw badRequest('invalid_phone_number', 'A phone consultation needs the number to call in E.164 form, e.g. +33612345678 (BOOK-1).', 'phoneNumber');
+      const parsed = request.phoneNumber === undefined ? undefined : parseE164(request.phoneNumber);
+      if (!parsed) {
+        throw badRequest('invalid_phone_number', 'A phone consultation needs a valid number to call in E.164 form, e.g. +33612345678 (BOOK-1, TEL-6).', 'phoneNumber');
       }
-      phoneNumber = request.phoneNumber;
+      phoneNumber = parsed.e164;
+      phoneCountry = parsed.country;
     }
 
     const now = this.#clock.now();
@@ -110,7 +113,7 @@ export class BookingService {
         mode: request.mode,
         budgetCents: request.budgetCents,
         packageId: request.packageId,
-        country: phoneNumber ? countryOfPhoneNumber(phoneNumber) : 'FR',
+        country: phoneCountry,
         discountCode: request.discountCode,
       },
       at: now,

@@ -186,7 +186,9 @@ function parseInput<T>(schema: z.ZodType<T>, input: unknown, where: 'body' | 'qu
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const param = issue.path.join('.') || undefined;
-  throw new AppError(400, 'invalid_request', `Invalid ${where}${param ? ` field '${param}'` : ''}: ${issue.message}`, param);
+  // A schema's own check may name a clearer code than the generic one (e.g. invalid_phone_number).
+  const code = issue.code === 'custom' && typeof issue.params?.['code'] === 'string' ? issue.params['code'] : 'invalid_request';
+  throw new AppError(400, code, `Invalid ${where}${param ? ` field '${param}'` : ''}: ${issue.message}`, param);
 }
 
 /** Maps every thrown error to the public shape; only unexpected ones are 5xx and logged with the request id. */

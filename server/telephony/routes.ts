@@ -1,6 +1,9 @@
 import type { Database } from '../platform/database.ts';
 import type { Api } from '../platform/http.ts';
-import { conflict, notFound } from '../platform/errors.ts';
+import { z } from 'zod';
+import { badRequest, conflict, notFound } from '../platform/errors.ts';
+import { parsePhoneNumber } from '../platform/phone.ts';
+import { surchargeZoneForCountry } from '../billing/index.ts';
 import { readConsultation } from '../bookings/view.ts';
 import { settleConsultation, type ConsultationTerms } from '../billing/index.ts';
 import type { PhoneConsultations } from './phone-consultations.ts';
@@ -58,6 +61,22 @@ export function phoneRoutes(api: Api, deps: { db: Database; phone: PhoneConsulta
       if (row.mode !== 'phone') throw conflict('not_a_phone_consultation', 'A video consultation ends from the room.');
       if (row.status !== 'live' || !(await deps.phone.endByExpert(id))) throw conflict('not_on_the_phone', 'This consultation is not on the phone now.');
       return readConsultation(deps.db, id, user!);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/phone-numbers/lookup',
+      summary: 'TEL-6: a phone number parsed and validated (libphonenumber-js): E.164 form, country and BILL-8 surcharge tier; 400 invalid_phone_number',
+      tag: 'telephony',
+      access: 'public',
+      query: z.object({ number: z.string().min(1).max(40) }),
+    },
+    ({ query }) => {
+      const parsed = parsePhoneNumber(query.number);
+      if (!parsed) throw badRequest('invalid_phone_number', 'This is not a valid phone number, e.g. +33612345678.', 'number');
+      return { e164: parsed.e164, country: parsed.country, surchargeZone: surchargeZoneForCountry(parsed.country) };
     },
   );
 }

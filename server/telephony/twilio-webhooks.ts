@@ -16,7 +16,7 @@ import {
   validTwilioSignature,
 } from './twilio.ts';
 import { announcementFromQuery } from './announcements.ts';
-import { isE164 } from '../platform/phone.ts';
+import { normalisePhoneNumber } from '../platform/phone.ts';
 
 /** Twilio's callbacks are a few hundred bytes of form fields. */
 const WEBHOOK_BODY_LIMIT = '32kb';
@@ -97,7 +97,7 @@ export function twilioWebhookRoutes(deps: { authToken: string; publicUrl: string
       res.send(notRecognisedTwiml());
       return;
     }
-    const from = params['From'] && isE164(params['From']) ? params['From'] : undefined;
+    const from = params['From'] ? normalisePhoneNumber(params['From']) : undefined;
     const digits = params['Digits'];
     const admitted = await deps.phone.admitReturningCaller({
       callId,
