@@ -52,6 +52,9 @@ function readLocation(focus: FocusTarget, notice: string | undefined): Location 
 export function startRouter(): void {
   document.addEventListener('click', interceptLinkClick);
   window.addEventListener('popstate', () => {
+    // Following an in-page anchor (the skip link) also fires popstate: it is not a new page.
+    const shown = currentLocation.value;
+    if (window.location.pathname === shown.pathname && window.location.search === shown.search) return;
     currentLocation.value = readLocation('heading', undefined);
   });
 }
