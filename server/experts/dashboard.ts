@@ -54,8 +54,10 @@ export interface ExpertDashboard {
   now: string;
   /** The expert's time zone (their opening hours'); every time below is ISO UTC. */
   timeZone: string;
-  /** The page is published once the photo and a rate or package are set (SPEC §11). */
+  /** The page is published once the photo and a rate or package are set (SPEC §11) and the email verified (ACC-10). */
   published: boolean;
+  /** ACC-10: until then the page stays unpublished and payouts are refused, whatever the checklist says. */
+  emailVerified: boolean;
   availableNow: boolean;
   liveRequests: {
     id: string;
@@ -131,14 +133,14 @@ export async function readExpertDashboard(db: Queryable, input: { expertId: stri
         WHERE c.expert_id = $1 AND c.status = 'scheduled' ORDER BY c.start_at, c.id LIMIT $2`,
       [expertId, Math.min(input.next, NEXT_APPOINTMENTS_MAX)],
     ),
-    db.query<{ has_photo: boolean; available_now: boolean; has_pricing: boolean; shared: boolean }>(
-      `SELECT e.photo IS NOT NULL AS has_photo, e.available_now,
+    db.query<{ has_photo: boolean; available_now: boolean; has_pricing: boolean; shared: boolean; email_verified: boolean }>(
+      `SELECT e.photo IS NOT NULL AS has_photo, e.available_now, u.email_verified_at IS NOT NULL AS email_verified,
               (EXISTS (SELECT 1 FROM expert_rates r WHERE r.expert_id = e.user_id
                          AND (r.video_rate_per_minute_cents IS NOT NULL OR r.phone_rate_per_minute_cents IS NOT NULL))
                OR EXISTS (SELECT 1 FROM packages p WHERE p.expert_id = e.user_id AND p.retired_at IS NULL)) AS has_pricing,
               (EXISTS (SELECT 1 FROM expert_sharing s WHERE s.expert_id = e.user_id)
                OR EXISTS (SELECT 1 FROM consultations c WHERE c.expert_id = e.user_id)) AS shared
-         FROM expert_profiles e WHERE e.user_id = $1`,
+         FROM expert_profiles e JOIN users u ON u.id = e.user_id WHERE e.user_id = $1`,
       [expertId],
     ),
     readAvailability(db, expertId),
@@ -163,7 +165,9 @@ export async function readExpertDashboard(db: Queryable, input: { expertId: stri
   return {
     now: now.toISOString(),
     timeZone: availability.timeZone,
-    published: state.has_photo && state.has_pricing,
+    // The public page's own rule (public-profile.ts): the dashboard never says "published" when visitors get a 404.
+    published: state.has_photo && state.has_pricing && state.email_verified,
+    emailVerified: state.email_verified,
     availableNow: state.available_now,
     liveRequests: open
       .filter((row) => row.status === 'requested')

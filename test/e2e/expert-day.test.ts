@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
-import { TEST_PASSWORD, TINY_PNG, signUpClient, signUpExpert, type SignedUp } from '../support/fixtures.ts';
+import { TEST_PASSWORD, TINY_PNG, emailedCode, signUpClient, signUpExpert, type SignedUp } from '../support/fixtures.ts';
 import { bookingBody } from '../support/bookings.ts';
 import { freeRateVideoTerms, insertFinishedConsultation } from '../support/consultations.ts';
 import { DESKTOP, HEADER_MAX_HEIGHT_PX, PHONE, axeViolations, headerHeightPx, saveScreenshot, sidewaysOverflowPx, smallTargets } from '../support/page-quality.ts';
@@ -56,7 +56,8 @@ describe("Issue 13: an expert's day in the workspace", function () {
     if (!existsSync(CLIENT_BUILD)) throw new Error('client/dist is missing: run `npm run build:client` first.');
     platform = await startTestPlatform();
     browser = await launchBrowser();
-    expert = await signUpExpert(platform.http, { firstName: 'Hélène', lastName: 'Journée' });
+    // The expert has not typed the emailed code yet (ACC-10): the dashboard asks for it first.
+    expert = await signUpExpert(platform.http, { firstName: 'Hélène', lastName: 'Journée' }, { verifyEmail: false });
     client = await signUpClient(platform.http, { firstName: 'Alice', lastName: 'Bernard' });
     context = await browser.newContext({ baseURL: platform.url, locale: 'fr-FR', timezoneId: 'America/New_York', viewport: DESKTOP });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.url });
@@ -73,7 +74,7 @@ describe("Issue 13: an expert's day in the workspace", function () {
   const banner = () => page.getByTestId('publication');
   const nav = () => page.getByRole('navigation', { name: 'Espace expert' });
 
-  it('lands on the dashboard after signing in, with the setup checklist and the page not yet published', async () => {
+  it('lands on the dashboard after signing in, verifies the email there (ACC-10), and sees the setup checklist', async () => {
     await page.goto('/connexion');
     await page.evaluate(() => localStorage.clear());
     await page.goto('/connexion');
@@ -84,6 +85,11 @@ describe("Issue 13: an expert's day in the workspace", function () {
     await page.waitForURL('**/espace');
     await waitForAppReady(page);
     await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
+    const emailStep = page.getByRole('region', { name: 'Vérifiez votre adresse e-mail' });
+    await emailStep.getByLabel(/^Code reçu par e-mail/).fill(await emailedCode(platform.http, expert.user.email));
+    await emailStep.getByRole('button', { name: 'Vérifier mon adresse' }).click();
+    await emailStep.waitFor({ state: 'detached' });
+    expect((await api('/api/me')).body.emailVerified).to.equal(true);
     const checklist = page.getByTestId('checklist');
     await checklist.getByText('0 sur 5 faites').waitFor();
     expect(await checklist.getByRole('link').allTextContents()).to.deep.equal([

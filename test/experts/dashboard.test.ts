@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { BookingPlatform, HOUR_MS, MINUTE_MS, bookingBody, setUpClient, setUpExpert, tokenOf, type Person } from '../support/bookings.ts';
-import { TINY_PNG, signUpExpert } from '../support/fixtures.ts';
+import { TINY_PNG, signUpExpert, verifyEmail } from '../support/fixtures.ts';
 import { insertFinishedConsultation, packageTerms } from '../support/consultations.ts';
 import type { TestPlatform } from '../support/platform.ts';
 
@@ -81,6 +81,20 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       expect((await get('/api/experts/me/dashboard?next=1', expert)).body.nextAppointments).to.have.length(1);
       expect((await get('/api/experts/me/dashboard?next=0', expert)).status).to.equal(400);
       await platform.http.post(`/api/consultations/${request.body.id}/cancel`, undefined, await tokenOf(platform.http, client));
+    });
+
+    it('ACC-10: the page counts as published only once the email is verified, as the public page does', async () => {
+      const signedUp = await signUpExpert(platform.http, {}, { verifyEmail: false });
+      const token = signedUp.accessToken;
+      await platform.http.request('PUT', '/api/experts/me/photo', { token, rawBody: TINY_PNG, headers: { 'content-type': 'image/png' } });
+      await platform.http.put('/api/experts/me/pricing', { videoRatePerMinuteCents: 120, packages: [] }, token);
+      const before = await platform.http.get('/api/experts/me/dashboard', token);
+      expect(before.body).to.include({ published: false, emailVerified: false });
+      expect(before.body.checklist.items.filter((item: { done: boolean }) => item.done).map((item: { key: string }) => item.key)).to.deep.equal(['photo', 'pricing']);
+      expect((await platform.http.get(`/api/experts/${signedUp.user.slug}`)).body.published ?? false).to.equal(false);
+      await verifyEmail(platform.http, signedUp);
+      expect((await platform.http.get('/api/experts/me/dashboard', token)).body).to.include({ published: true, emailVerified: true });
+      expect((await platform.http.get(`/api/experts/${signedUp.user.slug}`)).body.published).to.equal(true);
     });
 
     it('is for experts only', async () => {

@@ -10,6 +10,7 @@ import { Switch } from '../../ui/switch.tsx';
 import { useNow } from '../../ui/use-now.ts';
 import { dashboard, dashboardError, refreshDashboard } from './dashboard-store.ts';
 import { dashboardText } from './dashboard-messages.ts';
+import { EmailCheck } from './email-check.tsx';
 import { dayLabel, localDateOf, momentLabel, timeLabel, zoneLabel } from './expert-time.ts';
 import { SetupChecklist } from './setup-checklist.tsx';
 import { WayIn } from './way-in.tsx';
@@ -48,6 +49,7 @@ function DashboardContent() {
           </>
         ) : null}
       </p>
+      {!state.emailVerified && user ? <EmailCheck email={user.email} /> : null}
       {setupFirst ? <SetupChecklist checklist={state.checklist} /> : null}
       <div class="ws-grid dashboard-top">
         <LiveCard state={state} />

@@ -89,17 +89,23 @@ function WorkspaceNav({ current }: { current: SectionKey }) {
 function PublicationBanner() {
   const state = dashboard.value;
   if (!state || state.published) return null;
-  const missing = state.checklist.items.filter((item) => PUBLICATION_STEPS.includes(item.key) && !item.done);
+  // ACC-10: a verified email is a step too, done on the dashboard.
+  const missing = [
+    ...(state.emailVerified ? [] : [{ key: 'email', href: `${SECTION_PATHS.dashboard}#adresse-email`, label: workspaceText('check.email') }]),
+    ...state.checklist.items
+      .filter((item) => PUBLICATION_STEPS.includes(item.key) && !item.done)
+      .map((item) => ({ key: item.key, href: CHECKLIST_PATHS[item.key], label: workspaceText(`check.${item.key}`) })),
+  ];
   return (
     <div class="ws-banner" role="status" data-testid="publication">
       <strong>{workspaceText('notPublished')}</strong>{' '}
       {missing.length > 0 ? (
         <>
           {workspaceText('notPublishedMissing', { count: missing.length })}{' '}
-          {missing.map((item, index) => (
-            <span key={item.key}>
+          {missing.map((step, index) => (
+            <span key={step.key}>
               {index > 0 ? ', ' : ''}
-              <a href={CHECKLIST_PATHS[item.key]}>{workspaceText(`check.${item.key}`)}</a>
+              <a href={step.href}>{step.label}</a>
             </span>
           ))}
           {'. '}
