@@ -5,8 +5,8 @@ import { MEDIA_CODECS } from './codecs.ts';
 import { Peer } from './peer.ts';
 
 export type RoomEvents = {
-  /** BILL-4: a party's media path came up or went down. */
-  presence: [party: Party, connected: boolean];
+  /** BILL-4: a party's media started or stopped flowing both ways, at `atMs`. */
+  presence: [party: Party, connected: boolean, atMs: number];
   peerClosed: [peer: Peer];
   closed: [];
 };
@@ -65,7 +65,7 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     this.#peers.get(party)?.close();
     this.#peers.set(party, peer);
-    peer.on('presence', (connected) => this.emit('presence', party, connected));
+    peer.on('presence', (connected, atMs) => this.emit('presence', party, connected, atMs));
     peer.once('closed', () => {
       if (this.#peers.get(party) === peer) this.#peers.delete(party);
       this.emit('peerClosed', peer);

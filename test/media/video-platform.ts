@@ -10,7 +10,7 @@ import { RecordingNotifier, type Person } from '../support/bookings.ts';
 import { TEST_PASSWORD } from '../support/fixtures.ts';
 import { launchBrowser } from '../support/browser.ts';
 import type { InboundStats } from '../../client/src/media/call.ts';
-import { MovableTime, waitFor } from './support.ts';
+import { MovableTime, immediateVideoConsultation, waitFor } from './support.ts';
 
 /**
  * A whole platform for the video end-to-end tests: real time the test can move forward
@@ -120,4 +120,25 @@ export function listFiles(root: string, skip: (path: string) => boolean = () => 
   };
   walk(root);
   return files;
+}
+
+/**
+ * An immediate video consultation with both parties' pages in the room and the meter running
+ * (BILL-4: media flows both ways), for tests that need a live call to act on.
+ */
+export async function liveCallInBrowsers(
+  platform: VideoPlatform,
+  browsers: Browser[],
+  options: Parameters<typeof immediateVideoConsultation>[1] & { languages?: ['fr' | 'en', 'fr' | 'en'] } = {},
+): Promise<Awaited<ReturnType<typeof immediateVideoConsultation>> & { expertPage: Page; clientPage: Page }> {
+  const booked = await immediateVideoConsultation(platform.http, options);
+  const [expertLanguage, clientLanguage] = options.languages ?? ['fr', 'en'];
+  const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, booked.expert, expertLanguage);
+  const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, booked.client, clientLanguage);
+  await expertPage.goto(`${platform.url}/salle/${booked.consultationId}`);
+  await clientPage.goto(`${platform.url}/salle/${booked.consultationId}`);
+  await expectMediaFlowing(expertPage);
+  await expectMediaFlowing(clientPage);
+  await waitFor(() => platform.media.reading(booked.consultationId)?.running, 10_000, 'meter running');
+  return { ...booked, expertPage, clientPage };
 }
