@@ -48,8 +48,9 @@ export async function startVideoPlatform(): Promise<VideoPlatform> {
 }
 
 /** A browser page signed in as this person (its own browser: localStorage is per browser here). */
-export async function signedInPage(browser: Browser, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en'): Promise<Page> {
+export async function signedInPage(browser: Browser, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en', initScript?: string): Promise<Page> {
   const page = await browser.newPage();
+  if (initScript) await page.addInitScript(initScript);
   await signIn(page, baseUrl, http, person, language);
   return page;
 }
@@ -129,16 +130,25 @@ export function listFiles(root: string, skip: (path: string) => boolean = () => 
 export async function liveCallInBrowsers(
   platform: VideoPlatform,
   browsers: Browser[],
-  options: Parameters<typeof immediateVideoConsultation>[1] & { languages?: ['fr' | 'en', 'fr' | 'en'] } = {},
+  options: Parameters<typeof immediateVideoConsultation>[1] & { languages?: ['fr' | 'en', 'fr' | 'en']; initScript?: string } = {},
 ): Promise<Awaited<ReturnType<typeof immediateVideoConsultation>> & { expertPage: Page; clientPage: Page }> {
   const booked = await immediateVideoConsultation(platform.http, options);
   const [expertLanguage, clientLanguage] = options.languages ?? ['fr', 'en'];
-  const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, booked.expert, expertLanguage);
-  const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, booked.client, clientLanguage);
+  const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, booked.expert, expertLanguage, options.initScript);
+  const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, booked.client, clientLanguage, options.initScript);
   await expertPage.goto(`${platform.url}/salle/${booked.consultationId}`);
   await clientPage.goto(`${platform.url}/salle/${booked.consultationId}`);
   await expectMediaFlowing(expertPage);
   await expectMediaFlowing(clientPage);
   await waitFor(() => platform.media.reading(booked.consultationId)?.running, 10_000, 'meter running');
   return { ...booked, expertPage, clientPage };
+}
+
+/** What the room page's status line says: the call client's status, always true (MEDIA-3). */
+export async function roomStatus(page: Page): Promise<string | null> {
+  return page.getByTestId('room-status').getAttribute('data-status');
+}
+
+export async function waitForStatus(page: Page, status: string, timeoutMs = 15_000): Promise<void> {
+  await waitFor(async () => ((await roomStatus(page)) === status ? true : undefined), timeoutMs, `status ${status}`);
 }
