@@ -24,8 +24,8 @@ export interface VideoPlatform extends RunningPlatform {
   dataDir: string;
 }
 
-export async function startVideoPlatform(): Promise<VideoPlatform> {
-  const { config, dataDir } = isolatedConfig('consulto-video', { MEDIASOUP_WORKERS: '1' });
+export async function startVideoPlatform(environment: Record<string, string> = {}): Promise<VideoPlatform> {
+  const { config, dataDir } = isolatedConfig('consulto-video', { MEDIASOUP_WORKERS: '1', ...environment });
   const time = new MovableTime();
   const running = await startPlatform(config, {
     clock: time,
