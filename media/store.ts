@@ -1,7 +1,7 @@
 import type { Queryable } from '../server/platform/database.ts';
 import type { ConsultationTerms } from '../server/billing/index.ts';
 import type { ConsultationStatus } from '../server/bookings/state-machine.ts';
-import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, minutesAfter } from '../server/bookings/rules.ts';
+import { requestDeadline } from '../server/bookings/rules.ts';
 
 /** What the SFU reads of a consultation; it never writes one (the state machine does). */
 export interface MediaConsultation {
@@ -26,7 +26,8 @@ export async function readMediaConsultation(db: Queryable, consultationId: strin
     client_id: string;
     start_at: Date | null;
     created_at: Date;
-  }>('SELECT id, status, mode, terms, expert_id, client_id, start_at, created_at FROM consultations WHERE id = $1', [consultationId]);
+    accepted_at: Date | null;
+  }>('SELECT id, status, mode, terms, expert_id, client_id, start_at, created_at, accepted_at FROM consultations WHERE id = $1', [consultationId]);
   if (!row) return undefined;
   return {
     id: row.id,
@@ -36,6 +37,6 @@ export async function readMediaConsultation(db: Queryable, consultationId: strin
     expertId: row.expert_id,
     clientId: row.client_id,
     startAt: row.start_at,
-    requestExpiresAt: row.start_at === null ? minutesAfter(row.created_at, IMMEDIATE_REQUEST_TIMEOUT_MINUTES) : null,
+    requestExpiresAt: row.start_at === null ? requestDeadline(row.created_at, row.accepted_at) : null,
   };
 }

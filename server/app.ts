@@ -48,6 +48,11 @@ import { privacyRoutes } from './privacy/routes.ts';
 import { JoinTokens } from '../media/join-tokens.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
+import { requestRoutes } from './bookings/request-routes.ts';
+import { ConsultationEvents } from './live/consultation-events.ts';
+import { eventStreamRoutes } from './live/event-stream.ts';
+import { REQUEST_SMS_JOB, requestSmsHandler } from './live/request-sms.ts';
+import { expertNotificationRoutes } from './live/settings-routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
 /** §13: how long another process may still show a consultation page as it was before a change. */
@@ -88,6 +93,8 @@ export interface Services {
   admin: AdminService;
   /** ACC-8. */
   deregistration: Deregistration;
+  /** BOOK-4: every consultation change, from the database (start.ts makes it listen). */
+  consultationEvents: ConsultationEvents;
 }
 
 /** Wires the capabilities into one Express application; no I/O happens here. */
@@ -127,6 +134,9 @@ export function createApp(platform: Platform): { app: express.Express; services:
     lifecycle: new StateMachineLifecycle({ db, owner: consultations }),
   });
   jobs.register(NOTIFY_JOB, notifyJobHandler(db, platform.bookingNotifier ?? notifier));
+  // BOOK-4: the expert's SMS for an immediate request, through the telephony provider.
+  jobs.register(REQUEST_SMS_JOB, requestSmsHandler({ db, clock, provider: telephony.provider, publicUrl: config.publicUrl, logger }));
+  const consultationEvents = new ConsultationEvents(logger);
   const api = new Api(async (req) => {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw unauthorized('missing_token', 'Sign in first (Authorization: Bearer <accessToken>).');
@@ -148,6 +158,10 @@ export function createApp(platform: Platform): { app: express.Express; services:
   availabilityRoutes(api, { db, clock });
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
   phoneRoutes(api, { db, phone: telephony.phone });
+  // BOOK-4: accept or decline an immediate request, the live channel of open pages, the SMS setting.
+  requestRoutes(api, { db, consultations, startPhoneCalls: (id) => telephony.phone.start(id), logger });
+  eventStreamRoutes(api, { db, sessions, events: consultationEvents, logger });
+  expertNotificationRoutes(api, { db });
   const complaintRefunds = new ComplaintRefunds({ db, clock, payments, logger });
   const complaints = new ComplaintService({ db, clock, refunds: complaintRefunds, logger });
   const admin = new AdminService({ db, clock, sessions, consultations, notifier, complaints, logger });
@@ -209,7 +223,10 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration } };
+  return {
+    app,
+    services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration, consultationEvents },
+  };
 }
 
 /**

@@ -16,6 +16,7 @@ import { notificationJob } from '../jobs/notify.ts';
 import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
 import { countryOfPhoneNumber } from './calling-codes.ts';
 import { bookingJobs, releaseUnauthenticatedHoldJob } from './jobs.ts';
+import { requestSmsJob } from '../live/request-sms.ts';
 import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, minutesAfter, reservedMinutes } from './rules.ts';
 
 /** SPEC §11 `POST /api/consultations`. */
@@ -166,6 +167,8 @@ export class BookingService {
             at: now,
             data: { ...bookingData(id, request.mode, null), minutesToJoin: IMMEDIATE_REQUEST_TIMEOUT_MINUTES },
           }),
+          // BOOK-4: and a text to the expert's mobile, if they opted in (the job checks).
+          requestSmsJob({ consultationId: id, at: now }),
         ];
     try {
       await this.#db.transaction(async (tx) => {

@@ -8,6 +8,7 @@ import type { Language, NotificationData } from './format.ts';
 import { renderEmail } from './render.ts';
 import { TEMPLATES } from './templates.ts';
 import { buildIcs } from './ics.ts';
+import { consultationPageUrl } from './links.ts';
 
 /** A send that has not finished after this long is presumed dead (crashed process) and may be retried. */
 export const SEND_LEASE_MS = 5 * 60_000;
@@ -162,7 +163,10 @@ export class MailNotifier implements Notifier {
     if (!method || !startAt || !Number.isFinite(startAt.getTime()) || !Number.isInteger(durationMinutes) || durationMinutes < 1) return [];
     const host = new URL(this.#publicUrl).hostname;
     const consultationId = typeof data['consultationId'] === 'string' ? data['consultationId'] : createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
-    const url = typeof data['url'] === 'string' ? data['url'] : `${this.#publicUrl}/consultations/${consultationId}`;
+    const url =
+      typeof data['url'] === 'string'
+        ? data['url']
+        : consultationPageUrl(this.#publicUrl, { consultationId, recipientRole: String(data['recipientRole'] ?? ''), mode: String(data['mode'] ?? ''), join: true });
     const ics = buildIcs({
       // The same UID for the confirmation, the reminders and the cancellation: one event in the calendar.
       uid: `consultation-${consultationId}@${host}`,
