@@ -213,10 +213,12 @@ describe('BOOK-4 two API nodes on one database: a change made through one reache
   this.timeout(60_000);
   let nodes: RunningPlatform[] = [];
   let cleanup: () => Promise<void>;
+  let serverUrl: string | undefined;
 
   before(async () => {
     const { config, dataDir } = isolatedConfig('consulto-two-nodes');
     const database = await openTestDatabase();
+    serverUrl = database.url;
     // Each node has its own connections to the server; on PGlite both share the in-process database.
     const secondDb: Database = database.url ? openPostgres(database.url) : { ...database.db, close: async () => undefined };
     const options = { clock: new ManualClock(new Date()), logger: createLogger('silent'), jobPollIntervalMs: 0 };
@@ -244,6 +246,15 @@ describe('BOOK-4 two API nodes on one database: a change made through one reache
       await page.sees(booked.body.id, (consultation) => consultation.status === 'requested');
       await nodeA.post(`/api/consultations/${booked.body.id}/decline`, undefined, expert.token);
       await page.sees(booked.body.id, (consultation) => consultation.status === 'expired' && consultation.declinedAt !== null);
+      if (serverUrl) {
+        // On a server, a listening connection can be lost (a restart, a failover): it comes back by
+        // itself and the pages are told to read their lists again, since changes may have been missed.
+        await nodes[1]!.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN consultation_events%' AND pid <> pg_backend_pid()`);
+        await waitFor(() => page.events.some((event) => event.type === 'resync'), 10_000, 'resync after the lost connection');
+        const again = await nodeA.post('/api/consultations', bookingBody(expert.slug), client.token);
+        expect(again.status).to.equal(201);
+        await page.sees(again.body.id, (consultation) => consultation.status === 'requested', 5000);
+      }
     } finally {
       page.close();
     }
