@@ -51,6 +51,8 @@ export class Session {
   async ready(request: Requests['ready']['request']): Promise<Requests['ready']['response']> {
     this.#assertOpen();
     this.#peer.rtpCapabilities = request.rtpCapabilities as types.RtpCapabilities;
+    // First: the receive transport starts its handshake now, not when the other's media comes.
+    await consumeData(this.#peer, this.#participant, this.#host.room.roomChannel);
     const other = this.#host.room.other(this.#peer.party);
     if (other) {
       for (const producer of other.producers.values()) await consume(this.#host.room, this.#peer, this.#participant, producer);

@@ -14,6 +14,12 @@ export const SIGNALING_MAX_MESSAGE_BYTES = 64 * 1024;
 /** The label of the chat DataChannel (MEDIA-3): text only, relayed by the SFU, never stored. */
 export const CHAT_LABEL = 'chat';
 export const CHAT_MAX_MESSAGE_CHARS = 2000;
+/**
+ * The label of the SFU's own data channel to each party. Nothing is sent on it: consuming it opens
+ * the party's receive transport (ICE + DTLS + SCTP) as soon as it joins, so the other party's first
+ * media, when it comes, does not wait for a handshake (SPEC §13 join time of the one who waited).
+ */
+export const ROOM_CHANNEL_LABEL = 'room';
 
 export type Party = 'expert' | 'client';
 export type MediaKind = 'audio' | 'video';

@@ -363,8 +363,9 @@ export class CallClient {
   async #publish(link: Link): Promise<void> {
     const audio = this.#localStream?.getAudioTracks()[0];
     const video = this.#localStream?.getVideoTracks()[0];
-    if (audio) await this.#produce(link, 'microphone', audio);
+    // The camera first: the other sees us one round trip sooner (SPEC §13 join time), the voice follows.
     if (video) await this.#produce(link, 'camera', video);
+    if (audio) await this.#produce(link, 'microphone', audio);
     if (this.#screenTrack) await this.#produce(link, 'screen', this.#screenTrack);
     if (!link.closed) link.chat = await link.send.produceData({ ordered: true, label: CHAT_LABEL, protocol: 'text' });
   }
@@ -427,7 +428,9 @@ export class CallClient {
         if (this.#suspended) consumer.pause();
         // Not awaited: the next notification (the other track) need not wait for this answer.
         else void link.socket.request('resumeConsumer', { consumerId: consumer.id }).catch(() => undefined);
-        this.#watchReceipt(link);
+        // Decoding is checked once packets arrive (the track unmutes): no statistics read before, while the page is busiest.
+        if (consumer.track.muted) consumer.track.addEventListener('unmute', () => this.#watchReceipt(link), { once: true });
+        else this.#watchReceipt(link);
         return;
       }
       case 'newDataConsumer': {
@@ -438,6 +441,8 @@ export class CallClient {
           label: notification.label,
           protocol: notification.protocol,
         });
+        // The room channel only opens the receive transport early (ROOM_CHANNEL_LABEL); the chat is the other's.
+        if (notification.label !== CHAT_LABEL) return;
         dataConsumer.on('message', (data) => {
           if (typeof data === 'string') this.#appendChat({ from: 'other', text: data.slice(0, CHAT_MAX_MESSAGE_CHARS), atMs: Date.now() });
         });
