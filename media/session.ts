@@ -13,6 +13,8 @@ export interface Participant {
 
 /** Chat DataChannel: one per party (MEDIA-3). */
 const MAX_DATA_PRODUCERS_PER_PEER = 1;
+/** MEDIA-7: a repair renews transports once or twice; more on one socket is a loop or abuse (each is two new transports). */
+const MAX_TRANSPORT_RENEWALS_PER_SESSION = 10;
 
 /** What a Session needs of the consultation it belongs to (MediaService's `Live`). */
 export interface SessionHost {
@@ -33,6 +35,7 @@ export class Session {
   readonly #host: SessionHost;
   readonly #participant: Participant;
   #peer: Peer;
+  #renewals = 0;
 
   constructor(host: SessionHost, peer: Peer, participant: Participant) {
     this.#host = host;
@@ -150,6 +153,7 @@ export class Session {
    */
   async renewTransports(): Promise<Requests['renewTransports']['response']> {
     this.#assertOpen();
+    if (++this.#renewals > MAX_TRANSPORT_RENEWALS_PER_SESSION) throw conflict('too_many_renewals', 'Join again with a new socket.');
     const rtpCapabilities = this.#peer.rtpCapabilities;
     this.#peer = await this.#host.renewPeer(this.#peer.party, this.#peer.userId);
     this.#peer.rtpCapabilities = rtpCapabilities;

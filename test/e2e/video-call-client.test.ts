@@ -95,3 +95,51 @@ describe('MEDIA-3 the call client and its page in two browsers', function () {
     await waitFor(async () => ((await expertPage.getByTestId('remote-screen').isVisible()) ? undefined : true), 10_000, 'screen gone');
   });
 });
+
+/** BOOK-4 in the room: the client waits there for the expert, who accepts (and comes) or declines. */
+describe('BOOK-4 an immediate request answered while the client waits in the room', function () {
+  this.timeout(120_000);
+  let platform: VideoPlatform;
+  let browsers: Browser[];
+
+  before(async () => {
+    browsers = await launchBrowsers(2);
+    platform = await startVideoPlatform();
+  });
+  after(async () => {
+    await platform?.close();
+    for (const browser of browsers ?? []) await browser.close().catch(() => undefined);
+  });
+
+  it('the client reads the minutes left; the expert accepts and goes in: both are in a live call', async () => {
+    const { expert, client, consultationId } = await immediateVideoConsultation(platform.http);
+    const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, client, 'en');
+    await clientPage.goto(`${platform.url}/salle/${consultationId}`);
+    await waitForStatus(clientPage, 'waiting');
+    expect(await clientPage.getByTestId('room-status').innerText()).to.match(/they have 5 min left to join you/);
+    const accepted = await platform.http.post(`/api/consultations/${consultationId}/accept`, undefined, expert.token);
+    expect(accepted.status).to.equal(200);
+    const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, expert, 'en');
+    await expertPage.goto(`${platform.url}/salle/${consultationId}`);
+    for (const page of [expertPage, clientPage]) await waitForStatus(page, 'live');
+    await waitFor(() => platform.media.reading(consultationId)?.running, 10_000, 'meter running');
+    await expertPage.getByTestId('end-call').click();
+    await waitFor(async () => ((await clientPage.getByTestId('amount-charged').count()) > 0 ? true : undefined), 10_000, 'end screen');
+  });
+
+  it('the expert declines: the client’s page says so at once, nothing charged', async () => {
+    const { expert, client, consultationId } = await immediateVideoConsultation(platform.http);
+    const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, client, 'en');
+    await clientPage.goto(`${platform.url}/salle/${consultationId}`);
+    await waitForStatus(clientPage, 'waiting');
+    const declinedAtMs = Date.now();
+    const declined = await platform.http.post(`/api/consultations/${consultationId}/decline`, undefined, expert.token);
+    expect(declined.status).to.equal(200);
+    await waitFor(async () => ((await clientPage.getByTestId('end-screen').count()) > 0 ? true : undefined), 2000, 'end screen');
+    expect(Date.now() - declinedAtMs).to.be.below(2000);
+    expect(await clientPage.getByTestId('end-screen').getAttribute('data-reason')).to.equal('declined');
+    expect(await clientPage.getByTestId('end-reason').innerText()).to.match(/could not take your request/);
+    expect(await clientPage.getByTestId('amount-charged').innerText()).to.match(/0[.,]00/);
+    expect(platform.media.room(consultationId)).to.equal(undefined);
+  });
+});
