@@ -37,6 +37,26 @@ describe('MEDIA-5 device check: the connection test to the SFU', function () {
     await browser?.close().catch(() => undefined);
   });
 
+  it('the device helpers: the device list, and the microphone level moves with the (fake) microphone', async () => {
+    const helpers = await pageWithModule(browser, await bundleClientModule('client/src/media/devices.ts', 'consultoDevices'));
+    const result = (await helpers.evaluate(`(async () => {
+      const devices = window.consultoDevices;
+      const stream = await devices.openCameraAndMicrophone();
+      const list = await devices.listDevices();
+      const levels = [];
+      const meter = await devices.MicrophoneLevel.start(stream, (level) => levels.push(level));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      meter.stop();
+      for (const track of stream.getTracks()) track.stop();
+      return { microphones: list.microphones.length, cameras: list.cameras.length, tracks: stream.getTracks().map((track) => track.kind).sort(), levels };
+    })()`)) as { microphones: number; cameras: number; tracks: string[]; levels: number[] };
+    expect(result.microphones).to.be.at.least(1);
+    expect(result.cameras).to.be.at.least(1);
+    expect(result.tracks).to.deep.equal(['audio', 'video']);
+    expect(result.levels.length).to.be.at.least(5);
+    expect(Math.max(...result.levels)).to.be.above(0).and.at.most(1);
+  });
+
   it('the verdict from the figures: blocked without a connection, weak below the thresholds, good otherwise', () => {
     const fine = { connectMs: 80, roundTripMs: 20, uploadKbps: 900, downloadKbps: 900, framesDecoded: 40, protocol: 'udp' as const, connected: true, signalingReached: true };
     expect(connectionVerdict(fine)).to.deep.equal({ verdict: 'good', advice: 'none' });

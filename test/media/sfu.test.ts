@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { bookingBody, setUpClient, tokenOf } from '../support/bookings.ts';
 import { ManualClock } from '../../server/platform/clock.ts';
-import { SignalingClient, immediateVideoConsultation, joinToken, opusRtpParameters } from './support.ts';
+import { SignalingClient, immediateVideoConsultation, joinToken, opusRtpParameters, waitFor } from './support.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -97,5 +97,63 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
     const stranger = await connect();
     const notJoined = await stranger.request('ready', { rtpCapabilities: {} as never }).catch((failure: { code: string }) => failure);
     expect(notJoined).to.have.property('code', 'not_joined');
+  });
+
+  it('MEDIA-7 the repair steps: new ICE credentials per transport, then fresh transports that replace the old ones, bounded per socket', async () => {
+    const { expert, client, consultationId } = await immediateVideoConsultation(platform.http);
+    const expertSocket = await connect();
+    const clientSocket = await connect();
+    await expertSocket.request('join', { token: await joinToken(platform.http, consultationId, expert.token) });
+    const joined = await clientSocket.request('join', { token: await joinToken(platform.http, consultationId, client.token) });
+    await expertSocket.request('ready', { rtpCapabilities: platform.media.room(consultationId)!.router.rtpCapabilities as never });
+    const produced = await clientSocket.request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4001) as never });
+    const consumed = await waitFor(() => expertSocket.notifications.find((notification) => notification.type === 'newConsumer' && notification.producerId === produced.producerId), 5000, 'the expert consumes it');
+
+    // Step 1: the same transport, new credentials.
+    const restarted = await clientSocket.request('restartIce', { transportId: joined.sendTransport.id });
+    expect(restarted.iceParameters.usernameFragment).to.not.equal(joined.sendTransport.iceParameters.usernameFragment);
+    const foreign = await clientSocket.request('restartIce', { transportId: 'not-mine' }).catch((failure: { code: string }) => failure);
+    expect(foreign).to.have.property('code', 'not_your_transport');
+
+    // Step 2: fresh transports; the old ones and what was on them are gone, the other side is told.
+    const renewed = await clientSocket.request('renewTransports', {});
+    expect(renewed.sendTransport.id).to.not.equal(joined.sendTransport.id);
+    expect(renewed.recvTransport.id).to.not.equal(joined.recvTransport.id);
+    const peer = platform.media.room(consultationId)!.peer('client')!;
+    expect(peer.sendTransport.id).to.equal(renewed.sendTransport.id);
+    expect(peer.producers.size).to.equal(0);
+    await waitFor(
+      () => expertSocket.notifications.find((notification) => notification.type === 'consumerClosed' && consumed.type === 'newConsumer' && notification.consumerId === consumed.consumerId),
+      5000,
+      'the old consumer closed',
+    );
+    const old = await clientSocket
+      .request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4002) as never })
+      .catch((failure: { code: string }) => failure);
+    expect(old).to.have.property('code', 'not_your_transport');
+    const again = await clientSocket.request('produce', { transportId: renewed.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4003) as never });
+    expect(again.producerId).to.be.a('string');
+    for (let renewal = 2; renewal <= 10; renewal++) await clientSocket.request('renewTransports', {});
+    const tooMany = await clientSocket.request('renewTransports', {}).catch((failure: { code: string }) => failure);
+    expect(tooMany).to.have.property('code', 'too_many_renewals');
+  });
+
+  it('MEDIA-6 at most one producer per source, of the source’s kind; only the screen is closed by request', async () => {
+    const { client, consultationId } = await immediateVideoConsultation(platform.http);
+    const socket = await connect();
+    const joined = await socket.request('join', { token: await joinToken(platform.http, consultationId, client.token) });
+    const wrongKind = await socket
+      .request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'screen', rtpParameters: opusRtpParameters(5001) as never })
+      .catch((failure: { code: string }) => failure);
+    expect(wrongKind).to.have.property('code', 'wrong_kind');
+    const microphone = await socket.request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(5002) as never });
+    const notClosable = await socket.request('closeProducer', { producerId: microphone.producerId }).catch((failure: { code: string }) => failure);
+    expect(notClosable).to.have.property('code', 'not_closable');
+    const unknown = await socket.request('closeProducer', { producerId: 'nope' }).catch((failure: { code: string }) => failure);
+    expect(unknown).to.have.property('code', 'unknown_producer');
+    const badSource = await socket
+      .request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'radio' as never, rtpParameters: opusRtpParameters(5003) as never })
+      .catch((failure: { code: string }) => failure);
+    expect(badSource).to.have.property('code', 'invalid_request');
   });
 });
