@@ -251,13 +251,17 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
       released = true;
       this.#pool.release(worker);
     };
-    const probe = await ProbeSession.open({ worker, listenInfos: this.#listenInfos, participant, onClose: () => {
-      this.#probes.delete(probe);
+    let probe: ProbeSession | undefined;
+    const onClose = () => {
+      if (probe) this.#probes.delete(probe);
       release();
-    } }).catch((error: unknown) => {
+    };
+    try {
+      probe = await ProbeSession.open({ worker, listenInfos: this.#listenInfos, participant, onClose });
+    } catch (error) {
       release();
       throw error;
-    });
+    }
     this.#probes.add(probe);
     return probe;
   }

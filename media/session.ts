@@ -54,10 +54,9 @@ export class Session {
   async ready(request: Requests['ready']['request']): Promise<Requests['ready']['response']> {
     this.#assertOpen();
     this.#peer.rtpCapabilities = request.rtpCapabilities as types.RtpCapabilities;
-    // First: the receive transport starts its handshake now, not when the other's media comes.
-    await consumeData(this.#peer, this.#participant, this.#host.room.roomChannel);
     const other = this.#host.room.other(this.#peer.party);
     if (other) {
+      // The other's media first: it is what this party waits to see (each consumer costs the browser a renegotiation).
       for (const producer of other.producers.values()) await consume(this.#host.room, this.#peer, this.#participant, producer);
       for (const dataProducer of other.dataProducers.values()) await consumeData(this.#peer, this.#participant, dataProducer);
       // The other party's consumers of what this peer produced before its `ready` (a reload).
@@ -66,6 +65,8 @@ export class Session {
         for (const producer of this.#peer.producers.values()) await consume(this.#host.room, other, otherParticipant, producer);
       }
     }
+    // A party alone in the room gets its receive transport opened now, not when the other's media comes.
+    await consumeData(this.#peer, this.#participant, this.#host.room.roomChannel);
     return {};
   }
 

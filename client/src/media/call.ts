@@ -154,6 +154,7 @@ export class CallClient {
     window.addEventListener('online', this.#onNetworkChange);
     (navigator as Navigator & { connection?: EventTarget }).connection?.addEventListener('change', this.#onNetworkChange);
     navigator.mediaDevices.addEventListener('devicechange', this.#onDeviceChange);
+    this.#qualityTimer = window.setInterval(() => void this.#sampleQuality(), QUALITY_INTERVAL_MS);
     // The camera starts while the room is being joined: neither waits for the other.
     const media = this.#openLocalMedia();
     let link: Link;
@@ -166,7 +167,8 @@ export class CallClient {
     }
     await media;
     await this.#publish(link).catch((error: unknown) => this.#onLinkFailure(link, error));
-    this.#qualityTimer = window.setInterval(() => void this.#sampleQuality(), QUALITY_INTERVAL_MS);
+    // The network went and came back while joining: repair now that there is something to repair.
+    if (this.#suspended && navigator.onLine) void this.#startRepair('network_change');
   }
 
   async toggleMicrophone(): Promise<void> {
@@ -596,7 +598,8 @@ export class CallClient {
   async #startRepair(trigger: 'offline' | 'ice' | 'network_change' | 'socket'): Promise<void> {
     if (this.#ended || this.#disposed || this.#refused) return;
     if (trigger === 'offline') this.#suspend();
-    if (this.#repair) return;
+    // Before the first join completes, `start` owns the connection (a second join would replace it).
+    if (this.#repair || (!this.#joined && trigger !== 'socket')) return;
     this.#repair = this.#runRepair(trigger).finally(() => {
       this.#repair = undefined;
       this.#update({});
@@ -637,12 +640,14 @@ export class CallClient {
   /** Step 1: new ICE credentials from the SFU for each transport in use; true once they are connected again. */
   async #restartIce(link: Link): Promise<boolean> {
     const transports = [link.send, link.recv].filter((transport) => transport.connectionState !== 'new');
+    const deadlineMs = Date.now() + ICE_RESTART_TIMEOUT_MS;
     try {
       for (const transport of transports) {
-        const { iceParameters } = await link.socket.request('restartIce', { transportId: transport.id });
+        // A socket that died with the network would hold each request for its whole timeout.
+        const { iceParameters } = await beforeDeadline(link.socket.request('restartIce', { transportId: transport.id }), deadlineMs);
         await transport.restartIce({ iceParameters });
       }
-      return await waitForConnected(transports, ICE_RESTART_TIMEOUT_MS);
+      return await waitForConnected(transports, Math.max(0, deadlineMs - Date.now()));
     } catch {
       return false;
     }
@@ -650,14 +655,15 @@ export class CallClient {
 
   /** Step 2: fresh transports on the same socket; everything is sent and received again on them. */
   async #renewTransports(link: Link): Promise<boolean> {
+    const deadlineMs = Date.now() + RENEW_TIMEOUT_MS;
     try {
-      const renewed: Requests['renewTransports']['response'] = await link.socket.request('renewTransports', {});
+      const renewed: Requests['renewTransports']['response'] = await beforeDeadline(link.socket.request('renewTransports', {}), deadlineMs);
       this.#dropMedia(link);
       this.#createTransports(link, renewed.sendTransport, renewed.recvTransport);
       this.#suspended = false;
-      await link.socket.request('ready', { rtpCapabilities: link.device.rtpCapabilities });
-      await this.#publish(link);
-      return await waitForConnected([link.send], RENEW_TIMEOUT_MS);
+      await beforeDeadline(link.socket.request('ready', { rtpCapabilities: link.device.rtpCapabilities }), deadlineMs);
+      await beforeDeadline(this.#publish(link), deadlineMs);
+      return await waitForConnected([link.send], Math.max(0, deadlineMs - Date.now()));
     } catch {
       return false;
     }
@@ -803,6 +809,23 @@ export class CallClient {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => window.setTimeout(resolve, ms));
+}
+
+/** The promise's value, or a rejection once the deadline (epoch ms) passes first. */
+function beforeDeadline<T>(work: Promise<T>, deadlineMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = window.setTimeout(() => reject(new Error('deadline passed')), Math.max(0, deadlineMs - Date.now()));
+    work.then(
+      (value) => {
+        window.clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        window.clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function waitUntilOnline(): Promise<void> {

@@ -158,7 +158,9 @@ class RoomView {
     }
     this.#rendered ||= this.element.isConnected;
     this.#status.dataset['status'] = state.status;
-    this.#status.textContent = this.#statusText(state);
+    // A problem that does not stop the call (no camera) is said next to the status.
+    const problem = state.problem && state.status !== 'ended' ? ` ${t(problemKey(state.problem))}` : '';
+    this.#status.textContent = this.#statusText(state) + problem;
     this.#elapsed.textContent = clock(state.elapsedSeconds);
     this.#cost.textContent = money(state.runningCostCents);
     this.#quality.textContent = t(`room.quality.${state.quality}` as MessageKey);
