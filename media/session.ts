@@ -91,7 +91,7 @@ export class Session {
     this.#peer.addProducer(producer);
     const other = this.#host.room.other(this.#peer.party);
     const otherParticipant = other && this.#host.participantOf(other.party);
-    if (other && otherParticipant && other.rtpCapabilities) await consume(this.#host.room, other, otherParticipant, producer);
+    if (other && otherParticipant && other.rtpCapabilities) await consume(this.#host.room, other, otherParticipant, producer, true);
     return { producerId: producer.id };
   }
 
@@ -199,15 +199,18 @@ export class Session {
 }
 
 /**
- * The consumer of `producer` for `consumerPeer`, created paused so the browser has set it up
- * before media comes (it then asks to resume, which also asks for a key frame).
+ * The consumer of `producer` for `consumerPeer`. Created running when the producer is new (the
+ * party who waited gets the newcomer's very first key frame, which the newcomer's browser sends
+ * only once its own transport is up, long after this consumer is set up); created paused for a
+ * producer that is already flowing, whose next key frame only comes on request: the browser sets
+ * the consumer up, then asks to resume, which asks for that key frame (SPEC §13 join time).
  */
-export async function consume(room: Room, consumerPeer: Peer, participant: Participant, producer: types.Producer): Promise<void> {
+export async function consume(room: Room, consumerPeer: Peer, participant: Participant, producer: types.Producer, fresh = false): Promise<void> {
   const rtpCapabilities = consumerPeer.rtpCapabilities;
   if (!rtpCapabilities || consumerPeer.closed || producer.closed) return;
   if ([...consumerPeer.consumers.values()].some((consumer) => consumer.producerId === producer.id)) return;
   if (!room.router.canConsume({ producerId: producer.id, rtpCapabilities })) return;
-  const consumer = await consumerPeer.recvTransport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
+  const consumer = await consumerPeer.recvTransport.consume({ producerId: producer.id, rtpCapabilities, paused: !fresh });
   consumerPeer.addConsumer(consumer);
   consumer.on('producerclose', () => {
     consumer.close();

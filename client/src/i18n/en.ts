@@ -320,7 +320,6 @@ export const en: Record<MessageKey, string> = {
   'room.otherLeft': 'The other participant lost the connection. The meter is paused; they have 2 minutes to come back.',
   'room.reconnecting': 'Connection lost. Reconnecting… (the meter is paused)',
   'room.lostForGood': 'The room cannot be reached. Check your connection, then reload the page.',
-  'room.replaced': 'You joined this consultation from another window.',
   'room.ended': 'The consultation has ended.',
   'room.you': 'You',
   'room.other': 'The other participant',

@@ -323,7 +323,6 @@ export const fr = {
   'room.otherLeft': 'L’autre participant a perdu la connexion. Le compteur est en pause ; il a 2 minutes pour revenir.',
   'room.reconnecting': 'Connexion perdue. Reconnexion… (le compteur est en pause)',
   'room.lostForGood': 'Impossible de rejoindre la salle. Vérifiez votre connexion puis rechargez la page.',
-  'room.replaced': 'Vous avez rejoint cette consultation depuis une autre fenêtre.',
   'room.ended': 'La consultation est terminée.',
   'room.you': 'Vous',
   'room.other': 'Votre interlocuteur',
