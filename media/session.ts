@@ -65,8 +65,9 @@ export class Session {
         for (const producer of this.#peer.producers.values()) await consume(this.#host.room, other, otherParticipant, producer);
       }
     }
-    // A party alone in the room gets its receive transport opened now, not when the other's media comes.
-    await consumeData(this.#peer, this.#participant, this.#host.room.roomChannel);
+    // A party alone in the room gets its receive transport opened now, not when the other's media comes;
+    // with the other's media to consume, that opens it already.
+    if (!other || other.producers.size === 0) await consumeData(this.#peer, this.#participant, this.#host.room.roomChannel);
     return {};
   }
 
