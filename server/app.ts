@@ -55,6 +55,11 @@ import { JoinTokens } from '../media/join-tokens.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import { requestRoutes } from './bookings/request-routes.ts';
+import { ConsultationEvents } from './live/consultation-events.ts';
+import { eventStreamRoutes } from './live/event-stream.ts';
+import { REQUEST_SMS_JOB, requestSmsHandler } from './live/request-sms.ts';
+import { expertNotificationRoutes } from './live/settings-routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
 /** §13: how long another process may still show a consultation page as it was before a change. */
@@ -101,6 +106,8 @@ export interface Services {
   deregistration: Deregistration;
   /** §11 Idempotency-Key (start.ts purges expired keys). */
   idempotentRequests: IdempotentRequests;
+  /** BOOK-4: every consultation change, from the database (start.ts makes it listen). */
+  consultationEvents: ConsultationEvents;
 }
 
 /** Wires the capabilities into one Express application; no I/O happens here. */
@@ -144,6 +151,9 @@ export function createApp(platform: Platform): { app: express.Express; services:
   });
   jobs.register(NOTIFY_JOB, notifyJobHandler(db, platform.bookingNotifier ?? notifier));
   const idempotentRequests = new IdempotentRequests({ db, clock, logger });
+  // BOOK-4: the expert's SMS for an immediate request, through the telephony provider.
+  jobs.register(REQUEST_SMS_JOB, requestSmsHandler({ db, clock, provider: telephony.provider, publicUrl: config.publicUrl, logger }));
+  const consultationEvents = new ConsultationEvents(logger);
   const api = new Api(async (req) => {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw unauthorized('missing_token', 'Sign in first (Authorization: Bearer <accessToken>).');
@@ -168,6 +178,10 @@ export function createApp(platform: Platform): { app: express.Express; services:
   calendarRoutes(api, { db, clock, publicUrl: config.publicUrl });
   clientAreaRoutes(api, { db, clock, publicUrl: config.publicUrl });
   phoneRoutes(api, { db, phone: telephony.phone });
+  // BOOK-4: accept or decline an immediate request, the live channel of open pages, the SMS setting.
+  requestRoutes(api, { db, consultations, startPhoneCalls: (id) => telephony.phone.start(id), logger });
+  eventStreamRoutes(api, { db, sessions, events: consultationEvents, logger });
+  expertNotificationRoutes(api, { db });
   const complaintRefunds = new ComplaintRefunds({ db, clock, payments, logger });
   const complaints = new ComplaintService({ db, clock, refunds: complaintRefunds, logger });
   const admin = new AdminService({ db, clock, sessions, consultations, notifier, complaints, logger });
@@ -231,7 +245,10 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, emailVerification, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests } };
+  return {
+    app,
+    services: { sessions, accounts, emailVerification, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests, consultationEvents },
+  };
 }
 
 /**

@@ -309,3 +309,18 @@ export async function apiDocument(path: string): Promise<Blob> {
   if (!response.ok) return readAnswer<never>(response);
   return response.blob();
 }
+
+/**
+ * BOOK-4: the live channel (`GET /api/events`), signed in like every call, as a streaming Response
+ * for client/src/live/consultation-events.ts. No timeout: the stream stays open until the server
+ * or `signal` ends it.
+ */
+export async function apiEventStream(path: string, signal: AbortSignal): Promise<Response> {
+  if (accessToken === undefined && isSignedIn()) await refreshOnce();
+  const open = () =>
+    fetch(path, { headers: { accept: 'text/event-stream', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) }, signal, cache: 'no-store' });
+  let response = await open();
+  if (response.status === 401 && isSignedIn() && (await refreshOnce())) response = await open();
+  if (!response.ok) return readAnswer<never>(response);
+  return response;
+}

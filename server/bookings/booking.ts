@@ -16,6 +16,7 @@ import { MAX_BOOKING_DAYS_AHEAD, isWithinAvailability } from '../availability/sc
 import { notificationJob } from '../jobs/notify.ts';
 import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
 import { bookingJobs, releaseUnauthenticatedHoldJob } from './jobs.ts';
+import { requestSmsJob } from '../live/request-sms.ts';
 import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, minutesAfter, reservedMinutes } from './rules.ts';
 
 /** SPEC §11 `POST /api/consultations`. */
@@ -175,6 +176,8 @@ export class BookingService {
             at: now,
             data: { ...bookingData(id, request.mode, null, phoneReturnCode), minutesToJoin: IMMEDIATE_REQUEST_TIMEOUT_MINUTES },
           }),
+          // BOOK-4: and a text to the expert's mobile, if they opted in (the job checks).
+          requestSmsJob({ consultationId: id, at: now }),
         ];
     try {
       await this.#db.transaction(async (tx) => {

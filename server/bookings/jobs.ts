@@ -100,7 +100,8 @@ export function registerBookingJobs(
   const consultationId = (payload: Record<string, unknown>) => String(payload['consultationId']);
 
   queue.register(BOOKING_JOBS.expireRequest, async (payload) => {
-    await consultations.expireRequest(consultationId(payload));
+    const { retryAt } = await consultations.expireRequest(consultationId(payload));
+    return retryAt ? { outcome: 'retry_at', runAt: retryAt } : { outcome: 'done' };
   });
 
   queue.register(BOOKING_JOBS.detectNoShow, async (payload) => {

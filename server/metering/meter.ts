@@ -93,15 +93,22 @@ export class Meter {
     this.#reschedule(consultationId, metered);
   }
 
-  disconnect(consultationId: string, party: Party): void {
+  /**
+   * A party dropped. `atMs` dates the drop when it is noticed later than it happened (BILL-4 by
+   * video: the SFU sees media stop a sample or two after the last packet); it is never before the
+   * current run began nor in the future, so the meter only ever gives time back to the client.
+   */
+  disconnect(consultationId: string, party: Party, atMs?: number): void {
     const metered = this.#consultations.get(consultationId);
     if (!metered || !metered.present.has(party)) return;
     metered.present.delete(party);
+    const nowMs = this.#nowMs();
+    const droppedAtMs = Math.min(nowMs, Math.max(atMs ?? nowMs, metered.runningSinceMs ?? nowMs));
     if (metered.runningSinceMs !== null) {
-      metered.accumulatedMs += this.#nowMs() - metered.runningSinceMs;
+      metered.accumulatedMs += droppedAtMs - metered.runningSinceMs;
       metered.runningSinceMs = null;
     }
-    if (metered.everRan && metered.absentSinceMs === null) metered.absentSinceMs = this.#nowMs();
+    if (metered.everRan && metered.absentSinceMs === null) metered.absentSinceMs = droppedAtMs;
     this.#reschedule(consultationId, metered);
   }
 

@@ -8,7 +8,8 @@ import type { Language, NotificationData } from './format.ts';
 import { renderEmail } from './render.ts';
 import { TEMPLATES } from './templates.ts';
 import { buildIcs } from './ics.ts';
-import { calendarSequence, consultationPageUrl, consultationUid } from './calendar-identity.ts';
+import { calendarSequence, consultationUid } from './calendar-identity.ts';
+import { emailConsultationUrl } from './links.ts';
 
 /** A send that has not finished after this long is presumed dead (crashed process) and may be retried. */
 export const SEND_LEASE_MS = 5 * 60_000;
@@ -167,7 +168,10 @@ export class MailNotifier implements Notifier {
     const durationMinutes = Number(data['durationMinutes']);
     if (!method || !startAt || !Number.isFinite(startAt.getTime()) || !Number.isInteger(durationMinutes) || durationMinutes < 1) return [];
     const consultationId = typeof data['consultationId'] === 'string' ? data['consultationId'] : createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
-    const url = typeof data['url'] === 'string' ? data['url'] : consultationPageUrl(this.#publicUrl, consultationId);
+    const url =
+      typeof data['url'] === 'string'
+        ? data['url']
+        : emailConsultationUrl(this.#publicUrl, { consultationId, recipientRole: String(data['recipientRole'] ?? ''), mode: String(data['mode'] ?? ''), join: true });
     const scheduleVersion = Number(data['scheduleVersion'] ?? 0);
     const ics = buildIcs({
       // The same UID for the confirmation, the reminders, a move and the cancellation, and in the feed (BOOK-8): one event.

@@ -15,6 +15,7 @@ export type NotificationEvent =
   | 'booking_confirmed_expert'
   | 'immediate_request_expert'
   | 'immediate_request_expired'
+  | 'immediate_request_declined'
   | 'appointment_reminder_24h'
   | 'appointment_reminder_15min'
   | 'consultation_cancelled'

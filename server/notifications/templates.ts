@@ -1,5 +1,6 @@
 import type { NotificationEvent } from './notifier.ts';
 import { dateTime, modeLabel, money, number, text, type Language, type NotificationData } from './format.ts';
+import { CLIENT_AREA_PATH, WALLET_PATH, emailConsultationUrl } from './links.ts';
 
 /**
  * §10: one template per event and language. The compiler checks the table is complete
@@ -37,8 +38,16 @@ function appointment(input: TemplateInput): string {
   return parts.join(', ');
 }
 
-const consultationLink = (input: TemplateInput, label: string) => {
-  const url = text(input.data, 'url') || `${input.publicUrl}/consultations/${text(input.data, 'consultationId')}`;
+/** BOOK-6: the recipient's own page of their consultations, or the room when the email says to join by video. */
+const consultationLink = (input: TemplateInput, label: string, purpose: 'see' | 'join' = 'see') => {
+  const url =
+    text(input.data, 'url') ||
+    emailConsultationUrl(input.publicUrl, {
+      consultationId: text(input.data, 'consultationId'),
+      recipientRole: text(input.data, 'recipientRole'),
+      mode: text(input.data, 'mode'),
+      join: purpose === 'join',
+    });
   return { label, url };
 };
 
@@ -131,7 +140,7 @@ export const TEMPLATES = {
         `${clientName(input.data, 'fr')} demande une consultation immédiate ${modeLabel(input.data['mode'], 'fr')}.`,
         `Vous avez ${number(input.data, 'minutesToJoin') ?? 5} minutes pour la rejoindre ; sinon la demande expire sans frais pour personne.`,
       ],
-      action: consultationLink(input, 'Rejoindre la consultation'),
+      action: consultationLink(input, 'Rejoindre la consultation', 'join'),
     }),
     en: (input) => ({
       subject: `${clientName(input.data, 'en')} asks for a consultation now`,
@@ -139,7 +148,7 @@ export const TEMPLATES = {
         `${clientName(input.data, 'en')} asks for an immediate consultation ${modeLabel(input.data['mode'], 'en')}.`,
         `You have ${number(input.data, 'minutesToJoin') ?? 5} minutes to join; otherwise the request expires at no cost to anyone.`,
       ],
-      action: consultationLink(input, 'Join the consultation'),
+      action: consultationLink(input, 'Join the consultation', 'join'),
     }),
   },
   immediate_request_expired: {
@@ -155,6 +164,24 @@ export const TEMPLATES = {
       subject: 'Your consultation request expired',
       paragraphs: [
         `${expertName(input.data, 'en')} did not join in time. You are charged nothing and the hold on your card is released.`,
+        'You can book a slot on their consultation page.',
+      ],
+      ...(text(input.data, 'consultationUrl') ? { action: { label: 'Book a slot', url: text(input.data, 'consultationUrl') } } : {}),
+    }),
+  },
+  immediate_request_declined: {
+    fr: (input) => ({
+      subject: `${expertName(input.data, 'fr')} n’a pas pu accepter votre demande`,
+      paragraphs: [
+        `${expertName(input.data, 'fr')} n’est pas disponible pour votre demande de consultation immédiate. Rien ne vous est facturé et l’autorisation sur votre carte est levée.`,
+        'Vous pouvez réserver un créneau sur sa page de consultation.',
+      ],
+      ...(text(input.data, 'consultationUrl') ? { action: { label: 'Réserver un créneau', url: text(input.data, 'consultationUrl') } } : {}),
+    }),
+    en: (input) => ({
+      subject: `${expertName(input.data, 'en')} could not take your request`,
+      paragraphs: [
+        `${expertName(input.data, 'en')} is not available for your immediate consultation request. You are charged nothing and the hold on your card is released.`,
         'You can book a slot on their consultation page.',
       ],
       ...(text(input.data, 'consultationUrl') ? { action: { label: 'Book a slot', url: text(input.data, 'consultationUrl') } } : {}),
@@ -176,12 +203,12 @@ export const TEMPLATES = {
     fr: (input) => ({
       subject: `Votre consultation avec ${counterpart(input.data, 'fr')} commence dans 15 minutes`,
       paragraphs: [`Votre consultation avec ${counterpart(input.data, 'fr')} commence bientôt : ${appointment(input)}.`],
-      action: consultationLink(input, 'Rejoindre la consultation'),
+      action: consultationLink(input, 'Rejoindre la consultation', 'join'),
     }),
     en: (input) => ({
       subject: `Your consultation with ${counterpart(input.data, 'en')} starts in 15 minutes`,
       paragraphs: [`Your consultation with ${counterpart(input.data, 'en')} starts soon: ${appointment(input)}.`],
-      action: consultationLink(input, 'Join the consultation'),
+      action: consultationLink(input, 'Join the consultation', 'join'),
     }),
   },
   consultation_cancelled: {
@@ -350,12 +377,12 @@ export const TEMPLATES = {
     fr: ({ data, publicUrl }) => ({
       subject: `Votre reçu ${text(data, 'receiptNumber')}`,
       paragraphs: [`Merci. Le reçu n° ${text(data, 'receiptNumber')} de ${money(cents(data, 'amountCents'), 'fr')} est disponible (HTML et PDF).`],
-      action: { label: 'Voir le reçu', url: text(data, 'receiptUrl') || `${publicUrl}/` },
+      action: { label: 'Voir le reçu', url: text(data, 'receiptUrl') || `${publicUrl}${CLIENT_AREA_PATH}` },
     }),
     en: ({ data, publicUrl }) => ({
       subject: `Your receipt ${text(data, 'receiptNumber')}`,
       paragraphs: [`Thank you. Receipt no. ${text(data, 'receiptNumber')} for ${money(cents(data, 'amountCents'), 'en')} is available (HTML and PDF).`],
-      action: { label: 'See the receipt', url: text(data, 'receiptUrl') || `${publicUrl}/` },
+      action: { label: 'See the receipt', url: text(data, 'receiptUrl') || `${publicUrl}${CLIENT_AREA_PATH}` },
     }),
   },
   kyc_status_changed: {
@@ -365,7 +392,7 @@ export const TEMPLATES = {
         status === 'validated' ? 'Vos justificatifs d’identité sont validés : vous pouvez demander un virement.'
           : status === 'refused' ? `Vos justificatifs d’identité sont refusés${text(data, 'reason') ? ` : ${text(data, 'reason')}` : ''}. Déposez de nouveaux documents.`
             : 'Vos justificatifs d’identité sont en cours de vérification (48 h en général).';
-      return { subject: 'Vérification d’identité : nouveau statut', paragraphs: [line], action: { label: 'Voir mon portefeuille', url: `${publicUrl}/wallet` } };
+      return { subject: 'Vérification d’identité : nouveau statut', paragraphs: [line], action: { label: 'Voir mon portefeuille', url: `${publicUrl}${WALLET_PATH}` } };
     },
     en: ({ data, publicUrl }) => {
       const status = text(data, 'status');
@@ -373,7 +400,7 @@ export const TEMPLATES = {
         status === 'validated' ? 'Your identity documents are validated: you can now order a payout.'
           : status === 'refused' ? `Your identity documents were refused${text(data, 'reason') ? `: ${text(data, 'reason')}` : ''}. Please upload new documents.`
             : 'Your identity documents are being checked (usually within 48 h).';
-      return { subject: 'Identity check: new status', paragraphs: [line], action: { label: 'See my wallet', url: `${publicUrl}/wallet` } };
+      return { subject: 'Identity check: new status', paragraphs: [line], action: { label: 'See my wallet', url: `${publicUrl}${WALLET_PATH}` } };
     },
   },
   payout_paid: {
@@ -386,14 +413,14 @@ export const TEMPLATES = {
       paragraphs: [
         `Votre virement de ${money(cents(data, 'amountCents'), 'fr')} a échoué${text(data, 'reason') ? ` (${text(data, 'reason')})` : ''}. Le montant est de nouveau disponible dans votre portefeuille.`,
       ],
-      action: { label: 'Vérifier mes coordonnées bancaires', url: `${publicUrl}/wallet` },
+      action: { label: 'Vérifier mes coordonnées bancaires', url: `${publicUrl}${WALLET_PATH}` },
     }),
     en: ({ data, publicUrl }) => ({
       subject: 'Payout failed',
       paragraphs: [
         `Your payout of ${money(cents(data, 'amountCents'), 'en')} failed${text(data, 'reason') ? ` (${text(data, 'reason')})` : ''}. The amount is available in your wallet again.`,
       ],
-      action: { label: 'Check my bank details', url: `${publicUrl}/wallet` },
+      action: { label: 'Check my bank details', url: `${publicUrl}${WALLET_PATH}` },
     }),
   },
   complaint_filed: {

@@ -9,6 +9,7 @@ import { SimulatedTelephony } from './simulator.ts';
 import { simulatorRoutes } from './simulator-routes.ts';
 import { TwilioTelephony } from './twilio.ts';
 import { twilioWebhookRoutes } from './twilio-webhooks.ts';
+import type { TelephonyProvider } from './provider.ts';
 
 export { PhoneConsultations } from './phone-consultations.ts';
 export { StateMachineLifecycle, type ConsultationLifecycle, type ConsultationStatusOwner, type PhoneEndReason } from './lifecycle.ts';
@@ -22,6 +23,8 @@ export type TelephonyConfig =
 
 export interface Telephony {
   phone: PhoneConsultations;
+  /** Texts (BOOK-4) go through the same provider as the calls. */
+  provider: TelephonyProvider;
   /** Present only with the simulator. */
   simulator: SimulatedTelephony | undefined;
   /** Webhooks (always) and the simulator's development routes (outside production only). */
@@ -48,6 +51,7 @@ export function createTelephony(deps: {
     const phone = new PhoneConsultations({ db, clock, logger, provider, lifecycle: deps.lifecycle, timers: deps.timers });
     return {
       phone,
+      provider,
       simulator: undefined,
       routers: [twilioWebhookRoutes({ authToken: config.authToken, publicUrl: deps.publicUrl, phone, db, logger })],
       idle: () => phone.idle(),
@@ -64,6 +68,7 @@ export function createTelephony(deps: {
   );
   return {
     phone,
+    provider: simulator,
     simulator,
     routers: deps.env === 'production' ? [] : [simulatorRoutes({ simulator, phone })],
     idle: async () => {

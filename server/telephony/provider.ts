@@ -51,8 +51,17 @@ export interface ConferenceRef {
   conferenceId: string | null;
 }
 
+/** BOOK-4: a text to a person's mobile (the expert told of an immediate request). */
+export interface SmsInput {
+  /** E.164. */
+  to: string;
+  body: string;
+}
+
 export interface TelephonyProvider {
   readonly name: 'twilio' | 'simulator';
+  /** Sends a text; resolves with the provider's message id once the provider accepted it. */
+  sendSms(input: SmsInput): Promise<{ messageId: string }>;
   /** Places a call whose status facts, and conference join/leave facts once answered, come back through `onFact`. */
   placeCall(input: PlaceCallInput): Promise<{ callId: string }>;
   /** Hangs up one leg, ringing or answered; a leg already over is left alone. */

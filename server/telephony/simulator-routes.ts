@@ -29,6 +29,11 @@ export function simulatorRoutes(deps: { simulator: SimulatedTelephony; phone: Ph
     noStore(res).json({ calls, meters: meters.map(({ legs: _legs, ...meter }) => meter) });
   });
 
+  /** BOOK-4: the texts the simulated phones received (the expert's SMS for an immediate request). */
+  router.get('/dev/telephony/messages', (_req, res) => {
+    noStore(res).json({ messages: deps.simulator.messages() });
+  });
+
   router.post('/dev/telephony/calls/:callId/:action', async (req, res) => {
     const action = req.params['action'] as SimulatorAction;
     if (!ACTIONS.includes(action)) throw new AppError(404, 'not_found', 'No such route.');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Announcement, CallFact, CallParty, ConferenceRef, FactSink, PlaceCallInput, ReturningCaller, TelephonyProvider } from './provider.ts';
+import type { Announcement, CallFact, CallParty, ConferenceRef, FactSink, PlaceCallInput, ReturningCaller, SmsInput, TelephonyProvider } from './provider.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import type { Clock } from '../platform/clock.ts';
 import { DeadlineQueue, processTimers, type Timers } from '../metering/deadline-queue.ts';
@@ -39,12 +39,23 @@ export type SimulatorAction = 'answer' | 'hangup' | 'drop' | 'call-platform';
 /** TEL-5: the runner's recognition of a call to the platform's number. */
 export type InboundHandler = (input: { callId: string; from: string | undefined; code: string | undefined }) => Promise<ReturningCaller | undefined>;
 
+/** BOOK-4: a text the platform sent, as the simulated phone received it. */
+export interface SimulatedMessage {
+  messageId: string;
+  to: string;
+  body: string;
+  sentAt: string;
+}
+
 /** Bounded memory: the oldest finished calls are forgotten first. */
 const MAX_CALLS_KEPT = 1000;
+/** Bounded memory: only the latest texts are kept. */
+const MAX_MESSAGES_KEPT = 1000;
 
 export class SimulatedTelephony implements TelephonyProvider {
   readonly name = 'simulator' as const;
   readonly #calls = new Map<string, SimulatedCall>();
+  readonly #messages: SimulatedMessage[] = [];
   readonly #pending = new Set<Promise<unknown>>();
   readonly #clock: Clock;
   /** TEL-4: one deadline per ringing phone, its ring timeout. */
@@ -87,6 +98,19 @@ export class SimulatedTelephony implements TelephonyProvider {
     // Like Twilio, the callbacks come after the REST answer, never inside it.
     this.#emitLater([this.#status(callId, 'initiated'), this.#status(callId, 'ringing')]);
     return { callId };
+  }
+
+  /** Keeps the text for the simulator's page (`GET /dev/telephony/messages`); nothing leaves the machine. */
+  async sendSms(input: SmsInput): Promise<{ messageId: string }> {
+    const messageId = `SIMSM${randomUUID().replaceAll('-', '')}`;
+    this.#messages.push({ messageId, to: input.to, body: input.body, sentAt: new Date().toISOString() });
+    if (this.#messages.length > MAX_MESSAGES_KEPT) this.#messages.splice(0, this.#messages.length - MAX_MESSAGES_KEPT);
+    return { messageId };
+  }
+
+  /** The texts received, newest last. */
+  messages(): SimulatedMessage[] {
+    return this.#messages.map((message) => ({ ...message }));
   }
 
   async endCall(callId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import twilio from 'twilio';
 import type SdkRequestClient from 'twilio/lib/base/RequestClient.js';
 import type SdkResponse from 'twilio/lib/http/response.js';
-import type { Announcement, ConferenceRef, PlaceCallInput, TelephonyProvider } from './provider.ts';
+import type { Announcement, ConferenceRef, PlaceCallInput, SmsInput, TelephonyProvider } from './provider.ts';
 import { announcementQuery, speechOf } from './announcements.ts';
 
 /**
@@ -9,7 +9,7 @@ import { announcementQuery, speechOf } from './announcements.ts';
  * answered leg fetches TwiML from `/webhooks/twilio/voice` that puts it into the consultation's
  * conference (`record="do-not-record"`), and every status change comes back, signed, to
  * `/webhooks/twilio/status` (twilio-webhooks.ts). No call is ever recorded: `record` is false on
- * every call and `do-not-record` on every conference.
+ * every call and `do-not-record` on every conference. Texts (BOOK-4) go through the Messages API.
  */
 export interface TwilioSettings {
   accountSid: string;
@@ -75,6 +75,12 @@ export class TwilioTelephony implements TelephonyProvider {
       record: false, // TEL-2
     });
     return { callId: call.sid };
+  }
+
+  /** BOOK-4: Twilio's Messages API, from the same number as the calls. */
+  async sendSms(input: SmsInput): Promise<{ messageId: string }> {
+    const message = await this.#client.messages.create({ to: input.to, from: this.#settings.fromNumber, body: input.body });
+    return { messageId: message.sid };
   }
 
   async endCall(callId: string, state: 'ringing' | 'answered'): Promise<void> {

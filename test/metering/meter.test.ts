@@ -36,6 +36,24 @@ describe('BILL-4 connected time', () => {
     expect(meter.close('c')).to.equal(120);
   });
 
+  it('a drop noticed late is dated when it happened, never before the run began nor in the future', () => {
+    const { clock, meter, advanceSeconds } = meterWithClock();
+    meter.open('c', 3000);
+    meter.connect('c', 'expert');
+    meter.connect('c', 'client');
+    advanceSeconds(60);
+    // The SFU saw the client's media stop 1.5 s ago.
+    meter.disconnect('c', 'client', clock.now().getTime() - 1500);
+    expect(meter.reading('c')).to.deep.include({ connectedSeconds: 58, running: false });
+    meter.connect('c', 'client');
+    advanceSeconds(10);
+    meter.disconnect('c', 'client', clock.now().getTime() - 3_600_000);
+    meter.connect('c', 'client');
+    advanceSeconds(5);
+    meter.disconnect('c', 'client', clock.now().getTime() + 60_000);
+    expect(meter.close('c')).to.equal(63);
+  });
+
   it('a party back within 120 s: the gap is not billed and the consultation goes on', () => {
     const { meter, signals, advanceSeconds } = meterWithClock();
     meter.open('c', 3000);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for Twilio Programmable Voice, in the shapes Twilio documents:
  * - REST: `POST /2010-04-01/Accounts/{AccountSid}/Calls.json` creates a call (201, call resource),
+ *   `POST …/Messages.json` sends a text (201, message resource; BOOK-4),
  *   `POST …/Calls/{CallSid}.json` with `Status=canceled|completed` ends it,
  *   `POST …/Conferences/{ConferenceSid}.json` with `Status=completed` ends a conference or with
  *   `AnnounceUrl` plays TwiML fetched from that URL to every participant. HTTP Basic auth.
@@ -50,6 +51,14 @@ interface FakeConference {
   attributes: string;
 }
 
+/** BOOK-4: a text sent through the Messages API. */
+export interface FakeMessage {
+  sid: string;
+  to: string;
+  from: string;
+  body: string;
+}
+
 export interface RestRequest {
   method: string;
   path: string;
@@ -61,6 +70,7 @@ export class TwilioFake {
   readonly authToken = randomBytes(16).toString('hex');
   readonly calls = new Map<string, FakeCall>();
   readonly conferences = new Map<string, FakeConference>();
+  readonly messages: FakeMessage[] = [];
   readonly rest: RestRequest[] = [];
   /** Every signed request the fake sent to our webhooks, for replays. */
   readonly sent: { url: string; params: Record<string, string> }[] = [];
@@ -244,6 +254,25 @@ export class TwilioFake {
         await this.#statusCallback(call, 'ringing');
       });
       return json(res, 201, this.#callResource(call, 'queued'));
+    }
+    if (req.method === 'POST' && path === `${base}/Messages.json`) {
+      if (!one('To') || !one('Body') || !(one('From') || one('MessagingServiceSid'))) {
+        return json(res, 400, { code: 21602, message: 'Message body, To and From are required.', status: 400 });
+      }
+      const message: FakeMessage = { sid: 'SM' + randomBytes(16).toString('hex'), to: one('To')!, from: one('From')!, body: one('Body')! };
+      this.messages.push(message);
+      return json(res, 201, {
+        sid: message.sid,
+        account_sid: this.accountSid,
+        to: message.to,
+        from: message.from,
+        body: message.body,
+        status: 'queued',
+        direction: 'outbound-api',
+        api_version: '2010-04-01',
+        date_created: new Date().toUTCString(),
+        uri: `${base}/Messages/${message.sid}.json`,
+      });
     }
     const callMatch = new RegExp(`^${base}/Calls/(CA[0-9a-f]{32})\\.json$`).exec(path);
     if (req.method === 'POST' && callMatch) {
