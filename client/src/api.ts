@@ -33,6 +33,8 @@ export interface User {
   address: PostalAddress | null;
   profession: string | null;
   createdAt: string;
+  /** ACC-10: false until the 6-digit code emailed at signup is typed back; a client books only once true. */
+  emailVerified?: boolean;
   slug?: string;
   consultationUrl?: string;
   referralUrl?: string;

@@ -1,0 +1,35 @@
+import type { Dictionary } from '../../i18n/index.ts';
+import type { SignupMessageKey } from './signup-messages.ts';
+
+/** English, fetched when English is shown; the compiler refuses a key French does not have, or a missing one. */
+export const en: Dictionary<SignupMessageKey> = {
+  'choice.title': 'Create an account',
+  'choice.asClient': 'I am a client',
+  'choice.asExpert': 'I am an expert',
+  'client.title': 'Create a client account',
+  'client.intro': 'Four details are enough. You can complete your profile later from your account.',
+  'client.submit': 'Create my account',
+  'client.expertLink': 'Are you an expert? Sign up as an expert',
+  'expert.title': 'Become an expert on Consulto',
+  'expert.intro': 'Signing up is free. These details appear on your clients’ receipts and let us check your identity.',
+  'expert.sponsored': 'You are signing up through the referral link of “{sponsor}”.',
+  'expert.submit': 'Create my expert account',
+  'expert.photoFailed': 'Your account is created, but the photo could not be saved ({reason}). Add it below.',
+  'code.title': 'Confirm your email address',
+  'code.intro': 'We have just sent a 6-digit code to {email}. Type it here: it is valid for 15 minutes.',
+  'code.introWithoutEmail': 'We have just emailed you a 6-digit code. Type it here: it is valid for 15 minutes.',
+  'code.field': 'Code received by email',
+  'code.hint': '6 digits. Check your spam folder too.',
+  'code.submit': 'Confirm my address',
+  'code.resend': 'Send a new code',
+  'code.resent': 'A new code has just been sent. The previous one no longer works.',
+  'code.tooManyCodes': 'A code was sent a moment ago: check your inbox, or ask again in a minute.',
+  'code.alreadyVerified': 'Your email address is already confirmed.',
+  'code.format': 'Type the 6 digits of the code, for example 123456.',
+  'code.invalid': 'This code is not the one we sent: check it, or ask for a new code.',
+  'code.expired': 'This code has expired: ask for a new code.',
+  'code.tooManyTries': 'Too many wrong codes: ask for a new code.',
+  'code.verified': 'Thank you, your email address is confirmed.',
+  'code.later': 'I will confirm later',
+  'code.laterHint': 'Without a confirmed address you cannot book a consultation.',
+};
