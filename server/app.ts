@@ -33,6 +33,9 @@ import { ConsultationStateMachine } from './bookings/state-machine.ts';
 import { BookingService } from './bookings/booking.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import { registerBookingJobs } from './bookings/jobs.ts';
+import { RescheduleService, registerRescheduleJobs } from './bookings/reschedule.ts';
+import { rescheduleRoutes } from './bookings/reschedule-routes.ts';
+import { clientAreaRoutes } from './bookings/client-area-routes.ts';
 import { createTelephony, StateMachineLifecycle, type Telephony } from './telephony/index.ts';
 import { phoneRoutes } from './telephony/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
@@ -51,6 +54,7 @@ import { privacyRoutes } from './privacy/routes.ts';
 import { JoinTokens } from '../media/join-tokens.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
+import { calendarRoutes } from './calendar/routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
 /** §13: how long another process may still show a consultation page as it was before a change. */
@@ -78,6 +82,8 @@ export interface Services {
   /** The one owner of consultation status transitions (BOOK-4, BOOK-5, BILL-10…12). */
   consultations: ConsultationStateMachine;
   bookings: BookingService;
+  /** BOOK-7: moves and proposals of new times. */
+  reschedules: RescheduleService;
   /** TEL-1 … TEL-4: phone consultations through Twilio or the local simulator. */
   telephony: Telephony;
   /** PAY-3…PAY-5: identity checks, payouts and their housekeeping (start.ts runs `tick`). */
@@ -120,6 +126,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   const consultations = new ConsultationStateMachine({ db, clock, settlements });
   const bookings = new BookingService({ db, clock, payments, logger });
   registerBookingJobs(jobs, { db, payments, consultations, logger });
+  const reschedules = new RescheduleService({ db, clock, payments, logger });
+  registerRescheduleJobs(jobs, { reschedules, payments });
   const telephony = createTelephony({
     config: config.telephony,
     env: config.env,
@@ -150,6 +158,9 @@ export function createApp(platform: Platform): { app: express.Express; services:
   walletRoutes(api, { db, wallet });
   availabilityRoutes(api, { db, clock });
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
+  rescheduleRoutes(api, { db, reschedules });
+  calendarRoutes(api, { db, clock, publicUrl: config.publicUrl });
+  clientAreaRoutes(api, { db, clock, publicUrl: config.publicUrl });
   phoneRoutes(api, { db, phone: telephony.phone });
   const complaintRefunds = new ComplaintRefunds({ db, clock, payments, logger });
   const complaints = new ComplaintService({ db, clock, refunds: complaintRefunds, logger });
@@ -212,7 +223,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.use(webClientRouter({ distDir: CLIENT_DIST, headFor }));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration } };
+  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration } };
 }
 
 /**

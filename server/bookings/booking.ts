@@ -181,10 +181,10 @@ export class BookingService {
         if (discountCodeId) await claimDiscountCodeUse(tx, discountCodeId);
         await tx.query(
           `INSERT INTO consultations (id, expert_id, client_id, mode, pricing, status, start_at, reserved_minutes, reserved_during, terms,
-             package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at)
+             package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at, hold_placed_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8,
              CASE WHEN $7::timestamptz IS NULL THEN NULL ELSE tstzrange($7::timestamptz, $7::timestamptz + make_interval(mins => $8), '[)') END,
-             $9, $10, $11, $12, $13, $13, $14, $15, $13)`,
+             $9, $10, $11, $12, $13, $13, $14, $15, $13, CASE WHEN $15::text IS NULL THEN NULL ELSE $13::timestamptz END)`,
           [
             id,
             expert.user_id,
@@ -307,7 +307,8 @@ export function releaseUnusedHold(payments: PaymentProvider, consultationId: str
 const expertBusy = () => conflict('expert_busy', 'This expert is in another consultation; try again in a few minutes.', 'startAt');
 
 function bookingData(consultationId: string, mode: ConsultationMode, startAt: Date | null) {
-  return { consultationId, mode, startAt: startAt?.toISOString() ?? null };
+  // scheduleVersion: this email's .ics is the first version of the appointment, even if it is sent after a move (BOOK-7).
+  return { consultationId, mode, startAt: startAt?.toISOString() ?? null, scheduleVersion: 0 };
 }
 
 /**

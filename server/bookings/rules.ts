@@ -24,6 +24,11 @@ export const REMINDER_LEADS = [
   { name: '24h', leadMinutes: 24 * 60, event: 'appointment_reminder_24h' },
   { name: '15min', leadMinutes: 15, event: 'appointment_reminder_15min' },
 ] as const;
+/**
+ * Issue 13: the pages offer the way into an appointment this long before its start (to test the
+ * camera, read the terms); the room or the call itself opens at the start (BOOK-5).
+ */
+export const JOINABLE_MINUTES_BEFORE_START = 10;
 /** SPEC §11: an appointment reserves at most this many minutes. */
 export const MAX_RESERVED_MINUTES = MAX_PACKAGE_MINUTES;
 

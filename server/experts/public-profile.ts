@@ -22,6 +22,11 @@ export interface PublicExpertProfile {
   };
 }
 
+/** An expert's photo; the version (photo time) in the address makes a new photo bypass caches. */
+export function photoUrlOf(publicUrl: string, slug: string, photoVersion: number | null): string {
+  return `${publicUrl}/api/experts/${slug}/photo?v=${photoVersion}`;
+}
+
 /**
  * The consultation page's data in one statement: it is the most read route of the platform
  * (every visitor of every expert's URL, QR code and banner).
@@ -62,7 +67,7 @@ export async function readPublicProfile(db: Queryable, slug: string, publicUrl: 
     category: row.category,
     headline: row.headline,
     description: row.description,
-    photoUrl: row.has_photo ? `${publicUrl}/api/experts/${row.slug}/photo?v=${row.photo_version}` : null,
+    photoUrl: row.has_photo ? photoUrlOf(publicUrl, row.slug, row.photo_version) : null,
     consultationUrl: `${publicUrl}/consultation/${row.slug}`,
     availableNow: row.available_now,
     published: row.has_photo && hasPricing,

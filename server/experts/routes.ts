@@ -9,6 +9,7 @@ import { workspaceRoutes } from './workspace.ts';
 import { earningsRoutes } from './workspace-earnings.ts';
 import { discountCodeRoutes } from './discount-codes.ts';
 import { qrRoutes } from './qr.ts';
+import { dashboardRoutes } from './dashboard-routes.ts';
 
 export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publicUrl: string; profiles: PublicProfileCache }) {
   const { db, clock, publicUrl, profiles } = deps;
@@ -19,6 +20,7 @@ export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publi
   earningsRoutes(api, { db, clock });
   discountCodeRoutes(api, { db, clock });
   qrRoutes(api, { db, publicUrl });
+  dashboardRoutes(api, { db, clock, publicUrl });
 
   api.route(
     {

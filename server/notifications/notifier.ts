@@ -34,7 +34,12 @@ export type NotificationEvent =
   | 'complaint_received'
   | 'platform_complaint_answered'
   | 'complaint_resolved_by_admin'
-  | 'account_deregistered';
+  | 'account_deregistered'
+  // BOOK-7 rescheduling (issue 13).
+  | 'consultation_rescheduled'
+  | 'reschedule_proposed'
+  | 'reschedule_refused'
+  | 'reschedule_proposal_expired';
 
 export interface Notification {
   event: NotificationEvent;

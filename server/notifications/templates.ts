@@ -251,6 +251,88 @@ export const TEMPLATES = {
       action: consultationLink(input, 'Update my card'),
     }),
   },
+  consultation_rescheduled: {
+    fr: (input) => {
+      const by = text(input.data, 'rescheduledBy');
+      const who = by === text(input.data, 'recipientRole') ? 'vous' : counterpart(input.data, 'fr');
+      const previous = text(input.data, 'previousStartAt');
+      return {
+        subject: `Consultation déplacée avec ${counterpart(input.data, 'fr')}`,
+        paragraphs: [
+          `La consultation${previous ? ` prévue le ${dateTime(previous, 'fr')}` : ''} a été déplacée par ${who}. Nouvel horaire : ${appointment(input)}.`,
+          'Le fichier joint (.ics) met à jour votre agenda. Les conditions et le paiement restent les mêmes.',
+        ],
+        action: consultationLink(input, 'Voir la consultation'),
+      };
+    },
+    en: (input) => {
+      const by = text(input.data, 'rescheduledBy');
+      const who = by === text(input.data, 'recipientRole') ? 'you' : counterpart(input.data, 'en');
+      const previous = text(input.data, 'previousStartAt');
+      return {
+        subject: `Consultation moved with ${counterpart(input.data, 'en')}`,
+        paragraphs: [
+          `The consultation${previous ? ` planned for ${dateTime(previous, 'en')}` : ''} was moved by ${who}. New time: ${appointment(input)}.`,
+          'The attached file (.ics) updates your calendar. The terms and the payment stay the same.',
+        ],
+        action: consultationLink(input, 'See the consultation'),
+      };
+    },
+  },
+  reschedule_proposed: {
+    fr: (input) => ({
+      subject: `${expertName(input.data, 'fr')} vous propose un nouvel horaire`,
+      paragraphs: [
+        `${expertName(input.data, 'fr')} propose de déplacer votre consultation du ${dateTime(text(input.data, 'startAt'), 'fr')} au ${dateTime(text(input.data, 'proposedStartAt'), 'fr')}.`,
+        `Acceptez ou refusez avant le ${dateTime(text(input.data, 'expiresAt'), 'fr')}. Sans réponse, ou si vous refusez, le rendez-vous reste à l’horaire prévu.`,
+      ],
+      action: consultationLink(input, 'Répondre à la proposition'),
+    }),
+    en: (input) => ({
+      subject: `${expertName(input.data, 'en')} proposes a new time`,
+      paragraphs: [
+        `${expertName(input.data, 'en')} proposes to move your consultation from ${dateTime(text(input.data, 'startAt'), 'en')} to ${dateTime(text(input.data, 'proposedStartAt'), 'en')}.`,
+        `Accept or refuse before ${dateTime(text(input.data, 'expiresAt'), 'en')}. Without an answer, or if you refuse, the appointment stays at its planned time.`,
+      ],
+      action: consultationLink(input, 'Answer the proposal'),
+    }),
+  },
+  reschedule_refused: {
+    fr: (input) => ({
+      subject: 'Nouvel horaire refusé',
+      paragraphs: [
+        `${clientName(input.data, 'fr')} a refusé de déplacer la consultation au ${dateTime(text(input.data, 'proposedStartAt'), 'fr')}.`,
+        `Le rendez-vous reste le ${dateTime(text(input.data, 'startAt'), 'fr')}.`,
+      ],
+      action: consultationLink(input, 'Voir le rendez-vous'),
+    }),
+    en: (input) => ({
+      subject: 'New time refused',
+      paragraphs: [
+        `${clientName(input.data, 'en')} refused to move the consultation to ${dateTime(text(input.data, 'proposedStartAt'), 'en')}.`,
+        `The appointment stays on ${dateTime(text(input.data, 'startAt'), 'en')}.`,
+      ],
+      action: consultationLink(input, 'See the appointment'),
+    }),
+  },
+  reschedule_proposal_expired: {
+    fr: (input) => ({
+      subject: 'Proposition de nouvel horaire sans réponse',
+      paragraphs: [
+        `${clientName(input.data, 'fr')} n’a pas répondu à temps à votre proposition de déplacer la consultation au ${dateTime(text(input.data, 'proposedStartAt'), 'fr')}.`,
+        `Le rendez-vous reste le ${dateTime(text(input.data, 'startAt'), 'fr')}.`,
+      ],
+      action: consultationLink(input, 'Voir le rendez-vous'),
+    }),
+    en: (input) => ({
+      subject: 'Proposed new time not answered',
+      paragraphs: [
+        `${clientName(input.data, 'en')} did not answer in time your proposal to move the consultation to ${dateTime(text(input.data, 'proposedStartAt'), 'en')}.`,
+        `The appointment stays on ${dateTime(text(input.data, 'startAt'), 'en')}.`,
+      ],
+      action: consultationLink(input, 'See the appointment'),
+    }),
+  },
   receipt_issued: {
     fr: ({ data, publicUrl }) => ({
       subject: `Votre reçu ${text(data, 'receiptNumber')}`,

@@ -8,6 +8,7 @@ import { MAX_PACKAGES_PER_EXPERT, clientPricePerMinuteCents, holdAmountCents, pr
 import { feeScheduleAt } from './fee-schedule.ts';
 import { readExpertPricing, replaceExpertPricing } from './expert-pricing.ts';
 import { termsInForce } from './terms.ts';
+import { pricingBreakdown, upcomingFeeChange } from './breakdown.ts';
 
 const modeSchema = z.enum(['video', 'phone']);
 const centsSchema = z.number().int();
@@ -54,6 +55,38 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock }) {
       validatePricing(body, (await feeScheduleAt(db, now)).feePerMinuteCents);
       await db.transaction((tx) => replaceExpertPricing(tx, user!.id, body, now));
       return readExpertPricing(db, user!.id);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/experts/me/pricing/breakdown',
+      summary: 'My rates and packages with the operating fee per minute in force and what I keep per minute and per package (EXP-4, EXP-5, BILL-7)',
+      tag,
+      access: ['expert'],
+    },
+    async ({ user }) => {
+      const now = clock.now();
+      const [pricing, fee, upcoming] = await Promise.all([readExpertPricing(db, user!.id), feeScheduleAt(db, now), upcomingFeeChange(db, now)]);
+      return { ...pricingBreakdown(pricing, fee.feePerMinuteCents), upcomingFeeChange: upcoming };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/experts/me/pricing/preview',
+      summary: 'The same breakdown for rates and packages being typed, without saving them; invalid ones are refused as PUT refuses them (EXP-4, EXP-5, BILL-7)',
+      tag,
+      access: ['expert'],
+      body: pricingBody,
+    },
+    async ({ body }) => {
+      const now = clock.now();
+      const fee = (await feeScheduleAt(db, now)).feePerMinuteCents;
+      validatePricing(body, fee);
+      return { ...pricingBreakdown(body, fee), upcomingFeeChange: await upcomingFeeChange(db, now) };
     },
   );
 

@@ -117,5 +117,7 @@ async function erasePersonalData(tx: Queryable, userId: string, now: Date): Prom
   await tx.query('UPDATE reports SET comment = NULL WHERE reporter_id = $1', [userId]);
   await tx.query('UPDATE kyc_profiles SET iban = NULL, bic = NULL, company_name = NULL WHERE user_id = $1', [userId]);
   await tx.query('DELETE FROM saved_cards WHERE user_id = $1', [userId]);
+  // BOOK-8: the calendar feed's secret address goes with the account.
+  await tx.query('DELETE FROM calendar_feeds WHERE user_id = $1', [userId]);
   if (user) await tx.query('DELETE FROM rate_limit_events WHERE lower(subject) = lower($1)', [user.email]);
 }

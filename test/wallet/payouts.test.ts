@@ -37,12 +37,12 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
       const movements = await platform.http.get('/api/wallet/movements?limit=2', expert.accessToken);
       expect(movements.status).to.equal(200);
       expect(movements.body.movements.map((m: { kind: string; balance: string; amountCents: number }) => [m.kind, m.balance, m.amountCents])).to.deep.equal([
-        ['wallet_release', 'available', PACKAGE_EARNINGS_CENTS],
-        ['wallet_release', 'pending', -PACKAGE_EARNINGS_CENTS],
+        ['release', 'available', PACKAGE_EARNINGS_CENTS],
+        ['release', 'pending', -PACKAGE_EARNINGS_CENTS],
       ]);
       const older = await platform.http.get(`/api/wallet/movements?limit=2&before=${movements.body.nextBefore}`, expert.accessToken);
       expect(older.body.movements).to.have.length(1);
-      expect(older.body.movements[0]).to.include({ kind: 'consultation_settlement', balance: 'pending', amountCents: PACKAGE_EARNINGS_CENTS, consultationId: id });
+      expect(older.body.movements[0]).to.include({ kind: 'settlement', balance: 'pending', amountCents: PACKAGE_EARNINGS_CENTS, consultationId: id });
     });
 
     it('REF-3: a sponsor\'s commissions land in the same wallet, pending then available', async () => {
