@@ -98,6 +98,8 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
   const deferred = choice.timing === 'slot' && choice.slot !== '' && Date.parse(choice.slot) - Date.now() > DEFERRED_HOLD_AFTER_DAYS * DAY_MS;
   const stripeStatus = checkout?.status.value;
   const usable = config !== 'loading' && (localCards.length > 0 || stripeStatus === 'ready');
+  // BOOK-2: nothing is paid before the price, the duration and the cancellation terms are on screen.
+  const priced = price.state === 'ready';
   const name = `${profile.firstName} ${profile.lastName}`;
 
   /** What stops the booking before anything is sent, beyond the form's own required boxes. */
@@ -127,8 +129,8 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
       form.showErrors([{ name: PAYMENT_FIELD, message }]);
       return;
     }
+    // Said once, next to the card (its own live region), not again in the form's.
     form.showErrors([]);
-    form.status.value = { kind: 'error', message };
     checkout.cardError.value = message;
     if (checkout.selected.value === NEW_CARD) checkout.focusCard();
     else form.element.current?.querySelector<HTMLInputElement>(`input[name="${PAYMENT_FIELD}"]:checked`)?.focus();
@@ -213,7 +215,7 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
   const submitLabel = deferred ? bm('submitDeferred') : holdCents !== undefined ? bm('submit', { amount: formatMoney(holdCents) }) : bm('submitWithoutAmount');
   return (
     <BookingStepLayout profile={profile} choice={choice} step="payment" title={bm('payment.title')} notice={notice}>
-      <Form form={form} label={bm('payment.title')} submitLabel={submitLabel} submitClass="button button-primary button-block" submitDisabled={!usable} validate={problems} onSubmit={() => book()}>
+      <Form form={form} label={bm('payment.title')} submitLabel={submitLabel} submitClass="button button-primary button-block" submitDisabled={!usable || !priced} validate={problems} onSubmit={() => book()}>
         {needsEmailCode(user) ? (
           <Fieldset legend={bm('payment.codeTitle')}>
             <EmailCodeField form={form} name="emailCode" email={user?.email} />

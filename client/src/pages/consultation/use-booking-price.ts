@@ -2,7 +2,7 @@
  * BOOK-2: what the current choice costs, read from the quote route, which runs the settlement,
  * hold and cancellation code (BILL-13): the page never computes a price of its own.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, apiCall } from '../../api.ts';
 import { MAX_FREE_RATE_BUDGET_CENTS, MAX_PACKAGE_MINUTES, SECONDS_PER_MINUTE } from '../../../../server/billing/constants.ts';
 import { BUDGET, parseEuros, type BookingChoice } from './booking-choice.ts';
@@ -48,6 +48,8 @@ const PROBLEM_FIELDS: Record<string, PriceProblem['field']> = {
 
 export function useBookingPrice(profile: PublicProfile, choice: BookingChoice): PriceState {
   const [state, setState] = useState<PriceState>({ state: 'loading' });
+  // The first quote goes at once; later ones wait for the typing to stop.
+  const asked = useRef(false);
   const { mode, pricing, budgetText, country, discountCode } = choice;
   useEffect(() => {
     let current = true;
@@ -80,7 +82,8 @@ export function useBookingPrice(profile: PublicProfile, choice: BookingChoice): 
           setState({ state: 'invalid', problem: { field: PROBLEM_FIELDS[code] ?? '', code, error } });
         },
       );
-    }, QUOTE_DEBOUNCE_MS);
+    }, asked.current ? QUOTE_DEBOUNCE_MS : 0);
+    asked.current = true;
     return () => {
       current = false;
       clearTimeout(timer);
