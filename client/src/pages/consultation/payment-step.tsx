@@ -221,7 +221,7 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
             <EmailCodeField form={form} name="emailCode" email={user?.email} />
           </Fieldset>
         ) : null}
-        <PriceSummary choice={choice} price={price} problem={price.state === 'invalid' ? problemMessage(price.problem) : undefined} />
+        <PriceSummary choice={choice} price={price} problem={price.state === 'invalid' ? problemMessage(price.problem) : undefined} headingLevel={2} />
         <Fieldset legend={bm('payment.commitments')}>
           <CheckboxField form={form} name="acceptTerms" label={bm('acceptTerms')} required />
           <CheckboxField form={form} name="waiveWithdrawal" label={bm('waiveWithdrawal')} required />

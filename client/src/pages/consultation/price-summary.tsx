@@ -9,10 +9,12 @@ import type { BookingPrice, PriceState } from './use-booking-price.ts';
  * budget or package lasts, what the card hold blocks (BOOK-3) and the cancellation terms
  * (BILL-10), every amount from the quote route. Announced politely as the choice changes.
  */
-export function PriceSummary({ choice, price, problem }: { choice: BookingChoice; price: PriceState; problem?: string }) {
+export function PriceSummary({ choice, price, problem, headingLevel = 3 }: { choice: BookingChoice; price: PriceState; problem?: string; headingLevel?: 2 | 3 }) {
+  // Its headings sit one level under the section it is in: the panel's h2 on the expert's page, the step's h1 on the payment.
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <div class="price-summary" aria-live="polite" data-testid="price-summary">
-      <h3>{cm('priceTitle')}</h3>
+      <Heading>{cm('priceTitle')}</Heading>
       {price.state === 'ready' ? (
         <PriceRows price={price.price} />
       ) : price.state === 'loading' ? (
@@ -20,7 +22,7 @@ export function PriceSummary({ choice, price, problem }: { choice: BookingChoice
       ) : (
         <p class="error-text">{problem}</p>
       )}
-      <h3>{cm('cancellationTitle')}</h3>
+      <Heading>{cm('cancellationTitle')}</Heading>
       <p class="cancellation-terms">{cancellationTerms(choice, price.state === 'ready' ? price.price : undefined)}</p>
     </div>
   );
