@@ -62,8 +62,10 @@ export function webClientRouter({ distDir, headFor }: WebClientOptions): express
     return template.html;
   };
 
-  // The web client routes itself (/consultation/<slug>, /inscription/<slug>, …).
-  router.get('/{*path}', async (req, res, next) => {
+  // The web client routes itself (/consultation/<slug>, /inscription/<slug>, …). No route pattern
+  // here: nothing is decoded, so a mistyped address (`/consultation/%E0`) is the client's "not found".
+  router.use(async (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     try {
       const [html, head] = await Promise.all([readTemplate(), headFor(req.path)]);
       sendHtml(req, res, withHead(html, head));

@@ -77,7 +77,8 @@ export function choiceFromQuery(query: URLSearchParams, profile: PublicProfile):
   const askedMode = query.get(PARAM.mode);
   const mode = modes.find((candidate) => candidate === askedMode) ?? modes[0] ?? 'video';
   const askedTiming = query.get(PARAM.timing) === TIMING_VALUES.slot ? 'slot' : query.get(PARAM.timing) === TIMING_VALUES.now ? 'now' : undefined;
-  const timing = askedTiming === 'now' && profile.availableNow ? 'now' : askedTiming ?? (profile.availableNow ? 'now' : 'slot');
+  // "Now" only while the expert is available now (BOOK-1); an old link asking for it gets a slot.
+  const timing = profile.availableNow ? (askedTiming ?? 'now') : 'slot';
   const slot = query.get(PARAM.slot) ?? '';
   const packageId = query.get(PARAM.package);
   const base: BookingChoice = {
