@@ -196,7 +196,7 @@ describe('§13 phone arrival: from a scanned QR code to a paid consultation on a
     await waitForAppReady(page);
     await page.getByLabel('Téléphone', { exact: true }).check();
     await page.getByLabel(/^Numéro à appeler/).fill('06 12 34 56 78');
-    await page.getByRole('button', { name: '30,00 €' }).tap();
+    await page.getByRole('button', { name: /^30\s€$/ }).tap();
     await page.getByTestId('max-duration').getByText('12 min', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Consulter maintenant' }).tap();
     await page.getByRole('heading', { level: 1, name: 'Votre compte' }).waitFor();

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { formatMoney, formatTime, t } from '../../i18n/index.ts';
+import { formatMoney, formatTime, locale, t } from '../../i18n/index.ts';
 import { countryOptions } from '../../countries.ts';
 import { MAX_FREE_RATE_BUDGET_CENTS } from '../../../../server/billing/constants.ts';
 import { Form, RadioGroup, TextField, useForm, type Choice, type FieldError } from '../../ui/form.tsx';
@@ -171,7 +171,7 @@ export function BookingPanel({ profile, initialChoice, onContinue }: BookingPane
                   aria-pressed={parseEuros(values.budget) === cents ? 'true' : 'false'}
                   onClick={() => form.set('budget', String(cents / 100))}
                 >
-                  {formatMoney(cents)}
+                  {wholeEuros(cents)}
                 </button>
               ))}
             </div>
@@ -254,6 +254,11 @@ function StickyAction({ form, price, label }: { form: { current: HTMLFormElement
       </button>
     </div>
   );
+}
+
+/** "20 €" / "€20": a round budget on a small button. */
+function wholeEuros(cents: number): string {
+  return new Intl.NumberFormat(locale(), { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(cents / 100);
 }
 
 /** The last value that was not undefined: the slot list keeps its length while a new quote loads. */
