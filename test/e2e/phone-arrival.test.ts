@@ -118,6 +118,45 @@ describe('§13 phone arrival: from a scanned QR code to a paid consultation on a
     await expectAccessible('the consultation page');
   });
 
+  it('at 1366×900 too: the expert, the price and the main action in the first screen, the booking panel beside the expert; axe-core finds nothing', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    try {
+      await page.goto(`/consultation/${expert.slug}`);
+      await waitForAppReady(page);
+      await page.getByTestId('max-duration').getByText('10 min').waitFor();
+      for (const [locator, what] of [
+        [page.getByRole('heading', { level: 1, name: 'Camille Dubois' }), 'name'],
+        [page.getByTestId('expert-price'), 'price'],
+        [page.getByRole('button', { name: 'Consulter maintenant' }), 'main action'],
+      ] as const) {
+        const box = (await locator.boundingBox())!;
+        expect(box.y + box.height, what).to.be.at.most(900);
+      }
+      const hero = (await page.locator('.expert-hero').boundingBox())!;
+      const panel = (await page.getByTestId('booking-panel').boundingBox())!;
+      expect(panel.x, 'the panel sits to the right of the expert').to.be.above(hero.x + hero.width);
+      await expectNoSidewaysScroll('the consultation page at 1366×900');
+      await expectAccessible('the consultation page at 1366×900');
+    } finally {
+      await page.setViewportSize(PHONE);
+    }
+  });
+
+  it('the sign-up pages fit the phone and pass axe-core', async () => {
+    for (const [path, heading] of [
+      ['/inscription', 'Créer un compte'],
+      ['/inscription/client', 'Créer un compte client'],
+      ['/inscription/expert', 'Devenir expert sur Consulto'],
+      [`/inscription/${expert.slug}`, 'Devenir expert sur Consulto'],
+    ] as const) {
+      await page.goto(path);
+      await waitForAppReady(page);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await expectNoSidewaysScroll(path);
+      await expectAccessible(path);
+    }
+  });
+
   it(`a new client pays an immediate video consultation with a budget in at most ${MAX_TAPS} taps and ${MAX_SCREENS} screens (the figures are printed)`, async () => {
     let taps = 0;
     const screens: string[] = [];

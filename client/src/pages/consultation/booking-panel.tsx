@@ -55,18 +55,16 @@ export function BookingPanel({ profile, initialChoice, onContinue }: BookingPane
     phoneNumber: useMemo(() => readDraft(slug).phoneNumber, [slug]),
   });
   const values = form.values.value;
-  const choice = useMemo<BookingChoice>(
-    () => ({
-      mode: values.mode === 'phone' ? 'phone' : 'video',
-      timing: values.timing === 'now' && profile.availableNow ? 'now' : 'slot',
-      slot: values.slot,
-      pricing: values.pricing,
-      budgetText: values.budget,
-      country: values.country || 'FR',
-      discountCode: values.discountCode.trim(),
-    }),
-    [values, profile.availableNow],
-  );
+  const choiceOf = (typed: typeof values): BookingChoice => ({
+    mode: typed.mode === 'phone' ? 'phone' : 'video',
+    timing: typed.timing === 'now' && profile.availableNow ? 'now' : 'slot',
+    slot: typed.slot,
+    pricing: typed.pricing,
+    budgetText: typed.budget,
+    country: typed.country || 'FR',
+    discountCode: typed.discountCode.trim(),
+  });
+  const choice = useMemo(() => choiceOf(values), [values, profile.availableNow]);
   const price = useBookingPrice(profile, choice);
   const [discountOpen, setDiscountOpen] = useState(initialChoice.discountCode !== '');
   const modes = offeredModes(profile);
@@ -76,14 +74,19 @@ export function BookingPanel({ profile, initialChoice, onContinue }: BookingPane
     const fixed = withMode(profile, choice, choice.mode);
     if (fixed.pricing !== choice.pricing) form.set('pricing', fixed.pricing);
   }, [choice.mode]);
-  useEffect(() => rememberChoice(slug, choice, 'offer'), [slug, choice]);
-  // BILL-8: the surcharge follows the number typed; the server decides it again at booking.
-  useEffect(() => {
-    saveDraft(slug, { phoneNumber: values.phoneNumber });
-    const number = toE164(values.phoneNumber);
-    const country = number ? countryOfNumber(number) : undefined;
-    if (country && country !== values.country && countryOptions().some((option) => option.value === country)) form.set('country', country);
-  }, [values.phoneNumber]);
+  // Written as it changes (a subscription runs at once, an effect only after the next frame): a reload right after a choice keeps it.
+  useEffect(
+    () =>
+      form.values.subscribe((typed) => {
+        rememberChoice(slug, choiceOf(typed), 'offer');
+        saveDraft(slug, { phoneNumber: typed.phoneNumber });
+        // BILL-8: the surcharge follows the number typed; the server decides it again at booking.
+        const number = toE164(typed.phoneNumber);
+        const country = number ? countryOfNumber(number) : undefined;
+        if (country && country !== typed.country && countryOptions().some((option) => option.value === country)) form.set('country', country);
+      }),
+    [slug, profile.availableNow],
+  );
   useEffect(() => {
     if (price.state === 'invalid' && price.problem.field === 'discountCode') setDiscountOpen(true);
   }, [price]);

@@ -26,8 +26,8 @@ interface ClientSignupFormProps {
  */
 export function ClientSignupForm({ label, submitLabel, initial, onDraft, onSignedUp }: ClientSignupFormProps) {
   const form = useForm({ firstName: initial?.firstName ?? '', lastName: initial?.lastName ?? '', email: initial?.email ?? '', password: '', acceptTerms: false });
-  const { firstName, lastName, email } = form.values.value;
-  useEffect(() => onDraft?.({ firstName, lastName, email }), [firstName, lastName, email]);
+  // Kept as it is typed (a subscription runs at once, an effect only after the next frame): a reload right after typing loses nothing.
+  useEffect(() => (onDraft ? form.values.subscribe(({ firstName, lastName, email }) => onDraft({ firstName, lastName, email })) : undefined), []);
   return (
     <Form
       form={form}
