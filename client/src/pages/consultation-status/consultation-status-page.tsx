@@ -5,6 +5,7 @@
  * confirmation and, from 10 minutes before, the way in; the end shows what was charged and the
  * receipt. The state comes from `useConsultationState`, the one seam the push channel replaces.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, apiCall, apiDocument } from '../../api.ts';
 import { formatDuration, formatMoney } from '../../i18n/index.ts';
@@ -68,13 +69,13 @@ interface StatusViewProps {
   viewer: Viewer;
   notice: string | undefined;
   onChanged: () => void;
-  children?: preact.ComponentChildren;
+  children?: ComponentChildren;
 }
 
 function StatusView({ consultation, viewer, notice, onChanged, children }: StatusViewProps) {
   const other = viewer === 'client' ? consultation.expert : consultation.client;
   const otherName = viewer === 'client' ? `${other.firstName} ${other.lastName}` : other.firstName;
-  const page = (title: string, body: preact.ComponentChildren) => (
+  const page = (title: string, body: ComponentChildren) => (
     <PageLayout title={title} notice={notice}>
       <div class={`consultation-status status-${consultation.status}`} data-testid="consultation-status" data-status={consultation.status}>
         {children}

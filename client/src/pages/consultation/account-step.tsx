@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { login, logout } from '../../api.ts';
 import { t } from '../../i18n/index.ts';
@@ -25,7 +26,7 @@ export function AccountStep({ profile, choice, notice }: AccountStepProps) {
   const [signingIn, setSigningIn] = useState(false);
   const toPayment = () => navigate(bookingAddress(profile.slug, choice, 'payment'));
   const user = currentUser.value;
-  const layout = (children: preact.ComponentChildren) => (
+  const layout = (children: ComponentChildren) => (
     <BookingStepLayout profile={profile} choice={choice} step="account" title={bm('account.title')} notice={notice}>
       {children}
     </BookingStepLayout>

@@ -5,6 +5,7 @@
  * payment) are steps of the same address (`?etape=compte|paiement`) whose code loads on demand.
  * An unknown, unpublished or suspended expert is a plain "unavailable" page.
  */
+import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { navigate, type PageProps } from '../../router.ts';
 import { currentUser, signedIn } from '../../session.ts';
@@ -73,7 +74,7 @@ function ExpertPage({ profile, query, notice }: { profile: PublicProfile; query:
 }
 
 function LazyBookingFlow(props: BookingFlowProps) {
-  const [Flow, setFlow] = useState<((props: BookingFlowProps) => preact.JSX.Element) | undefined>(undefined);
+  const [Flow, setFlow] = useState<ComponentType<BookingFlowProps> | undefined>(undefined);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     loadBookingFlow().then(
