@@ -20,7 +20,6 @@ export const en: Dictionary<StatusMessageKey> = {
   'row.duration': 'Duration',
   'row.charged': 'Amount charged',
   'row.earnings': 'Your fees',
-  'row.cancellationCharge': 'Cancellation fee',
   'waiting.title': 'Waiting for {name}',
   'waiting.text': 'Your request is sent: {name} has been told and has 5 minutes to accept it.',
   'waiting.timeLeft': 'Time left to accept',

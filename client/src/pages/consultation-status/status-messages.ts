@@ -18,7 +18,6 @@ const fr = {
   'row.duration': 'Durée',
   'row.charged': 'Montant débité',
   'row.earnings': 'Vos honoraires',
-  'row.cancellationCharge': 'Frais d’annulation',
   'waiting.title': 'En attente de {name}',
   'waiting.text': 'Votre demande est envoyée : {name} a été prévenu(e) et a 5 minutes pour l’accepter.',
   'waiting.timeLeft': 'Temps restant pour accepter',

@@ -44,7 +44,6 @@ export const en: Dictionary<BookingMessageKey> = {
   submitDeferred: 'Confirm the appointment',
   nothingCharged: 'Nothing is charged now: the amount is only held, and only the time you use will be taken.',
   deferredHold: 'Appointment more than 6 days ahead: your card is saved today and the amount will be held 24 h before.',
-  secureNote: 'Secure payment through our provider: your card number never goes through our servers.',
   testCard: 'Test card (simulated payment)',
   testCardHint: 'Test environment: no real card is used or charged.',
   'testCard.visa': 'Visa •••• 4242: accepted',

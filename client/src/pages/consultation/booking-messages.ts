@@ -42,7 +42,6 @@ const fr = {
   submitDeferred: 'Confirmer le rendez-vous',
   nothingCharged: 'Rien n’est débité maintenant : le montant est seulement bloqué, et seul le temps consulté sera prélevé.',
   deferredHold: 'Rendez-vous dans plus de 6 jours : votre carte est enregistrée aujourd’hui et le montant sera bloqué 24 h avant.',
-  secureNote: 'Paiement sécurisé par notre prestataire : votre numéro de carte ne passe jamais par nos serveurs.',
   testCard: 'Carte de test (paiement simulé)',
   testCardHint: 'Environnement de test : aucune vraie carte n’est utilisée ni débitée.',
   'testCard.visa': 'Visa •••• 4242 : acceptée',
