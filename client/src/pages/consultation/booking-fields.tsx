@@ -18,6 +18,7 @@ interface GroupedSelectProps<Values extends FormValues> {
   name: keyof Values & string;
   label: string;
   hint?: string;
+  /** Shown as required; the page's own check says what is missing. */
   required?: boolean;
   /** The first, empty entry ("Choose…"); none when a value is always chosen. */
   placeholder?: string;
@@ -29,8 +30,9 @@ interface GroupedSelectProps<Values extends FormValues> {
 export function GroupedSelectField<Values extends FormValues>(props: GroupedSelectProps<Values>) {
   const { form, name, label, hint, required, placeholder, groups } = props;
   const id = useId();
-  // The form checks what each mounted control declares (ui/form.tsx); this one declares the same way.
-  form.rules.set(name, { required: !!required, type: 'select', requiredMessage: undefined, minLength: undefined });
+  // The form checks what each mounted control declares (ui/form.tsx). A required choice here (a slot)
+  // is checked by its page, which words what is missing ("Choose a slot"), so it declares none.
+  form.rules.set(name, { required: false, type: 'select', requiredMessage: undefined, minLength: undefined });
   useEffect(() => () => void form.rules.delete(name), [form, name]);
   const error = form.errors.value[name];
   const value = form.values.value[name];
