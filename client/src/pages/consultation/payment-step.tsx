@@ -218,7 +218,7 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
       <Form form={form} label={bm('payment.title')} submitLabel={submitLabel} submitClass="button button-primary button-block" submitDisabled={!usable || !priced} validate={problems} onSubmit={() => book()}>
         {needsEmailCode(user) ? (
           <Fieldset legend={bm('payment.codeTitle')}>
-            <EmailCodeField form={form} name="emailCode" email={user?.email} />
+            <EmailCodeField form={form} name="emailCode" email={user?.email ?? ''} justSignedUp={false} />
           </Fieldset>
         ) : null}
         <PriceSummary choice={choice} price={price} problem={price.state === 'invalid' ? problemMessage(price.problem) : undefined} headingLevel={2} />

@@ -1,14 +1,13 @@
 /**
  * ACC-10: the 6-digit code emailed at signup, typed back on the same page. `EmailCodeField` sits
- * in another form (the booking's payment step); `EmailCodeStep` is the step after the sign-up
- * forms. Both offer "send a new code", rate-limited by the server.
+ * in another form (the booking's payment step); `EmailCodeStep` replaces a sign-up form once the
+ * account exists, its field focused. Both offer "send a new code", rate-limited by the server.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api.ts';
 import { EMAIL_CODE_PATTERN, normaliseEmailCode, sendNewEmailCode, verifyEmail } from '../../accounts/email-verification.ts';
 import { apiErrorMessage } from '../../ui/errors.ts';
 import { Form, TextField, useForm, type FieldError, type FormState, type FormValues } from '../../ui/form.tsx';
-import { PageLayout } from '../../ui/page.tsx';
 import { sm } from './signup-messages.ts';
 
 /** "123 456" is accepted as typed; anything but six digits is refused before asking the server. */
@@ -29,10 +28,12 @@ export function emailCodeErrorMessage(error: unknown): string {
 interface EmailCodeFieldProps<Values extends FormValues> {
   form: FormState<Values>;
   name: keyof Values & string;
-  email: string | undefined;
+  email: string;
+  /** Just signed up ("your account is created, we sent…"), or a code sent earlier. */
+  justSignedUp: boolean;
 }
 
-export function EmailCodeField<Values extends FormValues>({ form, name, email }: EmailCodeFieldProps<Values>) {
+export function EmailCodeField<Values extends FormValues>({ form, name, email, justSignedUp }: EmailCodeFieldProps<Values>) {
   const [resend, setResend] = useState<{ busy: boolean; message: string }>({ busy: false, message: '' });
   const askForNewCode = () => {
     setResend({ busy: true, message: '' });
@@ -51,7 +52,9 @@ export function EmailCodeField<Values extends FormValues>({ form, name, email }:
   };
   return (
     <div class="email-code" data-testid="email-code">
-      <p class="email-code-intro">{email ? sm('code.intro', { email }) : sm('code.introWithoutEmail')}</p>
+      <p class="email-code-intro" role="status">
+        {justSignedUp ? sm('code.intro', { email }) : sm('code.pending', { email })}
+      </p>
       <TextField form={form} name={name} label={sm('code.field')} required inputMode="numeric" autocomplete="one-time-code" maxLength={7} hint={sm('code.hint')} />
       <p class="email-code-resend">
         <button type="button" class="link-button inline-link" onClick={askForNewCode} disabled={resend.busy}>
@@ -64,17 +67,21 @@ export function EmailCodeField<Values extends FormValues>({ form, name, email }:
 }
 
 interface EmailCodeStepProps {
-  email: string | undefined;
-  notice?: string | undefined;
-  /** The address is confirmed, or the person chose to confirm later. */
+  email: string;
+  /** The account was created a moment ago (not a reload of the page later). */
+  justSignedUp: boolean;
+  /** The address is verified, or the person chose to verify it later. */
   onDone: (verified: boolean) => void;
 }
 
-/** After a sign-up form: the code step, on the same page. */
-export function EmailCodeStep({ email, notice, onDone }: EmailCodeStepProps) {
+/** After a sign-up form, in its place on the same page. */
+export function EmailCodeStep({ email, justSignedUp, onDone }: EmailCodeStepProps) {
   const form = useForm({ code: '' });
+  // The step replaces the form the person was typing into: the code field is where they type next.
+  useEffect(() => (form.element.current?.elements.namedItem('code') as HTMLInputElement | null)?.focus(), []);
   return (
-    <PageLayout title={sm('code.title')} notice={notice}>
+    <section class="card email-code-step" aria-labelledby="email-code-title">
+      <h2 id="email-code-title">{sm('code.title')}</h2>
       <Form
         form={form}
         label={sm('code.title')}
@@ -90,7 +97,7 @@ export function EmailCodeStep({ email, notice, onDone }: EmailCodeStepProps) {
           onDone(true);
         }}
       >
-        <EmailCodeField form={form} name="code" email={email} />
+        <EmailCodeField form={form} name="code" email={email} justSignedUp={justSignedUp} />
       </Form>
       <p>
         <button type="button" class="link-button inline-link" onClick={() => onDone(false)}>
@@ -98,6 +105,6 @@ export function EmailCodeStep({ email, notice, onDone }: EmailCodeStepProps) {
         </button>
         <span class="hint"> {sm('code.laterHint')}</span>
       </p>
-    </PageLayout>
+    </section>
   );
 }

@@ -9,7 +9,6 @@ import { keepingReturn, returnPath } from '../../return-path.ts';
 import { navigate, type PageProps } from '../../router.ts';
 import { currentUser, signedIn } from '../../session.ts';
 import { apiErrorMessage } from '../../ui/errors.ts';
-import { focusHeadingWhenDrawn } from '../../ui/focus.ts';
 import { CheckboxField, Fieldset, FileField, Form, RequiredNote, SelectField, TextField, useForm } from '../../ui/form.tsx';
 import { PageLayout } from '../../ui/page.tsx';
 import { civilityOptions, photoProblem, PHOTO_ACCEPT, statusOptions } from '../profile-fields.ts';
@@ -50,15 +49,20 @@ type ExpertSignupValues = typeof INITIAL;
 export default function SignupExpertPage({ params, query, notice }: PageProps) {
   const sponsorSlug = params['sponsor'];
   const form = useForm(INITIAL);
-  const [codeStep, setCodeStep] = useState<{ email: string; notice: string | undefined } | undefined>(undefined);
-  const finish = (afterCode: { notice: string | undefined }) => (verified: boolean) => {
-    const welcome = afterCode.notice ?? t('account.welcome');
-    navigate(afterCode.notice ? '/compte' : (returnPath(query) ?? '/compte'), { notice: verified ? `${welcome} ${sm('code.verified')}` : welcome });
+  /** The code step once the account exists; `photoProblem`: the photo could not be saved ("my account" takes it again). */
+  const [codeStep, setCodeStep] = useState<{ email: string; photoProblem: string | undefined } | undefined>(undefined);
+  const finish = (photoProblem: string | undefined) => (verified: boolean) => {
+    if (photoProblem) return navigate('/compte', { notice: photoProblem });
+    navigate(returnPath(query) ?? '/compte', { notice: verified ? sm('code.verified') : t('account.welcome') });
   };
-  const pendingUser = signedIn.value && needsEmailCode(currentUser.value) ? currentUser.value : undefined;
-  if (codeStep || pendingUser) {
-    const step = codeStep ?? { email: pendingUser!.email, notice: undefined };
-    return <EmailCodeStep email={step.email} onDone={finish(step)} />;
+  const pendingEmail = signedIn.value && needsEmailCode(currentUser.value) ? currentUser.value?.email : undefined;
+  const code = codeStep ?? (pendingEmail ? { email: pendingEmail, photoProblem: undefined } : undefined);
+  if (code) {
+    return (
+      <PageLayout title={sm('expert.title')} notice={notice}>
+        <EmailCodeStep email={code.email} justSignedUp={codeStep !== undefined} onDone={finish(code.photoProblem)} />
+      </PageLayout>
+    );
   }
   return (
     <PageLayout title={sm('expert.title')} notice={notice}>
@@ -74,17 +78,15 @@ export default function SignupExpertPage({ params, query, notice }: PageProps) {
         }}
         onSubmit={async (values) => {
           const user = await registerExpert(expertInput(values, sponsorSlug));
-          let photoNotice: string | undefined;
+          let photoProblem: string | undefined;
           try {
             await uploadPhoto(form.files.get('photo')!);
           } catch (error) {
             // The account exists now: "my account" is where the photo can be added again.
-            photoNotice = sm('expert.photoFailed', { reason: apiErrorMessage(error) });
+            photoProblem = sm('expert.photoFailed', { reason: apiErrorMessage(error) });
           }
-          if (needsEmailCode(user)) {
-            focusHeadingWhenDrawn();
-            setCodeStep({ email: user.email, notice: photoNotice });
-          } else finish({ notice: photoNotice })(false);
+          if (needsEmailCode(user)) setCodeStep({ email: user.email, photoProblem });
+          else finish(photoProblem)(false);
         }}
       >
         <RequiredNote />
