@@ -52,8 +52,7 @@ function readLocation(focus: FocusTarget, notice: string | undefined): Location 
 export function startRouter(): void {
   document.addEventListener('click', interceptLinkClick);
   window.addEventListener('popstate', () => {
-    // A jump within the page (the skip link's #main, and Back from it) is not another page: the
-    // browser moves the focus itself, and drawing the page again would take it to the heading.
+    // Following an in-page anchor (the skip link) also fires popstate: it is not a new page.
     const shown = currentLocation.value;
     if (window.location.pathname === shown.pathname && window.location.search === shown.search) return;
     currentLocation.value = readLocation('heading', undefined);

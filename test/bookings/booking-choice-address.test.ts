@@ -9,12 +9,10 @@ import fc from 'fast-check';
 import {
   BUDGET,
   choiceFromQuery,
-  countryOfNumber,
   defaultBudgetCents,
   parseEuros,
   queryOf,
   stepFromQuery,
-  toE164,
   type BookingChoice,
 } from '../../client/src/pages/consultation/booking-choice.ts';
 import type { PublicProfile } from '../../client/src/pages/consultation/booking-types.ts';
@@ -109,17 +107,11 @@ describe('BOOK-1 the booking choice lives in the address', () => {
     );
   });
 
-  it('reads a budget as people type it, in cents, and French numbers as E.164 with their country (BILL-8)', () => {
+  it('reads a budget as people type it, in cents (the number to call is read by the server, TEL-6)', () => {
     expect(parseEuros('20')).to.equal(2000);
     expect(parseEuros('12,5')).to.equal(1250);
     expect(parseEuros('12.50 €')).to.equal(1250);
     expect(parseEuros('vingt')).to.equal(undefined);
     expect(parseEuros('12,505')).to.equal(undefined);
-    expect(toE164('06 12 34 56 78')).to.equal('+33612345678');
-    expect(toE164('0032 470 12 34 56')).to.equal('+32470123456');
-    expect(toE164('12345')).to.equal(undefined);
-    expect(countryOfNumber('+32470123456')).to.equal('BE');
-    expect(countryOfNumber('+262262123456')).to.equal('RE');
-    expect(countryOfNumber('+15551234567')).to.equal('US');
   });
 });

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems } from '../support/browser.ts';
 import { acceptCommitments, choosePackageAndFirstSlot, continueBooking, payButton } from '../support/booking-page.ts';
-import { TEST_PASSWORD, signUpExpert } from '../support/fixtures.ts';
+import { TEST_PASSWORD, emailedCode, signUpExpert } from '../support/fixtures.ts';
 import { holdOf, setUpExpert, tokenOf } from '../support/bookings.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
@@ -101,6 +101,9 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     // BOOK-2 again before paying: the package's hold and the cancellation terms.
     expect(normalise(await page.getByTestId('hold-amount').textContent())).to.contain('75,00 €');
     expect(normalise(await page.locator('.cancellation-terms').textContent())).to.contain('48 h');
+    // ACC-10: the address is not verified yet, so the payment asks for the code emailed at signup.
+    expect(normalise(await page.getByTestId('email-code').textContent())).to.contain(clientEmail);
+    await page.getByLabel(/^Code reçu par e-mail/).waitFor();
   });
 
   it('BOOK-2, BILL-8: by phone, the per-minute price includes the surcharge of the number\'s country', async () => {
@@ -123,6 +126,8 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     // Signed in now: straight from the choice to the payment.
     await continueBooking(page);
     await page.getByLabel('Carte de test (paiement simulé)').selectOption('pm_card_chargeDeclined');
+    // ACC-10: the code is checked first, then the card.
+    await page.getByLabel(/^Code reçu par e-mail/).fill(await emailedCode(platform.http, clientEmail));
     await acceptCommitments(page);
     await payButton(page).click();
     // Next to the card field, and the field is marked invalid for screen readers.
@@ -130,6 +135,8 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(await page.getByLabel('Carte de test (paiement simulé)').getAttribute('aria-invalid')).to.equal('true');
     expect(await consultationCount()).to.equal(0);
     expect(await heldCount()).to.equal(0);
+    // The address is verified now: the code is not asked again.
+    await page.getByTestId('email-code').waitFor({ state: 'detached' });
   });
 
   it('BOOK-1: a slot, the package and the test card book the appointment; the confirmation shows when and what is held', async () => {

@@ -9,6 +9,7 @@ import { countryOptions } from '../countries.ts';
 import { civilityOptions, photoErrors, PHOTO_ACCEPT } from './profile-fields.ts';
 import { pageLayout } from './layout.ts';
 import { receiptButton, upcomingConsultationsSection } from './account-consultations.ts';
+import { emailCodeStep } from './email-code.ts';
 
 const ACCOUNT_PATH = '/compte';
 
@@ -26,6 +27,7 @@ export const accountPage: Page = async ({ notice }) => {
     t('account.title'),
     notice,
     h('p', { class: 'lead' }, t('account.hello', { name: `${user.firstName} ${user.lastName}` })),
+    user.emailVerified ? null : emailPendingSection(user),
     summarySection(user),
     user.role === 'expert' && user.slug ? photoSection(user.slug) : null,
     profileSection(user),
@@ -46,6 +48,13 @@ export const accountPage: Page = async ({ notice }) => {
     sessionSection(),
   );
 };
+
+/** ACC-10: a code not typed at signup can be typed here (or a new one asked for). */
+function emailPendingSection(user: User): HTMLElement {
+  const holder = h('div', {}, h('p', { class: 'notice' }, t('emailCode.pending')));
+  holder.append(emailCodeStep({ email: user.email, focus: false, onVerified: () => navigate(ACCOUNT_PATH, { replace: true, notice: t('emailCode.verified') }) }));
+  return holder;
+}
 
 /** Signed out: sign in first, then come back here (the router drops this page's empty result). */
 function goToLogin(notice?: string): Node {

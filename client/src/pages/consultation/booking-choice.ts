@@ -134,26 +134,22 @@ export function parseEuros(text: string): number | undefined {
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
 }
 
-/** French national numbers become E.164 (+33…); anything else must already be E.164 (BOOK-1). */
-export function toE164(text: string): string | undefined {
-  const compact = text.replace(/[\s.()-]/g, '').replace(/^00/, '+');
-  const candidate = /^0[1-9]\d{8}$/.test(compact) ? `+33${compact.slice(1)}` : compact;
-  return /^\+[1-9]\d{6,14}$/.test(candidate) ? candidate : undefined;
-}
-
 // ---------------------------------------------------------------------------------------------
 // What is personal stays in this tab only.
 
 const DRAFT_KEY = 'consulto.bookingDraft';
 
 export interface BookingDraft {
+  /** As typed ("06 12 34 56 78"). */
   phoneNumber: string;
+  /** TEL-6: the same number as the server read it (E.164), '' until it has. */
+  phoneE164: string;
   firstName: string;
   lastName: string;
   email: string;
 }
 
-const EMPTY_DRAFT: BookingDraft = { phoneNumber: '', firstName: '', lastName: '', email: '' };
+const EMPTY_DRAFT: BookingDraft = { phoneNumber: '', phoneE164: '', firstName: '', lastName: '', email: '' };
 
 export function readDraft(slug: string): BookingDraft {
   try {
@@ -161,7 +157,8 @@ export function readDraft(slug: string): BookingDraft {
     if (!stored || stored.slug !== slug || !stored.draft) return { ...EMPTY_DRAFT };
     const text = (value: unknown, maxLength: number) => (typeof value === 'string' ? value.slice(0, maxLength) : '');
     return {
-      phoneNumber: text(stored.draft.phoneNumber, 32),
+      phoneNumber: text(stored.draft.phoneNumber, 40),
+      phoneE164: text(stored.draft.phoneE164, 16),
       firstName: text(stored.draft.firstName, 100),
       lastName: text(stored.draft.lastName, 100),
       email: text(stored.draft.email, 254),
@@ -186,23 +183,4 @@ export function forgetDraft(): void {
   } catch {
     // nothing stored
   }
-}
-
-/**
- * Calling codes of the countries the form offers, longest first, so the price shown follows the
- * number typed. The server decides the surcharge from its own table at booking (BILL-8, BILL-13).
- */
-const CALLING_CODES: readonly [string, string][] = (
-  [
-    ['33', 'FR'], ['262', 'RE'], ['590', 'GP'], ['596', 'MQ'], ['594', 'GF'], ['687', 'NC'], ['689', 'PF'], ['32', 'BE'], ['41', 'CH'],
-    ['352', 'LU'], ['377', 'MC'], ['1', 'US'], ['49', 'DE'], ['43', 'AT'], ['34', 'ES'], ['351', 'PT'], ['39', 'IT'], ['31', 'NL'],
-    ['353', 'IE'], ['44', 'GB'], ['45', 'DK'], ['46', 'SE'], ['358', 'FI'], ['47', 'NO'], ['48', 'PL'], ['420', 'CZ'], ['421', 'SK'],
-    ['36', 'HU'], ['40', 'RO'], ['359', 'BG'], ['30', 'GR'], ['357', 'CY'], ['356', 'MT'], ['386', 'SI'], ['385', 'HR'], ['372', 'EE'],
-    ['371', 'LV'], ['370', 'LT'], ['354', 'IS'], ['376', 'AD'], ['212', 'MA'], ['213', 'DZ'], ['216', 'TN'], ['221', 'SN'], ['225', 'CI'],
-    ['237', 'CM'], ['261', 'MG'],
-  ] as [string, string][]
-).sort((a, b) => b[0].length - a[0].length);
-
-export function countryOfNumber(e164: string): string | undefined {
-  return CALLING_CODES.find(([code]) => e164.startsWith(`+${code}`))?.[1];
 }

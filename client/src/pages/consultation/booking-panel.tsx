@@ -7,7 +7,6 @@ import { apiErrorMessage } from '../../ui/errors.ts';
 import {
   BUDGET,
   BUDGET_TEXT_MAX_LENGTH,
-  countryOfNumber,
   offeredModes,
   packagesFor,
   parseEuros,
@@ -15,7 +14,6 @@ import {
   readDraft,
   rememberChoice,
   saveDraft,
-  toE164,
   withMode,
   type BookingChoice,
 } from './booking-choice.ts';
@@ -25,6 +23,7 @@ import type { Mode, PublicProfile } from './booking-types.ts';
 import { cm } from './consultation-messages.ts';
 import { PriceSummary } from './price-summary.tsx';
 import { useBookingPrice, type PriceProblem, type PriceState } from './use-booking-price.ts';
+import { usePhoneLookup } from './use-phone-lookup.ts';
 import { slotsByDay, useFreeSlots, SLOT_DAYS } from './use-free-slots.ts';
 
 /** One tap for the budgets people choose most; any other amount is typed. */
@@ -80,13 +79,16 @@ export function BookingPanel({ profile, initialChoice, onContinue }: BookingPane
       form.values.subscribe((typed) => {
         rememberChoice(slug, choiceOf(typed), 'offer');
         saveDraft(slug, { phoneNumber: typed.phoneNumber });
-        // BILL-8: the surcharge follows the number typed; the server decides it again at booking.
-        const number = toE164(typed.phoneNumber);
-        const country = number ? countryOfNumber(number) : undefined;
-        if (country && country !== typed.country && countryOptions().some((option) => option.value === country)) form.set('country', country);
       }),
     [slug, profile.availableNow],
   );
+  // TEL-6, BILL-8: the server reads the number; its country sets the surcharge shown (decided again at booking).
+  const phone = usePhoneLookup(choice.mode === 'phone' ? values.phoneNumber : '');
+  useEffect(() => {
+    saveDraft(slug, { phoneE164: phone.state === 'valid' ? phone.e164 : '' });
+    if (phone.state !== 'valid' || phone.country === form.values.value.country) return;
+    if (countryOptions().some((option) => option.value === phone.country)) form.set('country', phone.country);
+  }, [phone.state, phone.state === 'valid' ? phone.e164 : '']);
   useEffect(() => {
     if (price.state === 'invalid' && price.problem.field === 'discountCode') setDiscountOpen(true);
   }, [price]);
@@ -111,7 +113,7 @@ export function BookingPanel({ profile, initialChoice, onContinue }: BookingPane
     const errors: FieldError[] = [];
     if (choice.timing === 'slot' && !choice.slot) errors.push({ name: 'slot', message: cm('error.slotRequired') });
     if (price.state === 'invalid') errors.push({ name: price.problem.field, message: problemMessage(price.problem) });
-    if (choice.mode === 'phone' && values.phoneNumber.trim() !== '' && !toE164(values.phoneNumber)) errors.push({ name: 'phoneNumber', message: cm('error.phoneNumber') });
+    if (choice.mode === 'phone' && phone.state === 'invalid') errors.push({ name: 'phoneNumber', message: cm('error.phoneNumber') });
     return errors;
   };
 
@@ -125,6 +127,11 @@ export function BookingPanel({ profile, initialChoice, onContinue }: BookingPane
         submitClass="button button-primary button-block"
         validate={validate}
         onSubmit={async () => {
+          // A number typed a moment ago: its check finishes first, so the next step has its E.164 form.
+          if (choice.mode === 'phone' && (await phone.settled()).state === 'invalid') {
+            form.showErrors([{ name: 'phoneNumber', message: cm('error.phoneNumber') }]);
+            return;
+          }
           onContinue(choice);
         }}
       >

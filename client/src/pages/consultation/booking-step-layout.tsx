@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatMoney, formatTime } from '../../i18n/index.ts';
 import { pageHeadingDrawn } from '../../ui/focus.ts';
-import { BUDGET, bookingAddress, parseEuros, readDraft, toE164, type BookingChoice, type BookingStep } from './booking-choice.ts';
+import { BUDGET, bookingAddress, parseEuros, readDraft, type BookingChoice, type BookingStep } from './booking-choice.ts';
 import { formatDay } from './booking-format.ts';
 import { bm } from './booking-messages.ts';
 import type { PublicProfile } from './booking-types.ts';
@@ -64,7 +64,7 @@ export function BookingStepLayout({ profile, choice, step, title, notice, childr
 export function BookingRecap({ profile, choice }: { profile: PublicProfile; choice: BookingChoice }) {
   const offer = profile.pricing.packages.find((candidate) => candidate.id === choice.pricing);
   const budgetCents = choice.pricing === BUDGET ? parseEuros(choice.budgetText) : undefined;
-  const phoneNumber = choice.mode === 'phone' ? toE164(readDraft(profile.slug).phoneNumber) : undefined;
+  const phoneNumber = choice.mode === 'phone' ? readDraft(profile.slug).phoneE164 : undefined;
   const when = choice.timing === 'now' ? bm('recap.now') : choice.slot ? `${formatDay(choice.slot)}, ${formatTime(choice.slot)}` : bm('recap.noSlot');
   return (
     <section class="booking-recap" aria-label={bm('recap.label')} data-testid="booking-recap">

@@ -8,7 +8,7 @@ import type { StripeError, WalletPaymentMethodEvent } from '../../stripe.ts';
 import { CheckboxField, Fieldset, Form, useForm, type FieldError } from '../../ui/form.tsx';
 import { DEFERRED_HOLD_AFTER_DAYS } from '../../../../server/bookings/rules.ts';
 import { EmailCodeField, emailCodeErrorMessage, emailCodeProblems } from '../signup/email-code.tsx';
-import { BUDGET, bookingAddress, forgetDraft, parseEuros, readDraft, toE164, type BookingChoice } from './booking-choice.ts';
+import { BUDGET, bookingAddress, forgetDraft, parseEuros, readDraft, type BookingChoice } from './booking-choice.ts';
 import { bm } from './booking-messages.ts';
 import { BookingStepLayout } from './booking-step-layout.tsx';
 import type { PaymentsConfig, PublicProfile } from './booking-types.ts';
@@ -102,12 +102,15 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
   const priced = price.state === 'ready';
   const name = `${profile.firstName} ${profile.lastName}`;
 
+  /** A slot or the number to call is missing (an address typed by hand): the way back to the choice shows. */
+  const choiceIncomplete = (choice.timing === 'slot' && !choice.slot) || (choice.mode === 'phone' && !readDraft(profile.slug).phoneE164);
+
   /** What stops the booking before anything is sent, beyond the form's own required boxes. */
   const problems = (): FieldError[] => {
     const found: FieldError[] = [];
     if (needsEmailCode(currentUser.value)) found.push(...emailCodeProblems('emailCode', form.values.value.emailCode));
     if (choice.timing === 'slot' && !choice.slot) found.push({ name: '', message: bm('error.slotUnavailable') });
-    if (choice.mode === 'phone' && !toE164(readDraft(profile.slug).phoneNumber)) found.push({ name: '', message: bm('error.phoneNumber') });
+    if (choice.mode === 'phone' && !readDraft(profile.slug).phoneE164) found.push({ name: '', message: bm('error.phoneNumber') });
     if (price.state === 'invalid') found.push({ name: '', message: problemMessage(price.problem) });
     return found;
   };
@@ -117,7 +120,7 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
     mode: choice.mode,
     startAt: choice.timing === 'now' ? null : choice.slot,
     ...(choice.pricing === BUDGET ? { budgetCents: parseEuros(choice.budgetText)! } : { packageId: choice.pricing }),
-    ...(choice.mode === 'phone' ? { phoneNumber: toE164(readDraft(profile.slug).phoneNumber)! } : {}),
+    ...(choice.mode === 'phone' ? { phoneNumber: readDraft(profile.slug).phoneE164 } : {}),
     ...(choice.discountCode ? { discountCode: choice.discountCode } : {}),
     paymentMethod,
     acceptTerms: true,
@@ -241,7 +244,7 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
             {deferred ? bm('deferredHold') : bm('nothingCharged')}
           </p>
         </Fieldset>
-        {choiceProblem ? (
+        {choiceProblem || choiceIncomplete ? (
           <p>
             <a href={bookingAddress(profile.slug, choice, 'offer')}>{bm('error.fixChoice')}</a>
           </p>

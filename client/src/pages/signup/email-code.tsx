@@ -1,13 +1,15 @@
 /**
  * ACC-10: the 6-digit code emailed at signup, typed back on the same page. `EmailCodeField` sits
  * in another form (the booking's payment step); `EmailCodeStep` replaces a sign-up form once the
- * account exists, its field focused. Both offer "send a new code", rate-limited by the server.
+ * account exists, its field focused. Both offer "send a new code", rate-limited by the server, in
+ * the shared words of the code step ("my account" has one too).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api.ts';
 import { EMAIL_CODE_PATTERN, normaliseEmailCode, sendNewEmailCode, verifyEmail } from '../../accounts/email-verification.ts';
 import { apiErrorMessage } from '../../ui/errors.ts';
 import { Form, TextField, useForm, type FieldError, type FormState, type FormValues } from '../../ui/form.tsx';
+import { t } from '../../i18n/index.ts';
 import { sm } from './signup-messages.ts';
 
 /** "123 456" is accepted as typed; anything but six digits is refused before asking the server. */
@@ -18,9 +20,9 @@ export function emailCodeProblems(name: string, typed: string): FieldError[] {
 /** The API's refusals of a code, in words: wrong, expired, or too many tries (then only a new code helps). */
 export function emailCodeErrorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.code === 'invalid_code') return sm('code.invalid');
-    if (error.code === 'code_expired') return sm('code.expired');
-    if (error.status === 429) return sm('code.tooManyTries');
+    if (error.code === 'invalid_code') return t('emailCode.invalid');
+    if (error.code === 'code_expired') return t('emailCode.expired');
+    if (error.status === 429) return t('emailCode.tooManyTries');
   }
   return apiErrorMessage(error);
 }
@@ -38,11 +40,11 @@ export function EmailCodeField<Values extends FormValues>({ form, name, email, j
   const askForNewCode = () => {
     setResend({ busy: true, message: '' });
     sendNewEmailCode().then(
-      () => setResend({ busy: false, message: sm('code.resent') }),
+      () => setResend({ busy: false, message: t('emailCode.resent') }),
       (error: unknown) => {
         const message =
           error instanceof ApiError && error.status === 429
-            ? sm('code.tooManyCodes')
+            ? t('emailCode.tooManyCodes')
             : error instanceof ApiError && error.code === 'email_already_verified'
               ? sm('code.alreadyVerified')
               : apiErrorMessage(error);
@@ -53,12 +55,12 @@ export function EmailCodeField<Values extends FormValues>({ form, name, email, j
   return (
     <div class="email-code" data-testid="email-code">
       <p class="email-code-intro" role="status">
-        {justSignedUp ? sm('code.intro', { email }) : sm('code.pending', { email })}
+        {justSignedUp ? t('emailCode.sent', { email }) : t('emailCode.sentEarlier', { email })}
       </p>
-      <TextField form={form} name={name} label={sm('code.field')} required inputMode="numeric" autocomplete="one-time-code" maxLength={7} hint={sm('code.hint')} />
+      <TextField form={form} name={name} label={t('emailCode.label')} required inputMode="numeric" autocomplete="one-time-code" maxLength={7} hint={t('emailCode.hint')} />
       <p class="email-code-resend">
         <button type="button" class="link-button inline-link" onClick={askForNewCode} disabled={resend.busy}>
-          {sm('code.resend')}
+          {t('emailCode.resend')}
         </button>{' '}
         <span role="status">{resend.message}</span>
       </p>
@@ -81,11 +83,11 @@ export function EmailCodeStep({ email, justSignedUp, onDone }: EmailCodeStepProp
   useEffect(() => (form.element.current?.elements.namedItem('code') as HTMLInputElement | null)?.focus(), []);
   return (
     <section class="card email-code-step" aria-labelledby="email-code-title">
-      <h2 id="email-code-title">{sm('code.title')}</h2>
+      <h2 id="email-code-title">{t('emailCode.title')}</h2>
       <Form
         form={form}
-        label={sm('code.title')}
-        submitLabel={sm('code.submit')}
+        label={t('emailCode.title')}
+        submitLabel={t('emailCode.submit')}
         validate={(values) => emailCodeProblems('code', values.code)}
         onSubmit={async (values) => {
           try {

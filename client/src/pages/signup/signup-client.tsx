@@ -15,7 +15,7 @@ import { sm } from './signup-messages.ts';
  */
 export default function SignupClientPage({ query, notice }: PageProps) {
   const [signedUpEmail, setSignedUpEmail] = useState<string | undefined>(undefined);
-  const finish = (verified: boolean) => navigate(returnPath(query) ?? '/compte', { notice: verified ? sm('code.verified') : t('account.welcome') });
+  const finish = (verified: boolean) => navigate(returnPath(query) ?? '/compte', { notice: verified ? t('emailCode.verified') : t('account.welcome') });
   // Signed up already but the address is not verified (back on this page later): the code step.
   const pendingEmail = signedIn.value && needsEmailCode(currentUser.value) ? currentUser.value?.email : undefined;
   const codeFor = signedUpEmail ?? pendingEmail;

@@ -53,7 +53,7 @@ export default function SignupExpertPage({ params, query, notice }: PageProps) {
   const [codeStep, setCodeStep] = useState<{ email: string; photoProblem: string | undefined } | undefined>(undefined);
   const finish = (photoProblem: string | undefined) => (verified: boolean) => {
     if (photoProblem) return navigate('/compte', { notice: photoProblem });
-    navigate(returnPath(query) ?? '/compte', { notice: verified ? sm('code.verified') : t('account.welcome') });
+    navigate(returnPath(query) ?? '/compte', { notice: verified ? t('emailCode.verified') : t('account.welcome') });
   };
   const pendingEmail = signedIn.value && needsEmailCode(currentUser.value) ? currentUser.value?.email : undefined;
   const code = codeStep ?? (pendingEmail ? { email: pendingEmail, photoProblem: undefined } : undefined);

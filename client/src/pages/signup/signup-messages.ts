@@ -13,23 +13,10 @@ const fr = {
   'expert.sponsored': 'Vous vous inscrivez grâce au lien de parrainage de « {sponsor} ».',
   'expert.submit': 'Créer mon compte expert',
   'expert.photoFailed': 'Votre compte est créé, mais la photo n’a pas pu être enregistrée ({reason}). Ajoutez-la ci-dessous.',
-  'code.title': 'Vérifiez votre adresse e-mail',
-  'code.intro': 'Votre compte est créé. Nous avons envoyé un code à 6 chiffres à {email} ; il est valable 15 minutes.',
-  'code.field': 'Code reçu par e-mail',
-  'code.hint': 'Les 6 chiffres de l’e-mail « … est votre code de vérification Consulto ».',
-  'code.submit': 'Vérifier mon adresse',
-  'code.resend': 'Envoyer un nouveau code',
-  'code.resent': 'Un nouveau code vient de partir. Il remplace le précédent.',
-  'code.tooManyCodes': 'Un code vient d’être envoyé. Patientez une minute avant d’en demander un autre.',
   'code.alreadyVerified': 'Votre adresse e-mail est déjà vérifiée.',
   'code.format': 'Saisissez les 6 chiffres du code, par exemple 123456.',
-  'code.invalid': 'Ce code n’est pas le bon. Vérifiez l’e-mail reçu.',
-  'code.expired': 'Ce code a expiré : demandez-en un nouveau.',
-  'code.tooManyTries': 'Trop de codes erronés : demandez un nouveau code.',
-  'code.verified': 'Adresse e-mail vérifiée. Bienvenue !',
   'code.later': 'Je vérifierai plus tard',
   'code.laterHint': 'Sans adresse vérifiée, vous ne pourrez pas réserver de consultation.',
-  'code.pending': 'Saisissez le code à 6 chiffres envoyé à {email}, ou demandez-en un nouveau.',
 
 } satisfies Dictionary<string>;
 
