@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import { axeViolations, describeViolations } from '../support/accessibility.ts';
-import { TEST_PASSWORD, signUpClient } from '../support/fixtures.ts';
+import { TEST_PASSWORD, emailedCode, signUpClient } from '../support/fixtures.ts';
 import { holdOf, setUpExpert } from '../support/bookings.ts';
 import { freeRateVideoTerms, insertFinishedConsultation } from '../support/consultations.ts';
 import { solidColourPng } from '../../server/demo-photo.ts';
@@ -191,7 +191,7 @@ describe('§13 phone arrival: from a scanned QR code to a paid consultation on a
     await tap(page.getByRole('button', { name: 'Créer mon compte et continuer' }));
 
     await onScreen('Confirmer et payer');
-    await typeEmailCodeIfTheApiAsksForIt();
+    await typeTheEmailedCode();
     await page.getByTestId('hold-amount').getByText('20,00', { exact: false }).waitFor();
     await tap(page.getByLabel(/J’accepte les conditions générales/));
     await tap(page.getByLabel(/renonce à mon droit de rétractation/));
@@ -260,6 +260,50 @@ describe('§13 phone arrival: from a scanned QR code to a paid consultation on a
     await expectAccessible('the account step');
   });
 
+  it('ACC-10 on the payment step: a wrong code books nothing and is said next to the field; a new code is refused within the minute, sent after it, and books', async () => {
+    const email = `phone-code-${Date.now().toString(36)}@example.com`;
+    await page.evaluate(() => {
+      localStorage.removeItem('consulto.refreshToken');
+      sessionStorage.clear();
+    });
+    await page.goto(`/consultation/${expert.slug}`);
+    await waitForAppReady(page);
+    await page.getByTestId('max-duration').getByText('10 min').waitFor();
+    await page.getByRole('button', { name: 'Consulter maintenant' }).tap();
+    await page.getByRole('heading', { level: 1, name: 'Votre compte' }).waitFor();
+    await page.getByLabel(/^Prénom/).fill('Denise');
+    await page.getByLabel(/^Nom/).fill('Code');
+    await page.getByLabel(/^Adresse e-mail/).fill(email);
+    await page.getByLabel(/^Mot de passe/).fill(TEST_PASSWORD);
+    await page.getByLabel(/J'accepte les conditions/).tap();
+    await page.getByRole('button', { name: 'Créer mon compte et continuer' }).tap();
+    await page.getByRole('heading', { level: 1, name: 'Confirmer et payer' }).waitFor();
+    const before = (await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations'))[0]!.n;
+
+    const codeField = page.getByLabel(/^Code reçu par e-mail/);
+    const first = await emailedCode(platform.http, email);
+    await codeField.fill(first === '000000' ? '111111' : '000000');
+    await page.getByLabel(/J’accepte les conditions générales/).tap();
+    await page.getByLabel(/renonce à mon droit de rétractation/).tap();
+    await page.getByRole('button', { name: /^Confirmer et bloquer/ }).tap();
+    await page.getByText('Ce code n’est pas le bon. Vérifiez l’e-mail reçu.').waitFor();
+    expect(await codeField.getAttribute('aria-invalid')).to.equal('true');
+    expect((await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations'))[0]!.n).to.equal(before);
+
+    const resend = page.getByRole('button', { name: 'Envoyer un nouveau code' });
+    await resend.tap();
+    await page.getByText('Un code vient d’être envoyé. Patientez une minute avant d’en demander un autre.').waitFor();
+    (platform.clock as ManualClock).advance(61_000);
+    await resend.tap();
+    await page.getByText('Un nouveau code vient de partir. Il remplace le précédent.').waitFor();
+    const second = await emailedCode(platform.http, email);
+    expect(second).to.not.equal(undefined);
+    await codeField.fill(second);
+    await page.getByRole('button', { name: /^Confirmer et bloquer/ }).tap();
+    await page.getByRole('heading', { level: 1, name: 'En attente de Camille Dubois' }).waitFor();
+    await expectAccessible('the waiting screen');
+  });
+
   it('the status page of an ended consultation shows the amount and the receipt, to the client and to the expert; signed out, it asks to sign in first', async () => {
     await page.evaluate(() => localStorage.removeItem('consulto.refreshToken'));
     await page.goto(`/consultations/${earlier.consultationId}`);
@@ -285,19 +329,10 @@ describe('§13 phone arrival: from a scanned QR code to a paid consultation on a
     expect(pageProblems, 'console errors in the page').to.deep.equal([]);
   });
 
-  /** ACC-10: when the API asks for a verified email, the payment step asks for the code emailed at signup. */
-  async function typeEmailCodeIfTheApiAsksForIt(): Promise<void> {
-    const login = await platform.http.post('/api/auth/login', { email: clientEmail, password: TEST_PASSWORD });
-    const profile = await platform.http.get('/api/me', login.body.accessToken as string);
+  /** ACC-10: the new client's address is not verified yet, so the payment step asks for the code emailed at signup. */
+  async function typeTheEmailedCode(): Promise<void> {
     const codeField = page.getByLabel(/^Code reçu par e-mail/);
-    if (profile.body.emailVerified !== false) {
-      expect(await codeField.count()).to.equal(0);
-      return;
-    }
-    const mailbox = await platform.http.get<{ messages: { to: string; event: string; subject: string }[] }>('/dev/mailbox.json');
-    const message = mailbox.body.messages.find((candidate) => candidate.event === 'email_verification' && candidate.to.toLowerCase().includes(clientEmail));
-    const code = message && /(\d{6})/.exec(message.subject)?.[1];
-    expect(code, 'the code emailed at signup').to.be.a('string');
-    await codeField.fill(code!);
+    expect(await page.getByTestId('email-code').textContent()).to.contain(clientEmail);
+    await codeField.fill(await emailedCode(platform.http, clientEmail));
   }
 });
