@@ -19,6 +19,9 @@ import { accountRoutes } from './accounts/routes.ts';
 import { EmailVerification } from './accounts/email-verification.ts';
 import { expertRoutes } from './experts/routes.ts';
 import { PublicProfileCache } from './experts/profile-cache.ts';
+import { readPublicProfile } from './experts/public-profile.ts';
+import { linkPreviewHeads } from './experts/link-preview.ts';
+import { webClientRouter } from './platform/web-client.ts';
 import { receiptRoutes } from './receipts/routes.ts';
 import { pricingRoutes } from './pricing/routes.ts';
 import type { PaymentProvider } from './payments/provider.ts';
@@ -240,9 +243,9 @@ export function createApp(platform: Platform): { app: express.Express; services:
     throw new AppError(404, 'not_found', 'No such route.');
   });
   if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false }));
-    // The web client routes itself (/consultation/<slug>, /inscription/<slug>, …).
-    app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
+    // §13 phone arrival: precompressed, long-cached assets; the HTML with each page's link preview.
+    const headFor = linkPreviewHeads({ publicUrl: config.publicUrl, readProfile: (slug) => profiles.get(slug, () => readPublicProfile(db, slug, config.publicUrl)) });
+    app.use(webClientRouter({ distDir: CLIENT_DIST, headFor }));
   }
   app.use(errorHandler(logger));
   return {

@@ -46,9 +46,14 @@ function Header() {
   useEffect(() => setMenuOpen(false), [currentLocation.value.visit]);
   const other = language() === 'fr' ? 'en' : 'fr';
   const switchLanguage = () => {
-    setLanguage(other);
-    // Emails follow the account's language (NOTE); a failure here changes nothing on screen.
-    if (signedIn.value) updateMe({ language: other }).catch(() => undefined);
+    setLanguage(other).then(
+      () => {
+        // Emails follow the account's language (NOTE); a failure here changes nothing on screen.
+        if (signedIn.value) updateMe({ language: other }).catch(() => undefined);
+      },
+      // The other language's texts could not be fetched (offline): the page stays as it is.
+      () => undefined,
+    );
   };
   const signOut = () => {
     void logout().then(() => navigate('/connexion', { notice: t('account.loggedOut') }));

@@ -4,7 +4,7 @@ import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { notFound } from '../platform/errors.ts';
 import { countryCode } from '../accounts/schemas.ts';
-import { MAX_PACKAGES_PER_EXPERT, settleConsultation, validatePricing } from '../billing/index.ts';
+import { MAX_PACKAGES_PER_EXPERT, clientPricePerMinuteCents, holdAmountCents, priceCancellation, settleConsultation, validatePricing } from '../billing/index.ts';
 import { feeScheduleAt } from './fee-schedule.ts';
 import { readExpertPricing, replaceExpertPricing } from './expert-pricing.ts';
 import { termsInForce } from './terms.ts';
@@ -119,6 +119,10 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock }) {
         expertEarningsCents: quote.expertEarningsCents,
         maxSeconds: quote.maxSeconds,
         oneThirdRuleApplied: quote.oneThirdRuleApplied,
+        // BOOK-2: what the booking page shows before paying, from the code that holds, settles and cancels.
+        pricePerMinuteCents: terms.pricing === 'free_rate' ? clientPricePerMinuteCents(terms) : null,
+        holdCents: holdAmountCents(terms),
+        lateCancellationCents: priceCancellation(terms, { kind: 'client_cancellation', hoursBeforeStart: 0 }).clientChargeCents,
       };
     },
   );

@@ -417,7 +417,8 @@ describe('accounts in the browser', function () {
       expect(await page.evaluate(() => document.documentElement.lang)).to.equal('fr');
       await field(page, 'Prénom').fill('Gaëlle');
       await page.getByRole('button', { name: 'Switch to English' }).click();
-
+      // The English texts are fetched on the switch (a French visitor never downloads them).
+      await arrivedOn(page, 'Create a client account');
       expect(await heading(page).textContent()).to.equal('Create a client account');
       expect(await page.evaluate(() => document.documentElement.lang)).to.equal('en');
       // What was typed survives the switch; labels, hints and buttons are English.
@@ -433,6 +434,7 @@ describe('accounts in the browser', function () {
       expect((await errorOf(page, 'Last name')).message).to.equal('This field is required.');
 
       await page.getByRole('button', { name: 'Passer en français' }).click();
+      await arrivedOn(page, 'Créer un compte client');
       expect(await heading(page).textContent()).to.equal('Créer un compte client');
       expect(await page.evaluate(() => document.documentElement.lang)).to.equal('fr');
     });

@@ -1,6 +1,5 @@
 import { signal } from '@preact/signals';
-import { fr, type MessageKey } from './fr.ts';
-import { en } from './en.ts';
+import type { MessageKey } from './fr.ts';
 import type { Dictionary, Message, PluralForms } from './types.ts';
 
 export type { MessageKey } from './fr.ts';
@@ -38,8 +37,38 @@ export function locale(): string {
   return LOCALES[currentLanguage.value];
 }
 
-/** Remembers the choice, updates `<html lang>` (screen readers switch voice) and re-renders. */
-export function setLanguage(next: Language): void {
+/**
+ * Each language's shared dictionary is its own file, fetched when that language is first shown:
+ * a visitor downloads one language, not both (SPEC §13, phone arrival).
+ */
+const DICTIONARY_LOADERS: Record<Language, () => Promise<Dictionary<MessageKey>>> = {
+  fr: () => import('./fr.ts').then((module) => module.fr),
+  en: () => import('./en.ts').then((module) => module.en),
+};
+const dictionaries: Partial<Record<Language, Dictionary<MessageKey>>> = {};
+const loadingDictionaries: Partial<Record<Language, Promise<void>>> = {};
+
+/** Fetches a language's shared dictionary once; the app renders after the current one is in. */
+export function loadDictionary(wanted: Language): Promise<void> {
+  loadingDictionaries[wanted] ??= DICTIONARY_LOADERS[wanted]().then(
+    (dictionary) => {
+      dictionaries[wanted] = dictionary;
+    },
+    (error: unknown) => {
+      // Offline for a moment: the next attempt fetches it again.
+      delete loadingDictionaries[wanted];
+      throw error;
+    },
+  );
+  return loadingDictionaries[wanted];
+}
+
+/**
+ * Remembers the choice, updates `<html lang>` (screen readers switch voice) and re-renders,
+ * once the new language's texts are in, shared and features' (until then the page stays in the old language).
+ */
+export async function setLanguage(next: Language): Promise<void> {
+  await Promise.all([loadDictionary(next), ...(next === 'en' ? [...englishLoaders].map((load) => load()) : [])]);
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {
@@ -61,18 +90,55 @@ export function onLanguageChange(listener: (language: Language) => void): () => 
   });
 }
 
-/**
- * A feature's own messages, French first, English with exactly the same keys: pages keep
- * their texts next to them instead of in one shared file.
- */
-export function defineMessages<Key extends string>(dictionaries: { fr: Dictionary<Key>; en: NoInfer<Dictionary<Key>> }) {
-  return (key: Key, values: MessageValues = {}): string => format(dictionaries[currentLanguage.value][key], values);
+/** Features whose English is a file of its own: each is fetched when English is first shown. */
+const englishLoaders = new Set<() => Promise<void>>();
+
+export interface FeatureMessages<Key extends string> {
+  (key: Key, values?: MessageValues): string;
+  /** Settles once the current language's texts are in (at once unless English must be fetched). */
+  ready: Promise<void>;
 }
 
-const DICTIONARIES: Record<Language, Dictionary<MessageKey>> = { fr, en };
+/**
+ * A feature's own messages, French first, English with exactly the same keys: pages keep
+ * their texts next to them instead of in one shared file. English may be a loader of its own
+ * file, so a French visitor (the reference market) never downloads it; a module then awaits
+ * `ready` before its page is drawn, and `setLanguage('en')` fetches it before switching.
+ */
+export function defineMessages<Key extends string>(dictionaries: {
+  fr: Dictionary<Key>;
+  en: NoInfer<Dictionary<Key>> | (() => Promise<NoInfer<Dictionary<Key>>>);
+}): FeatureMessages<Key> {
+  const source = dictionaries.en;
+  let english = typeof source === 'function' ? undefined : source;
+  let loadingEnglish: Promise<void> | undefined;
+  const loadEnglish = (): Promise<void> => {
+    if (english || typeof source !== 'function') return Promise.resolve();
+    loadingEnglish ??= source().then(
+      (loaded) => {
+        english = loaded;
+      },
+      (error: unknown) => {
+        loadingEnglish = undefined;
+        throw error;
+      },
+    );
+    return loadingEnglish;
+  };
+  if (typeof source === 'function') englishLoaders.add(loadEnglish);
+  const messages = (key: Key, values: MessageValues = {}): string => {
+    // Until its English is in (a failed fetch), a feature shows its French rather than nothing.
+    const dictionary = currentLanguage.value === 'en' && english ? english : dictionaries.fr;
+    return format(dictionary[key], values);
+  };
+  return Object.assign(messages, { ready: currentLanguage.value === 'en' ? loadEnglish().catch(() => undefined) : Promise.resolve() });
+}
 
-/** A shared message in the current language, with `{name}` placeholders filled in. */
-export const t = (key: MessageKey, values: MessageValues = {}): string => format(DICTIONARIES[currentLanguage.value][key], values);
+/** A shared message in the current language, with `{name}` placeholders filled in (the key itself before its dictionary is in). */
+export const t = (key: MessageKey, values: MessageValues = {}): string => {
+  const dictionary = dictionaries[currentLanguage.value];
+  return dictionary ? format(dictionary[key], values) : key;
+};
 
 function format(message: Message, values: MessageValues): string {
   const text = typeof message === 'string' ? message : pluralForm(message, values['count']);

@@ -146,13 +146,15 @@ interface FormProps<Values extends FormValues> {
   onSubmit: (values: Values) => Promise<void>;
   /** Controls shown beside the submit button (a "Back" button of a flow). */
   secondaryActions?: ComponentChildren;
+  /** The form cannot be sent at all (its payment module failed to load); the page says why. */
+  submitDisabled?: boolean;
   children?: ComponentChildren;
 }
 
-export function Form<Values extends FormValues>({ form, label, submitLabel, submitClass, validate, onSubmit, secondaryActions, children }: FormProps<Values>) {
+export function Form<Values extends FormValues>({ form, label, submitLabel, submitClass, validate, onSubmit, secondaryActions, submitDisabled, children }: FormProps<Values>) {
   const handleSubmit = (event: TargetedEvent<HTMLFormElement, SubmitEvent>) => {
     event.preventDefault();
-    if (form.busy.value) return;
+    if (form.busy.value || submitDisabled) return;
     const errors = [...genericErrors(form as unknown as FormState<FormValues>), ...(validate?.(form.values.value) ?? [])];
     if (errors.length > 0) {
       form.showErrors(errors);
@@ -182,7 +184,7 @@ export function Form<Values extends FormValues>({ form, label, submitLabel, subm
       </div>
       <div class="actions">
         {secondaryActions}
-        <button type="submit" class={submitClass ?? 'button button-primary'} disabled={form.busy.value}>
+        <button type="submit" class={submitClass ?? 'button button-primary'} disabled={form.busy.value || submitDisabled}>
           {submitLabel}
         </button>
       </div>
