@@ -52,6 +52,8 @@ function readLocation(focus: FocusTarget, notice: string | undefined): Location 
 export function startRouter(): void {
   document.addEventListener('click', interceptLinkClick);
   window.addEventListener('popstate', () => {
+    // A jump within the page (the skip link to #main) is not a new page: the browser moves focus itself.
+    if (window.location.pathname === currentLocation.value.pathname && window.location.search === currentLocation.value.search) return;
     currentLocation.value = readLocation('heading', undefined);
   });
 }

@@ -1,27 +1,15 @@
+/**
+ * The DOM-builder sign-up form's view of `profile-options.ts`, kept only while
+ * `signup-expert.ts` is written with `forms.ts`: delete this file when that page is ported.
+ */
 import { t } from '../i18n/index.ts';
-import type { Civility, LegalStatus } from '../api.ts';
 import type { FieldError, FormHandle } from '../forms.ts';
+import { photoProblem } from '../profile-options.ts';
 
-/** The photo rules of `PUT /api/experts/me/photo`, checked before uploading. */
-export const PHOTO_ACCEPT = 'image/png,image/jpeg';
-const PHOTO_TYPES = ['image/png', 'image/jpeg'];
-const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
-
-const STATUSES: readonly LegalStatus[] = ['individual', 'sole_trader', 'company'];
-const CIVILITIES: readonly Civility[] = ['mr', 'ms', 'mx'];
-
-export function statusOptions(): { value: LegalStatus; label: string }[] {
-  return STATUSES.map((status) => ({ value: status, label: t(`field.status.${status}`) }));
-}
-
-export function civilityOptions(): { value: Civility; label: string }[] {
-  return CIVILITIES.map((civility) => ({ value: civility, label: t(`field.civility.${civility}`) }));
-}
+export { PHOTO_ACCEPT, civilityOptions, statusOptions } from '../profile-options.ts';
 
 export function photoErrors(handle: FormHandle, name: string): FieldError[] {
   const photo = handle.file(name);
-  if (!photo) return [];
-  if (!PHOTO_TYPES.includes(photo.type)) return [{ name, message: t('error.photoType') }];
-  if (photo.size > PHOTO_MAX_BYTES) return [{ name, message: t('error.photoSize') }];
-  return [];
+  const problem = photo ? photoProblem(photo) : undefined;
+  return problem ? [{ name, message: t(problem) }] : [];
 }
