@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, waitForAppReady } from '../support/browser.ts';
 import { startSeededSite, tokenFor, type SeededSite } from '../support/seeded-site.ts';
-import { disclosureCount, openDisclosure, settle, startSession, walkSite } from '../support/site-walk.ts';
+import { distinctDisclosures, openDisclosure, settle, startSession, walkSite } from '../support/site-walk.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
 const SCREENSHOTS_DIR = new URL('../../test-artifacts/screenshots/', import.meta.url).pathname;
@@ -123,12 +123,9 @@ describe('Issue 13 quality gates: accessibility, phone layout and screenshots of
       paramsByPattern: { '/admin/utilisateurs/:id': { id: site.expert.id } },
       check: async (visit) => {
         await checkGates(page, role, visit.landed, { fullPage: true });
-        const states = await disclosureCount(page);
-        for (let index = 0; index < states; index++) {
+        for (const disclosure of await distinctDisclosures(page)) {
           await settle(page, () => page.goto(visit.landed));
-          if (index >= (await disclosureCount(page))) break;
-          const opened = await openDisclosure(page, index);
-          await checkGates(page, role, `${visit.landed} ${opened}`, { fullPage: false });
+          if (await openDisclosure(page, disclosure)) await checkGates(page, role, `${visit.landed} ${disclosure.label}`, { fullPage: false });
         }
         // On a phone the header's links fold into a menu: its open state is a state of every page.
         if (visit.pattern === '/') {

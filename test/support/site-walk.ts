@@ -112,21 +112,37 @@ async function sameSiteLinks(page: Page): Promise<string[]> {
 
 /**
  * The controls that open another state of the page in place: dialogs (`aria-haspopup`) and
- * collapsed parts (`aria-expanded="false"`). Each is identified by its position, the page being
- * drawn afresh before each one is opened.
+ * collapsed parts (`aria-expanded="false"`). Controls with the same visible label open the same
+ * kind of state (the "Rate" of each past consultation): one of each is enough.
  */
-export async function disclosureCount(page: Page): Promise<number> {
-  return page.locator(DISCLOSURES).count();
-}
-
 export const DISCLOSURES = 'main button[aria-haspopup="dialog"]:not([disabled]), main button[aria-expanded="false"]:not([disabled])';
 
-/** Opens the n-th disclosure and returns its accessible name, for messages and file names. */
-export async function openDisclosure(page: Page, index: number): Promise<string> {
-  const control = page.locator(DISCLOSURES).nth(index);
-  const name = ((await control.getAttribute('aria-label')) ?? (await control.innerText())).trim().replace(/\s+/g, ' ');
-  await settle(page, () => control.click());
-  return name;
+export interface Disclosure {
+  /** Its rank among the page's disclosures, the page being drawn afresh before each is opened. */
+  index: number;
+  /** Its visible label, for messages and file names. */
+  label: string;
+}
+
+export async function distinctDisclosures(page: Page): Promise<Disclosure[]> {
+  const labels = await page.locator(DISCLOSURES).evaluateAll((controls) =>
+    controls.map((control) => {
+      const visible = control.cloneNode(true) as HTMLElement;
+      for (const hidden of visible.querySelectorAll('.visually-hidden')) hidden.remove();
+      return (visible.textContent ?? '').trim().replace(/\s+/g, ' ');
+    }),
+  );
+  const seen = new Set<string>();
+  return labels.flatMap((label, index) => (seen.has(label) ? [] : (seen.add(label), [{ index, label }])));
+}
+
+/** Opens a disclosure found by `distinctDisclosures` on a freshly drawn page; false when the page no longer offers it. */
+export async function openDisclosure(page: Page, disclosure: Disclosure): Promise<boolean> {
+  const found = await distinctDisclosures(page);
+  const again = found.find((candidate) => candidate.label === disclosure.label);
+  if (!again) return false;
+  await settle(page, () => page.locator(DISCLOSURES).nth(again.index).click());
+  return true;
 }
 
 /** How long a page may keep the network busy before it is taken as drawn (a page that polls never idles). */

@@ -14,6 +14,7 @@ export const ut = defineMessages({
     pagination: 'Pagination',
     more: 'Afficher plus',
     loading: 'Chargement…',
+    table: 'Tableau : {name}',
   },
   en: {
     close: 'Close',
@@ -27,5 +28,6 @@ export const ut = defineMessages({
     pagination: 'Pages',
     more: 'Show more',
     loading: 'Loading…',
+    table: 'Table: {name}',
   },
 });

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { ut } from './messages.ts';
 
 /**
  * A wide table that scrolls inside itself when the screen is narrower than it, never the page.
@@ -7,7 +8,7 @@ import type { ComponentChildren } from 'preact';
 export function TableScroll({ label, children }: { label: string; children: ComponentChildren }) {
   return (
     // A region with a name, focusable so arrow keys scroll it (WCAG 2.1.1).
-    <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
+    <div class="table-scroll" role="region" aria-label={ut('table', { name: label })} tabIndex={0}>
       {children}
     </div>
   );

@@ -11,6 +11,7 @@ import { ut } from '../../ui/messages.ts';
 import { useResource } from '../../ui/use-resource.ts';
 import { fetchCalendarFeed, rotateCalendarFeed, type CalendarFeed } from './client-area-api.ts';
 import { clientAreaErrorWords, ct } from './client-area-messages.ts';
+import './calendar-feed.css';
 
 export function CalendarFeedSection() {
   const feed = useResource(fetchCalendarFeed, []);

@@ -3,10 +3,10 @@
  * signup date or name (column headers), dense like a payments dashboard's customer list. The
  * filters live in the address, so a filtered page can be bookmarked and Back restores it.
  */
+import { useId, useState } from 'preact/hooks';
 import { formatDate } from '../../i18n/index.ts';
 import { replaceQuery, type PageProps } from '../../router.ts';
 import { errorInWords } from '../../ui/error-words.ts';
-import { Form, SelectField, TextField, useForm } from '../../ui/form.tsx';
 import { PageNumbers } from '../../ui/pager.tsx';
 import { useRefreshable } from '../../ui/use-refreshable.ts';
 import { TableScroll } from '../../ui/table-scroll.tsx';
@@ -14,6 +14,7 @@ import { fetchUsers, type AdminUserSummary, type SortOrder, type UserQuery, type
 import { AdminLayout } from './admin-layout.tsx';
 import { adminErrorWords, am } from './admin-messages.ts';
 import { readPage, StatusBadge } from './admin-parts.tsx';
+import { FilterSelect } from './filter-select.tsx';
 
 const ROLES = ['client', 'expert', 'admin'] as const;
 const STATUSES = ['active', 'suspended', 'closed'] as const;
@@ -51,7 +52,7 @@ export default function UsersPage({ query, notice }: PageProps) {
     <AdminLayout notice={notice}>
       <section aria-labelledby="users-title">
         <h2 id="users-title">{am('usersTitle')}</h2>
-        <UserFilters key={`${current.q}|${current.role}|${current.status}`} current={current} />
+        <UserFilters key={current.q} current={current} />
         {users.data === undefined ? (
           users.error ? (
             <p class="error-text" role="alert">
@@ -73,35 +74,58 @@ export default function UsersPage({ query, notice }: PageProps) {
   );
 }
 
+/**
+ * The search runs when asked (a word typed is not a query yet); role and status apply as soon as
+ * they are chosen, like a payments dashboard's filters.
+ */
 function UserFilters({ current }: { current: UserQuery }) {
-  const form = useForm({ q: current.q, role: current.role as string, status: current.status as string });
+  const [q, setQ] = useState(current.q);
+  const searchId = useId();
+  const filtered = current.q || current.role || current.status;
   return (
-    <div class="admin-filters" role="search">
-      <Form
-        form={form}
-        label={am('filters')}
-        submitLabel={am('searchButton')}
-        submitClass="button button-primary"
-        onSubmit={async (values) => showQuery({ ...current, q: values.q.trim(), role: values.role as UserQuery['role'], status: values.status as UserQuery['status'], page: 1 })}
-        secondaryActions={
-          current.q || current.role || current.status ? (
-            <button
-              type="button"
-              class="button button-secondary"
-              onClick={() => {
-                form.values.value = { q: '', role: '', status: '' };
-                showQuery({ ...current, q: '', role: '', status: '', page: 1 });
-              }}
-            >
-              {am('clearFilters')}
-            </button>
-          ) : null
-        }
+    <div class="admin-filters">
+      <form
+        role="search"
+        aria-label={am('filters')}
+        onSubmit={(event) => {
+          event.preventDefault();
+          showQuery({ ...current, q: q.trim(), page: 1 });
+        }}
       >
-        <TextField form={form} name="q" label={am('search')} type="search" autocomplete="off" maxLength={200} />
-        <SelectField form={form} name="role" label={am('filterRole')} options={ROLES.map((role) => ({ value: role, label: am(`role.${role}`) }))} />
-        <SelectField form={form} name="status" label={am('filterStatus')} options={STATUSES.map((status) => ({ value: status, label: am(`status.${status}`) }))} />
-      </Form>
+        <div class="field admin-search">
+          <label for={searchId}>{am('search')}</label>
+          <input id={searchId} type="search" name="q" value={q} maxLength={200} autoComplete="off" onInput={(event) => setQ(event.currentTarget.value)} />
+        </div>
+        <button type="submit" class="button button-primary">
+          {am('searchButton')}
+        </button>
+      </form>
+      <FilterSelect
+        label={am('filterRole')}
+        name="role"
+        value={current.role}
+        options={[{ value: '', label: am('allRoles') }, ...ROLES.map((role) => ({ value: role, label: am(`role.${role}`) }))]}
+        onChange={(role) => showQuery({ ...current, q: q.trim(), role: role as UserQuery['role'], page: 1 })}
+      />
+      <FilterSelect
+        label={am('filterStatus')}
+        name="status"
+        value={current.status}
+        options={[{ value: '', label: am('allStatuses') }, ...STATUSES.map((status) => ({ value: status, label: am(`status.${status}`) }))]}
+        onChange={(status) => showQuery({ ...current, q: q.trim(), status: status as UserQuery['status'], page: 1 })}
+      />
+      {filtered ? (
+        <button
+          type="button"
+          class="button button-secondary clear-filters"
+          onClick={() => {
+            setQ('');
+            showQuery({ ...current, q: '', role: '', status: '', page: 1 });
+          }}
+        >
+          {am('clearFilters')}
+        </button>
+      ) : null}
     </div>
   );
 }
