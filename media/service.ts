@@ -323,7 +323,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     if (!live) return;
     switch (signal.kind) {
       case 'budget_warning':
-        this.#broadcast(live, { type: 'budgetWarning', secondsLeft: signal.secondsLeft });
+        this.#broadcast(live, { type: 'budgetWarning', secondsLeft: signal.secondsLeft, atStart: signal.atStart });
         return;
       case 'cap_reached':
         this.#track(this.#end(live, live.consultation.terms.pricing === 'package' ? 'package_exhausted' : 'budget_exhausted', signal.connectedSeconds));

@@ -9,11 +9,14 @@ import type { Database } from './platform/database.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Logger } from './platform/logger.ts';
 import { Api, errorHandler } from './platform/http.ts';
+import { refuseNulBytes } from './platform/input-guard.ts';
+import { IdempotentRequests } from './platform/idempotency.ts';
 import { AppError, unauthorized } from './platform/errors.ts';
 import { AccessTokens } from './accounts/tokens.ts';
 import { Sessions } from './accounts/sessions.ts';
 import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
+import { EmailVerification } from './accounts/email-verification.ts';
 import { expertRoutes } from './experts/routes.ts';
 import { PublicProfileCache } from './experts/profile-cache.ts';
 import { receiptRoutes } from './receipts/routes.ts';
@@ -72,6 +75,8 @@ export interface Platform {
 export interface Services {
   sessions: Sessions;
   accounts: AccountService;
+  /** ACC-10. */
+  emailVerification: EmailVerification;
   payments: PaymentProvider;
   settlements: SettlementService;
   /** Durable deadlines (server/jobs/queue.ts); start.ts runs its worker loop. */
@@ -94,6 +99,8 @@ export interface Services {
   admin: AdminService;
   /** ACC-8. */
   deregistration: Deregistration;
+  /** §11 Idempotency-Key (start.ts purges expired keys). */
+  idempotentRequests: IdempotentRequests;
 }
 
 /** Wires the capabilities into one Express application; no I/O happens here. */
@@ -116,6 +123,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
       }),
     },
   });
+  const emailVerification = new EmailVerification({ db, clock, notifier, logger });
   const payments = createPaymentProvider(config.payments, { db, clock });
   const wallet = createWallet({ db, clock, logger, provider: payments, dataDir: config.dataDir, documentsKey: config.documentsEncryptionKey, notifier });
   const settlements = new SettlementService({ db, clock, payments, referral: config.referral, checkpoint: platform.settlementCheckpoint });
@@ -135,17 +143,18 @@ export function createApp(platform: Platform): { app: express.Express; services:
     lifecycle: new StateMachineLifecycle({ db, owner: consultations }),
   });
   jobs.register(NOTIFY_JOB, notifyJobHandler(db, platform.bookingNotifier ?? notifier));
+  const idempotentRequests = new IdempotentRequests({ db, clock, logger });
   const api = new Api(async (req) => {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw unauthorized('missing_token', 'Sign in first (Authorization: Bearer <accessToken>).');
     return sessions.authenticate(header.slice('Bearer '.length).trim());
-  });
+  }, idempotentRequests);
 
   api.route({ method: 'get', path: '/api/health', summary: 'Ready once the database answers', tag: 'platform', access: 'public' }, async () => {
     await db.query('SELECT 1');
     return { status: 'ok' };
   });
-  accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
+  accountRoutes(api, { db, accounts, sessions, emailVerification, publicUrl: config.publicUrl });
   pricingRoutes(api, { db, clock });
   const profiles = new PublicProfileCache({ ttlMs: PUBLIC_PROFILE_TTL_MS });
   expertRoutes(api, { db, clock, publicUrl: config.publicUrl, profiles });
@@ -200,6 +209,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
     webhookHandler({ provider: payments, record: (name, event) => wallet.record(name, event), logger }),
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  // §11: NUL bytes are refused at the edge, for every route, before any query can carry one to PostgreSQL.
+  app.use(refuseNulBytes);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(api.openApiDocument({ title: 'Consulto API', version: '1', serverUrl: config.publicUrl }));
   });
@@ -220,7 +231,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration } };
+  return { app, services: { sessions, accounts, emailVerification, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests } };
 }
 
 /**

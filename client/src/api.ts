@@ -22,6 +22,8 @@ export interface User {
   id: string;
   role: Role;
   email: string;
+  /** ACC-10: the 6-digit code emailed at signup was typed back. */
+  emailVerified: boolean;
   firstName: string;
   lastName: string;
   language: Language;
@@ -146,6 +148,16 @@ export async function logout(): Promise<void> {
   } finally {
     forgetTokens();
   }
+}
+
+/** ACC-10: the 6-digit code emailed at signup. */
+export async function verifyEmail(code: string): Promise<void> {
+  await call<{ emailVerified: true }>('POST', '/api/auth/verify-email', { json: { code } });
+}
+
+/** ACC-10: a new code by email (at most one a minute). */
+export async function resendEmailCode(): Promise<void> {
+  await call<{ sent: true }>('POST', '/api/auth/verify-email/resend');
 }
 
 export function getMe(): Promise<User> {

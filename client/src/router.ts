@@ -52,8 +52,9 @@ function readLocation(focus: FocusTarget, notice: string | undefined): Location 
 export function startRouter(): void {
   document.addEventListener('click', interceptLinkClick);
   window.addEventListener('popstate', () => {
-    // A jump within the page (the skip link to #main) is not a new page: the browser moves focus itself.
-    if (window.location.pathname === currentLocation.value.pathname && window.location.search === currentLocation.value.search) return;
+    // Following an in-page anchor (the skip link) also fires popstate: it is not a new page.
+    const shown = currentLocation.value;
+    if (window.location.pathname === shown.pathname && window.location.search === shown.search) return;
     currentLocation.value = readLocation('heading', undefined);
   });
 }

@@ -76,8 +76,11 @@ export type Notification =
   | { type: 'peerLeft'; party: Party }
   /** BILL-3: the live display, computed by the server from the frozen terms (never by the browser). */
   | { type: 'meter'; connectedSeconds: number; runningCostCents: number; maxSeconds: number; running: boolean }
-  /** BILL-3: 60 seconds before the budget or the package runs out. */
-  | { type: 'budgetWarning'; secondsLeft: number }
+  /**
+   * BILL-3: 60 seconds before the budget or the package runs out; `atStart` when the terms buy
+   * 60 s or less, sent as the meter starts ("this consultation can last 45 s").
+   */
+  | { type: 'budgetWarning'; secondsLeft: number; atStart: boolean }
   /** The media stopped; the settlement follows in `settled`. */
   | { type: 'ended'; reason: EndReason; connectedSeconds: number }
   /** PAY-2: what was charged, from the settlement (null when it could not be read). */

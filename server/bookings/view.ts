@@ -17,6 +17,8 @@ export interface ConsultationView {
   packageId: string | null;
   packageMinutes: number | null;
   phoneNumber: string | null;
+  /** TEL-5: typed on the keypad when calling the platform back from another phone (parties only). */
+  phoneReturnCode?: string | null;
   /** BILL-13: what was frozen at booking. */
   terms: ConsultationTerms;
   termsAcceptedAt: string;
@@ -42,7 +44,7 @@ export interface ConsultationView {
 
 const SELECT_VIEW = `
   SELECT c.id, c.status, c.mode, c.pricing, c.start_at, c.reserved_minutes, c.connected_seconds, c.terms, c.package_id,
-         c.phone_number, c.terms_accepted_at, c.withdrawal_waived_at, c.payment_hold_ref IS NOT NULL AS hold_placed, c.created_at,
+         c.phone_number, c.phone_return_code, c.terms_accepted_at, c.withdrawal_waived_at, c.payment_hold_ref IS NOT NULL AS hold_placed, c.created_at,
          c.live_at, c.ended_at, c.end_reason, c.cancelled_by, c.cancelled_at, c.client_id, c.expert_id,
          e.slug AS expert_slug, eu.first_name AS expert_first_name, eu.last_name AS expert_last_name,
          cu.first_name AS client_first_name, cu.last_name AS client_last_name,
@@ -65,6 +67,7 @@ interface ViewRow {
   terms: ConsultationTerms;
   package_id: string | null;
   phone_number: string | null;
+  phone_return_code: string | null;
   terms_accepted_at: Date;
   withdrawal_waived_at: Date;
   hold_placed: boolean;
@@ -137,6 +140,7 @@ function toView(row: ViewRow, viewer: Viewer): ConsultationView {
     packageId: row.package_id,
     packageMinutes: row.terms.pricing === 'package' ? row.terms.packageMinutes : null,
     phoneNumber: row.phone_number,
+    ...(viewer === 'admin' ? {} : { phoneReturnCode: row.phone_return_code }),
     terms: row.terms,
     termsAcceptedAt: row.terms_accepted_at.toISOString(),
     withdrawalWaivedAt: row.withdrawal_waived_at.toISOString(),

@@ -4,7 +4,10 @@ import { DeadlineQueue, processTimers, type Timers } from './deadline-queue.ts';
 
 export type Party = 'expert' | 'client';
 
-/** BILL-3: both parties are warned this long before the budget runs out. */
+/**
+ * BILL-3: both parties are warned this long before the budget runs out; when the budget or the
+ * package buys this long or less, the warning comes at the start and says how long it can last.
+ */
 export const BUDGET_WARNING_SECONDS = 60;
 /** BILL-4: a party who drops has this long to come back before the consultation ends. */
 export const RECONNECT_GRACE_SECONDS = 120;
@@ -13,7 +16,8 @@ const MS_PER_SECOND = 1000;
 
 /** What the meter tells its owner; the booking state machine decides what each means. */
 export type MeterSignal =
-  | { kind: 'budget_warning'; consultationId: string; secondsLeft: number }
+  /** `atStart`: given as the meter first runs, because the terms buy 60 s or less (BILL-3 as amended). */
+  | { kind: 'budget_warning'; consultationId: string; secondsLeft: number; atStart: boolean }
   | { kind: 'cap_reached'; consultationId: string; connectedSeconds: number }
   | { kind: 'grace_expired'; consultationId: string; connectedSeconds: number };
 
@@ -137,8 +141,9 @@ export class Meter {
   #nextDeadline(metered: Metered): { kind: 'warning' | 'cap' | 'grace'; atMs: number } | undefined {
     if (metered.runningSinceMs !== null) {
       const capAtMs = metered.runningSinceMs + metered.maxSeconds * MS_PER_SECOND - metered.accumulatedMs;
-      const warnAtMs = capAtMs - BUDGET_WARNING_SECONDS * MS_PER_SECOND;
-      return !metered.warned && warnAtMs > metered.runningSinceMs ? { kind: 'warning', atMs: warnAtMs } : { kind: 'cap', atMs: capAtMs };
+      // A cap 60 s or less after the run starts is warned at once (a one-minute budget), never skipped.
+      const warnAtMs = Math.max(capAtMs - BUDGET_WARNING_SECONDS * MS_PER_SECOND, metered.runningSinceMs);
+      return !metered.warned ? { kind: 'warning', atMs: warnAtMs } : { kind: 'cap', atMs: capAtMs };
     }
     if (metered.absentSinceMs !== null) return { kind: 'grace', atMs: metered.absentSinceMs + RECONNECT_GRACE_SECONDS * MS_PER_SECOND };
     return undefined;
@@ -157,7 +162,8 @@ export class Meter {
       case 'warning':
         metered.warned = true;
         this.#reschedule(consultationId, metered);
-        this.#onSignal({ kind: 'budget_warning', consultationId, secondsLeft: metered.maxSeconds - this.#connectedSeconds(metered) });
+        const connectedSeconds = this.#connectedSeconds(metered);
+        this.#onSignal({ kind: 'budget_warning', consultationId, secondsLeft: metered.maxSeconds - connectedSeconds, atStart: connectedSeconds === 0 });
         return;
       case 'cap':
         this.#forget(consultationId);

@@ -35,11 +35,13 @@ export type NotificationEvent =
   | 'platform_complaint_answered'
   | 'complaint_resolved_by_admin'
   | 'account_deregistered'
-  // BOOK-7 rescheduling (issue 13).
+  // BOOK-7 rescheduling.
   | 'consultation_rescheduled'
   | 'reschedule_proposed'
   | 'reschedule_refused'
-  | 'reschedule_proposal_expired';
+  | 'reschedule_proposal_expired'
+  // ACC-10: the 6-digit code typed back at signup.
+  | 'email_verification';
 
 export interface Notification {
   event: NotificationEvent;

@@ -50,6 +50,15 @@ const counterpart = (data: NotificationData, language: Language) =>
 
 const cents = (data: NotificationData, key: string) => number(data, key) ?? 0;
 
+/** TEL-5: how to come back to a phone consultation after hanging up (only phone bookings carry a code). */
+const phoneReturn = (data: NotificationData, language: Language): string[] => {
+  const code = text(data, 'phoneReturnCode');
+  if (!code) return [];
+  return language === 'fr'
+    ? [`Par téléphone, si vous raccrochez, vous pouvez revenir dans les 2 minutes en rappelant le numéro qui vous a appelé ; d’un autre téléphone, tapez le code ${code}.`]
+    : [`By phone, if you hang up you may come back within 2 minutes by calling back the number that called you; from another phone, type the code ${code}.`];
+};
+
 export const TEMPLATES = {
   expert_welcome: {
     fr: ({ data }) => ({
@@ -79,6 +88,7 @@ export const TEMPLATES = {
       paragraphs: [
         `Votre consultation avec ${expertName(input.data, 'fr')} est confirmée : ${appointment(input)}.`,
         ...(text(input.data, 'startAt') ? ['Le fichier joint (.ics) l’ajoute à votre agenda. Vous recevrez un rappel 24 h et 15 min avant.'] : []),
+        ...phoneReturn(input.data, 'fr'),
         'Annulation gratuite jusqu’à 48 heures avant le début ; au-delà, des frais d’annulation s’appliquent.',
       ],
       action: consultationLink(input, 'Voir ma consultation'),
@@ -88,6 +98,7 @@ export const TEMPLATES = {
       paragraphs: [
         `Your consultation with ${expertName(input.data, 'en')} is confirmed: ${appointment(input)}.`,
         ...(text(input.data, 'startAt') ? ['The attached file (.ics) adds it to your calendar. You will get a reminder 24 h and 15 min before.'] : []),
+        ...phoneReturn(input.data, 'en'),
         'Free cancellation up to 48 hours before the start; later, a cancellation fee applies.',
       ],
       action: consultationLink(input, 'See my consultation'),
@@ -99,6 +110,7 @@ export const TEMPLATES = {
       paragraphs: [
         `${clientName(input.data, 'fr')} a réservé une consultation : ${appointment(input)}.`,
         ...(text(input.data, 'startAt') ? ['Le fichier joint (.ics) l’ajoute à votre agenda.'] : []),
+        ...phoneReturn(input.data, 'fr'),
       ],
       action: consultationLink(input, 'Voir le rendez-vous'),
     }),
@@ -107,6 +119,7 @@ export const TEMPLATES = {
       paragraphs: [
         `${clientName(input.data, 'en')} booked a consultation: ${appointment(input)}.`,
         ...(text(input.data, 'startAt') ? ['The attached file (.ics) adds it to your calendar.'] : []),
+        ...phoneReturn(input.data, 'en'),
       ],
       action: consultationLink(input, 'See the appointment'),
     }),
@@ -542,6 +555,24 @@ export const TEMPLATES = {
       paragraphs: [
         'Your deregistration is accepted: your account is closed and your personal data is erased or anonymised.',
         'Accounting records (receipts, ledger entries) are kept for ten years in anonymised form, as the law requires.',
+      ],
+    }),
+  },
+  email_verification: {
+    fr: ({ data }) => ({
+      subject: `${text(data, 'code')} est votre code de vérification Consulto`,
+      paragraphs: [
+        'Pour vérifier votre adresse e-mail, saisissez ce code sur la page d’inscription :',
+        text(data, 'code'),
+        `Il est valable ${number(data, 'minutes') ?? 15} minutes. Si vous n’avez pas créé de compte Consulto, ignorez ce message.`,
+      ],
+    }),
+    en: ({ data }) => ({
+      subject: `${text(data, 'code')} is your Consulto verification code`,
+      paragraphs: [
+        'To verify your email address, type this code on the sign-up page:',
+        text(data, 'code'),
+        `It is valid for ${number(data, 'minutes') ?? 15} minutes. If you did not create a Consulto account, ignore this message.`,
       ],
     }),
   },

@@ -87,6 +87,7 @@ export async function startPlatform(
       { name: 'wallet: identity verdicts and unsent payouts', run: () => services.wallet.tick() },
       { name: 'complaints: escalation after 14 days (TRUST-2)', run: () => services.complaints.escalateOverdue() },
       { name: 'complaints: card refunds not done yet', run: () => services.complaintRefunds.retryPending() },
+      { name: 'idempotency keys past their 24 hours (§11)', run: () => services.idempotentRequests.purgeExpired() },
     ],
     HOUSEKEEPING_INTERVAL_MS,
     logger,

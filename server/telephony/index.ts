@@ -28,6 +28,8 @@ export interface Telephony {
   routers: express.Router[];
   /** Tests: every callback and decision in flight is done. */
   idle(): Promise<void>;
+  /** Tests on a manual clock: the simulator's ring timeouts (TEL-4), then the runner's deadlines. */
+  runDue(): Promise<void>;
 }
 
 export function createTelephony(deps: {
@@ -49,13 +51,17 @@ export function createTelephony(deps: {
       simulator: undefined,
       routers: [twilioWebhookRoutes({ authToken: config.authToken, publicUrl: deps.publicUrl, phone, db, logger })],
       idle: () => phone.idle(),
+      runDue: () => phone.runDue(),
     };
   }
-  const simulator = new SimulatedTelephony();
+  const simulator = new SimulatedTelephony({ clock, timers: deps.timers });
   const phone = new PhoneConsultations({ db, clock, logger, provider: simulator, lifecycle: deps.lifecycle, timers: deps.timers });
-  simulator.connect(async (fact) => {
-    await phone.onFact(fact);
-  });
+  simulator.connect(
+    async (fact) => {
+      await phone.onFact(fact);
+    },
+    (input) => phone.admitReturningCaller(input),
+  );
   return {
     phone,
     simulator,
@@ -66,6 +72,11 @@ export function createTelephony(deps: {
         await simulator.idle();
         await phone.idle();
       } while (simulator.busy || phone.busy);
+    },
+    runDue: async () => {
+      simulator.runDue();
+      await simulator.idle();
+      await phone.runDue();
     },
   };
 }

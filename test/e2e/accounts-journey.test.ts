@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import { TEST_PASSWORD, TINY_PNG, signUpExpert } from '../support/fixtures.ts';
+import { typeEmailedCode } from '../support/email-code.ts';
 import type { ManualClock } from '../../server/platform/clock.ts';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -125,12 +126,23 @@ describe('accounts in the browser', function () {
       expect(await heading(page).textContent()).to.equal('Devenir expert sur Consulto');
       await fillExpertForm(page, { email, firstName: 'Élodie', lastName: 'Martin' });
       await page.getByRole('button', { name: 'Créer mon compte expert' }).click();
+      // ACC-10: the code step replaces the form on the same page, its field focused.
+      await page.getByRole('heading', { level: 2, name: 'Vérifiez votre adresse e-mail' }).waitFor();
+      expect(await main(page).textContent()).to.include(`Nous avons envoyé un code à 6 chiffres à ${email}`);
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).to.equal('code');
+      await field(page, 'Code reçu par e-mail').fill('000000');
+      await page.getByRole('button', { name: 'Vérifier mon adresse' }).click();
+      const wrongCode = await errorOf(page, 'Code reçu par e-mail');
+      // One chance in a million that 000000 is the code sent.
+      if (wrongCode.invalid) expect(wrongCode.message).to.equal('Ce code n’est pas le bon. Vérifiez l’e-mail reçu.');
+      expect(page.url()).to.match(/\/inscription\/expert$/);
+      await typeEmailedCode(page, platform.http, email);
 
       await page.waitForURL('**/compte');
 
       await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
-      expect(await main(page).textContent()).to.include('Bienvenue ! Votre compte est créé.');
+      expect(await main(page).textContent()).to.include('Adresse e-mail vérifiée. Bienvenue !');
       const consultationLink = main(page).getByRole('link', { name: /\/consultation\// });
       const consultationUrl = await consultationLink.textContent();
       expect(consultationUrl).to.match(new RegExp(`^${platform.url}/consultation/elodie-martin(-\\d+)?$`));
@@ -235,6 +247,7 @@ describe('accounts in the browser', function () {
       expect(await main(recruitPage).textContent()).to.include(`« ${sponsor.user.slug} »`);
       await fillExpertForm(recruitPage, { email: recruitEmail, firstName: 'Rémi', lastName: 'Recrue' });
       await recruitPage.getByRole('button', { name: 'Créer mon compte expert' }).click();
+      await typeEmailedCode(recruitPage, platform.http, recruitEmail);
       await recruitPage.waitForURL('**/compte');
       await arrivedOn(recruitPage, 'Mon compte');
       const [row] = await platform.db.query<{ sponsor_id: string }>(
@@ -262,6 +275,7 @@ describe('accounts in the browser', function () {
       await field(page, 'Mot de passe').fill(TEST_PASSWORD);
       await page.getByLabel(/J'accepte les conditions/).check();
       await page.getByRole('button', { name: 'Créer mon compte' }).click();
+      await typeEmailedCode(page, platform.http, email);
       await page.waitForURL('**/compte');
       await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
@@ -298,12 +312,14 @@ describe('accounts in the browser', function () {
   describe('ACC-7 back to the consultation page after signing up or in', () => {
     it('follows ?retour=/consultation/<slug> after a client signup', async () => {
       const page = await openPage('/inscription/client?retour=/consultation/camille-dubois');
+      const email = uniqueEmail('client');
       await field(page, 'Prénom').fill('Bruno');
       await field(page, 'Nom').fill('Petit');
-      await field(page, 'Adresse e-mail').fill(uniqueEmail('client'));
+      await field(page, 'Adresse e-mail').fill(email);
       await field(page, 'Mot de passe').fill(TEST_PASSWORD);
       await page.getByLabel(/J'accepte les conditions/).check();
       await page.getByRole('button', { name: 'Créer mon compte' }).click();
+      await typeEmailedCode(page, platform.http, email);
       await page.waitForURL('**/consultation/camille-dubois');
       await waitForAppReady(page);
     });

@@ -12,6 +12,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems } from '../support/browser.ts';
 import { choosePackageAndFirstSlot } from '../support/booking-page.ts';
 import { TEST_PASSWORD, signUpExpert } from '../support/fixtures.ts';
+import { typeEmailedCode } from '../support/email-code.ts';
 import { holdOf, setUpExpert, tokenOf } from '../support/bookings.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
@@ -93,6 +94,8 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     await page.getByLabel(/^Mot de passe/).fill(TEST_PASSWORD);
     await page.getByLabel(/J'accepte les conditions/).check();
     await page.getByRole('button', { name: 'Créer mon compte' }).click();
+    // ACC-10: the emailed code, typed on the same page, then back to the consultation page (ACC-7).
+    await typeEmailedCode(page, platform.http, clientEmail);
 
     await page.getByRole('heading', { level: 1, name: 'Camille Dubois' }).waitFor();
     expect(new URL(page.url()).pathname).to.equal(`/consultation/${expert.slug}`);

@@ -13,7 +13,7 @@ import { ALWAYS_OPEN, setUpExpert } from '../support/bookings.ts';
 import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import { parseCalendar } from '../support/calendar.ts';
 import { freeRateVideoTerms, insertFinishedConsultation } from '../support/consultations.ts';
-import { TEST_PASSWORD, signUpClient } from '../support/fixtures.ts';
+import { TEST_PASSWORD, emailedCode, signUpClient } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { startSession } from '../support/site-walk.ts';
 
@@ -148,7 +148,16 @@ describe('Issue 13 client area in the browser: a client’s day, in their own ti
     // Another day than the one offered first, then its first free time.
     const day = dialog.getByLabel(/^Jour/);
     const days = await day.locator('option').evaluateAll((options: HTMLOptionElement[]) => options.map((option) => option.value).filter(Boolean));
-    await day.selectOption(days[days.length - 1]!);
+    const lastDay = days[days.length - 1]!;
+    await day.selectOption(lastDay);
+    // The times offered are redrawn for that day: wait for them before choosing one.
+    await page.waitForFunction(
+      ({ wanted, zone }) => {
+        const input = document.querySelector<HTMLInputElement>('dialog[open] input[name="startAt"]');
+        return input !== null && new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date(input.value)) === wanted;
+      },
+      { wanted: lastDay, zone: ZONE },
+    );
     const firstTime = dialog.locator('input[name="startAt"]').first();
     const chosen = (await firstTime.getAttribute('value'))!;
     await dialog.locator(`label[for="${await firstTime.getAttribute('id')}"]`).click();
@@ -255,5 +264,24 @@ describe('Issue 13 client area in the browser: a client’s day, in their own ti
     await page.getByRole('status').filter({ hasText: 'Signalement envoyé à l’équipe Consulto.' }).waitFor();
     expect(await page.locator('.past-table').getByRole('button', { name: /^Signaler/ }).count()).to.equal(0);
     expect(await row.getByRole('button', { name: /^Réclamation/ }).count()).to.equal(1);
+  });
+
+  it('ACC-10 an address not verified at signup is verified from "my account", where the code step shows until then', async () => {
+    const unverified = await signUpClient(platform.http, { firstName: 'Ines', lastName: 'Tardive' }, { verifyEmail: false });
+    const context = await browser.newContext({ baseURL: platform.url, locale: 'fr-FR', timezoneId: ZONE });
+    contexts.push(context);
+    const opened = await context.newPage();
+    recordPageProblems(opened, pageProblems, { ignoreRequested4xx: true });
+    await startSession(opened, unverified.refreshToken);
+    await opened.goto('/compte/profil');
+    await waitForAppReady(opened);
+    const step = opened.getByRole('region', { name: 'Vérifiez votre adresse e-mail' });
+    await step.getByText(unverified.user.email).waitFor();
+    await step.getByLabel(/^Code reçu par e-mail/).fill(await emailedCode(platform.http, unverified.user.email));
+    await step.getByRole('button', { name: 'Vérifier mon adresse' }).click();
+    await opened.getByText('Adresse e-mail vérifiée. Bienvenue !').waitFor();
+    await step.waitFor({ state: 'detached' });
+    const [row] = await platform.db.query<{ verified: boolean }>('SELECT email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1', [unverified.user.id]);
+    expect(row!.verified).to.equal(true);
   });
 });

@@ -102,6 +102,31 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
     expect(notJoined).to.have.property('code', 'not_joined');
   });
 
+  it('BILL-3 as amended: a one-minute budget gets its warning at the start, on both pages, saying how long it can last', async () => {
+    // 300 cents at 300 cents a minute buy exactly 60 s (BILL-1): no later moment is 60 s before the cap.
+    const { expert, client, consultationId } = await immediateVideoConsultation(platform.http, { ratePerMinuteCents: 300, budgetCents: 300 });
+    const sockets = { expert: await connect(), client: await connect() };
+    for (const [party, person] of [['expert', expert], ['client', client]] as const) {
+      const joined = await sockets[party].request('join', { token: await joinToken(platform.http, consultationId, person.token) });
+      await sockets[party].request('produce', { transportId: joined.sendTransport.id, kind: 'audio', rtpParameters: opusRtpParameters(party === 'expert' ? 3001 : 3002) as never });
+    }
+    const warnings = () => [...sockets.expert.notifications, ...sockets.client.notifications].filter((notification) => notification.type === 'budgetWarning');
+    expect(warnings(), 'nothing before media flows both ways').to.deep.equal([]);
+    const room = platform.media.room(consultationId)!;
+    for (const peer of room.peers) {
+      for (const transport of [peer.sendTransport, peer.recvTransport]) {
+        transport.emit('icestatechange', 'connected');
+        transport.emit('dtlsstatechange', 'connected');
+      }
+    }
+    expect(platform.media.reading(consultationId)).to.include({ running: true, connectedSeconds: 0, maxSeconds: 60 });
+    await waitFor(() => warnings().length === 2, 5000, 'the warning on both pages');
+    for (const socket of [sockets.expert, sockets.client]) {
+      expect(socket.notifications.filter((notification) => notification.type === 'budgetWarning')).to.deep.equal([{ type: 'budgetWarning', secondsLeft: 60, atStart: true }]);
+    }
+    expect(platform.media.reading(consultationId)!.connectedSeconds).to.equal(0);
+  });
+
   it('MEDIA-4 a worker killed mid-consultation: the consultation ends and is settled for the connected time, and the worker is replaced', async () => {
     const { expert, client, consultationId } = await immediateVideoConsultation(platform.http, { ratePerMinuteCents: 300, budgetCents: 600 });
     const sockets = { expert: await connect(), client: await connect() };

@@ -12,12 +12,18 @@ import type { AddressInfo } from 'node:net';
  *   POSTs to the call's `Url` on answer (TwiML expected), to its `StatusCallback` for
  *   initiated/ringing/in-progress/completed/busy/canceled, and to the conference's
  *   `statusCallback` for participant-join/participant-leave.
- * Tests act as the phones' owners: answer, hang up, drop.
+ * - Inbound (TEL-5): a phone dials the account's number; Twilio asks its Voice URL for TwiML
+ *   (signed POST with `From`, `To`, `CallSid`, `Direction=inbound`) and obeys it: `<Dial><Conference>`
+ *   joins, `<Gather>` waits for keys then POSTs `Digits` to its `action`, `<Hangup/>` ends.
+ * Tests act as the phones' owners: answer, hang up, drop, dial the platform, press keys.
  */
 export type FakeCallState = 'ringing' | 'in_conference' | 'answered' | 'ended';
 
 export interface FakeCall {
   sid: string;
+  direction: 'outbound-api' | 'inbound';
+  /** Inbound: the `<Gather>` action waiting for keys, if any. */
+  gatherAction: string | null;
   to: string;
   from: string;
   url: string;
@@ -109,9 +115,61 @@ export class TwilioFake {
     call.state = 'answered';
     const twiml = await this.#fetchTwiml(call.url, this.#callParams(call, 'in-progress'));
     await this.#statusCallback(call, 'in-progress');
-    const conference = /<Conference([^>]*)>([^<]+)<\/Conference>/.exec(twiml.text);
+    await this.#obey(call, twiml.text);
+  }
+
+  /**
+   * TEL-5: a phone dials the platform's number. Returns the call's sid; the call is then in a
+   * conference, waiting at a `<Gather>`, or over, as the platform's TwiML said.
+   */
+  async dialPlatform(input: { from: string; to: string; url: string; party?: 'expert' | 'client' }): Promise<string> {
+    const call: FakeCall = {
+      sid: 'CA' + randomBytes(16).toString('hex'),
+      direction: 'inbound',
+      gatherAction: null,
+      to: input.from,
+      from: input.from,
+      url: input.url,
+      statusCallback: '',
+      statusCallbackEvents: [],
+      record: undefined,
+      timeout: undefined,
+      state: 'answered',
+      consultationId: '',
+      party: input.party ?? 'client',
+      conferenceSid: null,
+      sequence: 0,
+      heard: [],
+      endedBy: null,
+    };
+    this.calls.set(call.sid, call);
+    const twiml = await this.#fetchTwiml(input.url, { ...this.#callParams(call, 'ringing'), To: input.to, Direction: 'inbound' });
+    await this.#obey(call, twiml.text, input.party);
+    return call.sid;
+  }
+
+  /** TEL-5: the caller types digits at the `<Gather>`. */
+  async pressKeys(callSid: string, digits: string): Promise<void> {
+    const call = this.#call(callSid);
+    if (!call.gatherAction) throw new Error(`call ${callSid} is not waiting for keys`);
+    const action = call.gatherAction;
+    call.gatherAction = null;
+    const twiml = await this.#fetchTwiml(action, { ...this.#callParams(call, 'in-progress'), Direction: 'inbound', Digits: digits });
+    await this.#obey(call, twiml.text);
+  }
+
+  /** Does what the TwiML says: join the conference, wait for keys, or hang up. */
+  async #obey(call: FakeCall, twiml: string, party?: 'expert' | 'client'): Promise<void> {
+    const gather = /<Gather[^>]*action="([^"]+)"/.exec(twiml);
+    if (gather) {
+      call.heard.push(twiml);
+      call.gatherAction = gather[1]!.replaceAll('&amp;', '&');
+      return;
+    }
+    const conference = /<Conference([^>]*)>([^<]+)<\/Conference>/.exec(twiml);
     if (!conference) {
       // <Hangup/>: the platform no longer wants this leg.
+      if (call.direction === 'inbound') call.heard.push(twiml);
       await this.#endCall(call, 'completed', 'platform');
       return;
     }
@@ -125,6 +183,11 @@ export class TwilioFake {
     }
     call.state = 'in_conference';
     call.conferenceSid = room.sid;
+    if (call.direction === 'inbound') {
+      // Bookkeeping for the tests: which consultation, and which party (the one this number was called as).
+      call.consultationId = friendlyName.replace(/^consulto-/, '');
+      call.party = party ?? [...this.calls.values()].find((other) => other.consultationId === call.consultationId && other.to === call.from && other !== call)?.party ?? call.party;
+    }
     await this.#conferenceCallback(room, call, 'participant-join');
   }
 
@@ -158,6 +221,8 @@ export class TwilioFake {
       const query = new URL(statusCallback).searchParams;
       const call: FakeCall = {
         sid: 'CA' + randomBytes(16).toString('hex'),
+        direction: 'outbound-api',
+        gatherAction: null,
         to: one('To')!,
         from: one('From')!,
         url: one('Url')!,
@@ -253,7 +318,7 @@ export class TwilioFake {
   }
 
   #callParams(call: FakeCall, status: string): Record<string, string> {
-    return { AccountSid: this.accountSid, CallSid: call.sid, From: call.from, To: call.to, CallStatus: status, Direction: 'outbound-api', ApiVersion: '2010-04-01' };
+    return { AccountSid: this.accountSid, CallSid: call.sid, From: call.from, To: call.to, CallStatus: status, Direction: call.direction, ApiVersion: '2010-04-01' };
   }
 
   #callResource(call: FakeCall, status: string) {

@@ -31,7 +31,7 @@ export interface CallEvents {
   remotePaused: { kind: 'audio' | 'video'; paused: boolean };
   peer: { party: Party; present: boolean };
   meter: Extract<Notification, { type: 'meter' }>;
-  warning: number;
+  warning: { secondsLeft: number; atStart: boolean };
   ended: Extract<Notification, { type: 'ended' }>;
   settled: Extract<Notification, { type: 'settled' }>;
   chat: { from: 'me' | 'other'; text: string };
@@ -293,7 +293,7 @@ export class CallSession {
         this.#emit('meter', notification);
         return;
       case 'budgetWarning':
-        this.#emit('warning', notification.secondsLeft);
+        this.#emit('warning', { secondsLeft: notification.secondsLeft, atStart: notification.atStart });
         return;
       case 'ended':
         this.#over = true;

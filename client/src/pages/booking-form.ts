@@ -67,6 +67,7 @@ const BOOKING_ERRORS: Record<string, { key: MessageKey; field: string }> = {
   invalid_phone_number: { key: 'booking.error.phoneNumber', field: 'phoneNumber' },
   unknown_package: { key: 'booking.error.unknownPackage', field: '' },
   signup_incomplete: { key: 'booking.error.signupIncomplete', field: '' },
+  email_not_verified: { key: 'booking.error.emailNotVerified', field: '' },
   booking_refused: { key: 'booking.error.refused', field: '' },
   expert_unavailable: { key: 'booking.error.expertUnavailable', field: '' },
   page_not_published: { key: 'booking.error.expertUnavailable', field: '' },
@@ -300,9 +301,9 @@ export function bookingSection(options: BookingFormOptions): HTMLElement {
     schedulePrices();
   });
   // BILL-8: the surcharge follows the number called; a typed number picks its country for the price shown.
-  phoneField.querySelector('input')!.addEventListener('change', (event) => {
+  phoneField.querySelector('input')!.addEventListener('change', async (event) => {
     const number = toE164((event.target as HTMLInputElement).value);
-    const country = number ? countryOfNumber(number) : undefined;
+    const country = number ? await countryOfNumber(number) : undefined;
     const select = countryField.querySelector('select')!;
     if (!country || country === choice.country || ![...select.options].some((option) => option.value === country)) return;
     select.value = country;
@@ -472,22 +473,17 @@ function takeKeptChoice(slug: string): Choice | undefined {
 }
 
 /**
- * Calling codes of the countries the form offers, longest first, so the price shown follows the
- * number typed. The server decides the surcharge from its own table at booking (BILL-8, BILL-13).
+ * TEL-6: the country of a typed number, as the server's numbering library reads it (no table of
+ * calling codes here); undefined when the number is not a valid one. The server decides the
+ * surcharge again at booking (BILL-8, BILL-13).
  */
-const CALLING_CODES: readonly [string, string][] = (
-  [
-    ['33', 'FR'], ['262', 'RE'], ['590', 'GP'], ['596', 'MQ'], ['594', 'GF'], ['687', 'NC'], ['689', 'PF'], ['32', 'BE'], ['41', 'CH'],
-    ['352', 'LU'], ['377', 'MC'], ['1', 'US'], ['49', 'DE'], ['43', 'AT'], ['34', 'ES'], ['351', 'PT'], ['39', 'IT'], ['31', 'NL'],
-    ['353', 'IE'], ['44', 'GB'], ['45', 'DK'], ['46', 'SE'], ['358', 'FI'], ['47', 'NO'], ['48', 'PL'], ['420', 'CZ'], ['421', 'SK'],
-    ['36', 'HU'], ['40', 'RO'], ['359', 'BG'], ['30', 'GR'], ['357', 'CY'], ['356', 'MT'], ['386', 'SI'], ['385', 'HR'], ['372', 'EE'],
-    ['371', 'LV'], ['370', 'LT'], ['354', 'IS'], ['376', 'AD'], ['212', 'MA'], ['213', 'DZ'], ['216', 'TN'], ['221', 'SN'], ['225', 'CI'],
-    ['237', 'CM'], ['261', 'MG'],
-  ] as [string, string][]
-).sort((a, b) => b[0].length - a[0].length);
-
-function countryOfNumber(e164: string): string | undefined {
-  return CALLING_CODES.find(([code]) => e164.startsWith(`+${code}`))?.[1];
+async function countryOfNumber(number: string): Promise<string | undefined> {
+  try {
+    const parsed = await apiCall<{ e164: string; country: string }>('GET', `/api/phone-numbers/lookup?${new URLSearchParams({ number }).toString()}`, { auth: false });
+    return parsed.country;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -175,9 +175,10 @@ class RoomView {
       this.#cost.textContent = money(meter.runningCostCents);
       if (!this.#element.isConnected) session.close();
     });
-    session.on('warning', (secondsLeft) => {
+    session.on('warning', ({ secondsLeft, atStart }) => {
       this.#warning.hidden = false;
-      this.#warning.textContent = t(this.#consultation.pricing === 'package' ? 'room.warningPackage' : 'room.warningBudget', { seconds: secondsLeft });
+      const key = atStart ? 'room.warningAtStart' : this.#consultation.pricing === 'package' ? 'room.warningPackage' : 'room.warningBudget';
+      this.#warning.textContent = t(key, { seconds: secondsLeft });
     });
     session.on('quality', (quality: Quality) => {
       this.#quality.textContent = t(`room.quality.${quality}` as MessageKey);

@@ -7,9 +7,11 @@ import type { Page } from '../legacy-page.tsx';
 import { keepingReturn, returnPath } from '../return-path.ts';
 import { PASSWORD_MIN_LENGTH } from '../password.ts';
 import { link, pageLayout } from './layout.ts';
+import { emailCodeStep } from './email-code.ts';
 
 /** `/inscription/client` (ACC-1, ACC-2): name, email, password, terms; the rest comes later in "my account". */
 export const signupClientPage: Page = ({ query, notice }) => {
+  const step = h('div', {});
   const form = createForm({
     label: t('signupClient.title'),
     submitLabel: t('signupClient.submit'),
@@ -30,7 +32,7 @@ export const signupClientPage: Page = ({ query, notice }) => {
       fieldset(t('fieldset.commitments'), checkboxField({ name: 'acceptTerms', label: t('field.acceptTerms.client'), required: true })),
     ],
     onSubmit: async (handle) => {
-      await registerClient({
+      const user = await registerClient({
         firstName: handle.value('firstName'),
         lastName: handle.value('lastName'),
         email: handle.value('email'),
@@ -38,14 +40,16 @@ export const signupClientPage: Page = ({ query, notice }) => {
         acceptTerms: true,
         language: language(),
       });
-      navigate(returnPath(query) ?? '/compte', { notice: t('account.welcome') });
+      // ACC-10: the emailed code is typed on the same page, then ACC-7's way back.
+      step.replaceChildren(emailCodeStep({ email: user.email, onVerified: () => navigate(returnPath(query) ?? '/compte', { notice: t('emailCode.verified') }) }));
     },
   });
+  step.append(form.form);
   return pageLayout(
     t('signupClient.title'),
     notice,
     h('p', { class: 'lead' }, t('signupClient.intro')),
-    form.form,
+    step,
     h('p', {}, `${t('auth.haveAccount')} `, link(keepingReturn('/connexion', query), t('auth.loginLink'))),
     h('p', {}, link('/inscription/expert', t('signupClient.expertLink'))),
   );

@@ -10,6 +10,7 @@ import { categoryOptions } from '../categories.ts';
 import { countryOptions } from '../countries.ts';
 import { civilityOptions, photoErrors, PHOTO_ACCEPT, statusOptions } from './profile-fields.ts';
 import { link, pageLayout } from './layout.ts';
+import { emailCodeStep } from './email-code.ts';
 
 /**
  * `/inscription/expert` and `/inscription/<sponsor>` (ACC-1, ACC-3, REF-2): every
@@ -18,6 +19,7 @@ import { link, pageLayout } from './layout.ts';
  */
 export const signupExpertPage: Page = ({ params, query, notice }) => {
   const sponsorSlug = params['sponsor'];
+  const step = h('div', {});
   const form = createForm({
     label: t('signupExpert.title'),
     submitLabel: t('signupExpert.submit'),
@@ -81,24 +83,27 @@ export const signupExpertPage: Page = ({ params, query, notice }) => {
     ],
     validate: (handle) => photoErrors(handle, 'photo'),
     onSubmit: async (handle) => {
-      await registerExpert(expertInput(handle, sponsorSlug));
+      const user = await registerExpert(expertInput(handle, sponsorSlug));
       const photo = handle.file('photo')!;
+      let photoNotice: string | undefined;
       try {
         await uploadPhoto(photo);
       } catch (error) {
-        // The account exists now: send the expert to "my account", where the photo can be added again.
-        navigate('/compte', { notice: t('signupExpert.photoFailed', { reason: apiErrorMessage(error) }) });
-        return;
+        // The account exists now: "my account" is where the photo can be added again.
+        photoNotice = t('signupExpert.photoFailed', { reason: apiErrorMessage(error) });
       }
-      navigate(returnPath(query) ?? '/compte', { notice: t('account.welcome') });
+      // ACC-10: the emailed code is typed on the same page before the page can be published.
+      const next = photoNotice ? '/compte' : (returnPath(query) ?? '/compte');
+      step.replaceChildren(emailCodeStep({ email: user.email, onVerified: () => navigate(next, { notice: photoNotice ?? t('emailCode.verified') }) }));
     },
   });
+  step.append(form.form);
   return pageLayout(
     t('signupExpert.title'),
     notice,
     h('p', { class: 'lead' }, t('signupExpert.intro')),
     sponsorSlug ? h('p', { class: 'notice' }, t('signupExpert.sponsored', { sponsor: sponsorSlug })) : null,
-    form.form,
+    step,
     h('p', {}, `${t('auth.haveAccount')} `, link(keepingReturn('/connexion', query), t('auth.loginLink'))),
   );
 };

@@ -8,6 +8,7 @@ const CODE_MESSAGES: Record<string, MessageKey> = {
   too_many_attempts: 'error.tooManyAttempts',
   too_many_signups: 'error.tooManySignups',
   account_suspended: 'error.accountSuspended',
+  email_not_verified: 'booking.error.emailNotVerified',
   unknown_sponsor: 'error.unknownSponsor',
   invalid_current_password: 'error.invalidCurrentPassword',
   password_too_short: 'error.passwordTooShort',

@@ -11,6 +11,7 @@ import { currentUser, loadCurrentUser, signedIn } from '../../session.ts';
 import { PageLayout } from '../../ui/page.tsx';
 import { SectionNav, type SectionLink } from '../../ui/section-nav.tsx';
 import { at } from './account-messages.ts';
+import { EmailVerificationSection } from './email-verification-section.tsx';
 import './account.css';
 
 export const ACCOUNT_PATH = '/compte';
@@ -52,6 +53,7 @@ export function AccountLayout({ notice, wideFor, children }: AccountLayoutProps)
   const user = currentUser.value;
   const [failed, setFailed] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  const [verifiedNotice, setVerifiedNotice] = useState<string | undefined>(undefined);
   useEffect(() => {
     if (!signedIn.value) {
       // Signing out from here navigates away first: only a visitor still on an account page is sent to sign in.
@@ -81,8 +83,9 @@ export function AccountLayout({ notice, wideFor, children }: AccountLayoutProps)
     );
   }
   return (
-    <PageLayout title={at('title')} notice={notice} wide={user.role === wideFor}>
+    <PageLayout title={at('title')} notice={verifiedNotice ?? notice} wide={user.role === wideFor}>
       <SectionNav label={at('sections')} links={sectionLinks(user)} />
+      {user.emailVerified ? null : <EmailVerificationSection user={user} onVerified={setVerifiedNotice} />}
       {children(user)}
     </PageLayout>
   );
