@@ -107,6 +107,7 @@ function ComplaintItem({ complaint, user, onAnswer }: { complaint: ComplaintView
         <span class="hint-inline">{at('complaintFiled', { date: formatLongDay(complaint.filedAt) })}</span>
       </p>
       {mine ? null : <p class="hint">{at('complaintBy', { name: `${complaint.complainant.firstName} ${complaint.complainant.lastName}` })}</p>}
+      {mine && complaint.expert ? <p class="hint">{at('complaintAbout', { name: `${complaint.expert.firstName} ${complaint.expert.lastName}` })}</p> : null}
       <p class="complaint-text">{complaint.comment}</p>
       {complaint.status === 'resolved' ? null : <p class="hint">{at('complaintDue', { date: formatDayAtTime(complaint.answerDueAt) })}</p>}
       {resolution ? <p>{resolution}</p> : null}
