@@ -121,7 +121,7 @@ describe('accounts in the browser', function () {
     let page: Page;
     let slug: string;
 
-    it('signs an expert up with every field and a photo, and lands on "my account" with the consultation URL', async () => {
+    it('signs an expert up with every field and a photo, lands in the workspace, and "my account" has the consultation URL', async () => {
       page = await openPage('/inscription/expert');
       expect(await heading(page).textContent()).to.equal('Devenir expert sur Consulto');
       await fillExpertForm(page, { email, firstName: 'Élodie', lastName: 'Martin' });
@@ -138,11 +138,15 @@ describe('accounts in the browser', function () {
       expect(page.url()).to.match(/\/inscription\/expert$/);
       await typeEmailedCode(page, platform.http, email);
 
+      // A new expert lands where they will work: the workspace's dashboard and its setup checklist.
+      await page.waitForURL('**/espace');
+      await waitForAppReady(page);
+      await arrivedOn(page, 'Tableau de bord');
+      expect(await main(page).textContent()).to.include('Adresse e-mail vérifiée. Bienvenue !');
+      await page.getByRole('navigation').getByRole('link', { name: 'Mon compte' }).click();
       await page.waitForURL('**/compte');
-
       await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
-      expect(await main(page).textContent()).to.include('Adresse e-mail vérifiée. Bienvenue !');
       const consultationLink = main(page).getByRole('link', { name: /\/consultation\// });
       const consultationUrl = await consultationLink.textContent();
       expect(consultationUrl).to.match(new RegExp(`^${platform.url}/consultation/elodie-martin(-\\d+)?$`));
@@ -248,8 +252,8 @@ describe('accounts in the browser', function () {
       await fillExpertForm(recruitPage, { email: recruitEmail, firstName: 'Rémi', lastName: 'Recrue' });
       await recruitPage.getByRole('button', { name: 'Créer mon compte expert' }).click();
       await typeEmailedCode(recruitPage, platform.http, recruitEmail);
-      await recruitPage.waitForURL('**/compte');
-      await arrivedOn(recruitPage, 'Mon compte');
+      await recruitPage.waitForURL('**/espace');
+      await arrivedOn(recruitPage, 'Tableau de bord');
       const [row] = await platform.db.query<{ sponsor_id: string }>(
         'SELECT e.sponsor_id FROM expert_profiles e JOIN users u ON u.id = e.user_id WHERE u.email = $1',
         [recruitEmail],

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser, recordPageProblems } from '../support/browser.ts';
+import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import { acceptCommitments, choosePackageAndFirstSlot, continueBooking, payButton } from '../support/booking-page.ts';
 import { TEST_PASSWORD, emailedCode, signUpExpert } from '../support/fixtures.ts';
 import { holdOf, setUpExpert, tokenOf } from '../support/bookings.ts';
@@ -190,20 +190,31 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(pageProblems, 'console errors in the page').to.deep.equal([]);
   });
 
-  it('client area: the booking is listed in my upcoming consultations and can be cancelled there (BILL-10)', async () => {
+  it('client area: the booking is listed in my upcoming consultations and can be cancelled there, its price said first (BILL-10)', async () => {
     await page.goto('/compte');
-    const upcoming = page.locator('.upcoming-consultations');
+    await waitForAppReady(page);
+    const upcoming = page.locator('.client-upcoming');
     await upcoming.getByText('Camille Dubois').waitFor();
-    page.once('dialog', (dialog) => void dialog.accept());
     await upcoming.getByRole('button', { name: 'Cancel' }).click();
-    const status = page.locator('.upcoming-status');
-    await status.getByText(/Consultation cancelled/).waitFor();
+    const dialog = page.getByRole('dialog', { name: 'Cancel the consultation' });
+    const confirm = dialog.getByRole('button', { name: /^Cancel (for free|and pay )/ });
+    await confirm.waitFor();
+    const promised = normalise(await confirm.textContent());
+    await confirm.click();
+    const outcome = page.getByText(/^Consultation cancelled/);
+    await outcome.waitFor();
     const clientToken = await tokenOf(platform.http, { id: '', email: clientEmail });
     const [cancelled] = (await platform.http.get('/api/consultations?role=client&when=past', clientToken)).body.consultations;
     expect(cancelled.status).to.equal('cancelled');
-    const euros = `€${(cancelled.cancellationChargeCents / 100).toFixed(2)}`;
-    expect(normalise(await status.textContent())).to.contain(euros);
-    await page.getByText('No upcoming consultation.').waitFor();
+    // What the button promised is what was charged, and the page says it again.
+    if (cancelled.cancellationChargeCents > 0) {
+      const euros = `€${(cancelled.cancellationChargeCents / 100).toFixed(2)}`;
+      expect(promised).to.contain(euros);
+      expect(normalise(await outcome.textContent())).to.contain(euros);
+    } else {
+      expect(promised).to.equal('Cancel for free');
+    }
+    await page.getByText(/^No upcoming consultation\./).waitFor();
   });
 
   it('a language switch in the middle of the form keeps every choice working', async () => {

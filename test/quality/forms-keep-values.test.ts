@@ -31,7 +31,6 @@ interface ControlDescription {
   tag: 'input' | 'select' | 'textarea';
   type: string;
   min: string;
-  labelFor: boolean;
 }
 
 /**
@@ -58,7 +57,6 @@ function describeControls(): ControlDescription[] {
       tag: control.tagName.toLowerCase() as ControlDescription['tag'],
       type,
       min: (control as HTMLInputElement).min ?? '',
-      labelFor: Boolean(control.id && document.querySelector(`label[for="${CSS.escape(control.id)}"]`)),
     });
   }
   return described;
@@ -153,9 +151,9 @@ describe('Issue 13: every form keeps what was typed and chosen across a language
           if (choice !== undefined) await settle(page, () => element.selectOption(choice));
         } else if (control.type === 'checkbox' || control.type === 'radio') {
           if (control.type === 'radio' && (await element.isChecked())) continue;
-          const id = await element.getAttribute('id');
-          const target = control.labelFor && id ? page.locator(`label[for="${id}"]`) : element;
-          await settle(page, () => target.click());
+          // The element's own activation, as a tap on it or its label gives: pages style choices with the
+          // input or the label on top, and either intercepts a pointer aimed at the other.
+          await settle(page, () => element.evaluate((input: HTMLInputElement) => input.click()));
         } else if (control.type === 'file') {
           await element.setInputFiles(photoPath);
         } else {
