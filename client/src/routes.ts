@@ -33,7 +33,8 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/admin/messages', load: () => import('./pages/admin/notices-page.tsx').then((module) => module.default) },
   { pattern: '/admin/frais', load: () => import('./pages/admin/fees-page.tsx').then((module) => module.default) },
   { pattern: '/admin/journal', load: () => import('./pages/admin/audit-page.tsx').then((module) => module.default) },
-  { pattern: '/salle/:id', load: () => import('./pages/consultation-room.ts').then((module) => legacy(module.consultationRoomPage)) },
+  // MEDIA-5 then MEDIA-3: the device check, then the call, in one page.
+  { pattern: '/salle/:id', load: () => import('./pages/room/room-page.tsx').then((module) => module.default) },
   // EXP-1, BOOK-1…3: the expert's public consultation page and the booking flow that starts on it.
   { pattern: '/consultation/:slug', load: () => import('./pages/consultation/consultation-page.tsx').then((module) => module.default) },
   // BOOK-4, BOOK-5: where a consultation stands, for both parties (the emails link here).
