@@ -1,8 +1,9 @@
 /**
- * BOOK-6: every link in every email opens a working page of the web client. There is no page of
- * one consultation: an expert's consultations are in the workspace (`/espace`, where immediate
- * requests are accepted), a client's in the client area (`/compte`); an email that says "join"
- * a video consultation leads straight into its room (`/salle/<id>`).
+ * BOOK-6: every link in every email opens a working page of the web client. A consultation's own
+ * page (`/consultations/<id>`) serves both parties: where it stands, the expert's Accept / Decline
+ * of an immediate request, the way in, the receipt; an email that says "join" a video
+ * consultation leads straight into its room (`/salle/<id>`, which opens on the device check).
+ * Without a consultation's id, the expert's workspace (`/espace`) or the client's area (`/compte`).
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,6 +12,7 @@ export const CLIENT_AREA_PATH = '/compte';
 export const WALLET_PATH = '/portefeuille';
 
 export function emailConsultationUrl(publicUrl: string, input: { consultationId: string; recipientRole: string; mode?: string; join?: boolean }): string {
-  if (input.join && input.mode === 'video' && UUID.test(input.consultationId)) return `${publicUrl}/salle/${input.consultationId}`;
-  return `${publicUrl}${input.recipientRole === 'expert' ? WORKSPACE_PATH : CLIENT_AREA_PATH}`;
+  if (!UUID.test(input.consultationId)) return `${publicUrl}${input.recipientRole === 'expert' ? WORKSPACE_PATH : CLIENT_AREA_PATH}`;
+  if (input.join && input.mode === 'video') return `${publicUrl}/salle/${input.consultationId}`;
+  return `${publicUrl}/consultations/${input.consultationId}`;
 }

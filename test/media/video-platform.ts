@@ -151,7 +151,9 @@ export async function liveCallInBrowsers(
 export async function enterRoom(page: Page, baseUrl: string, consultationId: string): Promise<void> {
   await page.goto(`${baseUrl}/salle/${consultationId}`);
   await waitForAppReady(page);
-  await page.getByTestId('enter-room').click();
+  await page.getByTestId('enter-room').click({ timeout: 10_000 }).catch(async (error: unknown) => {
+    throw new Error(`${String(error)}\n${await page.locator('main').innerText()}`);
+  });
   await page.getByTestId('call-screen').waitFor();
 }
 

@@ -1,8 +1,8 @@
 /**
  * The one control bar of the call: microphone, camera, screen share (where the browser can share
  * one: not on phones), messages with the unread count, devices, full screen (where the browser
- * allows it) and end. Each button has its words for assistive technology and as a tooltip; the
- * short visible label shows where there is room.
+ * allows it) and end. Each button's words are its name and its tooltip; they show under the
+ * icon where there is room, and are read by screen readers everywhere.
  */
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -40,18 +40,24 @@ export function CallBar({ state, fullScreenTarget, unread, chatOpen, onMicrophon
   const ended = state.status === 'ended';
   return (
     <div class="call-bar" role="toolbar" aria-label={roomText('controls')} data-testid="call-bar">
-      <BarButton label={state.microphoneOn ? roomText('mute') : roomText('unmute')} short={roomText('microphone')} pressed={!state.microphoneOn} testId="toggle-microphone" onClick={onMicrophone} disabled={ended}>
+      <BarButton label={state.microphoneOn ? roomText('mute') : roomText('unmute')} pressed={!state.microphoneOn} testId="toggle-microphone" onClick={onMicrophone} disabled={ended}>
         <MicrophoneIcon off={!state.microphoneOn} />
       </BarButton>
-      <BarButton label={state.cameraOn ? roomText('cameraOff') : roomText('cameraOn')} short={roomText('camera')} pressed={!state.cameraOn} testId="toggle-camera" onClick={onCamera} disabled={ended}>
+      <BarButton label={state.cameraOn ? roomText('cameraOff') : roomText('cameraOn')} pressed={!state.cameraOn} testId="toggle-camera" onClick={onCamera} disabled={ended}>
         <CameraIcon off={!state.cameraOn} />
       </BarButton>
       {canShareScreen ? (
-        <BarButton label={state.sharingScreen ? roomText('stopSharing') : roomText('shareScreen')} short={roomText('shareScreen')} pressed={state.sharingScreen} testId="toggle-screen" onClick={onScreen} disabled={ended}>
+        <BarButton label={state.sharingScreen ? roomText('stopSharing') : roomText('shareScreen')} pressed={state.sharingScreen} testId="toggle-screen" onClick={onScreen} disabled={ended}>
           <ScreenIcon />
         </BarButton>
       ) : null}
-      <BarButton label={unread > 0 ? roomText('chatUnread', { count: unread }) : roomText('chat')} short={roomText('chat')} expanded={chatOpen} testId="toggle-chat" onClick={onChat}>
+      <BarButton
+        label={roomText('chat')}
+        extra={unread > 0 ? roomText('chatUnread', { count: unread }) : undefined}
+        expanded={chatOpen}
+        testId="toggle-chat"
+        onClick={onChat}
+      >
         <ChatIcon />
         {unread > 0 ? (
           <span class="bar-badge" aria-hidden="true" data-testid="chat-unread">
@@ -59,15 +65,15 @@ export function CallBar({ state, fullScreenTarget, unread, chatOpen, onMicrophon
           </span>
         ) : null}
       </BarButton>
-      <BarButton label={roomText('devices')} short={roomText('devices')} testId="open-devices" onClick={onDevices} popup>
+      <BarButton label={roomText('settings')} testId="open-devices" onClick={onDevices} popup>
         <SettingsIcon />
       </BarButton>
       {canGoFullScreen ? (
-        <BarButton label={fullScreen ? roomText('exitFullScreen') : roomText('fullScreen')} short={roomText('fullScreen')} pressed={fullScreen} testId="toggle-full-screen" onClick={toggleFullScreen}>
+        <BarButton label={fullScreen ? roomText('exitFullScreen') : roomText('fullScreen')} pressed={fullScreen} testId="toggle-full-screen" onClick={toggleFullScreen}>
           <FullScreenIcon on={fullScreen} />
         </BarButton>
       ) : null}
-      <BarButton label={roomText('endLabel')} short={roomText('end')} testId="end-call" onClick={onEnd} popup danger disabled={ended}>
+      <BarButton label={roomText('end')} title={roomText('endLabel')} testId="end-call" onClick={onEnd} popup danger disabled={ended}>
         <HangUpIcon />
       </BarButton>
     </div>
@@ -75,8 +81,11 @@ export function CallBar({ state, fullScreenTarget, unread, chatOpen, onMicrophon
 }
 
 interface BarButtonProps {
+  /** The button's name, shown next to the icon where there is room (read by screen readers always). */
   label: string;
-  short: string;
+  /** Said after the name to assistive technology only (the unread count the badge shows). */
+  extra?: string | undefined;
+  title?: string;
   testId: string;
   onClick: () => void;
   pressed?: boolean;
@@ -87,13 +96,12 @@ interface BarButtonProps {
   children: ComponentChildren;
 }
 
-function BarButton({ label, short, testId, onClick, pressed, expanded, popup, danger, disabled, children }: BarButtonProps) {
+function BarButton({ label, extra, title, testId, onClick, pressed, expanded, popup, danger, disabled, children }: BarButtonProps) {
   return (
     <button
       type="button"
       class={danger ? 'bar-button bar-button-end' : pressed ? 'bar-button bar-button-on' : 'bar-button'}
-      aria-label={label}
-      title={label}
+      title={title ?? label}
       aria-pressed={pressed === undefined ? undefined : pressed ? 'true' : 'false'}
       aria-expanded={expanded === undefined ? undefined : expanded ? 'true' : 'false'}
       aria-haspopup={popup ? 'dialog' : undefined}
@@ -102,8 +110,9 @@ function BarButton({ label, short, testId, onClick, pressed, expanded, popup, da
       data-testid={testId}
     >
       {children}
-      <span class="bar-label" aria-hidden="true">
-        {short}
+      <span class="bar-label">
+        {label}
+        {extra ? <span class="visually-hidden">{extra}</span> : null}
       </span>
     </button>
   );

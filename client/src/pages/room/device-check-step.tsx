@@ -94,6 +94,7 @@ export function DeviceCheckStep({ consultationId, opensAt, onEnter }: DeviceChec
   }, [stream]);
 
   // The connection test starts by itself once the camera is there (or refused), and can be run again.
+  // It sends its own noisy picture, not the camera's: a still webcam image would measure the encoder, not the network.
   const ready = stream !== undefined || refused;
   useEffect(() => {
     if (!ready) return;
@@ -101,7 +102,6 @@ export function DeviceCheckStep({ consultationId, opensAt, onEnter }: DeviceChec
     setConnection('testing');
     void testConnection({
       joinToken: async () => (await apiCall<{ token: string }>('POST', `/api/consultations/${encodeURIComponent(consultationId)}/join-token`, { json: { purpose: 'probe' } })).token,
-      track: latestStream.current?.getVideoTracks()[0],
       signal: controller.signal,
     }).then((result) => !controller.signal.aborted && setConnection(result));
     return () => controller.abort();
@@ -161,7 +161,7 @@ export function DeviceCheckStep({ consultationId, opensAt, onEnter }: DeviceChec
           <DeviceSelect label={roomText('microphone')} testId="check-microphone-select" options={devices.microphones} value={microphoneId} onChange={(id) => void switchTrack('audio', id)} />
           <div class="mic-level">
             <label for="mic-level">{roomText('micLevel')}</label>
-            <meter id="mic-level" min={0} max={1} low={0.05} value={level} data-testid="mic-level" />
+            <meter id="mic-level" min={0} max={1} value={level} data-testid="mic-level" />
             <p class="hint">{roomText('micHint')}</p>
           </div>
           {canChooseSpeaker && devices.speakers.length > 0 ? (

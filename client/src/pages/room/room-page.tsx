@@ -48,7 +48,7 @@ function Room({ id }: { id: string }) {
     return (
       <PageLayout title={roomText('title')}>
         <p class="error-text" role="alert">
-          {consultation.error instanceof ApiError && consultation.error.status === 404 ? roomText('problem.consultationOver') : apiErrorMessage(consultation.error)}
+          {consultation.error instanceof ApiError && consultation.error.status === 404 ? roomText('notFound') : apiErrorMessage(consultation.error)}
         </p>
       </PageLayout>
     );
