@@ -40,6 +40,11 @@ const SECTIONS = [
   ['referrals', '/parrainage', 'Mon parrainage'],
 ] as const;
 
+/** Every image of the page has loaded (or failed): what a screenshot needs. */
+async function imagesLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(() => [...document.images].every((image) => image.complete), undefined, { timeout: 10_000 }).catch(() => undefined);
+}
+
 describe("Issue 13: an expert's day in the workspace", function () {
   this.timeout(300_000);
 
