@@ -9,7 +9,7 @@ import { StatTile } from '../../ui/stat-tile.tsx';
 import { Switch } from '../../ui/switch.tsx';
 import { useNow } from '../../ui/use-now.ts';
 import { dashboard, dashboardError, refreshDashboard } from './dashboard-store.ts';
-import { AnswerStatus, NotificationsButton, RequestActions } from './live-requests.tsx';
+import { AnswerStatus, NotificationsButton, RequestActions, minutesAndSeconds } from './live-requests.tsx';
 import { dashboardText } from './dashboard-messages.ts';
 import { EmailCheck } from './email-check.tsx';
 import { dayLabel, localDateOf, momentLabel, timeLabel, zoneLabel } from './expert-time.ts';
@@ -96,11 +96,6 @@ function PresenceCard({ state }: { state: ExpertDashboard }) {
   );
 }
 
-function countdown(untilMs: number): string {
-  const seconds = Math.max(0, Math.ceil(untilMs / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
 /** BOOK-4: immediate requests with their 5-minute deadline and their answer, and consultations in progress. */
 function LiveCard({ state }: { state: ExpertDashboard }) {
   const now = useNow(COUNTDOWN_TICK_MS);
@@ -134,7 +129,7 @@ function LiveCard({ state }: { state: ExpertDashboard }) {
           return (
             <li key={request.id} class="live-item" data-testid="live-request">
               <p class="live-who">{dashboardText('liveFrom', { name, mode: modeWord(request.mode), amount: formatMoney(request.amountHeldCents) })}</p>
-              <p class="live-clock">{left > 0 ? dashboardText('expiresIn', { time: countdown(left) }) : dashboardText('expired')}</p>
+              <p class="live-clock">{left > 0 ? dashboardText('expiresIn', { time: minutesAndSeconds(left) }) : dashboardText('expired')}</p>
               <RequestActions request={request} />
             </li>
           );

@@ -11,7 +11,19 @@ import { currentLocation } from '../../router.ts';
 import { dashboard, refreshDashboard } from './dashboard-store.ts';
 import { liveRequestText } from './live-request-messages.ts';
 import type { ExpertDashboard } from './workspace-api.ts';
-import { SECTION_PATHS } from './workspace-sections.ts';
+import { dashboardText } from './dashboard-messages.ts';
+import { modeWord } from './workspace-messages.ts';
+import { formatMoney } from '../../i18n/index.ts';
+import { useNow } from '../../ui/use-now.ts';
+import './live-requests.css';
+
+const COUNTDOWN_TICK_MS = 1000;
+
+/** 4:05 */
+export function minutesAndSeconds(durationMs: number): string {
+  const seconds = Math.max(0, Math.ceil(durationMs / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
 
 export type LiveRequest = ExpertDashboard['liveRequests'][number];
 
@@ -59,22 +71,26 @@ export function useLiveRequestTitle(): void {
   }, [count, visit]);
 }
 
-/** On every section but the dashboard: the requests waiting, with their answer buttons. */
+/** On every section but the dashboard: the requests waiting, with their deadline and answer buttons. */
 export function LiveRequestBanner() {
   const requests = dashboard.value?.liveRequests ?? [];
+  const now = useNow(COUNTDOWN_TICK_MS);
   if (requests.length === 0) return lastAnswer.value ? <AnswerStatus /> : null;
   return (
-    <section class="live-banner" role="region" aria-labelledby="live-banner-title" data-testid="live-request-banner">
+    <section class="live-banner" aria-labelledby="live-banner-title" data-testid="live-request-banner">
       <h2 id="live-banner-title">{liveRequestText('bannerTitle', { count: requests.length })}</h2>
-      <ul class="live-list">
-        {requests.map((request) => (
-          <li key={request.id} class="live-item">
-            <p class="live-who">
-              <a href={SECTION_PATHS.dashboard}>{`${request.client.firstName} ${request.client.lastName}`}</a>
-            </p>
-            <RequestActions request={request} />
-          </li>
-        ))}
+      <ul class="live-banner-list">
+        {requests.map((request) => {
+          const name = `${request.client.firstName} ${request.client.lastName}`;
+          const leftMs = Date.parse(request.expiresAt) - now.getTime();
+          return (
+            <li key={request.id} class="live-banner-item">
+              <p class="live-who">{dashboardText('liveFrom', { name, mode: modeWord(request.mode), amount: formatMoney(request.amountHeldCents) })}</p>
+              <p class="live-clock">{leftMs > 0 ? dashboardText('expiresIn', { time: minutesAndSeconds(leftMs) }) : dashboardText('expired')}</p>
+              <RequestActions request={request} />
+            </li>
+          );
+        })}
       </ul>
       <AnswerStatus />
       <NotificationsButton />
