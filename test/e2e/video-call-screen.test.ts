@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { waitForAppReady } from '../support/browser.ts';
 import { immediateVideoConsultation, waitFor } from '../media/support.ts';
+import { bookingBody, setUpClient, setUpExpert } from '../support/bookings.ts';
 import { endCall, launchBrowsers, liveCallInBrowsers, signedInPage, startVideoPlatform, waitForStatus, type VideoPlatform } from '../media/video-platform.ts';
 import { DESKTOP, PHONE, axeViolations, saveScreenshot } from '../support/page-quality.ts';
 
@@ -136,5 +137,32 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     }
     // The end screen is a page again: it scrolls if it must.
     expect(await clientPage.evaluate(() => document.documentElement.classList.contains('in-call'))).to.equal(false);
+  });
+
+  it('BOOK-5 before an appointment’s start the device check works and says when the room opens, with a live countdown; "Enter" waits for the start', async () => {
+    const expert = await setUpExpert(platform.http);
+    const client = await setUpClient(platform.http);
+    const hourMs = 3_600_000;
+    const startAt = new Date(Math.ceil((Date.now() + 2 * hourMs) / hourMs) * hourMs);
+    const booked = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: startAt.toISOString() }), client.token);
+    expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
+    const page = await signedInPage(browsers[1]!, platform.url, platform.http, client, 'fr');
+    await page.setViewportSize(PHONE);
+    await page.goto(`${platform.url}/salle/${booked.body.id}`);
+    await waitForAppReady(page);
+    const opens = page.getByTestId('room-opens');
+    const expectedTime = await page.evaluate((iso) => new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' }).format(new Date(iso)), startAt.toISOString());
+    expect(await opens.innerText()).to.match(new RegExp(`^La salle ouvre à ${expectedTime}\\. Ouverture dans \\d+:\\d{2}:\\d{2}\\.`));
+    const first = await opens.innerText();
+    await waitFor(async () => ((await opens.innerText()) !== first ? true : undefined), 3000, 'the countdown moving');
+    expect(await page.getByTestId('enter-room').isDisabled()).to.equal(true);
+    // The connection test is open before the start (a probe, never the room).
+    const verdict = await waitFor(async () => {
+      const value = await page.getByTestId('connection-verdict').getAttribute('data-verdict');
+      return value === 'testing' ? undefined : value;
+    }, 20_000, 'connection verdict');
+    expect(verdict).to.be.oneOf(['good', 'weak']);
+    expect(await axeViolations(page)).to.deep.equal([]);
+    await saveScreenshot(page, 'room-opens-later');
   });
 });

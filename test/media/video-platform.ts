@@ -59,7 +59,9 @@ export async function signedInPage(browser: Browser, baseUrl: string, http: Http
 export async function signIn(page: Page, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en'): Promise<void> {
   const login = await http.post('/api/auth/login', { email: person.email, password: TEST_PASSWORD });
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-  await page.goto(baseUrl + '/');
+  // Not a page of the web client: the packaged Chromium shares localStorage between its contexts, and an
+  // app booting here with another test's token would refresh it and write it back over this one.
+  await page.goto(baseUrl + '/api/me');
   await page.evaluate(
     ([refreshToken, lang]) => {
       localStorage.setItem('consulto.refreshToken', refreshToken!);
