@@ -99,12 +99,13 @@ describe('BOOK-4 a live request answered from the workspace', function () {
     await liveChannelOpen(clientPage);
 
     await expertPage.getByRole('button', { name: `Accepter la demande de ${clientName}` }).click();
-    await expertPage.waitForURL(`**/salle/${id}`);
-    await waitForAppReady(expertPage);
+    // Straight into the call: the client is waiting.
+    await expertPage.waitForURL(`**/salle/${id}?entrer=1`);
+    await expertPage.getByTestId('call-screen').waitFor();
     // The client's page goes to the room as soon as the expert accepts.
     await clientPage.waitForURL(`**/salle/${id}`, { timeout: 3000 });
     await waitForAppReady(clientPage);
-    await expertPage.getByTestId('enter-room').click();
+    // The client arrives on the device check: their click lets the sound play.
     await clientPage.getByTestId('enter-room').click();
     for (const page of [expertPage, clientPage]) await waitForStatus(page, 'live', 20_000);
     await waitFor(() => platform.media.reading(id)?.running, 10_000, 'meter running');

@@ -1,6 +1,7 @@
 /**
  * BOOK-4: the expert's answer to an immediate request, the same on the workspace and on the
- * consultation's page: Accept (`POST …/accept`, then straight into the room for video, or "we
+ * consultation's page: Accept (`POST …/accept`, then straight into the call for video, past the
+ * device check, since the client is waiting; or "we
  * are calling you" for phone) and Decline (`POST …/decline`: the client is told at once, nothing
  * is charged).
  */
@@ -54,7 +55,7 @@ export function RequestAnswer({ consultationId, mode, client, onAnswered }: Requ
       () => {
         if (verb === 'accept' && mode === 'video') {
           setStatus(text('goingIn'));
-          navigate(`/salle/${encodeURIComponent(consultationId)}`);
+          navigate(`/salle/${encodeURIComponent(consultationId)}?entrer=1`);
           return;
         }
         onAnswered(verb === 'accept' ? text('calling', { name: client.firstName }) : text('declined'));

@@ -73,7 +73,7 @@ function useVideoElement(stream: MediaStream | undefined, options: { muted: bool
     // The `muted` attribute only sets the default: the property is what silences a self-view.
     video.muted = options.muted;
     if (video.srcObject !== (stream ?? null)) video.srcObject = stream ?? null;
-    if (stream && stream.getTracks().length > 0) void video.play().catch(() => undefined);
+    if (stream && stream.getTracks().length > 0 && video.paused) void video.play().catch(() => undefined);
   });
   useEffect(() => {
     const video = element.current as (HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }) | null;

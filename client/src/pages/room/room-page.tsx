@@ -22,17 +22,23 @@ import { roomText } from './room-messages.ts';
 import { useCallState } from './use-call-state.ts';
 import './room.css';
 
-export default function RoomPage({ params }: PageProps) {
+/**
+ * `?entrer=1`: the expert who has just accepted an immediate request (BOOK-4) goes straight into
+ * the call, the client is waiting; their click on Accept is the gesture that lets sound play.
+ */
+const ENTER_AT_ONCE_PARAM = 'entrer';
+
+export default function RoomPage({ params, query }: PageProps) {
   const id = params['id'] ?? '';
   const isSignedIn = signedIn.value;
   useEffect(() => {
     if (!isSignedIn) navigate(`/connexion?retour=${encodeURIComponent(`/salle/${id}`)}`, { replace: true });
   }, [isSignedIn]);
   if (!isSignedIn) return null;
-  return <Room id={id} />;
+  return <Room id={id} enterAtOnce={query.get(ENTER_AT_ONCE_PARAM) === '1'} />;
 }
 
-function Room({ id }: { id: string }) {
+function Room({ id, enterAtOnce }: { id: string; enterAtOnce: boolean }) {
   const consultation = useResource(() => apiCall<ConsultationView>('GET', `/api/consultations/${encodeURIComponent(id)}`), [id]);
   const [call, setCall] = useState<CallClient | undefined>(undefined);
   // Leaving the page leaves the room without ending the consultation (the meter pauses, BILL-4).
@@ -69,6 +75,7 @@ function Room({ id }: { id: string }) {
     );
   }
   const enter = (choice: DeviceChoice) => {
+    if (call) return;
     markOnce(JOIN_MARK);
     const client = new CallClient({
       consultationId: view.id,
@@ -83,10 +90,20 @@ function Room({ id }: { id: string }) {
     void client.start();
     setCall(client);
   };
+  if (enterAtOnce && view.status !== 'scheduled') return <EnterAtOnce onEnter={() => enter({ stream: undefined, microphoneId: undefined, cameraId: undefined, speakerId: undefined })} />;
   return (
     <PageLayout title={roomText('checkTitle')} wide>
       <DeviceCheckStep consultationId={view.id} opensAt={view.status === 'scheduled' && view.startAt ? view.startAt : undefined} onEnter={enter} />
     </PageLayout>
+  );
+}
+
+function EnterAtOnce({ onEnter }: { onEnter: () => void }) {
+  useEffect(onEnter, []);
+  return (
+    <div class="page" aria-busy="true">
+      <p class="hint">{roomText('entering')}</p>
+    </div>
   );
 }
 
