@@ -157,6 +157,8 @@ export function DeviceCheckStep({ consultationId, opensAt, onEnter }: DeviceChec
               </button>
             </div>
           ) : null}
+          {/* Near the top: on a phone it is what to read before entering. */}
+          <ConnectionVerdict result={connection} onRetry={() => setConnectionRun(connectionRun + 1)} />
           <DeviceSelect label={roomText('camera')} testId="check-camera-select" options={devices.cameras} value={cameraId} onChange={(id) => void switchTrack('video', id)} />
           <DeviceSelect label={roomText('microphone')} testId="check-microphone-select" options={devices.microphones} value={microphoneId} onChange={(id) => void switchTrack('audio', id)} />
           <div class="mic-level">
@@ -173,7 +175,6 @@ export function DeviceCheckStep({ consultationId, opensAt, onEnter }: DeviceChec
             </button>{' '}
             <span class="hint">{roomText('testSoundHint')}</span>
           </p>
-          <ConnectionVerdict result={connection} onRetry={() => setConnectionRun(connectionRun + 1)} />
         </div>
       </div>
       <div class="device-check-enter">
