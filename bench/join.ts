@@ -6,11 +6,11 @@
  * - the one who waited: from the other's join to the first decoded frame of the other's video on
  *   the waiting page. Both pages are on one machine, so their clocks compare (performance.timeOrigin).
  * Rounds alternate who arrives first (the expert, then the client), so each side is measured for
- * both parties. Marks come from client/src/pages/consultation-room.ts (requestVideoFrameCallback).
+ * both parties. Marks come from client/src/pages/room/ (`consulto:join` on "Enter the room" after the device check, the frame by requestVideoFrameCallback).
  */
 import type { Page } from 'playwright-core';
 import { immediateVideoConsultation, waitFor } from '../test/media/support.ts';
-import { launchBrowsers, signIn, startVideoPlatform } from '../test/media/video-platform.ts';
+import { launchBrowsers, signIn, startVideoPlatform, enterRoom, endCall } from '../test/media/video-platform.ts';
 import { printTable } from './support/table.ts';
 
 const ROUNDS = 20;
@@ -42,10 +42,10 @@ export async function runJoinBench(rounds = ROUNDS): Promise<void> {
       const people = { expert, client };
       await signIn(pages[first], platform.url, platform.http, people[first], 'fr');
       await signIn(pages[second], platform.url, platform.http, people[second], 'fr');
-      await pages[first].goto(`${platform.url}/salle/${consultationId}`);
+      await enterRoom(pages[first], platform.url, consultationId);
       // The first one is in the room and sends its camera and microphone: it waits.
       await waitFor(() => (platform.media.room(consultationId)?.peer(first)?.producers.size ?? 0) >= 2, 10_000, 'first party publishing');
-      await pages[second].goto(`${platform.url}/salle/${consultationId}`);
+      await enterRoom(pages[second], platform.url, consultationId);
       const joinedAtMs = await waitFor(() => markAtMs(pages[second], JOIN_MARK), FIRST_FRAME_TIMEOUT_MS, 'join mark');
       const joinerFrameAtMs = await waitFor(() => markAtMs(pages[second], FIRST_FRAME_MARK), FIRST_FRAME_TIMEOUT_MS, 'first remote frame (joiner)');
       const waiterFrameAtMs = await waitFor(() => markAtMs(pages[first], FIRST_FRAME_MARK), FIRST_FRAME_TIMEOUT_MS, 'first remote frame (waiter)');
@@ -53,7 +53,7 @@ export async function runJoinBench(rounds = ROUNDS): Promise<void> {
       samples.waited.push(waiterFrameAtMs - joinedAtMs);
       console.log(`  round ${round + 1} (${first} waits): joins ${(joinerFrameAtMs - joinedAtMs).toFixed(0)} ms, waited ${(waiterFrameAtMs - joinedAtMs).toFixed(0)} ms`);
       const ended = new Promise((resolve) => platform.media.once('ended', resolve));
-      await pages.expert.getByTestId('end-call').click();
+      await endCall(pages.expert);
       await ended;
     }
   } finally {

@@ -3,14 +3,7 @@
  * (the consultation page never downloads the video client, for instance). French paths:
  * the reference market is France. `client` and `expert` come before the sponsor's slug.
  */
-import type { Page } from './legacy-page.tsx';
-import type { PageComponent, Route } from './router.ts';
-
-/**
- * A page not yet ported to components, shown through the DOM-builder adapter. The adapter (and the
- * DOM builder it brings) is fetched with such a page only: the ported ones never download it.
- */
-const legacy = (page: Page): Promise<PageComponent> => import('./legacy-page.tsx').then((adapter) => adapter.legacy(page));
+import type { Route } from './router.ts';
 
 export const ROUTES: readonly Route[] = [
   { pattern: '/', load: () => import('./pages/home.tsx').then((module) => module.default) },
@@ -33,7 +26,8 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/admin/messages', load: () => import('./pages/admin/notices-page.tsx').then((module) => module.default) },
   { pattern: '/admin/frais', load: () => import('./pages/admin/fees-page.tsx').then((module) => module.default) },
   { pattern: '/admin/journal', load: () => import('./pages/admin/audit-page.tsx').then((module) => module.default) },
-  { pattern: '/salle/:id', load: () => import('./pages/consultation-room.ts').then((module) => legacy(module.consultationRoomPage)) },
+  // MEDIA-5 then MEDIA-3: the device check, then the call, in one page.
+  { pattern: '/salle/:id', load: () => import('./pages/room/room-page.tsx').then((module) => module.default) },
   // EXP-1, BOOK-1…3: the expert's public consultation page and the booking flow that starts on it.
   { pattern: '/consultation/:slug', load: () => import('./pages/consultation/consultation-page.tsx').then((module) => module.default) },
   // BOOK-4, BOOK-5: where a consultation stands, for both parties (the emails link here).
@@ -53,7 +47,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/portefeuille', load: () => import('./pages/redirect.tsx').then((module) => module.redirectTo('/espace/portefeuille')) },
   { pattern: '/wallet', load: () => import('./pages/redirect.tsx').then((module) => module.redirectTo('/espace/portefeuille')) },
   // TEL-4, development only: the simulated phones (the page says so when the simulator is off).
-  { pattern: '/simulateur-telephone', load: () => import('./pages/phone-simulator.ts').then((module) => legacy(module.phoneSimulatorPage)) },
+  { pattern: '/simulateur-telephone', load: () => import('./pages/phone-simulator/phone-simulator-page.tsx').then((module) => module.default) },
 ];
 
 export const loadNotFound = () => import('./pages/not-found.tsx').then((module) => module.default);

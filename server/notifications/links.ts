@@ -1,9 +1,9 @@
 /**
- * BOOK-6: every link in every email opens a working page of the web client. A consultation's
- * own page (`/consultations/<id>`) serves both parties: where it stands, the way in, the
- * answer to an immediate request, the receipt. An email that says "join" a video
- * consultation leads straight into its room (`/salle/<id>`). Without a consultation id the
- * recipient's own area is the page: the workspace (`/espace`) or the client area (`/compte`).
+ * BOOK-6: every link in every email opens a working page of the web client. A consultation's own
+ * page (`/consultations/<id>`) serves both parties: where it stands, the expert's Accept / Decline
+ * of an immediate request, the way in, the receipt; an email that says "join" a video
+ * consultation leads straight into its room (`/salle/<id>`, which opens on the device check).
+ * Without a consultation's id, the expert's workspace (`/espace`) or the client's area (`/compte`).
  */
 import { consultationPageUrl } from './calendar-identity.ts';
 

@@ -38,7 +38,7 @@ function appointment(input: TemplateInput): string {
   return parts.join(', ');
 }
 
-/** BOOK-6: the recipient's own page of their consultations, or the room when the email says to join by video. */
+/** BOOK-6: the consultation's own page, or its room when the email says to join by video. */
 const consultationLink = (input: TemplateInput, label: string, purpose: 'see' | 'join' = 'see') => {
   const url =
     text(input.data, 'url') ||

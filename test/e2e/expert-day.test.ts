@@ -40,6 +40,11 @@ const SECTIONS = [
   ['referrals', '/parrainage', 'Mon parrainage'],
 ] as const;
 
+/** Every image of the page has loaded (or failed): what a screenshot needs. */
+async function imagesLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(() => [...document.images].every((image) => image.complete), undefined, { timeout: 10_000 }).catch(() => undefined);
+}
+
 describe("Issue 13: an expert's day in the workspace", function () {
   this.timeout(300_000);
 
@@ -366,7 +371,7 @@ describe("Issue 13: an expert's day in the workspace", function () {
     expect(await page.getByRole('link', { name: 'Ouvrir dans Apple Calendrier ou Outlook' }).getAttribute('href')).to.match(/^webcal:\/\//);
   });
 
-  it('BOOK-4: a live request shows with its countdown and its way in when the tab comes back, and is declined in one click', async () => {
+  it('BOOK-4: a live request shows at once (live channel) with its countdown, Accept and Decline, and is declined in one click', async () => {
     await nav().getByRole('link', { name: 'Tableau de bord' }).click();
     await page.waitForURL('**/espace');
     await waitForAppReady(page);
@@ -374,16 +379,15 @@ describe("Issue 13: an expert's day in the workspace", function () {
     await page.getByText('Vous apparaissez comme disponible maintenant.').waitFor();
     const request = await platform.http.post('/api/consultations', bookingBody(expert.user.slug!), client.accessToken);
     expect(request.status, JSON.stringify(request.body)).to.equal(201);
-    // No push channel yet: the dashboard asks again when the tab regains focus.
-    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    // Pushed over the live channel: nothing to click, no focus change, no polling.
     const live = page.getByTestId('live-requests');
-    await live.getByText(/Alice Bernard · vidéo · 30,00\s€ réservés/).waitFor();
+    await live.getByText(/Alice Bernard · vidéo · 30,00\s€ réservés/).waitFor({ timeout: 5000 });
     await live.getByText(/Expire dans [45]:\d\d/).waitFor();
-    expect(await live.getByRole('link', { name: 'Rejoindre la salle avec Alice Bernard' }).getAttribute('href')).to.equal(`/salle/${request.body.id}`);
+    expect(await live.getByRole('button', { name: 'Accepter la demande de Alice Bernard' }).count()).to.equal(1);
     await page.getByRole('navigation', { name: 'Espace expert' }).getByText('1 demande en direct').waitFor({ state: 'attached' });
     await live.getByRole('button', { name: 'Refuser la demande de Alice Bernard' }).click();
     await live.getByText('Demande refusée : le client est prévenu, rien n’est facturé.').waitFor();
-    expect((await api(`/api/consultations/${request.body.id}`)).body).to.include({ status: 'cancelled', chargeCents: 0 });
+    expect((await api(`/api/consultations/${request.body.id}`)).body).to.include({ status: 'expired', chargeCents: 0 });
     await live.getByText('Aucune demande en attente').waitFor();
     await page.getByRole('switch', { name: /disponible maintenant/ }).uncheck();
   });
@@ -446,8 +450,8 @@ describe("Issue 13: an expert's day in the workspace", function () {
         await page.goto(path);
         await waitForAppReady(page);
         await page.getByRole('heading', { level: 1, name: title }).waitFor();
-        // Images (photo, QR code) and the banner frame drawn before the picture is taken.
-        await page.waitForLoadState('networkidle').catch(() => undefined);
+        // Images (photo, QR code) drawn before the picture is taken. Not "network idle": the live channel stays open.
+        await imagesLoaded(page);
         const violations = await axeViolations(page);
         const overflow = await sidewaysOverflowPx(page);
         const header = await headerHeightPx(page);
@@ -467,7 +471,7 @@ describe("Issue 13: an expert's day in the workspace", function () {
     for (const [name, path] of SECTIONS) {
       await page.goto(path);
       await waitForAppReady(page);
-      await page.waitForLoadState('networkidle').catch(() => undefined);
+      await imagesLoaded(page);
       const violations = await axeViolations(page);
       if (violations.length) report.push(`${path} in English: ${violations.join('\n  ')}`);
       await saveScreenshot(page, `expert-${name}-en`);

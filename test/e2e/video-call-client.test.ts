@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import type { MediaServiceEvents } from '../../media/service.ts';
 import { immediateVideoConsultation, waitFor } from '../media/support.ts';
-import { expectMediaFlowing, launchBrowsers, liveCallInBrowsers, roomStatus, signedInPage, startVideoPlatform, waitForStatus, type VideoPlatform } from '../media/video-platform.ts';
+import { expectMediaFlowing, launchBrowsers, liveCallInBrowsers, roomStatus, signedInPage, startVideoPlatform, waitForStatus, type VideoPlatform, enterRoom, endCall } from '../media/video-platform.ts';
 
 const FIRST_FRAME_MARK = 'consulto:first-remote-frame';
 
@@ -36,12 +36,12 @@ describe('MEDIA-3 the call client and its page in two browsers', function () {
   it('MEDIA-3 the self-view is muted (the property), and the party who waited reads the call, not "waiting", once the other is there', async () => {
     const { expert, client, consultationId } = await immediateVideoConsultation(platform.http);
     const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, expert, 'en');
-    await expertPage.goto(`${platform.url}/salle/${consultationId}`);
+    await enterRoom(expertPage, platform.url, consultationId);
     await waitForStatus(expertPage, 'waiting');
     expect(await expertPage.getByTestId('room-status').innerText()).to.match(/Waiting for the other participant/);
 
     const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, client, 'en');
-    await clientPage.goto(`${platform.url}/salle/${consultationId}`);
+    await enterRoom(clientPage, platform.url, consultationId);
     for (const page of [expertPage, clientPage]) await waitForStatus(page, 'live');
     await expectMediaFlowing(expertPage);
     // The first to arrive keeps reading the call, not the waiting line, for the whole call.
@@ -114,23 +114,23 @@ describe('BOOK-4 an immediate request answered while the client waits in the roo
   it('the client reads the minutes left; the expert accepts and goes in: both are in a live call', async () => {
     const { expert, client, consultationId } = await immediateVideoConsultation(platform.http);
     const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, client, 'en');
-    await clientPage.goto(`${platform.url}/salle/${consultationId}`);
+    await enterRoom(clientPage, platform.url, consultationId);
     await waitForStatus(clientPage, 'waiting');
     expect(await clientPage.getByTestId('room-status').innerText()).to.match(/they have 5 min left to join you/);
     const accepted = await platform.http.post(`/api/consultations/${consultationId}/accept`, undefined, expert.token);
     expect(accepted.status).to.equal(200);
     const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, expert, 'en');
-    await expertPage.goto(`${platform.url}/salle/${consultationId}`);
+    await enterRoom(expertPage, platform.url, consultationId);
     for (const page of [expertPage, clientPage]) await waitForStatus(page, 'live');
     await waitFor(() => platform.media.reading(consultationId)?.running, 10_000, 'meter running');
-    await expertPage.getByTestId('end-call').click();
+    await endCall(expertPage);
     await waitFor(async () => ((await clientPage.getByTestId('amount-charged').count()) > 0 ? true : undefined), 10_000, 'end screen');
   });
 
   it('the expert declines: the client’s page says so at once, nothing charged', async () => {
     const { expert, client, consultationId } = await immediateVideoConsultation(platform.http);
     const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, client, 'en');
-    await clientPage.goto(`${platform.url}/salle/${consultationId}`);
+    await enterRoom(clientPage, platform.url, consultationId);
     await waitForStatus(clientPage, 'waiting');
     const declinedAtMs = Date.now();
     const declined = await platform.http.post(`/api/consultations/${consultationId}/decline`, undefined, expert.token);

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { settleConsultation } from '../../server/billing/index.ts';
 import type { MediaServiceEvents } from '../../media/service.ts';
 import { immediateVideoConsultation, waitFor } from '../media/support.ts';
-import { expectMediaFlowing, launchBrowsers, listFiles, signedInPage, startVideoPlatform, type VideoPlatform } from '../media/video-platform.ts';
+import { expectMediaFlowing, launchBrowsers, listFiles, signedInPage, startVideoPlatform, type VideoPlatform, enterRoom } from '../media/video-platform.ts';
 
 const RATE_PER_MINUTE_CENTS = 300;
 const BUDGET_CENTS = 600; // BILL-1: 600 × 60 / 300 = 120 seconds
@@ -48,8 +48,8 @@ describe('MEDIA-1…3, BILL-3 video consultation in two browsers: media both way
 
     const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, expert, 'fr');
     const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, client, 'en');
-    await expertPage.goto(`${platform.url}/salle/${consultationId}`);
-    await clientPage.goto(`${platform.url}/salle/${consultationId}`);
+    await enterRoom(expertPage, platform.url, consultationId);
+    await enterRoom(clientPage, platform.url, consultationId);
 
     // MEDIA-3: each page receives and decodes the other's audio and video.
     const expertSide = await expectMediaFlowing(expertPage);

@@ -4,7 +4,7 @@ import { settleConsultation } from '../../server/billing/index.ts';
 import { RECONNECT_GRACE_SECONDS } from '../../server/metering/meter.ts';
 import type { MediaServiceEvents } from '../../media/service.ts';
 import { immediateVideoConsultation, waitFor } from '../media/support.ts';
-import { expectMediaFlowing, launchBrowsers, signedInPage, startVideoPlatform, type VideoPlatform } from '../media/video-platform.ts';
+import { expectMediaFlowing, launchBrowsers, signedInPage, startVideoPlatform, type VideoPlatform, enterRoom, endCall } from '../media/video-platform.ts';
 
 const PACKAGE_PRICE_CENTS = 7500; // 15 minutes (DEFAULT video package of the fixture)
 const AWAY_SECONDS = 90;
@@ -34,8 +34,8 @@ describe('BILL-4 reconnection within the grace period and BILL-5 one-third rule,
     const { expert, client, consultationId } = await immediateVideoConsultation(platform.http, { packageIndex: 0 });
     const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, expert, 'en');
     const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, client, 'fr');
-    await expertPage.goto(`${platform.url}/salle/${consultationId}`);
-    await clientPage.goto(`${platform.url}/salle/${consultationId}`);
+    await enterRoom(expertPage, platform.url, consultationId);
+    await enterRoom(clientPage, platform.url, consultationId);
     await expectMediaFlowing(expertPage);
     await expectMediaFlowing(clientPage);
     await waitFor(() => platform.media.reading(consultationId)?.running, 10_000, 'meter running');
@@ -52,14 +52,14 @@ describe('BILL-4 reconnection within the grace period and BILL-5 one-third rule,
     expect(platform.media.reading(consultationId)).to.include({ running: false, connectedSeconds: pausedAt });
 
     // Back within the grace period: media flows again and the meter resumes from where it paused.
-    await clientPage.goto(`${platform.url}/salle/${consultationId}`);
+    await enterRoom(clientPage, platform.url, consultationId);
     await expectMediaFlowing(clientPage);
     await waitFor(() => platform.media.reading(consultationId)?.running, 10_000, 'meter running again');
     expect(platform.media.reading(consultationId)!.connectedSeconds).to.be.below(pausedAt + 15);
 
     // The expert ends it early.
     const ended = new Promise<MediaServiceEvents['ended'][0]>((resolve) => platform.media.once('ended', resolve));
-    await expertPage.getByTestId('end-call').click();
+    await endCall(expertPage);
     const event = await ended;
     expect(event.reason).to.equal('party_left');
     expect(event.connectedSeconds).to.be.above(0).and.below(pausedAt + 30);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import type { MediaServiceEvents } from '../../media/service.ts';
 import { waitFor } from '../media/support.ts';
-import { expectMediaFlowing, launchBrowsers, liveCallInBrowsers, startVideoPlatform, waitForStatus, type VideoPlatform } from '../media/video-platform.ts';
+import { expectMediaFlowing, launchBrowsers, liveCallInBrowsers, startVideoPlatform, waitForStatus, type VideoPlatform, endCall } from '../media/video-platform.ts';
 
 const OFFLINE_MS = 10_000;
 /** The test holds the page's signaling sockets, to drop one as a network would. */
@@ -76,7 +76,7 @@ describe('MEDIA-7 a network loss repaired without a reload, the gap not billed',
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const closed = new Promise<MediaServiceEvents['roomClosed'][0]>((resolve) => platform.media.once('roomClosed', resolve));
-    await expertPage.getByTestId('end-call').click();
+    await endCall(expertPage);
     const end = await closed;
     const expectedSeconds = billedBeforeSeconds + (end.atMs - resumed.atMs) / 1000;
     expect(end.connectedSeconds, `billed ${end.connectedSeconds} s, expected about ${expectedSeconds.toFixed(1)} s`).to.be.within(

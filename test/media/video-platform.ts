@@ -8,7 +8,7 @@ import { createLogger } from '../../server/platform/logger.ts';
 import { HttpClient, isolatedConfig } from '../support/platform.ts';
 import { RecordingNotifier, type Person } from '../support/bookings.ts';
 import { TEST_PASSWORD } from '../support/fixtures.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, waitForAppReady } from '../support/browser.ts';
 import type { InboundStats } from '../../client/src/media/call.ts';
 import { MovableTime, immediateVideoConsultation, waitFor } from './support.ts';
 
@@ -59,7 +59,9 @@ export async function signedInPage(browser: Browser, baseUrl: string, http: Http
 export async function signIn(page: Page, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en'): Promise<void> {
   const login = await http.post('/api/auth/login', { email: person.email, password: TEST_PASSWORD });
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-  await page.goto(baseUrl + '/');
+  // Not a page of the web client: the packaged Chromium shares localStorage between its contexts, and an
+  // app booting here with another test's token would refresh it and write it back over this one.
+  await page.goto(baseUrl + '/api/me');
   await page.evaluate(
     ([refreshToken, lang]) => {
       localStorage.setItem('consulto.refreshToken', refreshToken!);
@@ -136,12 +138,31 @@ export async function liveCallInBrowsers(
   const [expertLanguage, clientLanguage] = options.languages ?? ['fr', 'en'];
   const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, booked.expert, expertLanguage, options.initScript);
   const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, booked.client, clientLanguage, options.initScript);
-  await expertPage.goto(`${platform.url}/salle/${booked.consultationId}`);
-  await clientPage.goto(`${platform.url}/salle/${booked.consultationId}`);
+  await enterRoom(expertPage, platform.url, booked.consultationId);
+  await enterRoom(clientPage, platform.url, booked.consultationId);
   await expectMediaFlowing(expertPage);
   await expectMediaFlowing(clientPage);
   await waitFor(() => platform.media.reading(booked.consultationId)?.running, 10_000, 'meter running');
   return { ...booked, expertPage, clientPage };
+}
+
+/**
+ * Opens `/salle/<id>` and enters the room from its device check (MEDIA-5) at once, as someone who
+ * trusts their camera would: the call client starts on the click.
+ */
+export async function enterRoom(page: Page, baseUrl: string, consultationId: string): Promise<void> {
+  await page.goto(`${baseUrl}/salle/${consultationId}`);
+  await waitForAppReady(page);
+  await page.getByTestId('enter-room').click({ timeout: 10_000 }).catch(async (error: unknown) => {
+    throw new Error(`${String(error)}\n${await page.locator('main').innerText()}`);
+  });
+  await page.getByTestId('call-screen').waitFor();
+}
+
+/** The end button asks for a confirmation first (a paid call is not ended by a slip of the thumb). */
+export async function endCall(page: Page): Promise<void> {
+  await page.getByTestId('end-call').click();
+  await page.getByTestId('end-call-confirm').click();
 }
 
 /** What the room page's status line says: the call client's status, always true (MEDIA-3). */

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
 import { PhoneHarness } from './support.ts';
+import { bookingBody, tokenOf } from '../support/bookings.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
 
@@ -60,5 +61,20 @@ describe('TEL-4 phone simulator page in the browser', function () {
     expect(await phone.consultation(id)).to.include({ status: 'ended', connected_seconds: 90 });
     expect((await phone.calls(id)).filter((call) => call.party === 'client')).to.have.length(2);
     expect(problems).to.deep.equal([]);
+  });
+
+  it('BOOK-4 the text the platform sent to the expert’s mobile for an immediate request shows on the page', async () => {
+    const expertToken = await tokenOf(phone.platform.http, phone.expert);
+    await phone.platform.http.put('/api/experts/me/notifications', { smsOnImmediateRequest: true }, expertToken);
+    await phone.platform.http.put('/api/experts/me/presence', { availableNow: true }, expertToken);
+    const booked = await phone.platform.http.post('/api/consultations', bookingBody(phone.expert.slug, { mode: 'phone', phoneNumber: '+33698765432' }), await tokenOf(phone.platform.http, phone.client));
+    expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
+    await phone.platform.services.jobs.runDueJobs();
+    const context = await browser.newContext({ baseURL: phone.platform.url, locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto('/simulateur-telephone');
+    const texts = page.getByTestId('simulated-messages');
+    await texts.getByText(/demande une consultation par téléphone maintenant\. Acceptez dans les 5 min/).waitFor();
+    expect(await texts.getByRole('heading', { name: 'Textos envoyés' }).count()).to.equal(1);
   });
 });

@@ -3,27 +3,21 @@
  * two parties and admins). Pages call `useConsultationState(id)` and render what it returns;
  * they never fetch the consultation themselves.
  *
- * The seam: today the state is fetched when the page opens, when the tab regains focus, when an
- * immediate request's 5 minutes run out (BOOK-4), and every WAITING_POLL_MS while such a request
- * waits, so the client sees the expert's answer without touching anything. A push channel
- * (server-sent events) replaces the inside of `useConsultationState` only: same argument, same
- * result type, and `refresh()` stays for the pages' own writes (a cancellation).
+ * The state is read when the page opens and when the tab regains focus, then comes from the live
+ * channel (BOOK-4, server-sent events): each change of this consultation (accepted, declined,
+ * expired, live, ended) arrives as the consultation itself, so the client sees the expert's
+ * answer at once without touching anything. After a drop of the channel (`resync`) it is read
+ * again. `refresh()` stays for the pages' own writes (a cancellation). No polling.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { apiCall } from '../api.ts';
+import { listenLive } from '../live/live-channel.ts';
 import type { ConsultationView } from '../../../server/bookings/view.ts';
 
 export type { ConsultationView } from '../../../server/bookings/view.ts';
 
 /** BOOK-4: the expert has this long to accept an immediate request (server/bookings/rules.ts). */
 export const IMMEDIATE_REQUEST_TIMEOUT_MS = 5 * 60_000;
-/** The expiry job runs at the deadline; asking a moment later finds it done. */
-const AFTER_DEADLINE_MS = 1_500;
-/** Past the deadline the job may still be queued: ask again this often, a bounded number of times. */
-const PAST_DEADLINE_RETRY_MS = 5_000;
-const PAST_DEADLINE_RETRIES = 12;
-/** Until the push channel exists: how often a waiting request is read again. */
-const WAITING_POLL_MS = 10_000;
 
 export type ConsultationState =
   | { status: 'loading'; consultation: undefined; error: undefined }
@@ -46,7 +40,6 @@ export function useConsultationState(id: string): ConsultationState & { refresh:
   const [state, setState] = useState<ConsultationState>({ status: 'loading', consultation: undefined, error: undefined });
   const sequence = useRef(0);
   const last = useRef<ConsultationView | undefined>(undefined);
-  const pastDeadlineReads = useRef(0);
 
   const refresh = useCallback(() => {
     const mine = ++sequence.current;
@@ -62,32 +55,25 @@ export function useConsultationState(id: string): ConsultationState & { refresh:
 
   useEffect(() => {
     last.current = undefined;
-    pastDeadlineReads.current = 0;
     refresh();
     const onVisible = () => document.visibilityState === 'visible' && refresh();
     window.addEventListener('focus', refresh);
     document.addEventListener('visibilitychange', onVisible);
+    const stopListening = listenLive((event) => {
+      if (event.type === 'resync') refresh();
+      if (event.type !== 'consultation' || event.consultation.id !== id) return;
+      // The event is the consultation as this person reads it: no need to ask again.
+      sequence.current += 1;
+      const consultation = event.consultation as unknown as ConsultationView;
+      last.current = consultation;
+      setState({ status: 'ready', consultation, error: undefined });
+    });
     return () => {
+      stopListening();
       window.removeEventListener('focus', refresh);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [refresh]);
-
-  // While a request waits: read again at its deadline (then a few times more), and now and then before.
-  useEffect(() => {
-    const consultation = state.consultation;
-    const deadlineMs = consultation ? requestExpiresAtMs(consultation) : undefined;
-    if (deadlineMs === undefined) return;
-    const untilDeadlineMs = deadlineMs + AFTER_DEADLINE_MS - Date.now();
-    let delayMs: number;
-    if (untilDeadlineMs > 0) delayMs = Math.min(untilDeadlineMs, WAITING_POLL_MS);
-    else if (pastDeadlineReads.current < PAST_DEADLINE_RETRIES) {
-      pastDeadlineReads.current += 1;
-      delayMs = PAST_DEADLINE_RETRY_MS;
-    } else return;
-    const timer = setTimeout(refresh, delayMs);
-    return () => clearTimeout(timer);
-  }, [state, refresh]);
 
   return { ...state, refresh };
 }

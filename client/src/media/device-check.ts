@@ -55,6 +55,8 @@ export interface ConnectionTestOptions {
   track?: MediaStreamTrack;
   connectTimeoutMs?: number;
   probeMs?: number;
+  /** The person entered the room meanwhile: the probe stops sending at once (the result is then not a measure). */
+  signal?: AbortSignal;
 }
 
 /** The verdict from the figures: a leaf function, so the thresholds are tested alone. */
@@ -114,7 +116,7 @@ export async function testConnection(options: ConnectionTestOptions): Promise<Co
     if (!(await connected)) return { ...empty, ...connectionVerdict({ ...empty, connected: false, signalingReached: true }) };
     const connectMs = Math.round(performance.now() - startedAtMs);
     const measuredFromMs = performance.now();
-    await new Promise((resolve) => window.setTimeout(resolve, probeMs));
+    await pause(probeMs, options.signal);
     const seconds = (performance.now() - measuredFromMs) / 1000;
     const server = await socket.request('probeResult', {});
     const sent = await readSendStats(send);
@@ -136,6 +138,22 @@ export async function testConnection(options: ConnectionTestOptions): Promise<Co
     socket.close();
     generated?.stop();
   }
+}
+
+/** Waits, or less when the signal aborts. */
+function pause(durationMs: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = window.setTimeout(resolve, durationMs);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        window.clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
 
 function waitForState(transport: types.Transport, state: string, timeoutMs: number): Promise<boolean> {

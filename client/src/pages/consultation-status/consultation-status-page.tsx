@@ -15,6 +15,7 @@ import { apiErrorMessage } from '../../ui/errors.ts';
 import { PageLayout } from '../../ui/page.tsx';
 import { useNow } from '../../ui/use-now.ts';
 import { holdAmountCents } from '../../../../server/billing/hold.ts';
+import { RequestAnswer } from '../../consultations/request-answer.tsx';
 import { requestExpiresAtMs, useConsultationState, type ConsultationView } from '../../consultations/use-consultation-state.ts';
 import { formatFullDateTime, visitorTimeZone } from '../consultation/booking-format.ts';
 import { stm } from './status-messages.ts';
@@ -42,6 +43,7 @@ function ConsultationStatus({ id, notice }: { id: string; notice: string | undef
   const state = useConsultationState(id);
   const user = currentUser.value;
   const consultation = state.consultation as Consultation | undefined;
+  useIntoTheRoomWhenAccepted(consultation, user?.id);
   if (state.status === 'failed' && !consultation) {
     const notFound = state.error instanceof ApiError && state.error.status === 404;
     return (
@@ -63,6 +65,21 @@ function ConsultationStatus({ id, notice }: { id: string; notice: string | undef
       {state.status === 'failed' ? <p class="notice">{stm('stale')}</p> : null}
     </StatusView>
   );
+}
+
+/**
+ * BOOK-4: the client who waits on this page goes into the room (video) the moment the expert
+ * accepts; someone who opens the page of a consultation already under way stays and chooses.
+ */
+function useIntoTheRoomWhenAccepted(consultation: Consultation | undefined, userId: string | undefined): void {
+  const wasWaiting = useRef(false);
+  useEffect(() => {
+    if (!consultation || !userId || consultation.client.id !== userId || consultation.mode !== 'video') return;
+    const waiting = consultation.status === 'requested' && !consultation.acceptedAt;
+    const accepted = (consultation.status === 'requested' && Boolean(consultation.acceptedAt)) || consultation.status === 'live';
+    if (wasWaiting.current && accepted) navigate(`/salle/${encodeURIComponent(consultation.id)}`);
+    wasWaiting.current = waiting;
+  }, [consultation, userId]);
 }
 
 interface StatusViewProps {
@@ -89,7 +106,7 @@ function StatusView({ consultation, viewer, notice, onChanged, children }: Statu
       if (consultation.acceptedAt) return page(stm(viewer === 'client' ? 'live.title' : 'live.expertTitle'), <Joining consultation={consultation} />);
       return viewer === 'client'
         ? page(stm('waiting.title', { name: otherName }), <Waiting consultation={consultation} expertName={otherName} onChanged={onChanged} />)
-        : page(stm('expertWaiting.title'), <RequestForExpert consultation={consultation} clientName={otherName} />);
+        : page(stm('expertWaiting.title'), <RequestForExpert consultation={consultation} clientName={otherName} onChanged={onChanged} />);
     case 'live':
       return page(stm(viewer === 'client' ? 'live.title' : 'live.expertTitle'), <Joining consultation={consultation} />);
     case 'scheduled':
@@ -195,7 +212,8 @@ function Waiting({ consultation, expertName, onChanged }: { consultation: Consul
   );
 }
 
-function RequestForExpert({ consultation, clientName }: { consultation: Consultation; clientName: string }) {
+/** BOOK-4, the expert's side: the client, the minutes left, and the answer (the same buttons as the workspace). */
+function RequestForExpert({ consultation, clientName, onChanged }: { consultation: Consultation; clientName: string; onChanged: () => void }) {
   const deadlineMs = requestExpiresAtMs(consultation) ?? Date.now();
   const leftSeconds = Math.max(0, Math.ceil((deadlineMs - useNow(SECOND_MS).getTime()) / SECOND_MS));
   return (
@@ -205,13 +223,7 @@ function RequestForExpert({ consultation, clientName }: { consultation: Consulta
         {clock(leftSeconds)}
       </p>
       <p>{consultation.mode === 'video' ? stm('expertWaiting.video') : stm('expertWaiting.phone', { name: clientName })}</p>
-      {consultation.mode === 'video' ? (
-        <p>
-          <a class="button button-primary" href={`/salle/${encodeURIComponent(consultation.id)}`}>
-            {stm('expertWaiting.join', { name: clientName })}
-          </a>
-        </p>
-      ) : null}
+      <RequestAnswer consultationId={consultation.id} mode={consultation.mode} client={consultation.client} onAnswered={() => onChanged()} />
     </>
   );
 }

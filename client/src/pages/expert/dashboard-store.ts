@@ -1,7 +1,13 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { apiCall, onSessionChange } from '../../api.ts';
+import { listenLive } from '../../live/live-channel.ts';
+import type { LiveConsultation, LiveEvent } from '../../live/consultation-events.ts';
+import { playRequestChime, showRequestNotification } from '../../live/request-alert.ts';
+import { currentUser } from '../../session.ts';
+import { liveRequestText } from './live-request-messages.ts';
 import type { ExpertDashboard } from './workspace-api.ts';
+import { modeWord } from './workspace-messages.ts';
 
 /**
  * The expert's dashboard (`GET /api/experts/me/dashboard`) as shared state: the dashboard
@@ -11,12 +17,6 @@ import type { ExpertDashboard } from './workspace-api.ts';
  */
 export const dashboard = signal<ExpertDashboard | undefined>(undefined);
 export const dashboardError = signal<unknown>(undefined);
-
-/**
- * Until the live push channel lands, live requests reach an open workspace when the tab comes
- * back into view and on this beat while it is visible (BOOK-4 gives the expert 5 minutes).
- */
-const LIVE_REFRESH_MS = 30_000;
 
 let inFlight: Promise<void> | undefined;
 let again = false;
@@ -54,24 +54,52 @@ function forgetDashboard(): void {
 }
 onSessionChange(forgetDashboard);
 
+/** Requests this tab has already rung for: a status change of the same request rings no more. */
+const announced = new Set<string>();
+
+/** BOOK-4: a new immediate request for this expert, not yet answered. */
+function isNewRequest(consultation: LiveConsultation): boolean {
+  return (
+    consultation.status === 'requested' &&
+    consultation.startAt === null &&
+    consultation.acceptedAt === null &&
+    consultation.expert.id === currentUser.value?.id &&
+    !announced.has(consultation.id)
+  );
+}
+
+function onLiveEvent(event: LiveEvent): void {
+  if (event.type === 'connection') return;
+  if (event.type === 'consultation' && isNewRequest(event.consultation)) {
+    const request = event.consultation;
+    announced.add(request.id);
+    playRequestChime();
+    const name = `${request.client.firstName} ${request.client.lastName}`;
+    showRequestNotification(liveRequestText('notificationTitle'), liveRequestText('notificationBody', { name, mode: modeWord(request.mode).toLowerCase() }), request.id);
+  }
+  // Any change of one of the expert's consultations (or changes missed during a drop) moves the figures.
+  void refreshDashboard();
+}
+
 /**
- * Keeps the dashboard fresh while a workspace page is open: at once, when the tab regains
- * focus or becomes visible, and every LIVE_REFRESH_MS while visible. The one place to switch
- * to the push channel later.
+ * Keeps the dashboard fresh while a workspace page is open (BOOK-4): read at once, then told by
+ * the live channel (server-sent events) of every change to the expert's consultations, a new
+ * immediate request ringing; read again when the tab comes back into view, in case the channel
+ * was cut meanwhile. No polling.
  */
 export function useLiveDashboard(): void {
   useEffect(() => {
     void refreshDashboard();
+    const stopListening = listenLive(onLiveEvent);
     const whenVisible = () => {
       if (document.visibilityState === 'visible') void refreshDashboard();
     };
     window.addEventListener('focus', whenVisible);
     document.addEventListener('visibilitychange', whenVisible);
-    const timer = window.setInterval(whenVisible, LIVE_REFRESH_MS);
     return () => {
+      stopListening();
       window.removeEventListener('focus', whenVisible);
       document.removeEventListener('visibilitychange', whenVisible);
-      window.clearInterval(timer);
     };
   }, []);
 }

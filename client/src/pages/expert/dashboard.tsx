@@ -9,6 +9,7 @@ import { StatTile } from '../../ui/stat-tile.tsx';
 import { Switch } from '../../ui/switch.tsx';
 import { useNow } from '../../ui/use-now.ts';
 import { dashboard, dashboardError, refreshDashboard } from './dashboard-store.ts';
+import { AnswerStatus, NotificationsButton, RequestActions, minutesAndSeconds } from './live-requests.tsx';
 import { dashboardText } from './dashboard-messages.ts';
 import { EmailCheck } from './email-check.tsx';
 import { dayLabel, localDateOf, momentLabel, timeLabel, zoneLabel } from './expert-time.ts';
@@ -95,29 +96,9 @@ function PresenceCard({ state }: { state: ExpertDashboard }) {
   );
 }
 
-function countdown(untilMs: number): string {
-  const seconds = Math.max(0, Math.ceil(untilMs / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
-/** BOOK-4: immediate requests with their 5-minute deadline, and consultations in progress. */
+/** BOOK-4: immediate requests with their 5-minute deadline and their answer, and consultations in progress. */
 function LiveCard({ state }: { state: ExpertDashboard }) {
   const now = useNow(COUNTDOWN_TICK_MS);
-  const [declining, setDeclining] = useState<string | undefined>(undefined);
-  const [status, setStatus] = useState<{ kind: 'success' | 'error'; message: string } | undefined>(undefined);
-  const decline = (id: string) => {
-    setDeclining(id);
-    // An immediate request cancelled before the expert joins costs no one anything (BILL-11).
-    apiCall('POST', `/api/consultations/${id}/cancel`)
-      .then(
-        () => {
-          setStatus({ kind: 'success', message: dashboardText('declined') });
-          return refreshDashboard();
-        },
-        (error: unknown) => setStatus({ kind: 'error', message: apiErrorMessage(error) }),
-      )
-      .finally(() => setDeclining(undefined));
-  };
   const nothing = state.liveRequests.length === 0 && state.inProgress.length === 0;
   return (
     <section class="card live-card" aria-labelledby="live-title" data-testid="live-requests">
@@ -146,37 +127,16 @@ function LiveCard({ state }: { state: ExpertDashboard }) {
           const name = `${request.client.firstName} ${request.client.lastName}`;
           const left = new Date(request.expiresAt).getTime() - now.getTime();
           return (
-            <li key={request.id} class="live-item">
+            <li key={request.id} class="live-item" data-testid="live-request">
               <p class="live-who">{dashboardText('liveFrom', { name, mode: modeWord(request.mode), amount: formatMoney(request.amountHeldCents) })}</p>
-              <p class="live-clock">{left > 0 ? dashboardText('expiresIn', { time: countdown(left) }) : dashboardText('expired')}</p>
-              <div class="button-row">
-                <WayIn
-                  consultationId={request.id}
-                  mode={request.mode}
-                  status="live"
-                  startAt={request.createdAt}
-                  joinableFrom={request.createdAt}
-                  clientName={name}
-                  timeZone={state.timeZone}
-                  now={now}
-                />
-                <button
-                  type="button"
-                  class="button button-secondary button-small"
-                  disabled={declining === request.id}
-                  aria-label={dashboardText('declineLabel', { name })}
-                  onClick={() => decline(request.id)}
-                >
-                  {dashboardText('decline')}
-                </button>
-              </div>
+              <p class="live-clock">{left > 0 ? dashboardText('expiresIn', { time: minutesAndSeconds(left) }) : dashboardText('expired')}</p>
+              <RequestActions request={request} />
             </li>
           );
         })}
       </ul>
-      <p class="form-status" role="status" data-kind={status?.kind}>
-        {status?.message ?? ''}
-      </p>
+      <AnswerStatus />
+      {state.availableNow || state.liveRequests.length > 0 ? <NotificationsButton /> : null}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { currentUser, signedIn } from '../../session.ts';
 import { Loading } from '../../ui/load-state.tsx';
 import { PageLayout } from '../../ui/page.tsx';
 import { dashboard, useLiveDashboard } from './dashboard-store.ts';
+import { LiveRequestBanner, useLiveRequestTitle } from './live-requests.tsx';
 import { workspaceText } from './workspace-messages.ts';
 import { CHECKLIST_PATHS, PUBLICATION_STEPS, SECTIONS, SECTION_PATHS, type SectionKey } from './workspace-sections.ts';
 // The small components' styles (button sizes, tables, dialogs) for every section, whichever it uses.
@@ -45,8 +46,10 @@ export function WorkspacePage({ section, title, notice, children }: WorkspacePag
 
 function ExpertContent({ section, children }: { section: SectionKey; children?: ComponentChildren }) {
   useLiveDashboard();
+  useLiveRequestTitle();
   return (
     <>
+      {section !== 'dashboard' ? <LiveRequestBanner /> : null}
       {section !== 'dashboard' ? <PublicationBanner /> : null}
       {children}
     </>
