@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { JobHandler, JobRequest } from '../jobs/queue.ts';
 import type { TelephonyProvider } from '../telephony/provider.ts';
 import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES } from '../bookings/rules.ts';
-import { WORKSPACE_PATH } from '../notifications/links.ts';
+import { consultationPageUrl } from '../notifications/calendar-identity.ts';
 
 /**
  * BOOK-4: a text to the expert's mobile for each immediate request, when they opted in (the
@@ -51,7 +51,7 @@ export function requestSmsHandler(deps: { db: Database; clock: Clock; provider: 
     );
     // Answered or over already, not opted in, or nowhere to text: nothing to say.
     if (!row || row.status !== 'requested' || !row.opted_in || !row.phone_mobile || row.expert_status !== 'active') return;
-    const body = requestSmsBody({ language: row.language, clientFirstName: row.client_first_name, mode: row.mode, url: `${deps.publicUrl}${WORKSPACE_PATH}` });
+    const body = requestSmsBody({ language: row.language, clientFirstName: row.client_first_name, mode: row.mode, url: consultationPageUrl(deps.publicUrl, consultationId) });
     const idempotencyKey = `immediate_request:${consultationId}`;
     const now = clock.now();
     const [claimed] = await db.query(

@@ -5,7 +5,7 @@
  * The tests that check every form and every page (test/quality/) are built on it.
  */
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { waitForAppReady } from './browser.ts';
 
 const ROUTES_FILE = new URL('../../client/src/routes.ts', import.meta.url);
@@ -145,13 +145,47 @@ export async function openDisclosure(page: Page, disclosure: Disclosure): Promis
   return true;
 }
 
-/** How long a page may keep the network busy before it is taken as drawn (a page that polls never idles). */
+/** How long a page may keep the network busy before it is taken as drawn. */
 const NETWORK_IDLE_TIMEOUT_MS = 5000;
+/** As Playwright's "networkidle": no request in flight for this long. */
+const NETWORK_QUIET_MS = 500;
+const NETWORK_POLL_MS = 50;
+/** The live channel (server-sent events) stays open by design: it never counts as loading. */
+const LIVE_CHANNEL_PATH = '/api/events';
+
+const pendingByPage = new WeakMap<Page, Set<Request>>();
+
+/** The page's requests in flight, the live channel aside; followed from the first call on. */
+function pendingRequests(page: Page): Set<Request> {
+  let pending = pendingByPage.get(page);
+  if (!pending) {
+    const inFlight = new Set<Request>();
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname !== LIVE_CHANNEL_PATH) inFlight.add(request);
+    });
+    page.on('requestfinished', (request) => inFlight.delete(request));
+    page.on('requestfailed', (request) => inFlight.delete(request));
+    pendingByPage.set(page, inFlight);
+    pending = inFlight;
+  }
+  return pending;
+}
+
+async function waitForQuietNetwork(page: Page, pending: Set<Request>): Promise<void> {
+  const deadline = Date.now() + NETWORK_IDLE_TIMEOUT_MS;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    if (pending.size > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= NETWORK_QUIET_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, NETWORK_POLL_MS));
+  }
+}
 
 /** Does something, then waits until the page has drawn what it loads. */
 export async function settle(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const pending = pendingRequests(page);
   await action();
   await waitForAppReady(page);
-  await page.waitForLoadState('networkidle', { timeout: NETWORK_IDLE_TIMEOUT_MS }).catch(() => undefined);
+  await waitForQuietNetwork(page, pending);
   await waitForAppReady(page);
 }

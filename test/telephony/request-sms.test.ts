@@ -58,7 +58,8 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       const [text] = await waitFor(async () => ((await texts()).length > 0 ? texts() : undefined), 5000, 'the text');
       expect(text).to.deep.include({ to: mobile });
       expect(text!.body).to.match(/^Consulto : .+ demande une consultation par téléphone maintenant\. Acceptez dans les 5 min : /);
-      expect(text!.body.endsWith(`${phone.platform.url}/espace`)).to.equal(true);
+      // The link opens the request itself, where Accept and Decline are.
+      expect(text!.body.endsWith(`${phone.platform.url}/consultations/${second}`)).to.equal(true);
       expect(requestSmsBody({ language: 'en', clientFirstName: 'Léa', mode: 'video', url: 'https://x.test/espace' })).to.equal(
         'Consulto: Léa asks for a video consultation now. Accept within 5 min: https://x.test/espace',
       );
