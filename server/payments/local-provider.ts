@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../platform/database.ts';
+import { sqlState, type Database } from '../platform/database.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { InvariantViolation } from '../billing/index.ts';
 import {
@@ -36,6 +36,8 @@ const TEST_CARD_DETAILS: Record<string, Omit<SavedCardDetails, 'paymentMethodRef
 const REFUSING_FILE_NAME = 'refuse';
 /** PAY-6 local: a payout to an IBAN ending like this fails, as a closed bank account would. */
 const FAILING_IBAN_SUFFIX = '0000';
+/** SQLSTATE of RAISE EXCEPTION in local_payment_capture. */
+const RAISED_BY_FUNCTION = 'P0001';
 /** Identity decisions emitted per run, so a backlog never makes one huge batch. */
 const KYC_DECISION_BATCH_SIZE = 200;
 
@@ -98,18 +100,15 @@ export class LocalPaymentProvider implements PaymentProvider {
     return { status: 'failed', holdRef };
   }
 
+  /** One statement (local_payment_capture, migration 075): a capture is one call at a real provider too. */
   async capture(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ captureRef: string }> {
-    await this.#once(request.idempotencyKey, request.holdRef, 'capture', request.amountCents, async (tx) => {
-      const [hold] = await tx.query<{ status: string; amount_cents: number }>(
-        'SELECT status, amount_cents FROM local_payment_holds WHERE id = $1 FOR UPDATE',
-        [request.holdRef],
-      );
-      if (!hold || hold.status !== 'authorised') throw new InvariantViolation(`capture of hold ${request.holdRef} in state ${hold?.status}`);
-      if (request.amountCents <= 0 || request.amountCents > hold.amount_cents) {
-        throw new InvariantViolation(`capture of ${request.amountCents} on a hold of ${hold.amount_cents}`);
-      }
-      await tx.query(`UPDATE local_payment_holds SET status = 'captured', captured_cents = $2 WHERE id = $1`, [request.holdRef, request.amountCents]);
-    });
+    try {
+      await this.#db.query('SELECT local_payment_capture($1, $2, $3)', [request.idempotencyKey, request.holdRef, request.amountCents]);
+    } catch (error) {
+      // The function raises (and keeps nothing) when the hold cannot take this capture: a bug of the caller.
+      if (sqlState(error) === RAISED_BY_FUNCTION) throw new InvariantViolation((error as Error).message);
+      throw error;
+    }
     return { captureRef: `${request.holdRef}:capture` };
   }
 
