@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { sqlState, type Database } from '../platform/database.ts';
+import { prepared, sqlState, type Database } from '../platform/database.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { InvariantViolation } from '../billing/index.ts';
 import {
   PaymentDeclinedError,
   WebhookSignatureError,
   type AuthoriseRequest,
+  type CaptureRequest,
   type Authorisation,
   type CardSetup,
   type CardSetupResult,
@@ -17,6 +18,8 @@ import {
   type ProviderEvent,
   type SavedCardDetails,
 } from './provider.ts';
+
+const captureRefOf = (request: CaptureRequest) => `${request.holdRef}:capture`;
 
 /** PAY-6 test cards of the embedded provider, named like Stripe's test payment methods. */
 export const LOCAL_TEST_CARDS = {
@@ -101,15 +104,42 @@ export class LocalPaymentProvider implements PaymentProvider {
   }
 
   /** One statement (local_payment_capture, migration 075): a capture is one call at a real provider too. */
-  async capture(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ captureRef: string }> {
+  async capture(request: CaptureRequest): Promise<{ captureRef: string }> {
+    await this.#capturing(() =>
+      this.#db.query(prepared('SELECT local_payment_capture($1, $2, $3)'), [request.idempotencyKey, request.holdRef, request.amountCents]),
+    );
+    return { captureRef: captureRefOf(request) };
+  }
+
+  /**
+   * All the captures in one statement, in the order of their keys (two batches sharing a hold lock
+   * it in the same order). If one cannot be taken the statement keeps nothing, and each is then
+   * captured on its own so that the others still succeed.
+   */
+  async captureEach(requests: readonly CaptureRequest[]): Promise<PromiseSettledResult<{ captureRef: string }>[]> {
+    const sorted = [...requests].sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
     try {
-      await this.#db.query('SELECT local_payment_capture($1, $2, $3)', [request.idempotencyKey, request.holdRef, request.amountCents]);
+      await this.#capturing(() =>
+        this.#db.query(prepared('SELECT local_payment_capture_each($1::text[], $2::text[], $3::integer[])'), [
+          sorted.map((request) => request.idempotencyKey),
+          sorted.map((request) => request.holdRef),
+          sorted.map((request) => request.amountCents),
+        ]),
+      );
+      return requests.map((request) => ({ status: 'fulfilled', value: { captureRef: captureRefOf(request) } }));
+    } catch {
+      return Promise.allSettled(requests.map((request) => this.capture(request)));
+    }
+  }
+
+  async #capturing(statement: () => Promise<unknown>): Promise<void> {
+    try {
+      await statement();
     } catch (error) {
-      // The function raises (and keeps nothing) when the hold cannot take this capture: a bug of the caller.
+      // The function raises (and keeps nothing) when a hold cannot take its capture: a bug of the caller.
       if (sqlState(error) === RAISED_BY_FUNCTION) throw new InvariantViolation((error as Error).message);
       throw error;
     }
-    return { captureRef: `${request.holdRef}:capture` };
   }
 
   async release(request: { holdRef: string; idempotencyKey: string }): Promise<void> {

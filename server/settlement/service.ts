@@ -166,23 +166,10 @@ export class SettlementService {
       }
     }
 
-    // Step 2: the card, outside any transaction, each with its own key.
-    const captured = await Promise.all(
-      toCapture.map(async ({ consultation, record }): Promise<Captured | undefined> => {
-        this.#checkpoint('before_capture');
-        try {
-          const captureRef = await this.#moveCardMoney(consultation, record);
-          this.#checkpoint('after_capture');
-          return { consultation, record, captureRef };
-        } catch (error) {
-          fail(record.consultationId, error);
-          return undefined;
-        }
-      }),
-    );
+    // Step 2: the card, outside any transaction, each with its own key; the captures go to the provider together.
+    const ready = await this.#moveCardMoney(toCapture, fail);
 
     // Step 3: everything the settlement writes, in one statement.
-    const ready = captured.filter((item): item is Captured => item !== undefined);
     if (ready.length) {
       // Those this statement did not settle were settled meanwhile by a concurrent call, with the same frozen amounts.
       await retrying(() => postSettlements(this.#db, ready.map((item) => this.#posting(item, now)), now));
@@ -221,28 +208,45 @@ export class SettlementService {
     return finishedAt < windowEnd ? consultation.sponsorId : null;
   }
 
-  async #moveCardMoney(consultation: ConsultationToSettle, record: SettlementRecord): Promise<string | null> {
-    let holdRef = consultation.paymentHoldRef;
-    if (record.chargeCents === 0) {
-      if (holdRef) await this.#payments.release({ holdRef, idempotencyKey: `release:${consultation.id}` });
-      return null;
+  async #moveCardMoney(items: readonly { consultation: ConsultationToSettle; record: SettlementRecord }[], fail: (id: string, error: unknown) => void): Promise<Captured[]> {
+    const moved: Captured[] = [];
+    const toCapture: { consultation: ConsultationToSettle; record: SettlementRecord; holdRef: string }[] = [];
+    for (const { consultation, record } of items) {
+      this.#checkpoint('before_capture');
+      try {
+        if (record.chargeCents === 0) {
+          if (consultation.paymentHoldRef) await this.#payments.release({ holdRef: consultation.paymentHoldRef, idempotencyKey: `release:${consultation.id}` });
+          this.#checkpoint('after_capture');
+          moved.push({ consultation, record, captureRef: null });
+        } else {
+          toCapture.push({ consultation, record, holdRef: consultation.paymentHoldRef ?? (await this.#holdOnSavedCard(consultation, record)) });
+        }
+      } catch (error) {
+        fail(consultation.id, error);
+      }
     }
-    if (!holdRef) {
-      // BOOK-3: a far appointment cancelled late before its hold was placed is charged on the saved card.
-      if (!consultation.paymentMethodRef) throw new InvariantViolation(`consultation ${consultation.id} has a charge but no card`);
-      holdRef = await holdOnSavedCardAtSettlement(this.#db, this.#payments, {
-        consultationId: consultation.id,
-        clientId: consultation.clientId,
-        paymentMethodRef: consultation.paymentMethodRef,
-        amountCents: record.chargeCents,
-      });
-    }
-    const { captureRef } = await this.#payments.capture({
-      holdRef,
-      amountCents: record.chargeCents,
-      idempotencyKey: `capture:${consultation.id}`,
+    if (toCapture.length === 0) return moved;
+    const outcomes = await this.#payments.captureEach(
+      toCapture.map(({ consultation, record, holdRef }) => ({ holdRef, amountCents: record.chargeCents, idempotencyKey: `capture:${consultation.id}` })),
+    );
+    toCapture.forEach(({ consultation, record }, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.status === 'rejected') return fail(consultation.id, outcome.reason);
+      this.#checkpoint('after_capture');
+      moved.push({ consultation, record, captureRef: outcome.value.captureRef });
     });
-    return captureRef;
+    return moved;
+  }
+
+  /** BOOK-3: a far appointment cancelled late before its hold was placed is charged on the saved card. */
+  async #holdOnSavedCard(consultation: ConsultationToSettle, record: SettlementRecord): Promise<string> {
+    if (!consultation.paymentMethodRef) throw new InvariantViolation(`consultation ${consultation.id} has a charge but no card`);
+    return holdOnSavedCardAtSettlement(this.#db, this.#payments, {
+      consultationId: consultation.id,
+      clientId: consultation.clientId,
+      paymentMethodRef: consultation.paymentMethodRef,
+      amountCents: record.chargeCents,
+    });
   }
 
   /** What step 3 writes for one consultation: journals (PAY-1, BILL-12), holds (PAY-3), receipt (BILL-9). */

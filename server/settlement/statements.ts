@@ -1,4 +1,4 @@
-import type { Queryable } from '../platform/database.ts';
+import { prepared, type Queryable } from '../platform/database.ts';
 import type { ConsultationTerms } from '../billing/index.ts';
 import { distinctAccounts, postableLines, type JournalEntry } from '../ledger/journal.ts';
 import { walletHoldReleaseAt } from '../ledger/holds.ts';
@@ -58,8 +58,13 @@ interface SettlementColumns {
 const SETTLEMENT_COLUMNS = `s.status AS settlement_status, s.kind, s.charge_cents, s.fee_cents, s.surcharge_cents, s.expert_earnings_cents,
   s.expert_penalty_cents, s.commission_cents, s.sponsor_id AS settlement_sponsor_id, s.billed_seconds, s.one_third_rule_applied`;
 
-/** The consultations, their parties and their settlement row if any, in one statement. */
+/**
+ * The consultations, their parties and their settlement row if any, in one statement. One
+ * consultation is read by `= $1`, a plan PostgreSQL keeps for the prepared statement; a set by
+ * `= ANY($1)`, whose plan depends on the set's size and is made for each batch.
+ */
 export async function readConsultationsToSettle(db: Queryable, ids: readonly string[]): Promise<Map<string, ConsultationToSettle>> {
+  const single = ids.length === 1;
   const rows = await db.query<
     SettlementColumns & {
       id: string;
@@ -87,14 +92,14 @@ export async function readConsultationsToSettle(db: Queryable, ids: readonly str
       client_last_name: string;
     }
   >(
-    `SELECT c.id, c.status, c.terms, c.connected_seconds, c.start_at, c.cancelled_at, c.cancelled_by, c.ended_at, c.created_at,
+    prepared(`SELECT c.id, c.status, c.terms, c.connected_seconds, c.start_at, c.cancelled_at, c.cancelled_by, c.ended_at, c.created_at,
             c.client_id, c.expert_id, c.payment_hold_ref, c.payment_method_ref, e.sponsor_id, eu.created_at AS expert_signed_up_at,
             eu.first_name AS expert_first_name, eu.last_name AS expert_last_name, e.legal_status, eu.address, e.siret, e.vat_number,
             cu.first_name AS client_first_name, cu.last_name AS client_last_name, ${SETTLEMENT_COLUMNS}
        FROM consultations c JOIN expert_profiles e ON e.user_id = c.expert_id JOIN users eu ON eu.id = c.expert_id
        JOIN users cu ON cu.id = c.client_id LEFT JOIN settlements s ON s.consultation_id = c.id
-      WHERE c.id = ANY($1::uuid[])`,
-    [ids],
+      WHERE ${single ? 'c.id = $1::uuid' : 'c.id = ANY($1::uuid[])'}`),
+    [single ? ids[0] : ids],
   );
   return new Map(
     rows.map((row) => [
@@ -133,7 +138,7 @@ export async function readConsultationsToSettle(db: Queryable, ids: readonly str
 
 export async function readSettlements(db: Queryable, ids: readonly string[]): Promise<Map<string, SettlementRecord>> {
   const rows = await db.query<SettlementColumns & { consultation_id: string }>(
-    `SELECT s.consultation_id, ${SETTLEMENT_COLUMNS} FROM settlements s WHERE s.consultation_id = ANY($1::uuid[])`,
+    prepared(`SELECT s.consultation_id, ${SETTLEMENT_COLUMNS} FROM settlements s WHERE s.consultation_id = ANY($1::uuid[])`),
     [ids],
   );
   return new Map(rows.map((row) => [row.consultation_id, toSettlementRecord(row.consultation_id, row)]));
@@ -147,14 +152,14 @@ export async function recordCapturing(db: Queryable, settlements: readonly Settl
   // One order for every writer, so two batches waiting on each other's rows cannot deadlock.
   const sorted = [...settlements].sort((a, b) => compare(a.consultationId, b.consultationId));
   const rows = await db.query<{ consultation_id: string }>(
-    `INSERT INTO settlements (consultation_id, kind, status, charge_cents, fee_cents, surcharge_cents, expert_earnings_cents,
+    prepared(`INSERT INTO settlements (consultation_id, kind, status, charge_cents, fee_cents, surcharge_cents, expert_earnings_cents,
        expert_penalty_cents, commission_cents, sponsor_id, billed_seconds, one_third_rule_applied, created_at)
      SELECT r.consultation_id, r.kind, 'capturing', r.charge_cents, r.fee_cents, r.surcharge_cents, r.expert_earnings_cents,
             r.expert_penalty_cents, r.commission_cents, r.sponsor_id, r.billed_seconds, r.one_third_rule_applied, $12
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::uuid[], $10::int[], $11::boolean[])
          AS r (consultation_id, kind, charge_cents, fee_cents, surcharge_cents, expert_earnings_cents, expert_penalty_cents,
                commission_cents, sponsor_id, billed_seconds, one_third_rule_applied)
-     ON CONFLICT (consultation_id) DO NOTHING RETURNING consultation_id`,
+     ON CONFLICT (consultation_id) DO NOTHING RETURNING consultation_id`),
     [
       sorted.map((s) => s.consultationId),
       sorted.map((s) => s.kind),
@@ -213,7 +218,7 @@ export async function postSettlements(db: Queryable, postings: readonly Settleme
   const receipts = sorted.flatMap((posting) => (posting.receipt ? [posting.receipt] : []));
   const releaseAt = walletHoldReleaseAt(at).toISOString();
   const rows = await db.query<{ consultation_id: string }>(
-    `WITH capturing AS (
+    prepared(`WITH capturing AS (
        SELECT s.consultation_id FROM settlements s
         WHERE s.consultation_id = ANY($2::uuid[]) AND s.status = 'capturing'
         ORDER BY s.consultation_id FOR UPDATE
@@ -262,7 +267,7 @@ export async function postSettlements(db: Queryable, postings: readonly Settleme
             journal_id = (SELECT journals.id FROM journals WHERE journals.idempotency_key = x.journal_key)
        FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x (consultation_id, capture_ref, journal_key)
       WHERE s.consultation_id = x.consultation_id AND x.consultation_id IN (SELECT consultation_id FROM capturing)
-     RETURNING s.consultation_id`,
+     RETURNING s.consultation_id`),
     [
       at,
       sorted.map((posting) => posting.consultationId),

@@ -73,3 +73,14 @@ BEGIN
   UPDATE local_payment_holds SET status = 'captured', captured_cents = capture_cents WHERE id = hold;
 END
 $$ LANGUAGE plpgsql;
+
+-- PAY-6 local: the captures of consultations settled together, in one statement. One that the
+-- hold cannot take raises and the whole statement keeps nothing (the caller then captures each
+-- alone); the caller sorts them, so two batches lock shared holds in the same order.
+CREATE FUNCTION local_payment_capture_each(operation_keys text[], holds text[], capture_cents integer[]) RETURNS void AS $$
+BEGIN
+  FOR i IN 1 .. coalesce(array_length(operation_keys, 1), 0) LOOP
+    PERFORM local_payment_capture(operation_keys[i], holds[i], capture_cents[i]);
+  END LOOP;
+END
+$$ LANGUAGE plpgsql;
