@@ -15,7 +15,7 @@ import { Sessions } from './accounts/sessions.ts';
 import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { expertRoutes } from './experts/routes.ts';
-import { PublicProfileCache } from './experts/profile-cache.ts';
+import { ConsultationPages } from './experts/consultation-page.ts';
 import { receiptRoutes } from './receipts/routes.ts';
 import { pricingRoutes } from './pricing/routes.ts';
 import type { PaymentProvider } from './payments/provider.ts';
@@ -88,6 +88,8 @@ export interface Services {
   admin: AdminService;
   /** ACC-8. */
   deregistration: Deregistration;
+  /** §13: the consultation pages kept briefly (the bench forgets them to measure the path after a write). */
+  pages: ConsultationPages;
 }
 
 /** Wires the capabilities into one Express application; no I/O happens here. */
@@ -138,9 +140,9 @@ export function createApp(platform: Platform): { app: express.Express; services:
     return { status: 'ok' };
   });
   accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
-  pricingRoutes(api, { db, clock });
-  const profiles = new PublicProfileCache({ ttlMs: PUBLIC_PROFILE_TTL_MS });
-  expertRoutes(api, { db, clock, publicUrl: config.publicUrl, profiles });
+  const pages = new ConsultationPages({ db, clock, publicUrl: config.publicUrl, ttlMs: PUBLIC_PROFILE_TTL_MS });
+  pricingRoutes(api, { db, clock, pages });
+  expertRoutes(api, { db, clock, publicUrl: config.publicUrl, pages });
   referralRoutes(api, { db, clock, publicUrl: config.publicUrl, referral: config.referral });
   receiptRoutes(api, { db, clock });
   paymentRoutes(api, { db, clock, provider: payments, config: config.payments, developmentRoutes: config.env !== 'production' });
@@ -176,8 +178,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   // before it runs and after it answered (a read racing the write then cannot keep the old page).
   app.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      profiles.forgetAll();
-      res.on('finish', () => profiles.forgetAll());
+      pages.forgetAll();
+      res.on('finish', () => pages.forgetAll());
     }
     next();
   });
@@ -209,7 +211,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
     app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration } };
+  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration, pages } };
 }
 
 /**

@@ -16,7 +16,7 @@ export function httpMethodLine(): string {
 export function printHttpTable(title: string, bare: LoadFigures, others: readonly LoadFigures[], notes: readonly string[] = []): void {
   printTable(
     title,
-    ['handler', 'requests', 'requests/s', 'vs bare', 'p50', 'p99', 'max', 'errors', 'server CPU (cores)', 'generator CPU (cores)', 'other processes (cores)'],
+    ['handler', 'requests', 'requests/s', 'vs bare', 'p50', 'p99', 'max', 'errors', 'server CPU (cores)', 'generator CPU (cores)', 'other processes (cores)', 'load average (1 min)'],
     [bare, ...others].map((run) => [
       run.label,
       run.requests,
@@ -29,12 +29,36 @@ export function printHttpTable(title: string, bare: LoadFigures, others: readonl
       run.serverCores.toFixed(2),
       run.generatorCores.toFixed(2),
       Math.max(0, run.machineBusy * availableParallelism() - run.serverCores - run.generatorCores).toFixed(2),
+      run.loadAverage.toFixed(2),
     ]),
     [
       "Server CPU near 1.00: the server's one event loop was the limit. Generator near 1.00: the load generator was (the figure is a floor).",
       'Other processes: CPU taken by the rest of the machine meanwhile (tests, builds); above 0.2 the figures are depressed and noisy.',
       ...notes,
     ],
+  );
+}
+
+/** SPEC §13: each route at ≥ 50 % of the bare handler's throughput measured in the same run, with p99 < 50 ms. */
+const TARGET_SHARE_OF_BARE = 0.5;
+const TARGET_P99_MS = 50;
+
+export function printTargets(title: string, bare: LoadFigures, routes: readonly LoadFigures[]): void {
+  printTable(
+    `${title} vs SPEC §13 targets (≥ 50 % of bare Express throughput, p99 < 50 ms, cache or no cache, both databases)`,
+    ['handler', 'share of bare', 'ratio to 50 % target', 'p99', 'ratio to 50 ms limit', 'both met', 'load average (1 min)'],
+    routes.map((route) => {
+      const share = route.requestsPerSecond / bare.requestsPerSecond;
+      return [
+        route.label,
+        percent(share),
+        `${(share / TARGET_SHARE_OF_BARE).toFixed(2)}×`,
+        ms(route.p99Ms),
+        `${(route.p99Ms / TARGET_P99_MS).toFixed(2)}×`,
+        share >= TARGET_SHARE_OF_BARE && route.p99Ms < TARGET_P99_MS ? 'yes' : 'no',
+        route.loadAverage.toFixed(2),
+      ];
+    }),
   );
 }
 
