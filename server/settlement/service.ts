@@ -7,6 +7,7 @@ import { receiptDraft } from '../receipts/issue.ts';
 import { penaltyLines, settlementLines } from './journal-lines.ts';
 import { priceOutcome, type FinishedConsultation } from './outcome.ts';
 import { BatchQueue, type BatchOutcome } from './batch-queue.ts';
+import { KnownLedgerAccounts } from '../ledger/known-accounts.ts';
 import {
   postSettlements,
   readConsultationsToSettle,
@@ -44,6 +45,8 @@ const RECOVERY_BATCH_SIZE = 200;
  */
 const DEFAULT_BATCHING: SettlementBatching = { maxBatchSize: 64, maxBatchesInFlight: 2 };
 /** A statement that lost a deadlock or serialization race is atomic: it is sent again whole. */
+/** Three accounts per user at most (client payments, pending, available): room for a large platform's active users. */
+const MAX_KNOWN_ACCOUNTS = 100_000;
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 const STATEMENT_ATTEMPTS = 5;
 
@@ -75,6 +78,7 @@ export class SettlementService {
   readonly #referral: ReferralTerms;
   readonly #checkpoint: (point: SettlementCheckpoint) => void;
   readonly #queue: BatchQueue<string, SettlementRecord>;
+  readonly #knownAccounts = new KnownLedgerAccounts({ maxAccounts: MAX_KNOWN_ACCOUNTS });
 
   constructor(deps: {
     db: Database;
@@ -120,6 +124,7 @@ export class SettlementService {
     try {
       return await this.#settleTogether(ids);
     } catch (error) {
+      this.#knownAccounts.forget();
       if (ids.length === 1) return new Map([[ids[0]!, { ok: false, error }]]);
       const outcomes = new Map<string, BatchOutcome<SettlementRecord>>();
       for (const id of ids) for (const [key, outcome] of await this.#settleBatch([id])) outcomes.set(key, outcome);
@@ -172,7 +177,7 @@ export class SettlementService {
     // Step 3: everything the settlement writes, in one statement.
     if (ready.length) {
       // Those this statement did not settle were settled meanwhile by a concurrent call, with the same frozen amounts.
-      await retrying(() => postSettlements(this.#db, ready.map((item) => this.#posting(item, now)), now));
+      await retrying(() => postSettlements(this.#db, ready.map((item) => this.#posting(item, now)), now, this.#knownAccounts));
       for (const { record } of ready) {
         this.#checkpoint('after_postings');
         done({ ...record, status: 'settled' });

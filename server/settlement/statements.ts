@@ -2,6 +2,7 @@ import { prepared, type Queryable } from '../platform/database.ts';
 import type { ConsultationTerms } from '../billing/index.ts';
 import { distinctAccounts, postableLines, type JournalEntry } from '../ledger/journal.ts';
 import { walletHoldReleaseAt } from '../ledger/holds.ts';
+import type { KnownLedgerAccounts } from '../ledger/known-accounts.ts';
 import type { ReceiptDraft } from '../receipts/issue.ts';
 import type { ReceiptParties } from '../receipts/content.ts';
 import type { FinishedConsultation, Outcome } from './outcome.ts';
@@ -198,7 +199,7 @@ export interface SettlementPosting {
  * posted twice; the unique keys (journal, receipt, hold) would refuse it anyway and abort the
  * statement rather than post half. Returns the consultations this statement settled.
  */
-export async function postSettlements(db: Queryable, postings: readonly SettlementPosting[], at: Date): Promise<Set<string>> {
+export async function postSettlements(db: Queryable, postings: readonly SettlementPosting[], at: Date, knownAccounts: KnownLedgerAccounts): Promise<Set<string>> {
   const sorted = [...postings].sort((a, b) => compare(a.consultationId, b.consultationId));
   const journals = sorted.flatMap((posting) =>
     [posting.journal, posting.penaltyJournal].flatMap((entry) => {
@@ -208,7 +209,9 @@ export async function postSettlements(db: Queryable, postings: readonly Settleme
     }),
   );
   const lines = journals.flatMap(({ entry, lines }) => lines.map((line) => ({ key: entry.idempotencyKey, line })));
-  const accounts = distinctAccounts(lines.map(({ line }) => line));
+  const named = distinctAccounts(lines.map(({ line }) => line));
+  // Accounts this process saw committed are not inserted again (they are never deleted).
+  const accounts = named.filter((account) => !knownAccounts.has(account.id));
   const posted = new Set(journals.map(({ entry }) => entry.idempotencyKey));
   const holds = sorted.flatMap((posting) =>
     posting.journal && posted.has(posting.journal.idempotencyKey)
@@ -293,6 +296,7 @@ export async function postSettlements(db: Queryable, postings: readonly Settleme
       receipts.map((receipt) => JSON.stringify(receipt.content)),
     ],
   );
+  knownAccounts.remember(named.map((account) => account.id));
   return new Set(rows.map((row) => row.consultation_id));
 }
 
