@@ -10,6 +10,7 @@ import { runPublicProfileBench } from './public-profile.ts';
 import { runMeterBench } from './meter.ts';
 import { runSfuBench } from './sfu.ts';
 import { runJoinBench } from './join.ts';
+import { runPageBench } from './page.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   settlement: runSettlementBench,
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   meter: () => runMeterBench(),
   sfu: () => runSfuBench(),
   join: () => runJoinBench(),
+  page: () => runPageBench(),
 };
 
 const asked = process.argv.slice(2);

@@ -11,10 +11,14 @@ const ALGORITHM = 'HS256';
 const ISSUER = 'consulto';
 const AUDIENCE = 'consulto-media';
 
+/** `join` enters the room; `probe` only opens a device check's connection test (MEDIA-5), never the room. */
+export type JoinPurpose = 'join' | 'probe';
+
 export interface JoinClaims {
   consultationId: string;
   userId: string;
   party: Party;
+  purpose: JoinPurpose;
 }
 
 export class JoinTokens {
@@ -28,7 +32,7 @@ export class JoinTokens {
 
   issue(claims: JoinClaims): { token: string; expiresAt: Date } {
     const nowSeconds = Math.floor(this.#clock.now().getTime() / 1000);
-    const token = jwt.sign({ cid: claims.consultationId, party: claims.party, iat: nowSeconds }, this.#secret, {
+    const token = jwt.sign({ cid: claims.consultationId, party: claims.party, use: claims.purpose, iat: nowSeconds }, this.#secret, {
       algorithm: ALGORITHM,
       subject: claims.userId,
       expiresIn: JOIN_TOKEN_SECONDS,
@@ -51,6 +55,8 @@ export class JoinTokens {
     }
     const party = payload['party'];
     if (party !== 'expert' && party !== 'client') throw new jwt.JsonWebTokenError('malformed claims');
-    return { consultationId: payload['cid'], userId: payload.sub, party };
+    const purpose = payload['use'] ?? 'join';
+    if (purpose !== 'join' && purpose !== 'probe') throw new jwt.JsonWebTokenError('malformed claims');
+    return { consultationId: payload['cid'], userId: payload.sub, party, purpose };
   }
 }

@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import type { Api } from '../server/platform/http.ts';
 import type { Database } from '../server/platform/database.ts';
 import type { Clock } from '../server/platform/clock.ts';
 import { conflict, notFound } from '../server/platform/errors.ts';
 import { readMediaConsultation, type MediaConsultation } from './store.ts';
-import type { JoinTokens } from './join-tokens.ts';
+import type { JoinPurpose, JoinTokens } from './join-tokens.ts';
 import { SIGNALING_PATH, type Party } from './signaling/messages.ts';
 
 /**
@@ -25,22 +26,41 @@ export function joiningParty(consultation: MediaConsultation | undefined, userId
   return party;
 }
 
+/**
+ * MEDIA-5: who may test their connection before entering: the two parties of a video
+ * consultation that is not over, also before an appointment's start (that is when people check).
+ */
+export function probingParty(consultation: MediaConsultation | undefined, userId: string): Party {
+  const party = consultation?.expertId === userId ? 'expert' : consultation?.clientId === userId ? 'client' : undefined;
+  if (!consultation || !party) throw notFound('Consultation');
+  if (consultation.mode !== 'video') throw conflict('not_a_video_consultation', 'This consultation is not by video.');
+  if (!['requested', 'scheduled', 'live'].includes(consultation.status)) {
+    throw conflict('consultation_over', `This consultation is over (${consultation.status}).`);
+  }
+  return party;
+}
+
+const joinTokenBody = z.object({ purpose: z.enum(['join', 'probe']).default('join') }).strict();
+
 export function mediaRoutes(api: Api, deps: { db: Database; clock: Clock; joinTokens: JoinTokens }): void {
   api.route(
     {
       method: 'post',
       path: '/api/consultations/:id/join-token',
-      summary: 'MEDIA-1: a short-lived token to join the video room, for a party of the consultation, from its start',
+      summary:
+        'MEDIA-1: a short-lived token to join the video room, for a party of the consultation, from its start; with purpose "probe", for the device check\'s connection test (MEDIA-5), also before the start',
       tag: 'consultations',
       access: ['client', 'expert'],
+      body: joinTokenBody,
     },
-    async ({ req, user }) => {
+    async ({ req, user, body }) => {
       const consultationId = String(req.params['id']);
       if (!/^[0-9a-f-]{36}$/i.test(consultationId)) throw notFound('Consultation');
       const consultation = await readMediaConsultation(deps.db, consultationId);
-      const party = joiningParty(consultation, user!.id, deps.clock.now());
-      const { token, expiresAt } = deps.joinTokens.issue({ consultationId, userId: user!.id, party });
-      return { token, expiresAt: expiresAt.toISOString(), party, signalingPath: SIGNALING_PATH };
+      const purpose: JoinPurpose = body.purpose;
+      const party = purpose === 'probe' ? probingParty(consultation, user!.id) : joiningParty(consultation, user!.id, deps.clock.now());
+      const { token, expiresAt } = deps.joinTokens.issue({ consultationId, userId: user!.id, party, purpose });
+      return { token, expiresAt: expiresAt.toISOString(), party, purpose, signalingPath: SIGNALING_PATH };
     },
   );
 }

@@ -3,18 +3,24 @@ import type { types } from 'mediasoup';
 import type { Database } from '../server/platform/database.ts';
 import type { Clock } from '../server/platform/clock.ts';
 import type { Logger } from '../server/platform/logger.ts';
-import { AppError, conflict, unauthorized } from '../server/platform/errors.ts';
+import { conflict, unauthorized } from '../server/platform/errors.ts';
 import { settleConsultation } from '../server/billing/index.ts';
 import { Meter, type MeterSignal } from '../server/metering/meter.ts';
 import { processTimers, type Timers } from '../server/metering/deadline-queue.ts';
-import type { ConsultationStateMachine } from '../server/bookings/state-machine.ts';
-import { JoinTokens } from './join-tokens.ts';
-import { joiningParty } from './routes.ts';
+import type { ConsultationStateMachine, ConsultationStatus } from '../server/bookings/state-machine.ts';
+import { JoinTokens, type JoinClaims } from './join-tokens.ts';
+import { joiningParty, probingParty } from './routes.ts';
 import { readMediaConsultation, type MediaConsultation } from './store.ts';
 import { WorkerPool } from './sfu/worker-pool.ts';
 import { Room } from './sfu/room.ts';
 import type { Peer } from './sfu/peer.ts';
-import { CHAT_LABEL, type EndReason, type MediaKind, type Notification, type Party, type Requests } from './signaling/messages.ts';
+import { FLOW_SAMPLE_INTERVAL_MS } from './sfu/media-flow.ts';
+import { Session, transportOptions, type Participant, type SessionHost } from './session.ts';
+import { ProbeSession } from './probe.ts';
+import type { EndReason, Notification, Party, PartyPresence, Presence, Requests, RoomEndReason } from './signaling/messages.ts';
+
+export type { Participant } from './session.ts';
+export { Session } from './session.ts';
 
 export interface MediaConfig {
   /** MEDIA-4: mediasoup workers, one per core by default (MEDIASOUP_WORKERS). */
@@ -27,18 +33,13 @@ export interface MediaConfig {
   maxPort: number;
 }
 
-/** The socket side of a participant, as the signaling server gives it. */
-export interface Participant {
-  notify(notification: Notification): void;
-  /** The server is done with this socket (replaced by a newer one, or the consultation ended). */
-  close(): void;
-}
-
 export type MediaServiceEvents = {
   /** The consultation's transports are closed (BILL-3: measured against the cap in the tests). */
   roomClosed: [event: { consultationId: string; reason: EndReason; connectedSeconds: number; atMs: number }];
   /** The consultation is ended and settled (or the settlement failed and will be resumed, PAY-2). */
   ended: [event: { consultationId: string; reason: EndReason; connectedSeconds: number; chargeCents: number | null }];
+  /** BILL-4: the meter started or stopped counting, at `atMs` on the platform's clock. */
+  meterRunning: [event: { consultationId: string; running: boolean; atMs: number }];
 };
 
 /** How often the live display (elapsed time, running cost) is pushed: a display, not a meter. */
@@ -49,8 +50,8 @@ const DISPLAY_INTERVAL_MS = 1000;
  * and never more (PAY-2).
  */
 const CHECKPOINT_INTERVAL_MS = 10_000;
-/** Chat DataChannel and media: at most one audio and one video track per party (MEDIA-1). */
-const MAX_DATA_PRODUCERS_PER_PEER = 1;
+/** MEDIA-5: connection tests at the same time on this node; each holds a router and two transports. */
+const MAX_CONCURRENT_PROBES = 50;
 
 interface Live {
   consultation: MediaConsultation;
@@ -59,13 +60,18 @@ interface Live {
   participants: Map<Party, Participant>;
   metering: boolean;
   ending: boolean;
+  /** Parties whose media has flowed both ways at least once: a later stop is an interruption. */
+  everConnected: Set<Party>;
+  /** The last presence sent to the pages, to send only changes. */
+  presenceSent: string;
 }
 
 /**
- * The SFU's domain (MEDIA-1…4): a room per consultation on a pooled worker, the parties'
- * presence fed to the Meter (BILL-4), the Meter's deadlines obeyed (BILL-3), and every end of
- * a live consultation handed to the state machine, which settles it (PAY-2). Media is relayed
- * and never written anywhere (MEDIA-2): there is no recording code path.
+ * The SFU's domain (MEDIA-1…7): a room per consultation on a pooled worker, the parties'
+ * presence (their media flowing both ways) fed to the Meter (BILL-4), the Meter's deadlines
+ * obeyed (BILL-3), and every end of a live consultation handed to the state machine, which
+ * settles it (PAY-2). Media is relayed and never written anywhere (MEDIA-2): there is no
+ * recording code path.
  */
 export class MediaService extends EventEmitter<MediaServiceEvents> {
   readonly #db: Database;
@@ -79,8 +85,11 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   readonly #lives = new Map<string, Live>();
   readonly #opening = new Map<string, Promise<Live>>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #probes = new Set<ProbeSession>();
   readonly #display: NodeJS.Timeout;
   readonly #checkpoint: NodeJS.Timeout;
+  readonly #flowSampler: NodeJS.Timeout;
+  #sampling = false;
   #closed = false;
 
   private constructor(deps: {
@@ -108,6 +117,9 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     this.#display.unref();
     this.#checkpoint = setInterval(() => this.#track(this.checkpointConnectedSeconds()), CHECKPOINT_INTERVAL_MS);
     this.#checkpoint.unref();
+    // BILL-4: one sampler for every room (not a timer per consultation) reads the media counters.
+    this.#flowSampler = setInterval(() => this.#sampleFlows(), FLOW_SAMPLE_INTERVAL_MS);
+    this.#flowSampler.unref();
   }
 
   /** Writes the metered seconds of every live consultation in one statement; never lowers them. */
@@ -166,6 +178,10 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     return this.#lives.size;
   }
 
+  get probeCount(): number {
+    return this.#probes.size;
+  }
+
   room(consultationId: string): Room | undefined {
     return this.#lives.get(consultationId)?.room;
   }
@@ -175,21 +191,24 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     return this.#meter.reading(consultationId);
   }
 
+  /** Where each party stands (tests; the pages get it pushed). */
+  presence(consultationId: string): Presence | undefined {
+    const live = this.#lives.get(consultationId);
+    return live && presenceOf(live);
+  }
+
   /** A party enters with a join token; a second socket of the same party replaces the first. */
   async join(token: string, participant: Participant): Promise<{ session: Session; response: Requests['join']['response'] }> {
     if (this.#closed) throw conflict('media_unavailable', 'The video service is stopping.');
-    let claims;
-    try {
-      claims = this.#joinTokens.verify(token);
-    } catch {
-      throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
-    }
+    const claims = this.#verify(token);
+    if (claims.purpose !== 'join') throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
     const consultation = await readMediaConsultation(this.#db, claims.consultationId);
     const party = joiningParty(consultation, claims.userId, this.#clock.now());
     if (party !== claims.party) throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
     // BOOK-4 / BOOK-5: the state machine decides whether this arrival makes it live.
     const status = await this.#consultations.markPartyJoined(consultation!.id, party);
     const live = await this.#liveFor(consultation!);
+    live.consultation = { ...live.consultation, status };
     const peer = await live.room.addPeer(party, claims.userId);
     const previous = live.participants.get(party);
     live.participants.set(party, participant);
@@ -198,8 +217,8 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
       previous.close();
     }
     if (status === 'live') this.#startMetering(live);
-    live.participants.get(otherParty(party))?.notify({ type: 'peerJoined', party });
-    const session = new Session(this, live, peer, participant);
+    const session = new Session(this.#hostFor(live), peer, participant);
+    this.#sendPresence(live, participant);
     return {
       session,
       response: {
@@ -208,10 +227,43 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
         routerRtpCapabilities: live.room.router.rtpCapabilities as Requests['join']['response']['routerRtpCapabilities'],
         sendTransport: transportOptions(peer.sendTransport),
         recvTransport: transportOptions(peer.recvTransport),
-        otherPartyPresent: live.room.other(party) !== undefined,
+        presence: presenceOf(live),
         pricing: live.consultation.terms.pricing,
+        requestExpiresAt: status === 'requested' ? (live.consultation.requestExpiresAt?.toISOString() ?? null) : null,
       },
     };
+  }
+
+  /**
+   * MEDIA-5: a device check's connection test. A join token (or a probe token) of a party of a
+   * video consultation that is not over; the probe gets a router of its own, never the room.
+   */
+  async probe(token: string, participant: Participant): Promise<ProbeSession> {
+    if (this.#closed) throw conflict('media_unavailable', 'The video service is stopping.');
+    const claims = this.#verify(token);
+    const consultation = await readMediaConsultation(this.#db, claims.consultationId);
+    if (probingParty(consultation, claims.userId) !== claims.party) throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
+    if (this.#probes.size >= MAX_CONCURRENT_PROBES) throw conflict('too_many_probes', 'Too many connection tests right now; try again in a few seconds.');
+    const worker = await this.#pool.acquire();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#pool.release(worker);
+    };
+    let probe: ProbeSession | undefined;
+    const onClose = () => {
+      if (probe) this.#probes.delete(probe);
+      release();
+    };
+    try {
+      probe = await ProbeSession.open({ worker, listenInfos: this.#listenInfos, participant, onClose });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    this.#probes.add(probe);
+    return probe;
   }
 
   /** BILL-4: either party ends the consultation; it is settled for the connected seconds. */
@@ -223,6 +275,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     // Not live yet (the other party never came): only this party's media goes.
     live.room.peer(party)?.close();
     live.participants.delete(party);
+    this.#broadcastPresence(live);
     this.#forgetIfEmpty(live);
   }
 
@@ -231,8 +284,26 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     if (live.participants.get(party) !== participant) return; // replaced already
     live.participants.delete(party);
     peer.close();
-    live.participants.get(otherParty(party))?.notify({ type: 'peerLeft', party });
+    this.#broadcastPresence(live);
     this.#forgetIfEmpty(live);
+  }
+
+  /**
+   * BOOK-4: an immediate request the parties may be waiting on in the room was declined, expired
+   * or cancelled. The room closes and the pages say why; nothing was metered, nothing is charged.
+   */
+  requestClosed(consultationId: string, status: ConsultationStatus, declined: boolean): void {
+    const live = this.#lives.get(consultationId);
+    if (!live || live.metering || live.ending || !['expired', 'cancelled'].includes(status)) return;
+    const reason: RoomEndReason = declined ? 'declined' : status === 'cancelled' ? 'cancelled' : 'expired';
+    live.ending = true;
+    this.#lives.delete(consultationId);
+    this.#broadcast(live, { type: 'ended', reason, connectedSeconds: 0 });
+    this.#broadcast(live, { type: 'settled', chargeCents: 0, connectedSeconds: 0 });
+    for (const participant of live.participants.values()) participant.close();
+    live.participants.clear();
+    live.room.close();
+    this.#pool.release(live.room.worker);
   }
 
   /** Tests on a manual clock: fire due deadlines, then wait for the consequences. */
@@ -254,8 +325,10 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     this.#closed = true;
     clearInterval(this.#display);
     clearInterval(this.#checkpoint);
+    clearInterval(this.#flowSampler);
     await this.checkpointConnectedSeconds();
     await this.idle();
+    for (const probe of [...this.#probes]) probe.close();
     for (const live of this.#lives.values()) {
       this.#meter.close(live.consultation.id);
       for (const participant of live.participants.values()) participant.close();
@@ -263,6 +336,29 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     }
     this.#lives.clear();
     this.#pool.close();
+  }
+
+  #verify(token: string): JoinClaims {
+    try {
+      return this.#joinTokens.verify(token);
+    } catch {
+      throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
+    }
+  }
+
+  #hostFor(live: Live): SessionHost {
+    return {
+      room: live.room,
+      get ending() {
+        return live.ending;
+      },
+      participantOf: (party) => live.participants.get(party),
+      renewPeer: async (party, userId) => live.room.addPeer(party, userId),
+      leave: async (party) => {
+        await this.track(this.leave(live, party));
+      },
+      disconnected: (party, participant, peer) => this.disconnected(live, party, participant, peer),
+    };
   }
 
   async #liveFor(consultation: MediaConsultation): Promise<Live> {
@@ -293,22 +389,46 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
       participants: new Map(),
       metering: false,
       ending: false,
+      everConnected: new Set(),
+      presenceSent: '',
     };
-    room.on('presence', (party, connected) => {
-      if (!live.metering || live.ending) return;
-      if (connected) this.#meter.connect(consultation.id, party);
-      else this.#meter.disconnect(consultation.id, party);
-      this.#pushDisplayOf(live);
-    });
+    room.on('presence', (party, connected, atMs) => this.#onPresence(live, party, connected, atMs));
     this.#lives.set(consultation.id, live);
     return live;
+  }
+
+  /** BILL-4: the one place a party's media flowing, or not, becomes the meter's business. */
+  #onPresence(live: Live, party: Party, connected: boolean, atMs: number): void {
+    if (live.ending) return;
+    if (connected) live.everConnected.add(party);
+    if (live.metering) {
+      const consultationId = live.consultation.id;
+      const wasRunning = this.#meter.reading(consultationId)?.running ?? false;
+      if (connected) this.#meter.connect(consultationId, party);
+      else this.#meter.disconnect(consultationId, party, atMs);
+      const running = this.#meter.reading(consultationId)?.running ?? false;
+      if (running !== wasRunning) this.emit('meterRunning', { consultationId, running, atMs: running ? this.#clock.now().getTime() : atMs });
+      this.#pushDisplayOf(live);
+    }
+    this.#broadcastPresence(live);
   }
 
   #startMetering(live: Live): void {
     if (live.metering) return;
     live.metering = true;
     this.#meter.open(live.consultation.id, live.maxSeconds);
-    for (const peer of live.room.peers) if (peer.connected) this.#meter.connect(live.consultation.id, peer.party);
+    for (const peer of live.room.peers) if (peer.connected) this.#onPresence(live, peer.party, true, this.#clock.now().getTime());
+  }
+
+  /** Reads every peer's media counters; a round still running (a slow worker) is not doubled. */
+  #sampleFlows(): void {
+    if (this.#sampling || this.#lives.size === 0) return;
+    this.#sampling = true;
+    const now = () => this.#clock.now().getTime();
+    const rounds = [...this.#lives.values()].flatMap((live) => live.room.peers.map((peer) => peer.sampleFlow(now)));
+    void Promise.allSettled(rounds).finally(() => {
+      this.#sampling = false;
+    });
   }
 
   #forgetIfEmpty(live: Live): void {
@@ -323,7 +443,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     if (!live) return;
     switch (signal.kind) {
       case 'budget_warning':
-        this.#broadcast(live, { type: 'budgetWarning', secondsLeft: signal.secondsLeft });
+        this.#broadcast(live, { type: 'budgetWarning', secondsLeft: signal.secondsLeft, atStart: signal.atStart });
         return;
       case 'cap_reached':
         this.#track(this.#end(live, live.consultation.terms.pricing === 'package' ? 'package_exhausted' : 'budget_exhausted', signal.connectedSeconds));
@@ -390,6 +510,22 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     });
   }
 
+  /** MEDIA-7: both pages say what is happening; only changes are sent. */
+  #broadcastPresence(live: Live): void {
+    const presence = presenceOf(live);
+    const key = JSON.stringify(presence);
+    if (key === live.presenceSent) return;
+    live.presenceSent = key;
+    this.#broadcast(live, { type: 'presence', presence });
+  }
+
+  /** A newcomer gets the presence in its join answer; the other party hears of the change. */
+  #sendPresence(live: Live, newcomer: Participant): void {
+    const presence = presenceOf(live);
+    live.presenceSent = JSON.stringify(presence);
+    for (const participant of live.participants.values()) if (participant !== newcomer) participant.notify({ type: 'presence', presence });
+  }
+
   #broadcast(live: Live, notification: Notification): void {
     for (const participant of live.participants.values()) participant.notify(notification);
   }
@@ -400,189 +536,20 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     void tracked.finally(() => this.#inFlight.delete(tracked));
   }
 
-  /** For Session: end from a party's request. */
+  /** For sessions: end from a party's request. */
   track(work: Promise<unknown>): Promise<unknown> {
     this.#track(work);
     return work;
   }
 }
 
-/**
- * One socket's view of its peer: every request acts only on this peer's own transports and
- * producers, so a party can never produce on, or consume from, the other's transports.
- */
-export class Session {
-  readonly #service: MediaService;
-  readonly #live: Live;
-  readonly #peer: Peer;
-  readonly #participant: Participant;
-
-  constructor(service: MediaService, live: Live, peer: Peer, participant: Participant) {
-    this.#service = service;
-    this.#live = live;
-    this.#peer = peer;
-    this.#participant = participant;
-  }
-
-  get party(): Party {
-    return this.#peer.party;
-  }
-
-  get peer(): Peer {
-    return this.#peer;
-  }
-
-  async ready(request: Requests['ready']['request']): Promise<Requests['ready']['response']> {
-    this.#assertOpen();
-    this.#peer.rtpCapabilities = request.rtpCapabilities as types.RtpCapabilities;
-    const other = this.#live.room.other(this.#peer.party);
-    if (other) {
-      for (const producer of other.producers.values()) await this.#consume(this.#peer, this.#participant, producer);
-      for (const dataProducer of other.dataProducers.values()) await this.#consumeData(this.#peer, this.#participant, dataProducer);
-      // The other party's consumers of what this peer produced before its `ready` (a reload).
-      const otherParticipant = this.#live.participants.get(other.party);
-      if (otherParticipant && other.rtpCapabilities) {
-        for (const producer of this.#peer.producers.values()) await this.#consume(other, otherParticipant, producer);
-      }
-    }
-    return {};
-  }
-
-  async connectTransport(request: Requests['connectTransport']['request']): Promise<Requests['connectTransport']['response']> {
-    this.#assertOpen();
-    const transport = this.#ownTransport(request.transportId);
-    await transport.connect({ dtlsParameters: request.dtlsParameters as types.DtlsParameters });
-    return {};
-  }
-
-  async produce(request: Requests['produce']['request']): Promise<Requests['produce']['response']> {
-    this.#assertOpen();
-    const transport = this.#ownTransport(request.transportId);
-    if (transport !== this.#peer.sendTransport) throw conflict('wrong_transport', 'Media is sent on the send transport.');
-    if (this.#peer.producerOfKind(request.kind)) throw conflict('already_producing', `This party already sends ${request.kind}.`);
-    const producer = await transport.produce({
-      kind: request.kind as MediaKind,
-      rtpParameters: request.rtpParameters as types.RtpParameters,
-      appData: { party: this.#peer.party },
-    });
-    this.#peer.addProducer(producer);
-    const other = this.#live.room.other(this.#peer.party);
-    const otherParticipant = other && this.#live.participants.get(other.party);
-    if (other && otherParticipant && other.rtpCapabilities) await this.#consume(other, otherParticipant, producer);
-    return { producerId: producer.id };
-  }
-
-  async produceData(request: Requests['produceData']['request']): Promise<Requests['produceData']['response']> {
-    this.#assertOpen();
-    const transport = this.#ownTransport(request.transportId);
-    if (transport !== this.#peer.sendTransport) throw conflict('wrong_transport', 'Data is sent on the send transport.');
-    if (request.label !== CHAT_LABEL) throw conflict('unknown_channel', 'The only data channel is the chat.');
-    if (this.#peer.dataProducers.size >= MAX_DATA_PRODUCERS_PER_PEER) throw conflict('already_producing', 'This party already has a chat channel.');
-    const dataProducer = await transport.produceData({
-      sctpStreamParameters: request.sctpStreamParameters as types.SctpStreamParameters,
-      label: request.label,
-      protocol: request.protocol,
-    });
-    this.#peer.addDataProducer(dataProducer);
-    const other = this.#live.room.other(this.#peer.party);
-    const otherParticipant = other && this.#live.participants.get(other.party);
-    if (other && otherParticipant && other.rtpCapabilities) await this.#consumeData(other, otherParticipant, dataProducer);
-    return { dataProducerId: dataProducer.id };
-  }
-
-  async setProducerPaused(request: Requests['setProducerPaused']['request']): Promise<Requests['setProducerPaused']['response']> {
-    this.#assertOpen();
-    const producer = this.#peer.producers.get(request.producerId);
-    if (!producer) throw conflict('unknown_producer', 'No such producer of yours.');
-    if (request.paused) await producer.pause();
-    else await producer.resume();
-    return {};
-  }
-
-  async resumeConsumer(request: Requests['resumeConsumer']['request']): Promise<Requests['resumeConsumer']['response']> {
-    this.#assertOpen();
-    const consumer = this.#peer.consumers.get(request.consumerId);
-    if (!consumer) throw conflict('unknown_consumer', 'No such consumer of yours.');
-    await consumer.resume();
-    return {};
-  }
-
-  async leave(): Promise<Requests['leave']['response']> {
-    if (this.#live.ending) return {};
-    await this.#service.track(this.#service.leave(this.#live, this.#peer.party));
-    return {};
-  }
-
-  /** The socket closed. */
-  disconnected(): void {
-    if (this.#live.ending) return;
-    this.#service.disconnected(this.#live, this.#peer.party, this.#participant, this.#peer);
-  }
-
-  #assertOpen(): void {
-    if (this.#peer.closed || this.#live.ending) throw conflict('consultation_over', 'This consultation has ended.');
-  }
-
-  #ownTransport(transportId: string): types.WebRtcTransport {
-    const transport = this.#peer.ownTransport(transportId);
-    // A transport id of the other party, or of another consultation, is refused the same way.
-    if (!transport) throw new AppError(403, 'not_your_transport', 'This transport is not yours.');
-    return transport;
-  }
-
-  async #consume(consumerPeer: Peer, participant: Participant, producer: types.Producer): Promise<void> {
-    const rtpCapabilities = consumerPeer.rtpCapabilities;
-    if (!rtpCapabilities || consumerPeer.closed || producer.closed) return;
-    if ([...consumerPeer.consumers.values()].some((consumer) => consumer.producerId === producer.id)) return;
-    if (!this.#live.room.router.canConsume({ producerId: producer.id, rtpCapabilities })) return;
-    // Paused until the browser has set it up, so the first key frame is not lost (it asks to resume).
-    const consumer = await consumerPeer.recvTransport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
-    consumerPeer.addConsumer(consumer);
-    consumer.on('producerclose', () => {
-      consumer.close();
-      participant.notify({ type: 'consumerClosed', consumerId: consumer.id });
-    });
-    consumer.on('producerpause', () => participant.notify({ type: 'consumerPaused', consumerId: consumer.id, paused: true }));
-    consumer.on('producerresume', () => participant.notify({ type: 'consumerPaused', consumerId: consumer.id, paused: false }));
-    participant.notify({
-      type: 'newConsumer',
-      consumerId: consumer.id,
-      producerId: producer.id,
-      kind: consumer.kind,
-      rtpParameters: consumer.rtpParameters as never,
-      paused: consumer.producerPaused,
-    });
-  }
-
-  async #consumeData(consumerPeer: Peer, participant: Participant, dataProducer: types.DataProducer): Promise<void> {
-    if (consumerPeer.closed || dataProducer.closed) return;
-    if ([...consumerPeer.dataConsumers.values()].some((consumer) => consumer.dataProducerId === dataProducer.id)) return;
-    const dataConsumer = await consumerPeer.recvTransport.consumeData({ dataProducerId: dataProducer.id });
-    consumerPeer.addDataConsumer(dataConsumer);
-    dataConsumer.on('dataproducerclose', () => dataConsumer.close());
-    participant.notify({
-      type: 'newDataConsumer',
-      dataConsumerId: dataConsumer.id,
-      dataProducerId: dataProducer.id,
-      sctpStreamParameters: dataConsumer.sctpStreamParameters as never,
-      label: dataConsumer.label,
-      protocol: dataConsumer.protocol,
-    });
-  }
-}
-
-function otherParty(party: Party): Party {
-  return party === 'expert' ? 'client' : 'expert';
-}
-
-function transportOptions(transport: types.WebRtcTransport): Requests['join']['response']['sendTransport'] {
-  return {
-    id: transport.id,
-    iceParameters: transport.iceParameters as never,
-    iceCandidates: transport.iceCandidates as never,
-    dtlsParameters: transport.dtlsParameters as never,
-    sctpParameters: transport.sctpParameters as never,
+function presenceOf(live: Live): Presence {
+  const of = (party: Party): PartyPresence => {
+    if (!live.participants.has(party)) return 'absent';
+    if (live.room.peer(party)?.connected) return 'connected';
+    return live.everConnected.has(party) ? 'interrupted' : 'joined';
   };
+  return { expert: of('expert'), client: of('client') };
 }
 
 export type { Live };

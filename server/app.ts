@@ -9,13 +9,18 @@ import type { Database } from './platform/database.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Logger } from './platform/logger.ts';
 import { Api, errorHandler } from './platform/http.ts';
+import { refuseNulBytes } from './platform/input-guard.ts';
+import { IdempotentRequests } from './platform/idempotency.ts';
 import { AppError, unauthorized } from './platform/errors.ts';
 import { AccessTokens } from './accounts/tokens.ts';
 import { Sessions } from './accounts/sessions.ts';
 import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
+import { EmailVerification } from './accounts/email-verification.ts';
 import { expertRoutes } from './experts/routes.ts';
 import { ConsultationPages } from './experts/consultation-page.ts';
+import { linkPreviewHeads } from './experts/link-preview.ts';
+import { webClientRouter } from './platform/web-client.ts';
 import { receiptRoutes } from './receipts/routes.ts';
 import { pricingRoutes } from './pricing/routes.ts';
 import type { PaymentProvider } from './payments/provider.ts';
@@ -30,6 +35,9 @@ import { ConsultationStateMachine } from './bookings/state-machine.ts';
 import { BookingService } from './bookings/booking.ts';
 import { bookingRoutes } from './bookings/routes.ts';
 import { registerBookingJobs } from './bookings/jobs.ts';
+import { RescheduleService, registerRescheduleJobs } from './bookings/reschedule.ts';
+import { rescheduleRoutes } from './bookings/reschedule-routes.ts';
+import { clientAreaRoutes } from './bookings/client-area-routes.ts';
 import { createTelephony, StateMachineLifecycle, type Telephony } from './telephony/index.ts';
 import { phoneRoutes } from './telephony/routes.ts';
 import { availabilityRoutes } from './availability/routes.ts';
@@ -48,6 +56,12 @@ import { privacyRoutes } from './privacy/routes.ts';
 import { JoinTokens } from '../media/join-tokens.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
+import { calendarRoutes } from './calendar/routes.ts';
+import { requestRoutes } from './bookings/request-routes.ts';
+import { ConsultationEvents } from './live/consultation-events.ts';
+import { eventStreamRoutes } from './live/event-stream.ts';
+import { REQUEST_SMS_JOB, requestSmsHandler } from './live/request-sms.ts';
+import { expertNotificationRoutes } from './live/settings-routes.ts';
 
 const JSON_BODY_LIMIT = '1mb';
 /** §13: how long another process may still show a consultation page as it was before a change. */
@@ -68,6 +82,8 @@ export interface Platform {
 export interface Services {
   sessions: Sessions;
   accounts: AccountService;
+  /** ACC-10. */
+  emailVerification: EmailVerification;
   payments: PaymentProvider;
   settlements: SettlementService;
   /** Durable deadlines (server/jobs/queue.ts); start.ts runs its worker loop. */
@@ -75,6 +91,8 @@ export interface Services {
   /** The one owner of consultation status transitions (BOOK-4, BOOK-5, BILL-10…12). */
   consultations: ConsultationStateMachine;
   bookings: BookingService;
+  /** BOOK-7: moves and proposals of new times. */
+  reschedules: RescheduleService;
   /** TEL-1 … TEL-4: phone consultations through Twilio or the local simulator. */
   telephony: Telephony;
   /** PAY-3…PAY-5: identity checks, payouts and their housekeeping (start.ts runs `tick`). */
@@ -88,6 +106,10 @@ export interface Services {
   admin: AdminService;
   /** ACC-8. */
   deregistration: Deregistration;
+  /** §11 Idempotency-Key (start.ts purges expired keys). */
+  idempotentRequests: IdempotentRequests;
+  /** BOOK-4: every consultation change, from the database (start.ts makes it listen). */
+  consultationEvents: ConsultationEvents;
   /** §13: the consultation pages kept briefly (the bench forgets them to measure the path after a write). */
   pages: ConsultationPages;
 }
@@ -112,6 +134,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
       }),
     },
   });
+  const emailVerification = new EmailVerification({ db, clock, notifier, logger });
   const payments = createPaymentProvider(config.payments, { db, clock });
   const wallet = createWallet({ db, clock, logger, provider: payments, dataDir: config.dataDir, documentsKey: config.documentsEncryptionKey, notifier });
   const settlements = new SettlementService({ db, clock, payments, referral: config.referral, checkpoint: platform.settlementCheckpoint });
@@ -119,6 +142,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   const consultations = new ConsultationStateMachine({ db, clock, settlements });
   const bookings = new BookingService({ db, clock, payments, logger });
   registerBookingJobs(jobs, { db, payments, consultations, logger });
+  const reschedules = new RescheduleService({ db, clock, payments, logger });
+  registerRescheduleJobs(jobs, { reschedules, payments });
   const telephony = createTelephony({
     config: config.telephony,
     env: config.env,
@@ -129,17 +154,21 @@ export function createApp(platform: Platform): { app: express.Express; services:
     lifecycle: new StateMachineLifecycle({ db, owner: consultations }),
   });
   jobs.register(NOTIFY_JOB, notifyJobHandler(db, platform.bookingNotifier ?? notifier));
+  const idempotentRequests = new IdempotentRequests({ db, clock, logger });
+  // BOOK-4: the expert's SMS for an immediate request, through the telephony provider.
+  jobs.register(REQUEST_SMS_JOB, requestSmsHandler({ db, clock, provider: telephony.provider, publicUrl: config.publicUrl, logger }));
+  const consultationEvents = new ConsultationEvents(logger);
   const api = new Api(async (req) => {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw unauthorized('missing_token', 'Sign in first (Authorization: Bearer <accessToken>).');
     return sessions.authenticate(header.slice('Bearer '.length).trim());
-  });
+  }, idempotentRequests);
 
   api.route({ method: 'get', path: '/api/health', summary: 'Ready once the database answers', tag: 'platform', access: 'public' }, async () => {
     await db.query('SELECT 1');
     return { status: 'ok' };
   });
-  accountRoutes(api, { db, accounts, sessions, publicUrl: config.publicUrl });
+  accountRoutes(api, { db, accounts, sessions, emailVerification, publicUrl: config.publicUrl });
   const pages = new ConsultationPages({ db, clock, publicUrl: config.publicUrl, ttlMs: PUBLIC_PROFILE_TTL_MS });
   pricingRoutes(api, { db, clock, pages });
   expertRoutes(api, { db, clock, publicUrl: config.publicUrl, pages });
@@ -149,7 +178,14 @@ export function createApp(platform: Platform): { app: express.Express; services:
   walletRoutes(api, { db, wallet });
   availabilityRoutes(api, { db, clock });
   bookingRoutes(api, { db, clock, bookings, consultations, payments, logger });
+  rescheduleRoutes(api, { db, reschedules });
+  calendarRoutes(api, { db, clock, publicUrl: config.publicUrl });
+  clientAreaRoutes(api, { db, clock, publicUrl: config.publicUrl });
   phoneRoutes(api, { db, phone: telephony.phone });
+  // BOOK-4: accept or decline an immediate request, the live channel of open pages, the SMS setting.
+  requestRoutes(api, { db, consultations, startPhoneCalls: (id) => telephony.phone.start(id), logger });
+  eventStreamRoutes(api, { db, sessions, events: consultationEvents, logger });
+  expertNotificationRoutes(api, { db });
   const complaintRefunds = new ComplaintRefunds({ db, clock, payments, logger });
   const complaints = new ComplaintService({ db, clock, refunds: complaintRefunds, logger });
   const admin = new AdminService({ db, clock, sessions, consultations, notifier, complaints, logger });
@@ -191,6 +227,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
     webhookHandler({ provider: payments, record: (name, event) => wallet.record(name, event), logger }),
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  // §11: NUL bytes are refused at the edge, for every route, before any query can carry one to PostgreSQL.
+  app.use(refuseNulBytes);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(api.openApiDocument({ title: 'Consulto API', version: '1', serverUrl: config.publicUrl }));
   });
@@ -206,12 +244,15 @@ export function createApp(platform: Platform): { app: express.Express; services:
     throw new AppError(404, 'not_found', 'No such route.');
   });
   if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false }));
-    // The web client routes itself (/consultation/<slug>, /inscription/<slug>, …).
-    app.get('/{*path}', (_req, res) => res.sendFile(CLIENT_DIST + 'index.html'));
+    // §13 phone arrival: precompressed, long-cached assets; the HTML with each page's link preview.
+    const headFor = linkPreviewHeads({ publicUrl: config.publicUrl, readProfile: async (slug) => (await pages.get(slug))?.profile });
+    app.use(webClientRouter({ distDir: CLIENT_DIST, headFor }));
   }
   app.use(errorHandler(logger));
-  return { app, services: { sessions, accounts, payments, settlements, notifier, jobs, consultations, bookings, wallet, telephony, complaints, complaintRefunds, admin, deregistration, pages } };
+  return {
+    app,
+    services: { sessions, accounts, emailVerification, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests, consultationEvents, pages },
+  };
 }
 
 /**

@@ -31,14 +31,15 @@ export interface DemoAccount {
 export async function seedDemoAccounts(db: Database, clock: Clock, services: Services, publicUrl: string): Promise<DemoAccount[] | undefined> {
   const [{ users } = { users: 0 }] = await db.query<{ users: number }>('SELECT count(*)::int AS users FROM users');
   if (users > 0) return undefined;
-  const seedIp = 'seed';
+  const seedSource = { address: 'seed', deviceToken: undefined };
+  // ACC-10: demo accounts are verified from the start.
   await db.query(
-    `INSERT INTO users (role, email, password_hash, first_name, last_name, terms_version, terms_accepted_at)
-     VALUES ('admin', 'admin@consulto.test', $1, 'Admin', 'Consulto', $2, $3)`,
+    `INSERT INTO users (role, email, password_hash, first_name, last_name, terms_version, terms_accepted_at, email_verified_at)
+     VALUES ('admin', 'admin@consulto.test', $1, 'Admin', 'Consulto', $2, $3, $3)`,
     [await hashPassword(DEMO_PASSWORD), TERMS_VERSION, clock.now()],
   );
-  const expert = (email: string, firstName: string, lastName: string, category: 'therapy' | 'it', sponsorSlug?: string) =>
-    services.accounts.registerExpert(
+  const expert = async (email: string, firstName: string, lastName: string, category: 'therapy' | 'it', sponsorSlug?: string) => {
+    const registered = await services.accounts.registerExpert(
       {
         email,
         password: DEMO_PASSWORD,
@@ -59,8 +60,11 @@ export async function seedDemoAccounts(db: Database, clock: Clock, services: Ser
         sponsorSlug,
         language: 'fr',
       },
-      seedIp,
+      seedSource,
     );
+    await services.emailVerification.markVerified(registered.user.id);
+    return registered;
+  };
   const camille = await expert('camille.dubois@consulto.test', 'Camille', 'Dubois', 'therapy');
   const leo = await expert('leo.moreau@consulto.test', 'Léo', 'Moreau', 'it', camille.user.slug!);
   await publishDemoPage(db, clock, camille.user.id, [46, 125, 110], {
@@ -77,10 +81,11 @@ export async function seedDemoAccounts(db: Database, clock: Clock, services: Ser
     packages: [{ mode: 'video', minutes: 30, priceCents: 3000 }],
   });
   await db.query('UPDATE expert_profiles SET available_now = true WHERE user_id = $1', [camille.user.id]);
-  await services.accounts.registerClient(
+  const alice = await services.accounts.registerClient(
     { email: 'alice.bernard@consulto.test', password: DEMO_PASSWORD, firstName: 'Alice', lastName: 'Bernard', acceptTerms: true, language: 'fr' },
-    seedIp,
+    seedSource,
   );
+  await services.emailVerification.markVerified(alice.user.id);
   return [
     { role: 'admin', email: 'admin@consulto.test', password: DEMO_PASSWORD },
     { role: 'expert', email: 'camille.dubois@consulto.test', password: DEMO_PASSWORD, url: `${publicUrl}/consultation/${camille.user.slug}` },

@@ -127,6 +127,7 @@ export class CountingDatabase {
     this.db = {
       kind: inner.kind,
       exec: (sql) => inner.exec(sql),
+      listen: (channel, handlers) => inner.listen(channel, handlers),
       close: () => inner.close(),
       query: (sql, params) => (this.counting ? timed(statementLabel(sql), () => inner.query(sql, params)) : inner.query(sql, params)),
       transaction: async (work) => {

@@ -2,12 +2,12 @@ import { createServer, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { isolatedConfig } from '../../test/support/platform.ts';
+import { HttpClient, isolatedConfig } from '../../test/support/platform.ts';
 import { openPglite } from '../../server/platform/database.ts';
 import { CountingDatabase, openPostgresFresh } from './databases.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform/start.ts';
 import { createLogger } from '../../server/platform/logger.ts';
-import { TINY_PNG, expertSignup } from '../../test/support/fixtures.ts';
+import { TINY_PNG, expertSignup, verifyEmail } from '../../test/support/fixtures.ts';
 
 /** The pool the platform uses by default (server/platform/database.ts). */
 const POSTGRES_POOL_SIZE = 10;
@@ -42,9 +42,11 @@ export async function startBenchPlatform(postgresUrl?: string): Promise<BenchPla
   };
   const origin = `http://127.0.0.1:${(platform.server.address() as AddressInfo).port}`;
   try {
-    const signup = await call<{ user: { slug: string }; accessToken: string }>(origin, 'POST', '/api/auth/register/expert', {
+    const signup = await call<{ user: { id: string; role: string; email: string; slug: string }; accessToken: string }>(origin, 'POST', '/api/auth/register/expert', {
       json: expertSignup({ firstName: 'Bench', lastName: 'Marque' }),
     });
+    // ACC-10: a published page needs a verified email; the code is in the local mailbox.
+    await verifyEmail(new HttpClient(origin), signup);
     const token = signup.accessToken;
     await call(origin, 'PUT', '/api/experts/me/photo', { token, raw: TINY_PNG, contentType: 'image/png' });
     const pricing = await call<{ packages: { id: string }[] }>(origin, 'PUT', '/api/experts/me/pricing', {

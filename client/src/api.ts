@@ -22,6 +22,8 @@ export interface User {
   id: string;
   role: Role;
   email: string;
+  /** ACC-10: the 6-digit code emailed at signup was typed back. */
+  emailVerified: boolean;
   firstName: string;
   lastName: string;
   language: Language;
@@ -146,6 +148,16 @@ export async function logout(): Promise<void> {
   } finally {
     forgetTokens();
   }
+}
+
+/** ACC-10: the 6-digit code emailed at signup. */
+export async function verifyEmail(code: string): Promise<void> {
+  await call<{ emailVerified: true }>('POST', '/api/auth/verify-email', { json: { code } });
+}
+
+/** ACC-10: a new code by email (at most one a minute). */
+export async function resendEmailCode(): Promise<void> {
+  await call<{ sent: true }>('POST', '/api/auth/verify-email/resend');
 }
 
 export function getMe(): Promise<User> {
@@ -296,4 +308,19 @@ export async function apiDocument(path: string): Promise<Blob> {
   if (response.status === 401 && isSignedIn() && (await refreshOnce())) response = await send('GET', path, {}, true);
   if (!response.ok) return readAnswer<never>(response);
   return response.blob();
+}
+
+/**
+ * BOOK-4: the live channel (`GET /api/events`), signed in like every call, as a streaming Response
+ * for client/src/live/consultation-events.ts. No timeout: the stream stays open until the server
+ * or `signal` ends it.
+ */
+export async function apiEventStream(path: string, signal: AbortSignal): Promise<Response> {
+  if (accessToken === undefined && isSignedIn()) await refreshOnce();
+  const open = () =>
+    fetch(path, { headers: { accept: 'text/event-stream', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) }, signal, cache: 'no-store' });
+  let response = await open();
+  if (response.status === 401 && isSignedIn() && (await refreshOnce())) response = await open();
+  if (!response.ok) return readAnswer<never>(response);
+  return response;
 }

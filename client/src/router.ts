@@ -1,9 +1,13 @@
 /**
  * A History-API router: same-origin links navigate without a reload, Back and
  * Forward work, and every navigation moves focus to the new page's heading so
- * keyboard and screen-reader users know the page changed.
+ * keyboard and screen-reader users know the page changed. Each route loads its
+ * page's code on first visit, so a page only pays for its own JavaScript.
  */
-export interface PageContext {
+import { signal } from '@preact/signals';
+import type { ComponentType } from 'preact';
+
+export interface PageProps {
   /** Path segments captured by `:name` in the route's pattern. */
   params: Record<string, string>;
   query: URLSearchParams;
@@ -11,12 +15,12 @@ export interface PageContext {
   notice: string | undefined;
 }
 
-/** A page returns its content; the router puts it in the outlet. */
-export type Page = (context: PageContext) => Node | Promise<Node>;
+export type PageComponent = ComponentType<PageProps>;
 
 export interface Route {
   pattern: string;
-  page: Page;
+  /** The page's module, loaded on first visit (route-level code splitting). */
+  load: () => Promise<PageComponent>;
 }
 
 export interface NavigateOptions {
@@ -24,36 +28,51 @@ export interface NavigateOptions {
   notice?: string;
 }
 
-/** Where focus goes once the page is drawn: its heading after a navigation, unchanged on first load or a redraw. */
+/** Where focus goes once the page is drawn: its heading after a navigation, unchanged on first load. */
 export type FocusTarget = 'heading' | 'keep';
 
-type Renderer = (page: Page, context: PageContext, focus: FocusTarget) => Promise<void>;
+export interface Location {
+  pathname: string;
+  search: string;
+  notice: string | undefined;
+  focus: FocusTarget;
+  /** Changes at every navigation, also to the same address, so the page is drawn afresh. */
+  visit: number;
+}
 
-let routes: readonly Route[] = [];
-let notFoundPage: Page | undefined;
-let renderer: Renderer | undefined;
-let pendingNotice: string | undefined;
+let visits = 0;
+/** The address the app shows; the shell renders the page that matches it. */
+export const currentLocation = signal<Location>(readLocation('keep', undefined));
 
-export function startRouter(options: { routes: readonly Route[]; notFound: Page; render: Renderer }): void {
-  routes = options.routes;
-  notFoundPage = options.notFound;
-  renderer = options.render;
+function readLocation(focus: FocusTarget, notice: string | undefined): Location {
+  visits += 1;
+  return { pathname: window.location.pathname, search: window.location.search, notice, focus, visit: visits };
+}
+
+export function startRouter(): void {
   document.addEventListener('click', interceptLinkClick);
-  window.addEventListener('popstate', () => void show('heading'));
-  void show('keep');
+  window.addEventListener('popstate', () => {
+    // Following an in-page anchor (the skip link) also fires popstate: it is not a new page.
+    const shown = currentLocation.value;
+    if (window.location.pathname === shown.pathname && window.location.search === shown.search) return;
+    currentLocation.value = readLocation('heading', undefined);
+  });
 }
 
 export function navigate(path: string, options: NavigateOptions = {}): void {
-  pendingNotice = options.notice;
   if (options.replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   window.scrollTo(0, 0);
-  void show('heading');
+  currentLocation.value = readLocation('heading', options.notice);
 }
 
-/** Renders the current address again, e.g. in another language, leaving focus where it is. */
-export function refresh(): Promise<void> {
-  return show('keep');
+/** Changes the query of the current address without a new page (a step of a flow, a filter). */
+export function replaceQuery(query: URLSearchParams, options: { push?: boolean } = {}): void {
+  const search = query.toString();
+  const path = `${window.location.pathname}${search ? `?${search}` : ''}`;
+  if (options.push) history.pushState(null, '', path);
+  else history.replaceState(null, '', path);
+  currentLocation.value = { ...currentLocation.value, search: window.location.search };
 }
 
 export function matchRoute(pathname: string, candidates: readonly Route[]): { route: Route; params: Record<string, string> } | undefined {
@@ -86,19 +105,11 @@ function safeDecode(segment: string): string | undefined {
   }
 }
 
-async function show(focus: FocusTarget): Promise<void> {
-  const found = matchRoute(location.pathname, routes);
-  const notice = pendingNotice;
-  pendingNotice = undefined;
-  const context: PageContext = { params: found?.params ?? {}, query: new URLSearchParams(location.search), notice };
-  await renderer!(found?.route.page ?? notFoundPage!, context, focus);
-}
-
 function interceptLinkClick(event: MouseEvent): void {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const link = (event.target as Element | null)?.closest('a');
   if (!link || link.target || link.hasAttribute('download') || link.origin !== location.origin) return;
-  if (link.pathname.startsWith('/api/')) return;
+  if (link.pathname.startsWith('/api/') || link.pathname.startsWith('/dev/')) return;
   // In-page anchors (the skip link) keep the browser's own behaviour.
   if (link.hash && link.pathname === location.pathname && link.search === location.search) return;
   event.preventDefault();

@@ -1,8 +1,9 @@
 /**
  * PAY-7: Stripe.js, loaded from Stripe's own address as Stripe requires (card numbers are typed
- * into Stripe's frames and go to Stripe only), with types for exactly the parts the booking uses.
+ * into Stripe's frames, or come from the browser's wallet, and go to Stripe only), with types for
+ * exactly the parts the booking uses: the Card Element, the Payment Request Button (Apple Pay,
+ * Google Pay, Link), card setups and the bank's 3-D Secure step.
  */
-import { h } from './dom.ts';
 import type { Language } from './i18n/index.ts';
 
 const STRIPE_JS_URL = 'https://js.stripe.com/v3/';
@@ -31,8 +32,32 @@ export interface CardElement {
   focus(): void;
 }
 
+/** What the browser's wallet hands over: Stripe's token for the card, never its number. */
+export interface WalletPaymentMethodEvent {
+  paymentMethod: { id: string; card?: { brand: string; last4: string } };
+  walletName?: string;
+  /** Closes the wallet's sheet, saying whether the payment went through. */
+  complete(status: 'success' | 'fail'): void;
+}
+
+export interface PaymentRequest {
+  /** Null when the browser offers no wallet (no Apple Pay, Google Pay or Link here). */
+  canMakePayment(): Promise<{ applePay?: boolean; googlePay?: boolean; link?: boolean } | null>;
+  on(event: 'paymentmethod', handler: (event: WalletPaymentMethodEvent) => void): void;
+  on(event: 'cancel', handler: () => void): void;
+  update(options: { total: { label: string; amount: number } }): void;
+}
+
+export interface PaymentRequestButtonElement {
+  mount(container: HTMLElement): void;
+  /** Called before the wallet's sheet opens; `preventDefault()` keeps it closed (a box left unticked). */
+  on(event: 'click', handler: (event: { preventDefault(): void }) => void): void;
+  destroy(): void;
+}
+
 interface Elements {
   create(type: 'card', options: { hidePostalCode: boolean }): CardElement;
+  create(type: 'paymentRequestButton', options: { paymentRequest: PaymentRequest }): PaymentRequestButtonElement;
 }
 
 interface IntentResult {
@@ -40,12 +65,13 @@ interface IntentResult {
   status: string;
 }
 
+type SetupResult = { setupIntent: IntentResult; error?: undefined } | { setupIntent?: undefined; error: StripeError };
+
 export interface StripeClient {
   elements(options: { locale: Language }): Elements;
-  confirmCardSetup(
-    clientSecret: string,
-    data: { payment_method: { card: CardElement } },
-  ): Promise<{ setupIntent: IntentResult; error?: undefined } | { setupIntent?: undefined; error: StripeError }>;
+  paymentRequest(options: { country: string; currency: string; total: { label: string; amount: number }; requestPayerName: boolean; requestPayerEmail: boolean }): PaymentRequest;
+  /** A card typed into the Card Element, a wallet's PaymentMethod id, or (no data) the 3-D Secure step of a setup already confirmed. */
+  confirmCardSetup(clientSecret: string, data?: { payment_method: { card: CardElement } | string }, options?: { handleActions: boolean }): Promise<SetupResult>;
   handleNextAction(options: { clientSecret: string }): Promise<{ paymentIntent: IntentResult; error?: undefined } | { paymentIntent?: undefined; error: StripeError }>;
 }
 
@@ -75,7 +101,9 @@ export async function stripeClient(publishableKey: string, locale: Language): Pr
 function loadStripeJs(): Promise<StripeFactory> {
   loading ??= new Promise<StripeFactory>((resolve, reject) => {
     if (window.Stripe) return resolve(window.Stripe);
-    const script = h('script', { src: STRIPE_JS_URL, async: true });
+    const script = document.createElement('script');
+    script.src = STRIPE_JS_URL;
+    script.async = true;
     const fail = (reason: string) => {
       clearTimeout(timer);
       script.remove();

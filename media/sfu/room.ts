@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import type { Party } from '../signaling/messages.ts';
+import { ROOM_CHANNEL_LABEL, type Party } from '../signaling/messages.ts';
 import { MEDIA_CODECS } from './codecs.ts';
 import { Peer } from './peer.ts';
 
 export type RoomEvents = {
-  /** BILL-4: a party's media path came up or went down. */
-  presence: [party: Party, connected: boolean];
+  /** BILL-4: a party's media started or stopped flowing both ways, at `atMs`. */
+  presence: [party: Party, connected: boolean, atMs: number];
   peerClosed: [peer: Peer];
   closed: [];
 };
@@ -20,15 +20,24 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly consultationId: string;
   readonly worker: types.Worker;
   readonly router: types.Router;
+  /** The SFU's own data channel, consumed by each peer at `ready` to open its receive transport early. */
+  readonly roomChannel: types.DataProducer;
   readonly #listenInfos: types.TransportListenInfo[];
   readonly #peers = new Map<Party, Peer>();
   #closed = false;
 
-  private constructor(options: { consultationId: string; worker: types.Worker; router: types.Router; listenInfos: types.TransportListenInfo[] }) {
+  private constructor(options: {
+    consultationId: string;
+    worker: types.Worker;
+    router: types.Router;
+    roomChannel: types.DataProducer;
+    listenInfos: types.TransportListenInfo[];
+  }) {
     super();
     this.consultationId = options.consultationId;
     this.worker = options.worker;
     this.router = options.router;
+    this.roomChannel = options.roomChannel;
     this.#listenInfos = options.listenInfos;
     // The worker died or was closed: everything below is gone already.
     this.router.observer.once('close', () => this.close());
@@ -36,7 +45,15 @@ export class Room extends EventEmitter<RoomEvents> {
 
   static async create(options: { consultationId: string; worker: types.Worker; listenInfos: types.TransportListenInfo[] }): Promise<Room> {
     const router = await options.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { consultationId: options.consultationId } });
-    return new Room({ ...options, router });
+    try {
+      // Owned by the router: closing the room closes them.
+      const direct = await router.createDirectTransport();
+      const roomChannel = await direct.produceData({ label: ROOM_CHANNEL_LABEL });
+      return new Room({ ...options, router, roomChannel });
+    } catch (error) {
+      router.close();
+      throw error;
+    }
   }
 
   get closed(): boolean {
@@ -65,7 +82,7 @@ export class Room extends EventEmitter<RoomEvents> {
     }
     this.#peers.get(party)?.close();
     this.#peers.set(party, peer);
-    peer.on('presence', (connected) => this.emit('presence', party, connected));
+    peer.on('presence', (connected, atMs) => this.emit('presence', party, connected, atMs));
     peer.once('closed', () => {
       if (this.#peers.get(party) === peer) this.#peers.delete(party);
       this.emit('peerClosed', peer);

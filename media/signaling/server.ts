@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { Logger } from '../../server/platform/logger.ts';
 import { AppError } from '../../server/platform/errors.ts';
 import type { MediaService, Participant, Session } from '../service.ts';
+import type { ProbeSession } from '../probe.ts';
 import {
+  MEDIA_SOURCES,
 
   SIGNALING_MAX_MESSAGE_BYTES,
   SIGNALING_PATH,
@@ -35,11 +37,12 @@ const clientMessage = z.discriminatedUnion('method', [
     method: z.literal('connectTransport'),
     data: z.object({ transportId: id, dtlsParameters: object }),
   }),
+  z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('probe'), data: z.object({ token: z.string().min(1).max(4096) }) }),
   z.object({
     kind: z.literal('request'),
     id: z.number().int(),
     method: z.literal('produce'),
-    data: z.object({ transportId: id, kind: z.enum(['audio', 'video']), rtpParameters: object }),
+    data: z.object({ transportId: id, kind: z.enum(['audio', 'video']), source: z.enum(MEDIA_SOURCES), rtpParameters: object }),
   }),
   z.object({
     kind: z.literal('request'),
@@ -48,14 +51,20 @@ const clientMessage = z.discriminatedUnion('method', [
     data: z.object({ transportId: id, sctpStreamParameters: object, label: z.string().max(100), protocol: z.string().max(100) }),
   }),
   z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('setProducerPaused'), data: z.object({ producerId: id, paused: z.boolean() }) }),
+  z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('closeProducer'), data: z.object({ producerId: id }) }),
   z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('resumeConsumer'), data: z.object({ consumerId: id }) }),
+  z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('restartIce'), data: z.object({ transportId: id }) }),
+  z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('renewTransports'), data: z.object({}) }),
+  z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('mediaReceived'), data: z.object({}) }),
+  z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('probeResult'), data: z.object({}) }),
   z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('leave'), data: z.object({}) }),
 ]);
 
 /**
  * MEDIA-1 signaling: WebSocket on the API's own HTTP server at SIGNALING_PATH. The first
- * request must be `join` with a join token; every later request acts through that socket's
- * Session, i.e. on its own peer only.
+ * request must be `join` with a join token (or `probe`, for a device check's connection test,
+ * MEDIA-5); every later request acts through that socket's Session, i.e. on its own peer only,
+ * or through its ProbeSession.
  */
 export class SignalingServer {
   readonly #wss: WebSocketServer;
@@ -118,6 +127,7 @@ class Connection implements Participant {
   readonly #media: MediaService;
   readonly #logger: Logger;
   #session: Session | undefined;
+  #probe: ProbeSession | undefined;
   #joining = false;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
@@ -128,14 +138,17 @@ class Connection implements Participant {
     this.#media = media;
     this.#logger = logger;
     this.#joinTimer = setTimeout(() => {
-      if (!this.#session) ws.close(4001, 'join timeout');
+      if (!this.#session && !this.#probe) ws.close(4001, 'join timeout');
     }, JOIN_TIMEOUT_MS);
     this.#joinTimer.unref();
     ws.on('message', (raw, isBinary) => this.#onMessage(raw, isBinary));
     ws.on('close', () => {
       clearTimeout(this.#joinTimer);
       // After the queue: a `leave` in flight wins over the disconnection it causes.
-      void this.#queue.then(() => this.#session?.disconnected());
+      void this.#queue.then(() => {
+        this.#session?.disconnected();
+        this.#probe?.close();
+      });
     });
     ws.on('error', (error) => this.#logger.warn({ err: error }, 'signaling socket error'));
   }
@@ -189,10 +202,17 @@ class Connection implements Participant {
   }
 
   async #handle(message: ClientMessage): Promise<unknown> {
-    if (message.method === 'join') {
-      if (this.#session || this.#joining) throw new AppError(409, 'already_joined', 'This socket has joined already.');
+    if (message.method === 'join' || message.method === 'probe') {
+      if (this.#session || this.#probe || this.#joining) throw new AppError(409, 'already_joined', 'This socket has joined already.');
       this.#joining = true;
       try {
+        if (message.method === 'probe') {
+          const probe = await this.#media.probe(message.data.token, this);
+          this.#probe = probe;
+          clearTimeout(this.#joinTimer);
+          if (this.#ws.readyState !== WebSocket.OPEN) probe.close();
+          return probe.response();
+        }
         const { session, response } = await this.#media.join(message.data.token, this);
         this.#session = session;
         clearTimeout(this.#joinTimer);
@@ -203,6 +223,7 @@ class Connection implements Participant {
         this.#joining = false;
       }
     }
+    if (this.#probe) return this.#handleProbe(this.#probe, message);
     const session = this.#session;
     if (!session) throw new AppError(401, 'not_joined', 'Join first.');
     switch (message.method) {
@@ -214,12 +235,50 @@ class Connection implements Participant {
         return session.produce(message.data);
       case 'produceData':
         return session.produceData(message.data);
+      case 'closeProducer':
+        return session.closeProducer(message.data);
       case 'setProducerPaused':
         return session.setProducerPaused(message.data);
       case 'resumeConsumer':
         return session.resumeConsumer(message.data);
+      case 'restartIce':
+        return session.restartIce(message.data);
+      case 'renewTransports':
+        return session.renewTransports();
+      case 'mediaReceived':
+        return session.mediaReceived();
       case 'leave':
         return session.leave();
+      case 'probeResult':
+        throw new AppError(409, 'not_a_probe', 'Only a connection test has a result.');
+      default:
+        return assertUnreachable(message);
+    }
+  }
+
+  /** MEDIA-5: a probe socket may set up its transports, send, get its media back and read the result. */
+  async #handleProbe(probe: ProbeSession, message: Exclude<ClientMessage, { method: 'join' | 'probe' }>): Promise<unknown> {
+    switch (message.method) {
+      case 'ready':
+        return probe.ready(message.data);
+      case 'connectTransport':
+        return probe.connectTransport(message.data);
+      case 'produce':
+        return probe.produce(message.data);
+      case 'resumeConsumer':
+        return probe.resumeConsumer(message.data);
+      case 'probeResult':
+        return probe.result();
+      case 'leave':
+        probe.close();
+        return {};
+      case 'produceData':
+      case 'closeProducer':
+      case 'setProducerPaused':
+      case 'restartIce':
+      case 'renewTransports':
+      case 'mediaReceived':
+        throw new AppError(409, 'not_in_probe', 'A connection test does not do that.');
       default:
         return assertUnreachable(message);
     }

@@ -1,34 +1,65 @@
+import type { Request } from 'express';
 import type { Api } from '../platform/http.ts';
 import type { Database } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
-import type { AccountService } from './service.ts';
+import type { AccountService, RequestSource } from './service.ts';
 import type { Sessions } from './sessions.ts';
-import { changePasswordBody, loginBody, refreshBody, registerClientBody, registerExpertBody, updateMeBody } from './schemas.ts';
+import type { EmailVerification } from './email-verification.ts';
+import { deviceTokenOf, setDeviceCookie } from './device-cookie.ts';
+import { changePasswordBody, loginBody, refreshBody, registerClientBody, registerExpertBody, updateMeBody, verifyEmailBody } from './schemas.ts';
 import { findUserById, toUserView } from './users.ts';
 
-export function accountRoutes(api: Api, deps: { db: Database; accounts: AccountService; sessions: Sessions; publicUrl: string }) {
-  const { db, accounts, sessions, publicUrl } = deps;
+export function accountRoutes(
+  api: Api,
+  deps: { db: Database; accounts: AccountService; sessions: Sessions; emailVerification: EmailVerification; publicUrl: string },
+) {
+  const { db, accounts, sessions, emailVerification, publicUrl } = deps;
   const tag = 'accounts';
+  const sourceOf = (req: Request): RequestSource => ({ address: req.ip ?? 'unknown', deviceToken: deviceTokenOf(req) });
 
   api.route(
-    { method: 'post', path: '/api/auth/register/client', summary: 'Sign up as a client (ACC-2)', tag, access: 'public', body: registerClientBody, successStatus: 201 },
-    async ({ body, req }) => {
-      const { user, tokens } = await accounts.registerClient(body, req.ip ?? 'unknown');
+    { method: 'post', path: '/api/auth/register/client', summary: 'Sign up as a client (ACC-2); the ACC-10 code is emailed', tag, access: 'public', body: registerClientBody, successStatus: 201 },
+    async ({ body, req, res }) => {
+      const { user, tokens, deviceToken } = await accounts.registerClient(body, sourceOf(req));
+      setDeviceCookie(res, deviceToken, publicUrl);
+      await emailVerification.sendFirstCode(user.id);
       return { user: toUserView(user, publicUrl), ...tokens };
     },
   );
 
   api.route(
-    { method: 'post', path: '/api/auth/register/expert', summary: 'Sign up as an expert (ACC-3)', tag, access: 'public', body: registerExpertBody, successStatus: 201 },
-    async ({ body, req }) => {
-      const { user, tokens } = await accounts.registerExpert(body, req.ip ?? 'unknown');
+    { method: 'post', path: '/api/auth/register/expert', summary: 'Sign up as an expert (ACC-3); the ACC-10 code is emailed', tag, access: 'public', body: registerExpertBody, successStatus: 201 },
+    async ({ body, req, res }) => {
+      const { user, tokens, deviceToken } = await accounts.registerExpert(body, sourceOf(req));
+      setDeviceCookie(res, deviceToken, publicUrl);
+      await emailVerification.sendFirstCode(user.id);
       return { user: toUserView(user, publicUrl), ...tokens };
     },
   );
 
   api.route(
-    { method: 'post', path: '/api/auth/login', summary: 'Sign in (ACC-4)', tag, access: 'public', body: loginBody },
-    ({ body, req }) => accounts.login(body.email, body.password, req.ip ?? 'unknown'),
+    { method: 'post', path: '/api/auth/login', summary: 'Sign in (ACC-4: throttled per account and source, never against a known device)', tag, access: 'public', body: loginBody },
+    async ({ body, req, res }) => {
+      const { tokens, deviceToken } = await accounts.login(body.email, body.password, sourceOf(req));
+      setDeviceCookie(res, deviceToken, publicUrl);
+      return tokens;
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/api/auth/verify-email', summary: 'Type the 6-digit code emailed at signup (ACC-10): 400 invalid_code, 429 after 5 tries', tag, access: 'user', body: verifyEmailBody },
+    async ({ body, user }) => {
+      await emailVerification.verify(user!.id, body.code);
+      return { emailVerified: true };
+    },
+  );
+
+  api.route(
+    { method: 'post', path: '/api/auth/verify-email/resend', summary: 'Email a new ACC-10 code (at most one a minute, five an hour)', tag, access: 'user', successStatus: 202 },
+    async ({ user }) => {
+      await emailVerification.sendNewCode(user!.id);
+      return { sent: true };
+    },
   );
 
   api.route(

@@ -19,7 +19,8 @@ export const phoneNumber = z
   .transform((value, context) => {
     const normalised = normalisePhoneNumber(value);
     if (!normalised) {
-      context.addIssue({ code: 'custom', message: 'must be a phone number in international format, e.g. +33612345678' });
+      // TEL-6: a clear code of its own, not only "invalid_request".
+      context.addIssue({ code: 'custom', message: 'must be a valid phone number, e.g. +33612345678 or 06 12 34 56 78', params: { code: 'invalid_phone_number' } });
       return z.NEVER;
     }
     return normalised;
@@ -82,6 +83,8 @@ export const registerExpertBody = z.object({
 });
 
 export const loginBody = z.object({ email, password });
+/** ACC-10: six digits; spaces a person types between them are ignored when comparing. */
+export const verifyEmailBody = z.object({ code: z.string().trim().min(1).max(20) });
 export const refreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
 export const changePasswordBody = z.object({ currentPassword: password, newPassword: password });
 

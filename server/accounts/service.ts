@@ -2,11 +2,12 @@ import type { Database, Queryable } from '../platform/database.ts';
 import { UNIQUE_VIOLATION, sqlState } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Role } from '../platform/http.ts';
-import { AppError, badRequest, conflict, tooManyRequests, unauthorized } from '../platform/errors.ts';
+import { AppError, RateLimitedError, badRequest, conflict, tooManyRequests, unauthorized } from '../platform/errors.ts';
 import { assertStrongPassword, hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import type { RegisterClientInput, RegisterExpertInput } from './schemas.ts';
 import { Sessions, type TokenPair } from './sessions.ts';
-import { LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_IP, SIGNUPS_PER_IP, Throttle } from './throttle.ts';
+import { SIGNUPS_PER_IP, Throttle } from './throttle.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 import { baseSlug, firstFreeSlug } from './slug.ts';
 import { TERMS_VERSION, isPlausibleAdultBirthDate } from './terms.ts';
 import { findUserByEmail, findUserById, type UserRow } from './users.ts';
@@ -17,6 +18,20 @@ const SLUG_ATTEMPTS = 5;
 export interface Registered {
   user: UserRow;
   tokens: TokenPair;
+  /** ACC-4: the device cookie of the browser that signed up (it is known from now on). */
+  deviceToken: string;
+}
+
+/** ACC-4: where a sign-in or a sign-up comes from. */
+export interface RequestSource {
+  address: string;
+  /** The device cookie, when the browser has one. */
+  deviceToken: string | undefined;
+}
+
+export interface SignedIn {
+  tokens: TokenPair;
+  deviceToken: string;
 }
 
 export interface AccountEvents {
@@ -28,6 +43,7 @@ export class AccountService {
   readonly #clock: Clock;
   readonly #sessions: Sessions;
   readonly #throttle: Throttle;
+  readonly #signIns: SignInThrottle;
   readonly #events: AccountEvents;
 
   constructor(deps: { db: Database; clock: Clock; sessions: Sessions; events?: AccountEvents }) {
@@ -35,27 +51,28 @@ export class AccountService {
     this.#clock = deps.clock;
     this.#sessions = deps.sessions;
     this.#throttle = new Throttle(deps.db, deps.clock);
+    this.#signIns = new SignInThrottle(deps.db, deps.clock);
     this.#events = deps.events ?? {};
   }
 
   /** ACC-2: name, email, password; the terms (which include being 18 or older, ACC-1) are accepted. */
-  async registerClient(input: RegisterClientInput, ip: string): Promise<Registered> {
-    await this.#admitSignup(ip);
+  async registerClient(input: RegisterClientInput, from: RequestSource): Promise<Registered> {
+    await this.#admitSignup(from.address);
     assertStrongPassword(input.password, input);
     const passwordHash = await hashPassword(input.password);
     return this.#db.transaction(async (tx) => {
       const userId = await this.#insertUser(tx, 'client', { ...input, passwordHash });
-      return this.#registered(tx, userId);
+      return this.#registered(tx, userId, from);
     });
   }
 
   /** ACC-1, ACC-3, EXP-1, REF-2. */
-  async registerExpert(input: RegisterExpertInput, ip: string): Promise<Registered> {
+  async registerExpert(input: RegisterExpertInput, from: RequestSource): Promise<Registered> {
     const today = this.#clock.now();
     const age = isPlausibleAdultBirthDate(input.birthDate, today);
     if (age === 'minor') throw badRequest('underage', 'Experts must be at least 18 years old.', 'birthDate');
     if (age === 'implausible') throw badRequest('invalid_birth_date', 'This birth date is not plausible.', 'birthDate');
-    await this.#admitSignup(ip);
+    await this.#admitSignup(from.address);
     assertStrongPassword(input.password, input);
     const passwordHash = await hashPassword(input.password);
     for (let attempt = 1; ; attempt++) {
@@ -83,7 +100,7 @@ export class AccountService {
               sponsorId,
             ],
           );
-          return this.#registered(tx, userId);
+          return this.#registered(tx, userId, from);
         });
         await this.#events.expertRegistered?.(registered.user);
         return registered;
@@ -95,29 +112,28 @@ export class AccountService {
   }
 
   /**
-   * ACC-4: the same answer for an unknown email and a wrong password, in the same time;
-   * failures are counted per account and per IP; a success never counts.
+   * ACC-4: the same answer for an unknown email and a wrong password, in the same time. Guesses
+   * are slowed per account and source, and refused past a ceiling per account and per address,
+   * for sources that never signed this account in only: the owner's known device or address
+   * keeps working whatever a stranger does (sign-in-throttle.ts). Nothing is permanent.
    */
-  async login(email: string, password: string, ip: string): Promise<TokenPair> {
-    if (
-      (await this.#throttle.isExceeded(LOGIN_FAILURES_PER_ACCOUNT, email)) ||
-      (await this.#throttle.isExceeded(LOGIN_FAILURES_PER_IP, ip))
-    ) {
-      throw tooManyRequests('too_many_attempts', 'Too many failed sign-in attempts. Try again in 15 minutes.');
-    }
+  async login(email: string, password: string, from: RequestSource): Promise<SignedIn> {
     const user = await findUserByEmail(this.#db, email);
+    const account = email.toLowerCase();
+    const source = await this.#signIns.sourceOf(user?.id, from.address, from.deviceToken);
+    const attempt = await this.#signIns.begin(account, source);
+    if (attempt.waitMs > 0) {
+      throw new RateLimitedError('too_many_attempts', 'Too many failed sign-in attempts. Wait a moment and try again.', attempt.waitMs / 1000);
+    }
     const passwordMatches = user && user.status !== 'closed'
       ? await verifyPassword(user.password_hash, password)
       : await verifyAgainstDecoy(password);
-    if (!user || !passwordMatches) {
-      await this.#throttle.record(LOGIN_FAILURES_PER_ACCOUNT, email);
-      await this.#throttle.record(LOGIN_FAILURES_PER_IP, ip);
-      throw unauthorized('invalid_credentials', 'Email or password is incorrect.');
-    }
+    if (!user || !passwordMatches) throw unauthorized('invalid_credentials', 'Email or password is incorrect.');
+    const deviceToken = await this.#signIns.succeeded({ attemptId: attempt.attemptId, account, source, userId: user.id, deviceToken: from.deviceToken });
     if (user.status === 'suspended') {
       throw new AppError(403, 'account_suspended', 'This account is suspended. Contact support.');
     }
-    return this.#sessions.start(user);
+    return { tokens: await this.#sessions.start(user), deviceToken };
   }
 
   /** ACC-5: a password change signs every session out. */
@@ -191,8 +207,9 @@ export class AccountService {
     return sponsor.user_id;
   }
 
-  async #registered(tx: Queryable, userId: string): Promise<Registered> {
+  async #registered(tx: Queryable, userId: string, from: RequestSource): Promise<Registered> {
     const user = (await findUserById(tx, userId))!;
-    return { user, tokens: await this.#sessions.start(user, tx) };
+    const deviceToken = await this.#signIns.remember(userId, from.address, from.deviceToken, tx);
+    return { user, tokens: await this.#sessions.start(user, tx), deviceToken };
   }
 }

@@ -8,7 +8,8 @@ export interface RateLimit {
 }
 
 /**
- * ACC-4: sliding-window counters kept in PostgreSQL so every API node shares them.
+ * Sliding-window counters kept in PostgreSQL so every API node shares them (sign-ups, ACC-10 codes;
+ * sign-in failures have their own table, sign-in-throttle.ts).
  * Lockouts are temporary by construction: events older than the window stop counting.
  */
 export class Throttle {
@@ -44,12 +45,7 @@ export class Throttle {
   }
 }
 
-const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
 const ONE_HOUR_MS = 60 * 60 * 1000;
 
-/** Per account: enough for a person who mistypes, too few for guessing. */
-export const LOGIN_FAILURES_PER_ACCOUNT: RateLimit = { bucket: 'login_failure_account', maxEvents: 10, windowMs: FIFTEEN_MINUTES_MS };
-/** Per IP: an office behind one address has many users; a guesser has many accounts. */
-export const LOGIN_FAILURES_PER_IP: RateLimit = { bucket: 'login_failure_ip', maxEvents: 100, windowMs: FIFTEEN_MINUTES_MS };
 /** Sign-ups per IP: never reached by an office, reached by a script. */
 export const SIGNUPS_PER_IP: RateLimit = { bucket: 'signup_ip', maxEvents: 50, windowMs: ONE_HOUR_MS };

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../platform/clock.ts';
 import type { Role } from '../platform/http.ts';
+import { ID_PARAM } from '../platform/path-params.ts';
 
 /** ACC-5: short-lived access tokens; the algorithm is pinned so `none` and RS/HS confusion fail. */
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -44,11 +45,16 @@ export class AccessTokens {
       audience: AUDIENCE,
       clockTimestamp: Math.floor(this.#clock.now().getTime() / 1000),
     });
-    if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload['sid'] !== 'string') {
+    // A token signed with our secret but carrying ids that are not UUIDs is as invalid as a forged one (never a 5xx).
+    if (typeof payload === 'string' || !isUuid(payload.sub) || !isUuid(payload['sid'])) {
       throw new jwt.JsonWebTokenError('malformed claims');
     }
     return { userId: payload.sub, role: payload['role'] as Role, sessionId: payload['sid'] };
   }
+}
+
+function isUuid(value: unknown): value is string {
+  return ID_PARAM.safeParse(value).success;
 }
 
 export function newRefreshToken(): { token: string; tokenHash: string } {

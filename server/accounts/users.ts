@@ -20,12 +20,14 @@ export interface UserRow {
   address: { line1: string; postalCode: string; city: string; country: string } | null;
   profession: string | null;
   created_at: Date;
+  /** ACC-10. */
+  email_verified_at: Date | null;
   slug: string | null;
 }
 
 const USER_COLUMNS = `u.id, u.role, u.email, u.password_hash, u.first_name, u.last_name, u.language, u.status,
   u.terms_version, u.terms_accepted_at, u.civility, u.birth_date, u.phone_landline, u.phone_mobile, u.address,
-  u.profession, u.created_at, e.slug`;
+  u.profession, u.created_at, u.email_verified_at, e.slug`;
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
   const [row] = await db.query<UserRow>(
@@ -49,6 +51,7 @@ export function toUserView(user: UserRow, publicUrl: string) {
     id: user.id,
     role: user.role,
     email: user.email,
+    emailVerified: user.email_verified_at !== null,
     firstName: user.first_name,
     lastName: user.last_name,
     language: user.language,

@@ -48,16 +48,72 @@ const toSummary = (row: UserRow): AdminUserSummary => ({
 /** LIKE wildcards typed by the admin are matched literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export async function searchUsers(db: Queryable, filter: { q?: string | undefined; role?: string | undefined; status?: string | undefined; limit: number }): Promise<AdminUserSummary[]> {
+export const USER_SORTS = ['signup_date', 'name'] as const;
+
+export interface UserListFilter {
+  q?: string | undefined;
+  role?: string | undefined;
+  status?: string | undefined;
+  sort: (typeof USER_SORTS)[number];
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+/** The admin console's users list: searched, filtered by role and status, sorted, a page at a time with the total. */
+export async function listUsers(db: Queryable, filter: UserListFilter): Promise<{ users: AdminUserSummary[]; total: number }> {
   const q = filter.q?.trim() || null;
-  const rows = await db.query<UserRow>(
-    `${SELECT_USERS}
-      WHERE ($1::text IS NULL OR u.email ILIKE $1 OR u.first_name ILIKE $1 OR u.last_name ILIKE $1 OR (u.first_name || ' ' || u.last_name) ILIKE $1 OR e.slug ILIKE $1)
-        AND ($2::text IS NULL OR u.role = $2) AND ($3::text IS NULL OR u.status = $3)
-      ORDER BY u.created_at DESC LIMIT $4`,
-    [q ? likePattern(q) : null, filter.role ?? null, filter.status ?? null, filter.limit],
+  const where = `($1::text IS NULL OR u.email ILIKE $1 OR u.first_name ILIKE $1 OR u.last_name ILIKE $1 OR (u.first_name || ' ' || u.last_name) ILIKE $1 OR e.slug ILIKE $1)
+        AND ($2::text IS NULL OR u.role = $2) AND ($3::text IS NULL OR u.status = $3)`;
+  const params = [q ? likePattern(q) : null, filter.role ?? null, filter.status ?? null];
+  // Both orders end on the id, so pages never overlap or skip a user whose name or date ties.
+  const direction = filter.order === 'asc' ? 'ASC' : 'DESC';
+  const orderBy =
+    filter.sort === 'name'
+      ? `lower(u.last_name) ${direction}, lower(u.first_name) ${direction}, u.id ${direction}`
+      : `u.created_at ${direction}, u.id ${direction}`;
+  const rows = await db.query<UserRow>(`${SELECT_USERS} WHERE ${where} ORDER BY ${orderBy} LIMIT $4 OFFSET $5`, [...params, filter.limit, filter.offset]);
+  const [count] = await db.query<{ total: number }>(
+    `SELECT count(*)::int AS total FROM users u LEFT JOIN expert_profiles e ON e.user_id = u.id WHERE ${where}`,
+    params,
   );
-  return rows.map(toSummary);
+  return { users: rows.map(toSummary), total: count!.total };
+}
+
+export const NOTICE_STATES = ['all', 'active', 'scheduled', 'ended'] as const;
+
+/** Every site notice, newest first (TRUST-4): in force, scheduled, ended or withdrawn. */
+export async function listNotices(db: Queryable, filter: { state: (typeof NOTICE_STATES)[number]; now: Date; limit: number; offset: number }) {
+  const condition = {
+    all: null,
+    active: 'withdrawn_at IS NULL AND starts_at <= $1 AND (ends_at IS NULL OR ends_at > $1)',
+    scheduled: 'withdrawn_at IS NULL AND starts_at > $1',
+    ended: '(withdrawn_at IS NOT NULL OR (ends_at IS NOT NULL AND ends_at <= $1))',
+  }[filter.state];
+  const where = condition ?? 'TRUE';
+  const params: unknown[] = condition ? [filter.now] : [];
+  const rows = await db.query<{ id: string; message_fr: string; message_en: string; level: string; starts_at: Date; ends_at: Date | null; withdrawn_at: Date | null; created_at: Date }>(
+    `SELECT id, message_fr, message_en, level, starts_at, ends_at, withdrawn_at, created_at FROM site_notices
+      WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, filter.limit, filter.offset],
+  );
+  const [count] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM site_notices WHERE ${where}`, params);
+  const stateOf = (row: (typeof rows)[number]) =>
+    row.withdrawn_at ? 'withdrawn' : row.starts_at > filter.now ? 'scheduled' : row.ends_at && row.ends_at <= filter.now ? 'ended' : 'active';
+  return {
+    notices: rows.map((row) => ({
+      id: row.id,
+      messageFr: row.message_fr,
+      messageEn: row.message_en,
+      level: row.level,
+      startsAt: row.starts_at.toISOString(),
+      endsAt: row.ends_at?.toISOString() ?? null,
+      withdrawnAt: row.withdrawn_at?.toISOString() ?? null,
+      createdAt: row.created_at.toISOString(),
+      state: stateOf(row),
+    })),
+    total: count!.total,
+  };
 }
 
 export async function readUserDetail(db: Queryable, userId: string) {

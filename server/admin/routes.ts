@@ -9,7 +9,8 @@ import { answerBody } from '../trust/routes.ts';
 import { REPORT_LIST_MAX, listReports } from '../trust/reports.ts';
 import { AUDIT_PAGE_MAX, AUDIT_REASON_MAX_LENGTH, readAuditLog } from './audit.ts';
 import type { AdminService } from './moderation.ts';
-import { USER_SEARCH_MAX, activeNotices, listFeeSchedules, readUserDetail, searchUsers } from './queries.ts';
+import { NOTICE_STATES, USER_SEARCH_MAX, USER_SORTS, activeNotices, listFeeSchedules, listNotices, listUsers, readUserDetail } from './queries.ts';
+import { offsetOf, pageInfo, pageQuery } from '../platform/paging.ts';
 
 const ADMIN = ['admin'] as const;
 const uuid = z.uuid();
@@ -17,6 +18,9 @@ const uuid = z.uuid();
 const reason = z.string().trim().min(1).max(AUDIT_REASON_MAX_LENGTH);
 const reasonBody = z.object({ reason }).strict();
 const datetime = z.iso.datetime({ offset: true });
+/** Lists answer this many rows unless asked otherwise (each has its own maximum). */
+const DEFAULT_PAGE_SIZE = 50;
+const NOTICES_PAGE_MAX = 100;
 
 function idParam(value: unknown, what: string): string {
   const id = String(value);
@@ -33,17 +37,21 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
     {
       method: 'get',
       path: '/api/admin/users',
-      summary: 'Search users by email, name or slug',
+      summary: 'Users, paged: search by email, name or slug, filter by role and status, sort by signup date or name',
       tag,
       access: ADMIN,
-      query: z.object({
+      query: pageQuery(USER_SEARCH_MAX, DEFAULT_PAGE_SIZE).extend({
         q: z.string().max(200).optional(),
         role: z.enum(['client', 'expert', 'admin']).optional(),
         status: z.enum(['active', 'suspended', 'closed']).optional(),
-        limit: z.coerce.number().int().min(1).max(USER_SEARCH_MAX).default(50),
+        sort: z.enum(USER_SORTS).default('signup_date'),
+        order: z.enum(['asc', 'desc']).default('desc'),
       }),
     },
-    async ({ query }) => ({ users: await searchUsers(db, query) }),
+    async ({ query }) => {
+      const { users, total } = await listUsers(db, { ...query, offset: offsetOf(query) });
+      return { users, ...pageInfo(query, total) };
+    },
   );
 
   api.route({ method: 'get', path: '/api/admin/users/:id', summary: 'One user: account, profile, wallet flag, counts', tag, access: ADMIN }, async ({ req }) => {
@@ -106,6 +114,21 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
     ({ body, user }) => admin.publishNotice({ id: user!.id }, body),
   );
 
+  api.route(
+    {
+      method: 'get',
+      path: '/api/admin/notices',
+      summary: 'Every site notice, newest first, paged; filter by state (active, scheduled, ended) (TRUST-4)',
+      tag,
+      access: ADMIN,
+      query: pageQuery(NOTICES_PAGE_MAX, DEFAULT_PAGE_SIZE).extend({ state: z.enum(NOTICE_STATES).default('all') }),
+    },
+    async ({ query }) => {
+      const { notices, total } = await listNotices(db, { state: query.state, now: clock.now(), limit: query.limit, offset: offsetOf(query) });
+      return { notices, ...pageInfo(query, total) };
+    },
+  );
+
   api.route({ method: 'post', path: '/api/admin/notices/:id/withdraw', summary: 'Withdraw a notice (TRUST-4)', tag, access: ADMIN, body: reasonBody }, async ({ req, body, user }) => {
     await admin.withdrawNotice({ id: user!.id }, idParam(req.params['id'], 'Notice'), body.reason);
   });
@@ -118,12 +141,15 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
     {
       method: 'get',
       path: '/api/admin/reports',
-      summary: 'The reports queue (TRUST-5), oldest first',
+      summary: 'The reports queue (TRUST-5), oldest first, paged',
       tag,
       access: ADMIN,
-      query: z.object({ status: z.enum(['open', 'dismissed', 'actioned']).default('open'), limit: z.coerce.number().int().min(1).max(REPORT_LIST_MAX).default(50) }),
+      query: pageQuery(REPORT_LIST_MAX, DEFAULT_PAGE_SIZE).extend({ status: z.enum(['open', 'dismissed', 'actioned']).default('open') }),
     },
-    async ({ query }) => ({ reports: await listReports(db, query) }),
+    async ({ query }) => {
+      const { reports, total } = await listReports(db, { status: query.status, limit: query.limit, offset: offsetOf(query) });
+      return { reports, ...pageInfo(query, total) };
+    },
   );
 
   api.route(
@@ -146,12 +172,15 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
     {
       method: 'get',
       path: '/api/admin/complaints',
-      summary: 'The complaints queue with deadlines: escalated and platform complaints to answer by default, overdue ones flagged (TRUST-2, TRUST-3)',
+      summary: 'The complaints queue sorted by deadline, paged: escalated and platform complaints to answer by default, overdue ones flagged (TRUST-2, TRUST-3)',
       tag,
       access: ADMIN,
-      query: z.object({ status: z.enum(['to_answer', 'open', 'escalated', 'resolved']).default('to_answer'), limit: z.coerce.number().int().min(1).max(COMPLAINT_LIST_MAX).default(50) }),
+      query: pageQuery(COMPLAINT_LIST_MAX, DEFAULT_PAGE_SIZE).extend({ status: z.enum(['to_answer', 'open', 'escalated', 'resolved']).default('to_answer') }),
     },
-    async ({ query }) => ({ complaints: await complaints.adminQueue(query) }),
+    async ({ query }) => {
+      const queue = await complaints.adminQueue({ status: query.status, limit: query.limit, offset: offsetOf(query) });
+      return { complaints: queue.complaints, ...pageInfo(query, queue.total) };
+    },
   );
 
   api.route(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertEmailVerified } from '../accounts/email-verification.ts';
 import type { Api } from '../platform/http.ts';
 import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -77,6 +78,8 @@ export function availabilityRoutes(api: Api, deps: { db: Database; clock: Clock 
       body: z.object({ availableNow: z.boolean() }).strict(),
     },
     async ({ user, body }) => {
+      // ACC-10: "available now" invites bookings, which a page without a verified email cannot take.
+      if (body.availableNow) await assertEmailVerified(db, user!.id);
       await db.query('UPDATE expert_profiles SET available_now = $2 WHERE user_id = $1', [user!.id, body.availableNow]);
       return { availableNow: body.availableNow };
     },

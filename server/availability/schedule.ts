@@ -93,8 +93,8 @@ export function validateAvailability(availability: Availability): void {
   });
 }
 
-/** The opening ranges (minutes of the day) of one local date. */
-function rangesOfDate(availability: Availability, date: string): [number, number][] {
+/** The opening ranges (minutes of the day, end up to 1440 = 24:00) of one local date; the agenda shows them too. */
+export function rangesOfDate(availability: Availability, date: string): [number, number][] {
   const exceptions = availability.exceptions.filter((exception) => exception.date === date);
   if (exceptions.length) {
     return exceptions.flatMap((exception) =>

@@ -90,6 +90,12 @@ export function localDate(instant: Date, timeZone: string): string {
   return `${wall.year}-${pad(wall.month)}-${pad(wall.day)}`;
 }
 
+/** The zone's wall-clock time (`HH:MM`) at this instant. */
+export function localClockTime(instant: Date, timeZone: string): string {
+  const wall = wallClockAt(instant, timeZone);
+  return `${pad(wall.hour)}:${pad(wall.minute)}`;
+}
+
 /** ISO weekday of a calendar date: Monday = 1 … Sunday = 7 (SPEC §11). */
 export function isoWeekday(date: string): number {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Database } from '../platform/database.ts';
 import { CHECK_VIOLATION, EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { AppError, badRequest, conflict, notFound, paymentRequired } from '../platform/errors.ts';
-import { isE164 } from '../platform/phone.ts';
+import { parseE164 } from '../platform/phone.ts';
+import { assertEmailVerified } from '../accounts/email-verification.ts';
 import { holdAmountCents, type ConsultationMode } from '../billing/index.ts';
 import { termsInForce } from '../pricing/terms.ts';
 import { claimDiscountCodeUse } from '../pricing/discounts.ts';
@@ -14,8 +15,8 @@ import { readAvailability } from '../availability/store.ts';
 import { MAX_BOOKING_DAYS_AHEAD, isWithinAvailability } from '../availability/schedule.ts';
 import { notificationJob } from '../jobs/notify.ts';
 import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
-import { countryOfPhoneNumber } from './calling-codes.ts';
 import { bookingJobs, releaseUnauthenticatedHoldJob } from './jobs.ts';
+import { requestSmsJob } from '../live/request-sms.ts';
 import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, minutesAfter, reservedMinutes } from './rules.ts';
 
 /** SPEC §11 `POST /api/consultations`. */
@@ -35,6 +36,7 @@ export interface BookingRequest {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const PHONE_RETURN_CODE_DIGITS = 6;
 
 /** BOOK-3: how long a hold waits for the client's 3-D Secure step before it is released. */
 export const AUTHENTICATION_TIMEOUT_MINUTES = 30;
@@ -81,21 +83,27 @@ export class BookingService {
       throw badRequest('withdrawal_not_waived', 'Ask for the service to start before the end of the withdrawal period (BOOK-1).', 'waiveWithdrawal');
     }
     await assertSignupComplete(this.#db, clientId);
-    const [expert] = await this.#db.query<{ user_id: string; available_now: boolean; has_photo: boolean }>(
-      `SELECT e.user_id, e.available_now, e.photo IS NOT NULL AS has_photo FROM expert_profiles e JOIN users u ON u.id = e.user_id
+    await assertEmailVerified(this.#db, clientId);
+    const [expert] = await this.#db.query<{ user_id: string; available_now: boolean; published: boolean }>(
+      `SELECT e.user_id, e.available_now, e.photo IS NOT NULL AND u.email_verified_at IS NOT NULL AS published
+         FROM expert_profiles e JOIN users u ON u.id = e.user_id
         WHERE e.slug = $1 AND u.status = 'active'`,
       [request.expertSlug],
     );
     if (!expert) throw notFound('Expert');
-    // §11: a page is published once it has a photo and a price; the pricing is checked with the terms below.
-    if (!expert.has_photo) throw conflict('page_not_published', "This expert's consultation page is not published yet.", 'expertSlug');
+    // §11, ACC-10: a page is published once it has a photo, a price and a verified email; the pricing is checked with the terms below.
+    if (!expert.published) throw conflict('page_not_published', "This expert's consultation page is not published yet.", 'expertSlug');
 
+    // TEL-6: a real number of its country (libphonenumber-js), stored in E.164; its country gives the BILL-8 tier.
     let phoneNumber: string | null = null;
+    let phoneCountry = 'FR';
     if (request.mode === 'phone') {
-      if (!request.phoneNumber || !isE164(request.phoneNumber)) {
-        throw badRequest('invalid_phone_number', 'A phone consultation needs the number to call in E.164 form, e.g. +33612345678 (BOOK-1).', 'phoneNumber');
+      const parsed = request.phoneNumber === undefined ? undefined : parseE164(request.phoneNumber);
+      if (!parsed) {
+        throw badRequest('invalid_phone_number', 'A phone consultation needs a valid number to call in E.164 form, e.g. +33612345678 (BOOK-1, TEL-6).', 'phoneNumber');
       }
-      phoneNumber = request.phoneNumber;
+      phoneNumber = parsed.e164;
+      phoneCountry = parsed.country;
     }
 
     const now = this.#clock.now();
@@ -106,7 +114,7 @@ export class BookingService {
         mode: request.mode,
         budgetCents: request.budgetCents,
         packageId: request.packageId,
-        country: phoneNumber ? countryOfPhoneNumber(phoneNumber) : 'FR',
+        country: phoneCountry,
         discountCode: request.discountCode,
       },
       at: now,
@@ -139,6 +147,8 @@ export class BookingService {
       }
     }
 
+    // TEL-5: typed on the keypad to return to the call from a phone other than the number on file.
+    const phoneReturnCode = request.mode === 'phone' ? String(randomInt(0, 10 ** PHONE_RETURN_CODE_DIGITS)).padStart(PHONE_RETURN_CODE_DIGITS, '0') : null;
     const amountCents = holdAmountCents(terms);
     const authenticatedHoldRef = request.authenticatedHoldRef;
     let id: string = randomUUID();
@@ -154,8 +164,8 @@ export class BookingService {
     const jobs: JobRequest[] = startAt
       ? [
           ...bookingJobs({ consultationId: id, startAt, now, deferredHold: deferred }),
-          notificationJob({ event: 'booking_confirmed_client', userId: clientId, consultationId: id, at: now, data: bookingData(id, request.mode, startAt) }),
-          notificationJob({ event: 'booking_confirmed_expert', userId: expert.user_id, consultationId: id, at: now, data: bookingData(id, request.mode, startAt) }),
+          notificationJob({ event: 'booking_confirmed_client', userId: clientId, consultationId: id, at: now, data: bookingData(id, request.mode, startAt, phoneReturnCode) }),
+          notificationJob({ event: 'booking_confirmed_expert', userId: expert.user_id, consultationId: id, at: now, data: bookingData(id, request.mode, startAt, phoneReturnCode) }),
         ]
       : [
           ...bookingJobs({ consultationId: id, startAt: null, now, deferredHold: false }),
@@ -164,8 +174,10 @@ export class BookingService {
             userId: expert.user_id,
             consultationId: id,
             at: now,
-            data: { ...bookingData(id, request.mode, null), minutesToJoin: IMMEDIATE_REQUEST_TIMEOUT_MINUTES },
+            data: { ...bookingData(id, request.mode, null, phoneReturnCode), minutesToJoin: IMMEDIATE_REQUEST_TIMEOUT_MINUTES },
           }),
+          // BOOK-4: and a text to the expert's mobile, if they opted in (the job checks).
+          requestSmsJob({ consultationId: id, at: now }),
         ];
     try {
       await this.#db.transaction(async (tx) => {
@@ -181,10 +193,11 @@ export class BookingService {
         if (discountCodeId) await claimDiscountCodeUse(tx, discountCodeId);
         await tx.query(
           `INSERT INTO consultations (id, expert_id, client_id, mode, pricing, status, start_at, reserved_minutes, reserved_during, terms,
-             package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at)
+             package_id, discount_code_id, phone_number, terms_accepted_at, withdrawal_waived_at, payment_method_ref, payment_hold_ref, created_at, hold_placed_at,
+             phone_return_code)
            VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8,
              CASE WHEN $7::timestamptz IS NULL THEN NULL ELSE tstzrange($7::timestamptz, $7::timestamptz + make_interval(mins => $8), '[)') END,
-             $9, $10, $11, $12, $13, $13, $14, $15, $13)`,
+             $9, $10, $11, $12, $13, $13, $14, $15, $13, CASE WHEN $15::text IS NULL THEN NULL ELSE $13::timestamptz END, $16)`,
           [
             id,
             expert.user_id,
@@ -201,6 +214,7 @@ export class BookingService {
             now,
             request.paymentMethod,
             holdRef,
+            phoneReturnCode,
           ],
         );
         for (const job of jobs) await enqueueJob(tx, job, now);
@@ -306,8 +320,9 @@ export function releaseUnusedHold(payments: PaymentProvider, consultationId: str
 /** BOOK-4: one immediate request at a time per expert (also a unique index, for concurrent requests). */
 const expertBusy = () => conflict('expert_busy', 'This expert is in another consultation; try again in a few minutes.', 'startAt');
 
-function bookingData(consultationId: string, mode: ConsultationMode, startAt: Date | null) {
-  return { consultationId, mode, startAt: startAt?.toISOString() ?? null };
+function bookingData(consultationId: string, mode: ConsultationMode, startAt: Date | null, phoneReturnCode: string | null) {
+  // scheduleVersion: this email's .ics is the first version of the appointment, even if it is sent after a move (BOOK-7).
+  return { consultationId, mode, startAt: startAt?.toISOString() ?? null, scheduleVersion: 0, ...(phoneReturnCode ? { phoneReturnCode } : {}) };
 }
 
 /**

@@ -36,27 +36,60 @@ export function releaseUnauthenticatedHoldJob(input: { consultationId: string; h
   };
 }
 
-/** The jobs a new booking needs, written in the booking's transaction. */
-export function bookingJobs(input: { consultationId: string; startAt: Date | null; now: Date; deferredHold: boolean }): JobRequest[] {
+/**
+ * BOOK-7: every move of an appointment bumps its schedule version; the deadline jobs of a version
+ * have their own keys (version 0 keeps the original ones), so a move can retire the old jobs and
+ * enqueue new ones, and a job of an old version that runs anyway does nothing.
+ */
+export function versionSuffix(scheduleVersion: number): string {
+  return scheduleVersion === 0 ? '' : `:v${scheduleVersion}`;
+}
+
+/** The dedupe keys of an appointment's deadline jobs for one schedule version. */
+export function appointmentJobKeys(consultationId: string, scheduleVersion: number): string[] {
+  const suffix = versionSuffix(scheduleVersion);
+  return [
+    `no-show:${consultationId}${suffix}`,
+    ...REMINDER_LEADS.map((reminder) => `reminder-${reminder.name}:${consultationId}${suffix}`),
+    `place-hold:${consultationId}${suffix}`,
+  ];
+}
+
+/** The jobs a new booking (or a moved appointment, BOOK-7) needs, written in its transaction. */
+export function bookingJobs(input: { consultationId: string; startAt: Date | null; now: Date; deferredHold: boolean; scheduleVersion?: number }): JobRequest[] {
   const { consultationId: id, startAt, now } = input;
   if (!startAt) {
     // BOOK-4
     return [{ kind: BOOKING_JOBS.expireRequest, payload: { consultationId: id }, runAt: minutesAfter(now, IMMEDIATE_REQUEST_TIMEOUT_MINUTES), dedupeKey: `expire:${id}` }];
   }
+  const scheduleVersion = input.scheduleVersion ?? 0;
+  const suffix = versionSuffix(scheduleVersion);
+  const payload = { consultationId: id, scheduleVersion };
   const jobs: JobRequest[] = [
     // BOOK-5
-    { kind: BOOKING_JOBS.detectNoShow, payload: { consultationId: id }, runAt: minutesAfter(startAt, NO_SHOW_MINUTES), dedupeKey: `no-show:${id}` },
+    { kind: BOOKING_JOBS.detectNoShow, payload, runAt: minutesAfter(startAt, NO_SHOW_MINUTES), dedupeKey: `no-show:${id}${suffix}` },
   ];
   for (const reminder of REMINDER_LEADS) {
     // BOOK-6: a reminder whose time has already passed at booking is not sent.
     const runAt = minutesAfter(startAt, -reminder.leadMinutes);
-    if (runAt > now) jobs.push({ kind: BOOKING_JOBS.reminder, payload: { consultationId: id, reminder: reminder.name }, runAt, dedupeKey: `reminder-${reminder.name}:${id}` });
+    if (runAt > now) jobs.push({ kind: BOOKING_JOBS.reminder, payload: { ...payload, reminder: reminder.name }, runAt, dedupeKey: `reminder-${reminder.name}:${id}${suffix}` });
   }
   if (input.deferredHold) {
     // BOOK-3
-    jobs.push({ kind: BOOKING_JOBS.placeHold, payload: { consultationId: id }, runAt: deferredHoldAt(startAt), dedupeKey: `place-hold:${id}` });
+    jobs.push({ kind: BOOKING_JOBS.placeHold, payload, runAt: deferredHoldAt(startAt), dedupeKey: `place-hold:${id}${suffix}` });
   }
   return jobs;
+}
+
+/** The version a job was made for (jobs enqueued before BOOK-7 carry none: version 0). */
+function jobScheduleVersion(payload: Record<string, unknown>): number {
+  return Number(payload['scheduleVersion'] ?? 0);
+}
+
+/** BOOK-7: is this job about the appointment's current time? */
+async function isCurrentSchedule(db: Database, payload: Record<string, unknown>): Promise<boolean> {
+  const [row] = await db.query<{ schedule_version: number }>('SELECT schedule_version FROM consultations WHERE id = $1', [String(payload['consultationId'])]);
+  return row !== undefined && row.schedule_version === jobScheduleVersion(payload);
 }
 
 export function registerBookingJobs(
@@ -67,31 +100,37 @@ export function registerBookingJobs(
   const consultationId = (payload: Record<string, unknown>) => String(payload['consultationId']);
 
   queue.register(BOOKING_JOBS.expireRequest, async (payload) => {
-    await consultations.expireRequest(consultationId(payload));
+    const { retryAt } = await consultations.expireRequest(consultationId(payload));
+    return retryAt ? { outcome: 'retry_at', runAt: retryAt } : { outcome: 'done' };
   });
 
   queue.register(BOOKING_JOBS.detectNoShow, async (payload) => {
+    if (!(await isCurrentSchedule(db, payload))) return; // moved since (BOOK-7): the new time has its own check
     await consultations.detectNoShow(consultationId(payload));
   });
 
   queue.register(BOOKING_JOBS.reminder, async (payload, { now }) => {
     const reminder = REMINDER_LEADS.find((candidate) => candidate.name === payload['reminder']);
     if (!reminder) throw new Error(`unknown reminder ${String(payload['reminder'])}`);
-    const [row] = await db.query<{ status: string; client_id: string; expert_id: string; mode: string; start_at: Date }>(
-      'SELECT status, client_id, expert_id, mode, start_at FROM consultations WHERE id = $1',
+    const [row] = await db.query<{ status: string; client_id: string; expert_id: string; mode: string; start_at: Date; schedule_version: number }>(
+      'SELECT status, client_id, expert_id, mode, start_at, schedule_version FROM consultations WHERE id = $1',
       [consultationId(payload)],
     );
-    // A cancelled appointment gets no reminder.
-    if (row?.status !== 'scheduled') return;
-    const data = { consultationId: consultationId(payload), mode: row.mode, startAt: row.start_at.toISOString() };
+    // A cancelled appointment gets no reminder; a moved one gets those of its new time (BOOK-7).
+    if (row?.status !== 'scheduled' || row.schedule_version !== jobScheduleVersion(payload)) return;
+    const data = { consultationId: consultationId(payload), mode: row.mode, startAt: row.start_at.toISOString(), scheduleVersion: row.schedule_version };
+    const occurrence = row.schedule_version === 0 ? undefined : `v${row.schedule_version}`;
     await db.transaction(async (tx) => {
       for (const [userId, recipientRole] of [[row.client_id, 'client'], [row.expert_id, 'expert']] as const) {
-        await enqueueJob(tx, notificationJob({ event: reminder.event, userId, consultationId: data.consultationId, at: now, data: { ...data, recipientRole } }), now);
+        await enqueueJob(tx, notificationJob({ event: reminder.event, userId, consultationId: data.consultationId, at: now, data: { ...data, recipientRole }, occurrence }), now);
       }
     });
   });
 
-  queue.register(BOOKING_JOBS.placeHold, (payload, { now }) => placeDeferredHold({ ...deps, consultationId: consultationId(payload), now }));
+  queue.register(BOOKING_JOBS.placeHold, async (payload, { now }) => {
+    if (!(await isCurrentSchedule(db, payload))) return { outcome: 'done' }; // moved since (BOOK-7): the new time has its own job
+    return placeDeferredHold({ ...deps, consultationId: consultationId(payload), now });
+  });
 
   queue.register(BOOKING_JOBS.releaseUnauthenticatedHold, async (payload) => {
     const holdRef = String(payload['holdRef']);
@@ -112,6 +151,7 @@ interface HoldCandidate {
   payment_method_ref: string;
   payment_hold_ref: string | null;
   hold_failures: number;
+  schedule_version: number;
 }
 
 /**
@@ -128,11 +168,12 @@ export async function tryPlaceHold(deps: {
 }): Promise<{ outcome: 'placed' | 'not_needed' } | { outcome: 'refused'; consultation: HoldCandidate }> {
   const { db, payments, consultationId: id } = deps;
   const [row] = await db.query<HoldCandidate>(
-    'SELECT status, start_at, client_id, terms, payment_method_ref, payment_hold_ref, hold_failures FROM consultations WHERE id = $1',
+    'SELECT status, start_at, client_id, terms, payment_method_ref, payment_hold_ref, hold_failures, schedule_version FROM consultations WHERE id = $1',
     [id],
   );
   if (!row || row.status !== 'scheduled' || row.payment_hold_ref) return { outcome: 'not_needed' };
-  const idempotencyKey = `hold:${id}:${row.hold_failures}`;
+  // A move that released a hold bumped the version (BOOK-7): the next hold never replays a released one's key.
+  const idempotencyKey = `hold:${id}${versionSuffix(row.schedule_version)}:${row.hold_failures}`;
   let holdRef: string | undefined;
   try {
     const authorisation = await payments.authorise({
@@ -153,8 +194,8 @@ export async function tryPlaceHold(deps: {
     return { outcome: 'refused', consultation: row };
   }
   const [stored] = await db.query(
-    `UPDATE consultations SET payment_hold_ref = $2 WHERE id = $1 AND status = 'scheduled' AND payment_hold_ref IS NULL RETURNING id`,
-    [id, holdRef],
+    `UPDATE consultations SET payment_hold_ref = $2, hold_placed_at = $3 WHERE id = $1 AND status = 'scheduled' AND payment_hold_ref IS NULL RETURNING id`,
+    [id, holdRef, deps.now],
   );
   // Cancelled (or fixed) meanwhile: this hold is not needed.
   if (!stored) await payments.release({ holdRef, idempotencyKey: `release:${idempotencyKey}` });
@@ -188,6 +229,8 @@ export async function placeDeferredHold(deps: {
       consultationId: id,
       at: now,
       data: { consultationId: id, startAt: row.start_at.toISOString(), fixBefore: deadline.toISOString() },
+      // Told once per time of the appointment: a moved one whose card fails again is told again (BOOK-7).
+      occurrence: row.schedule_version === 0 ? undefined : `v${row.schedule_version}`,
     }),
     now,
   );

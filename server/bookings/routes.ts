@@ -57,6 +57,7 @@ export function bookingRoutes(
       access: ['client'],
       body: bookingBody,
       successStatus: 201,
+      idempotent: true,
     },
     async ({ body, user, res }) => {
       if (body.packageId !== undefined && !UUID.test(body.packageId)) throw badRequest('unknown_package', 'This expert offers no such package.', 'packageId');

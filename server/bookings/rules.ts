@@ -11,6 +11,8 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** BOOK-4: the expert has this long to join an immediate request. */
 export const IMMEDIATE_REQUEST_TIMEOUT_MINUTES = 5;
+/** BOOK-4: an expert who accepted at the last moment has this long to be in the room or on the call. */
+export const ACCEPTED_JOIN_GRACE_MINUTES = 2;
 /** BOOK-3: appointments further ahead than this save the card; the hold is placed later. */
 export const DEFERRED_HOLD_AFTER_DAYS = 6;
 /** BOOK-3: the deferred hold is placed this long before the start… */
@@ -24,6 +26,11 @@ export const REMINDER_LEADS = [
   { name: '24h', leadMinutes: 24 * 60, event: 'appointment_reminder_24h' },
   { name: '15min', leadMinutes: 15, event: 'appointment_reminder_15min' },
 ] as const;
+/**
+ * Issue 13: the pages offer the way into an appointment this long before its start (to test the
+ * camera, read the terms); the room or the call itself opens at the start (BOOK-5).
+ */
+export const JOINABLE_MINUTES_BEFORE_START = 10;
 /** SPEC §11: an appointment reserves at most this many minutes. */
 export const MAX_RESERVED_MINUTES = MAX_PACKAGE_MINUTES;
 
@@ -44,6 +51,17 @@ export function deferredHoldAt(startAt: Date): Date {
 
 export function holdFixDeadline(startAt: Date): Date {
   return new Date(startAt.getTime() - HOLD_FIX_DEADLINE_HOURS * HOUR_MS);
+}
+
+/**
+ * BOOK-4: when an immediate request expires if the expert has not joined: 5 minutes after it was
+ * made, or a little later when the expert accepted at the last moment (ACCEPTED_JOIN_GRACE_MINUTES).
+ */
+export function requestDeadline(createdAt: Date, acceptedAt: Date | null): Date {
+  const deadline = minutesAfter(createdAt, IMMEDIATE_REQUEST_TIMEOUT_MINUTES);
+  if (!acceptedAt) return deadline;
+  const grace = minutesAfter(acceptedAt, ACCEPTED_JOIN_GRACE_MINUTES);
+  return grace > deadline ? grace : deadline;
 }
 
 export function minutesAfter(at: Date, minutes: number): Date {

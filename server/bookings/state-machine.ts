@@ -6,7 +6,7 @@ import type { SettlementRecord, SettlementService } from '../settlement/service.
 import type { NotificationEvent } from '../notifications/notifier.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { notificationJob } from '../jobs/notify.ts';
-import { minutesAfter } from './rules.ts';
+import { ACCEPTED_JOIN_GRACE_MINUTES, minutesAfter } from './rules.ts';
 
 /**
  * The one module that changes a consultation's `status` (SPEC §11). Webhooks, the SFU, the
@@ -53,6 +53,8 @@ interface TransitionFields {
   cancelled_at?: Date;
   expert_joined_at?: Date;
   client_joined_at?: Date;
+  accepted_at?: Date;
+  declined_at?: Date;
 }
 
 interface Change {
@@ -71,6 +73,8 @@ interface LockedConsultation {
   start_at: Date | null;
   expert_joined_at: Date | null;
   client_joined_at: Date | null;
+  accepted_at: Date | null;
+  declined_at: Date | null;
 }
 
 /** A longest connected time no consultation reaches: 90 package minutes, or 50 € at 0.50 €/min (BILL-1). */
@@ -147,15 +151,54 @@ export class ConsultationStateMachine {
     return this.#settlements.settle(consultationId);
   }
 
-  /** BOOK-4: the expert did not join within 5 minutes. A request no longer waiting is left alone. */
-  async expireRequest(consultationId: string): Promise<boolean> {
-    const { changed } = await this.#move(consultationId, (row) =>
-      row.status === 'requested'
-        ? { to: 'expired', fields: {}, notify: [{ event: 'immediate_request_expired', parties: ['client'] }] }
-        : { to: undefined, fields: {}, notify: [] },
-    );
+  /**
+   * BOOK-4: the expert takes an immediate request: by video they go straight into the room (their
+   * arrival makes it live), by phone the calls start. It stays a request until then; accepting
+   * twice, or a request already live, changes nothing.
+   */
+  async acceptRequest(consultationId: string): Promise<ConsultationStatus> {
+    const { status } = await this.#move(consultationId, (row, now) => {
+      if (row.start_at !== null) throw conflict('not_a_request', 'Only an immediate request is accepted; an appointment is joined at its start.');
+      if (row.status === 'live' || (row.status === 'requested' && row.accepted_at)) return { to: undefined, fields: {}, notify: [] };
+      if (row.status !== 'requested') throw conflict('request_over', `This request is over (${row.status}).`);
+      return { to: undefined, fields: { accepted_at: now }, notify: [] };
+    });
+    return status;
+  }
+
+  /**
+   * BOOK-4: the expert declines an immediate request: it ends as `expired` at no charge for anyone
+   * (the hold is released by the settlement), and the client is told at once (the live channel)
+   * and by email. Declining twice changes nothing.
+   */
+  async declineRequest(consultationId: string): Promise<SettlementRecord> {
+    await this.#move(consultationId, (row, now) => {
+      if (row.start_at !== null) throw conflict('not_a_request', 'An appointment is cancelled, not declined.');
+      if (row.status === 'expired' && row.declined_at) return { to: undefined, fields: {}, notify: [] };
+      if (row.status !== 'requested') throw conflict('request_over', `This request can no longer be declined (${row.status}).`);
+      return { to: 'expired', fields: { declined_at: now }, notify: [{ event: 'immediate_request_declined', parties: ['client'] }] };
+    });
+    return this.#settlements.settle(consultationId);
+  }
+
+  /**
+   * BOOK-4: the expert did not join within 5 minutes. A request no longer waiting is left alone;
+   * one the expert accepted a moment ago gets ACCEPTED_JOIN_GRACE_MINUTES to arrive, and the
+   * caller asks again then (`retryAt`).
+   */
+  async expireRequest(consultationId: string): Promise<{ expired: boolean; retryAt?: Date }> {
+    let retryAt: Date | undefined;
+    const { changed } = await this.#move(consultationId, (row, now) => {
+      if (row.status !== 'requested') return { to: undefined, fields: {}, notify: [] };
+      const graceEnd = row.accepted_at ? minutesAfter(row.accepted_at, ACCEPTED_JOIN_GRACE_MINUTES) : undefined;
+      if (graceEnd && now < graceEnd) {
+        retryAt = graceEnd;
+        return { to: undefined, fields: {}, notify: [] };
+      }
+      return { to: 'expired', fields: {}, notify: [{ event: 'immediate_request_expired', parties: ['client'] }] };
+    });
     if (changed) await this.#settlements.settle(consultationId);
-    return changed;
+    return retryAt ? { expired: false, retryAt } : { expired: changed };
   }
 
   /**
@@ -184,7 +227,7 @@ export class ConsultationStateMachine {
   ): Promise<{ status: ConsultationStatus; changed: boolean }> {
     return this.#db.transaction(async (tx) => {
       const [row] = await tx.query<LockedConsultation>(
-        `SELECT id, status, expert_id, client_id, mode, start_at, expert_joined_at, client_joined_at
+        `SELECT id, status, expert_id, client_id, mode, start_at, expert_joined_at, client_joined_at, accepted_at, declined_at
            FROM consultations WHERE id = $1 FOR UPDATE`,
         [consultationId],
       );

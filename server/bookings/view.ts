@@ -1,6 +1,7 @@
 import type { Queryable } from '../platform/database.ts';
 import type { ConsultationTerms } from '../billing/index.ts';
 import type { ConsultationStatus, Party } from './state-machine.ts';
+import { requestDeadline } from './rules.ts';
 
 /** SPEC §11 `GET /api/consultations/:id`: the consultation, with its settlement's amounts once settled. */
 export interface ConsultationView {
@@ -17,6 +18,8 @@ export interface ConsultationView {
   packageId: string | null;
   packageMinutes: number | null;
   phoneNumber: string | null;
+  /** TEL-5: typed on the keypad when calling the platform back from another phone (parties only). */
+  phoneReturnCode?: string | null;
   /** BILL-13: what was frozen at booking. */
   terms: ConsultationTerms;
   termsAcceptedAt: string;
@@ -24,6 +27,11 @@ export interface ConsultationView {
   /** BOOK-3: false until the deferred hold of a far appointment is placed. */
   paymentHoldPlaced: boolean;
   createdAt: string;
+  /** BOOK-4: while an immediate request waits, when it expires (the page shows the minutes left). */
+  requestExpiresAt: string | null;
+  /** BOOK-4: when the expert accepted or declined the immediate request. */
+  acceptedAt: string | null;
+  declinedAt: string | null;
   liveAt: string | null;
   endedAt: string | null;
   endReason: string | null;
@@ -42,8 +50,8 @@ export interface ConsultationView {
 
 const SELECT_VIEW = `
   SELECT c.id, c.status, c.mode, c.pricing, c.start_at, c.reserved_minutes, c.connected_seconds, c.terms, c.package_id,
-         c.phone_number, c.terms_accepted_at, c.withdrawal_waived_at, c.payment_hold_ref IS NOT NULL AS hold_placed, c.created_at,
-         c.live_at, c.ended_at, c.end_reason, c.cancelled_by, c.cancelled_at, c.client_id, c.expert_id,
+         c.phone_number, c.phone_return_code, c.terms_accepted_at, c.withdrawal_waived_at, c.payment_hold_ref IS NOT NULL AS hold_placed, c.created_at,
+         c.live_at, c.ended_at, c.end_reason, c.cancelled_by, c.cancelled_at, c.client_id, c.expert_id, c.accepted_at, c.declined_at,
          e.slug AS expert_slug, eu.first_name AS expert_first_name, eu.last_name AS expert_last_name,
          cu.first_name AS client_first_name, cu.last_name AS client_last_name,
          s.status AS settlement_status, s.kind AS settlement_kind, s.charge_cents, s.fee_cents, s.surcharge_cents,
@@ -65,10 +73,13 @@ interface ViewRow {
   terms: ConsultationTerms;
   package_id: string | null;
   phone_number: string | null;
+  phone_return_code: string | null;
   terms_accepted_at: Date;
   withdrawal_waived_at: Date;
   hold_placed: boolean;
   created_at: Date;
+  accepted_at: Date | null;
+  declined_at: Date | null;
   live_at: Date | null;
   ended_at: Date | null;
   end_reason: string | null;
@@ -137,11 +148,15 @@ function toView(row: ViewRow, viewer: Viewer): ConsultationView {
     packageId: row.package_id,
     packageMinutes: row.terms.pricing === 'package' ? row.terms.packageMinutes : null,
     phoneNumber: row.phone_number,
+    ...(viewer === 'admin' ? {} : { phoneReturnCode: row.phone_return_code }),
     terms: row.terms,
     termsAcceptedAt: row.terms_accepted_at.toISOString(),
     withdrawalWaivedAt: row.withdrawal_waived_at.toISOString(),
     paymentHoldPlaced: row.hold_placed,
     createdAt: row.created_at.toISOString(),
+    requestExpiresAt: row.status === 'requested' && row.start_at === null ? requestDeadline(row.created_at, row.accepted_at).toISOString() : null,
+    acceptedAt: iso(row.accepted_at),
+    declinedAt: iso(row.declined_at),
     liveAt: iso(row.live_at),
     endedAt: iso(row.ended_at),
     endReason: row.end_reason,

@@ -8,6 +8,7 @@ import { workspaceRoutes } from './workspace.ts';
 import { earningsRoutes } from './workspace-earnings.ts';
 import { discountCodeRoutes } from './discount-codes.ts';
 import { qrRoutes } from './qr.ts';
+import { dashboardRoutes } from './dashboard-routes.ts';
 
 export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publicUrl: string; pages: ConsultationPages }) {
   const { db, clock, publicUrl, pages } = deps;
@@ -18,6 +19,7 @@ export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publi
   earningsRoutes(api, { db, clock });
   discountCodeRoutes(api, { db, clock });
   qrRoutes(api, { db, publicUrl });
+  dashboardRoutes(api, { db, clock, publicUrl });
 
   api.route(
     {

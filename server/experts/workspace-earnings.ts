@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Api } from '../platform/http.ts';
-import type { Database } from '../platform/database.ts';
+import type { Database, Queryable } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { badRequest } from '../platform/errors.ts';
 import { accounts } from '../ledger/accounts.ts';
@@ -73,6 +73,37 @@ interface LineRow {
   expert_penalty_cents: number;
   net_earnings_cents: number;
   refunded_cents: number;
+}
+
+export interface MonthEarnings {
+  month: string;
+  consultationCount: number;
+  clientPriceCents: number;
+  operatingFeeCents: number;
+  netEarningsCents: number;
+}
+
+/** EXP-8 totals of the given Paris months (`YYYY-MM`, oldest first), empty months included; also the dashboard's "this month". */
+export async function monthlyEarnings(db: Queryable, expertId: string, months: readonly string[]): Promise<MonthEarnings[]> {
+  const rows = await db.query<{ month: string; count: number; charge: number; fee: number; net: number }>(
+    `SELECT to_char(settled_at AT TIME ZONE '${DOCUMENT_TIME_ZONE}', 'YYYY-MM') AS month, count(*)::int AS count,
+            sum(charge_cents) AS charge, sum(fee_cents) AS fee, sum(net_earnings_cents) AS net
+       FROM (${SETTLED_LINES}
+               AND s.settled_at >= (($4 || '-01')::date)::timestamp AT TIME ZONE '${DOCUMENT_TIME_ZONE}') lines
+      GROUP BY 1`,
+    [expertId, accounts.walletPending(expertId).id, accounts.walletAvailable(expertId).id, months[0]],
+  );
+  const byMonth = new Map(rows.map((row) => [row.month, row]));
+  return months.map((month) => {
+    const row = byMonth.get(month);
+    return {
+      month,
+      consultationCount: row?.count ?? 0,
+      clientPriceCents: row?.charge ?? 0,
+      operatingFeeCents: row?.fee ?? 0,
+      netEarningsCents: row?.net ?? 0,
+    };
+  });
 }
 
 export function earningsRoutes(api: Api, deps: { db: Database; clock: Clock }) {
@@ -154,32 +185,10 @@ export function earningsRoutes(api: Api, deps: { db: Database; clock: Clock }) {
       access: ['expert'],
       query: monthlyQuery,
     },
-    async ({ user, query }) => {
-      const months = lastMonths(clock.now(), query.months);
-      const expertId = user!.id;
-      const rows = await db.query<{ month: string; count: number; charge: number; fee: number; net: number }>(
-        `SELECT to_char(settled_at AT TIME ZONE '${DOCUMENT_TIME_ZONE}', 'YYYY-MM') AS month, count(*)::int AS count,
-                sum(charge_cents) AS charge, sum(fee_cents) AS fee, sum(net_earnings_cents) AS net
-           FROM (${SETTLED_LINES}
-                   AND s.settled_at >= (($4 || '-01')::date)::timestamp AT TIME ZONE '${DOCUMENT_TIME_ZONE}') lines
-          GROUP BY 1`,
-        [expertId, accounts.walletPending(expertId).id, accounts.walletAvailable(expertId).id, months[0]],
-      );
-      const byMonth = new Map(rows.map((row) => [row.month, row]));
-      return {
-        timeZone: DOCUMENT_TIME_ZONE,
-        currency: 'EUR',
-        months: months.map((month) => {
-          const row = byMonth.get(month);
-          return {
-            month,
-            consultationCount: row?.count ?? 0,
-            clientPriceCents: row?.charge ?? 0,
-            operatingFeeCents: row?.fee ?? 0,
-            netEarningsCents: row?.net ?? 0,
-          };
-        }),
-      };
-    },
+    async ({ user, query }) => ({
+      timeZone: DOCUMENT_TIME_ZONE,
+      currency: 'EUR',
+      months: await monthlyEarnings(db, user!.id, lastMonths(clock.now(), query.months)),
+    }),
   );
 }

@@ -17,8 +17,10 @@ export function notificationJob(input: {
   data: Notification['data'];
   /** Cancellations and no-shows: the amounts are read from the settlement when the email goes out. */
   withSettlement?: boolean;
+  /** An event that can happen again to the same consultation (a reminder after a move, BOOK-7) says which time it is. */
+  occurrence?: string;
 }): JobRequest {
-  const idempotencyKey = `${input.event}:${input.consultationId}:${input.userId}`;
+  const idempotencyKey = `${input.event}:${input.consultationId}:${input.userId}${input.occurrence ? `:${input.occurrence}` : ''}`;
   return {
     kind: NOTIFY_JOB,
     payload: { event: input.event, userId: input.userId, data: input.data, idempotencyKey, withSettlement: input.withSettlement ?? false },

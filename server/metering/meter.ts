@@ -4,7 +4,10 @@ import { DeadlineQueue, processTimers, type Timers } from './deadline-queue.ts';
 
 export type Party = 'expert' | 'client';
 
-/** BILL-3: both parties are warned this long before the budget runs out. */
+/**
+ * BILL-3: both parties are warned this long before the budget runs out; when the budget or the
+ * package buys this long or less, the warning comes at the start and says how long it can last.
+ */
 export const BUDGET_WARNING_SECONDS = 60;
 /** BILL-4: a party who drops has this long to come back before the consultation ends. */
 export const RECONNECT_GRACE_SECONDS = 120;
@@ -13,7 +16,8 @@ const MS_PER_SECOND = 1000;
 
 /** What the meter tells its owner; the booking state machine decides what each means. */
 export type MeterSignal =
-  | { kind: 'budget_warning'; consultationId: string; secondsLeft: number }
+  /** `atStart`: given as the meter first runs, because the terms buy 60 s or less (BILL-3 as amended). */
+  | { kind: 'budget_warning'; consultationId: string; secondsLeft: number; atStart: boolean }
   | { kind: 'cap_reached'; consultationId: string; connectedSeconds: number }
   | { kind: 'grace_expired'; consultationId: string; connectedSeconds: number };
 
@@ -89,15 +93,22 @@ export class Meter {
     this.#reschedule(consultationId, metered);
   }
 
-  disconnect(consultationId: string, party: Party): void {
+  /**
+   * A party dropped. `atMs` dates the drop when it is noticed later than it happened (BILL-4 by
+   * video: the SFU sees media stop a sample or two after the last packet); it is never before the
+   * current run began nor in the future, so the meter only ever gives time back to the client.
+   */
+  disconnect(consultationId: string, party: Party, atMs?: number): void {
     const metered = this.#consultations.get(consultationId);
     if (!metered || !metered.present.has(party)) return;
     metered.present.delete(party);
+    const nowMs = this.#nowMs();
+    const droppedAtMs = Math.min(nowMs, Math.max(atMs ?? nowMs, metered.runningSinceMs ?? nowMs));
     if (metered.runningSinceMs !== null) {
-      metered.accumulatedMs += this.#nowMs() - metered.runningSinceMs;
+      metered.accumulatedMs += droppedAtMs - metered.runningSinceMs;
       metered.runningSinceMs = null;
     }
-    if (metered.everRan && metered.absentSinceMs === null) metered.absentSinceMs = this.#nowMs();
+    if (metered.everRan && metered.absentSinceMs === null) metered.absentSinceMs = droppedAtMs;
     this.#reschedule(consultationId, metered);
   }
 
@@ -137,8 +148,9 @@ export class Meter {
   #nextDeadline(metered: Metered): { kind: 'warning' | 'cap' | 'grace'; atMs: number } | undefined {
     if (metered.runningSinceMs !== null) {
       const capAtMs = metered.runningSinceMs + metered.maxSeconds * MS_PER_SECOND - metered.accumulatedMs;
-      const warnAtMs = capAtMs - BUDGET_WARNING_SECONDS * MS_PER_SECOND;
-      return !metered.warned && warnAtMs > metered.runningSinceMs ? { kind: 'warning', atMs: warnAtMs } : { kind: 'cap', atMs: capAtMs };
+      // A cap 60 s or less after the run starts is warned at once (a one-minute budget), never skipped.
+      const warnAtMs = Math.max(capAtMs - BUDGET_WARNING_SECONDS * MS_PER_SECOND, metered.runningSinceMs);
+      return !metered.warned ? { kind: 'warning', atMs: warnAtMs } : { kind: 'cap', atMs: capAtMs };
     }
     if (metered.absentSinceMs !== null) return { kind: 'grace', atMs: metered.absentSinceMs + RECONNECT_GRACE_SECONDS * MS_PER_SECOND };
     return undefined;
@@ -157,7 +169,8 @@ export class Meter {
       case 'warning':
         metered.warned = true;
         this.#reschedule(consultationId, metered);
-        this.#onSignal({ kind: 'budget_warning', consultationId, secondsLeft: metered.maxSeconds - this.#connectedSeconds(metered) });
+        const connectedSeconds = this.#connectedSeconds(metered);
+        this.#onSignal({ kind: 'budget_warning', consultationId, secondsLeft: metered.maxSeconds - connectedSeconds, atStart: connectedSeconds === 0 });
         return;
       case 'cap':
         this.#forget(consultationId);

@@ -28,22 +28,66 @@ export interface CalendarEvent {
   sequence?: number;
 }
 
+/** One appointment of a subscription feed (BOOK-8): it stays in the feed when cancelled, marked so. */
+export interface FeedEvent extends Omit<CalendarEvent, 'method'> {
+  status: 'CONFIRMED' | 'CANCELLED';
+  /** When the appointment last changed (LAST-MODIFIED); calendar apps compare it with their copy. */
+  lastModifiedAt: Date;
+}
+
+export interface CalendarFeed {
+  /** Shown as the calendar's name in Google, Outlook and Apple calendars (X-WR-CALNAME, NAME). */
+  name: string;
+  /** How often subscribers should fetch the feed again (REFRESH-INTERVAL, X-PUBLISHED-TTL). */
+  refreshMinutes: number;
+  events: readonly FeedEvent[];
+}
+
+const CALENDAR_HEADER = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Consulto//Consultations//FR', 'CALSCALE:GREGORIAN'];
+
 export function buildIcs(event: CalendarEvent): string {
+  const method = event.method ?? 'PUBLISH';
+  const lines = [
+    ...CALENDAR_HEADER,
+    `METHOD:${method}`,
+    ...eventLines({ ...event, status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED' }),
+    'END:VCALENDAR',
+  ];
+  return lines.map(foldLine).join(CRLF) + CRLF;
+}
+
+/**
+ * BOOK-8: a subscription feed, several events in one calendar object. No METHOD: a feed is a
+ * published calendar, not an iTIP message (RFC 5546 would then require an ORGANIZER). Every
+ * event keeps the UID and SEQUENCE of the emails' .ics, so an app that imported an email's file
+ * and subscribes to the feed holds one event, not two.
+ */
+export function buildCalendarFeed(feed: CalendarFeed): string {
+  if (!Number.isInteger(feed.refreshMinutes) || feed.refreshMinutes < 1) throw new RangeError(`refresh every ${feed.refreshMinutes} minutes`);
+  const refresh = `PT${feed.refreshMinutes}M`;
+  const lines = [
+    ...CALENDAR_HEADER,
+    `X-WR-CALNAME:${escapeText(feed.name)}`,
+    `NAME:${escapeText(feed.name)}`,
+    `REFRESH-INTERVAL;VALUE=DURATION:${refresh}`,
+    `X-PUBLISHED-TTL:${refresh}`,
+    ...feed.events.flatMap((event) => eventLines(event)),
+    'END:VCALENDAR',
+  ];
+  return lines.map(foldLine).join(CRLF) + CRLF;
+}
+
+function eventLines(event: Omit<CalendarEvent, 'method'> & { status: 'CONFIRMED' | 'CANCELLED'; lastModifiedAt?: Date }): string[] {
   if (!Number.isFinite(event.startAt.getTime())) throw new RangeError('calendar event without a valid start');
   if (!Number.isInteger(event.durationMinutes) || event.durationMinutes < 1 || event.durationMinutes > MAX_EVENT_MINUTES) {
     throw new RangeError(`calendar event of ${event.durationMinutes} minutes`);
   }
-  const method = event.method ?? 'PUBLISH';
   const endAt = new Date(event.startAt.getTime() + event.durationMinutes * MINUTE_MS);
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Consulto//Consultations//FR',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${method}`,
+  return [
     'BEGIN:VEVENT',
     `UID:${escapeText(event.uid)}`,
     `DTSTAMP:${utcDateTime(event.stampedAt)}`,
+    ...(event.lastModifiedAt ? [`LAST-MODIFIED:${utcDateTime(event.lastModifiedAt)}`] : []),
     `DTSTART:${utcDateTime(event.startAt)}`,
     `DTEND:${utcDateTime(endAt)}`,
     `SEQUENCE:${event.sequence ?? 0}`,
@@ -52,11 +96,9 @@ export function buildIcs(event: CalendarEvent): string {
     ...(event.location ? [`LOCATION:${escapeText(event.location)}`] : []),
     // URI values are not TEXT: no backslash escaping (RFC 5545 §3.3.13), but no line breaks either.
     ...(event.url ? [`URL:${event.url.replace(/[\r\n]/g, '')}`] : []),
-    `STATUS:${method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,
+    `STATUS:${event.status}`,
     'END:VEVENT',
-    'END:VCALENDAR',
   ];
-  return lines.map(foldLine).join(CRLF) + CRLF;
 }
 
 /** RFC 5545 §3.3.11: backslash, semicolon and comma are escaped; a line break becomes `\n`. */

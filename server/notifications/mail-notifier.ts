@@ -8,6 +8,8 @@ import type { Language, NotificationData } from './format.ts';
 import { renderEmail } from './render.ts';
 import { TEMPLATES } from './templates.ts';
 import { buildIcs } from './ics.ts';
+import { calendarSequence, consultationUid } from './calendar-identity.ts';
+import { emailConsultationUrl } from './links.ts';
 
 /** A send that has not finished after this long is presumed dead (crashed process) and may be retried. */
 export const SEND_LEASE_MS = 5 * 60_000;
@@ -21,6 +23,8 @@ const CALENDAR_EVENTS: Partial<Record<NotificationEvent, 'PUBLISH' | 'CANCEL'>> 
   appointment_reminder_24h: 'PUBLISH',
   appointment_reminder_15min: 'PUBLISH',
   consultation_cancelled: 'CANCEL',
+  // BOOK-7: the moved appointment replaces the old one in the calendar (same UID, higher SEQUENCE).
+  consultation_rescheduled: 'PUBLISH',
 };
 
 export class UnknownRecipientError extends Error {}
@@ -129,12 +133,13 @@ export class MailNotifier implements Notifier {
       mode: string;
       start_at: Date | null;
       reserved_minutes: number;
+      schedule_version: number;
       expert_id: string;
       expert_name: string;
       expert_slug: string;
       client_name: string;
     }>(
-      `SELECT c.mode, c.start_at, c.reserved_minutes, c.expert_id, e.slug AS expert_slug,
+      `SELECT c.mode, c.start_at, c.reserved_minutes, c.schedule_version, c.expert_id, e.slug AS expert_slug,
               eu.first_name || ' ' || eu.last_name AS expert_name, cu.first_name || ' ' || cu.last_name AS client_name
          FROM consultations c JOIN users eu ON eu.id = c.expert_id JOIN users cu ON cu.id = c.client_id
          JOIN expert_profiles e ON e.user_id = c.expert_id
@@ -151,6 +156,8 @@ export class MailNotifier implements Notifier {
       counterpartName: recipientRole === 'expert' ? row.client_name : row.expert_name,
       consultationUrl: `${this.#publicUrl}/consultation/${row.expert_slug}`,
       ...(row.start_at ? { startAt: row.start_at.toISOString(), durationMinutes: row.reserved_minutes } : {}),
+      // BOOK-7: the .ics SEQUENCE; an email about an earlier version says so in its own data.
+      scheduleVersion: row.schedule_version,
     };
     return { ...facts, ...data };
   }
@@ -160,12 +167,15 @@ export class MailNotifier implements Notifier {
     const startAt = typeof data['startAt'] === 'string' ? new Date(data['startAt']) : undefined;
     const durationMinutes = Number(data['durationMinutes']);
     if (!method || !startAt || !Number.isFinite(startAt.getTime()) || !Number.isInteger(durationMinutes) || durationMinutes < 1) return [];
-    const host = new URL(this.#publicUrl).hostname;
     const consultationId = typeof data['consultationId'] === 'string' ? data['consultationId'] : createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
-    const url = typeof data['url'] === 'string' ? data['url'] : `${this.#publicUrl}/consultations/${consultationId}`;
+    const url =
+      typeof data['url'] === 'string'
+        ? data['url']
+        : emailConsultationUrl(this.#publicUrl, { consultationId, recipientRole: String(data['recipientRole'] ?? ''), mode: String(data['mode'] ?? ''), join: true });
+    const scheduleVersion = Number(data['scheduleVersion'] ?? 0);
     const ics = buildIcs({
-      // The same UID for the confirmation, the reminders and the cancellation: one event in the calendar.
-      uid: `consultation-${consultationId}@${host}`,
+      // The same UID for the confirmation, the reminders, a move and the cancellation, and in the feed (BOOK-8): one event.
+      uid: consultationUid(consultationId, this.#publicUrl),
       startAt,
       durationMinutes,
       summary: summaryFor(data),
@@ -173,7 +183,7 @@ export class MailNotifier implements Notifier {
       url,
       stampedAt: now,
       method,
-      sequence: method === 'CANCEL' ? 1 : 0,
+      sequence: calendarSequence(Number.isSafeInteger(scheduleVersion) && scheduleVersion >= 0 ? scheduleVersion : 0, method === 'CANCEL'),
     });
     return [{ filename: 'consultation.ics', contentType: `text/calendar; charset=utf-8; method=${method}`, content: ics }];
   }

@@ -15,6 +15,7 @@ export type NotificationEvent =
   | 'booking_confirmed_expert'
   | 'immediate_request_expert'
   | 'immediate_request_expired'
+  | 'immediate_request_declined'
   | 'appointment_reminder_24h'
   | 'appointment_reminder_15min'
   | 'consultation_cancelled'
@@ -34,7 +35,14 @@ export type NotificationEvent =
   | 'complaint_received'
   | 'platform_complaint_answered'
   | 'complaint_resolved_by_admin'
-  | 'account_deregistered';
+  | 'account_deregistered'
+  // BOOK-7 rescheduling.
+  | 'consultation_rescheduled'
+  | 'reschedule_proposed'
+  | 'reschedule_refused'
+  | 'reschedule_proposal_expired'
+  // ACC-10: the 6-digit code typed back at signup.
+  | 'email_verification';
 
 export interface Notification {
   event: NotificationEvent;

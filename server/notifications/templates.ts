@@ -1,5 +1,6 @@
 import type { NotificationEvent } from './notifier.ts';
 import { dateTime, modeLabel, money, number, text, type Language, type NotificationData } from './format.ts';
+import { CLIENT_AREA_PATH, WALLET_PATH, emailConsultationUrl } from './links.ts';
 
 /**
  * §10: one template per event and language. The compiler checks the table is complete
@@ -37,8 +38,16 @@ function appointment(input: TemplateInput): string {
   return parts.join(', ');
 }
 
-const consultationLink = (input: TemplateInput, label: string) => {
-  const url = text(input.data, 'url') || `${input.publicUrl}/consultations/${text(input.data, 'consultationId')}`;
+/** BOOK-6: the recipient's own page of their consultations, or the room when the email says to join by video. */
+const consultationLink = (input: TemplateInput, label: string, purpose: 'see' | 'join' = 'see') => {
+  const url =
+    text(input.data, 'url') ||
+    emailConsultationUrl(input.publicUrl, {
+      consultationId: text(input.data, 'consultationId'),
+      recipientRole: text(input.data, 'recipientRole'),
+      mode: text(input.data, 'mode'),
+      join: purpose === 'join',
+    });
   return { label, url };
 };
 
@@ -49,6 +58,15 @@ const counterpart = (data: NotificationData, language: Language) =>
   text(data, 'counterpartName') || (text(data, 'recipientRole') === 'expert' ? clientName(data, language) : expertName(data, language));
 
 const cents = (data: NotificationData, key: string) => number(data, key) ?? 0;
+
+/** TEL-5: how to come back to a phone consultation after hanging up (only phone bookings carry a code). */
+const phoneReturn = (data: NotificationData, language: Language): string[] => {
+  const code = text(data, 'phoneReturnCode');
+  if (!code) return [];
+  return language === 'fr'
+    ? [`Par téléphone, si vous raccrochez, vous pouvez revenir dans les 2 minutes en rappelant le numéro qui vous a appelé ; d’un autre téléphone, tapez le code ${code}.`]
+    : [`By phone, if you hang up you may come back within 2 minutes by calling back the number that called you; from another phone, type the code ${code}.`];
+};
 
 export const TEMPLATES = {
   expert_welcome: {
@@ -79,6 +97,7 @@ export const TEMPLATES = {
       paragraphs: [
         `Votre consultation avec ${expertName(input.data, 'fr')} est confirmée : ${appointment(input)}.`,
         ...(text(input.data, 'startAt') ? ['Le fichier joint (.ics) l’ajoute à votre agenda. Vous recevrez un rappel 24 h et 15 min avant.'] : []),
+        ...phoneReturn(input.data, 'fr'),
         'Annulation gratuite jusqu’à 48 heures avant le début ; au-delà, des frais d’annulation s’appliquent.',
       ],
       action: consultationLink(input, 'Voir ma consultation'),
@@ -88,6 +107,7 @@ export const TEMPLATES = {
       paragraphs: [
         `Your consultation with ${expertName(input.data, 'en')} is confirmed: ${appointment(input)}.`,
         ...(text(input.data, 'startAt') ? ['The attached file (.ics) adds it to your calendar. You will get a reminder 24 h and 15 min before.'] : []),
+        ...phoneReturn(input.data, 'en'),
         'Free cancellation up to 48 hours before the start; later, a cancellation fee applies.',
       ],
       action: consultationLink(input, 'See my consultation'),
@@ -99,6 +119,7 @@ export const TEMPLATES = {
       paragraphs: [
         `${clientName(input.data, 'fr')} a réservé une consultation : ${appointment(input)}.`,
         ...(text(input.data, 'startAt') ? ['Le fichier joint (.ics) l’ajoute à votre agenda.'] : []),
+        ...phoneReturn(input.data, 'fr'),
       ],
       action: consultationLink(input, 'Voir le rendez-vous'),
     }),
@@ -107,6 +128,7 @@ export const TEMPLATES = {
       paragraphs: [
         `${clientName(input.data, 'en')} booked a consultation: ${appointment(input)}.`,
         ...(text(input.data, 'startAt') ? ['The attached file (.ics) adds it to your calendar.'] : []),
+        ...phoneReturn(input.data, 'en'),
       ],
       action: consultationLink(input, 'See the appointment'),
     }),
@@ -118,7 +140,7 @@ export const TEMPLATES = {
         `${clientName(input.data, 'fr')} demande une consultation immédiate ${modeLabel(input.data['mode'], 'fr')}.`,
         `Vous avez ${number(input.data, 'minutesToJoin') ?? 5} minutes pour la rejoindre ; sinon la demande expire sans frais pour personne.`,
       ],
-      action: consultationLink(input, 'Rejoindre la consultation'),
+      action: consultationLink(input, 'Rejoindre la consultation', 'join'),
     }),
     en: (input) => ({
       subject: `${clientName(input.data, 'en')} asks for a consultation now`,
@@ -126,7 +148,7 @@ export const TEMPLATES = {
         `${clientName(input.data, 'en')} asks for an immediate consultation ${modeLabel(input.data['mode'], 'en')}.`,
         `You have ${number(input.data, 'minutesToJoin') ?? 5} minutes to join; otherwise the request expires at no cost to anyone.`,
       ],
-      action: consultationLink(input, 'Join the consultation'),
+      action: consultationLink(input, 'Join the consultation', 'join'),
     }),
   },
   immediate_request_expired: {
@@ -142,6 +164,24 @@ export const TEMPLATES = {
       subject: 'Your consultation request expired',
       paragraphs: [
         `${expertName(input.data, 'en')} did not join in time. You are charged nothing and the hold on your card is released.`,
+        'You can book a slot on their consultation page.',
+      ],
+      ...(text(input.data, 'consultationUrl') ? { action: { label: 'Book a slot', url: text(input.data, 'consultationUrl') } } : {}),
+    }),
+  },
+  immediate_request_declined: {
+    fr: (input) => ({
+      subject: `${expertName(input.data, 'fr')} n’a pas pu accepter votre demande`,
+      paragraphs: [
+        `${expertName(input.data, 'fr')} n’est pas disponible pour votre demande de consultation immédiate. Rien ne vous est facturé et l’autorisation sur votre carte est levée.`,
+        'Vous pouvez réserver un créneau sur sa page de consultation.',
+      ],
+      ...(text(input.data, 'consultationUrl') ? { action: { label: 'Réserver un créneau', url: text(input.data, 'consultationUrl') } } : {}),
+    }),
+    en: (input) => ({
+      subject: `${expertName(input.data, 'en')} could not take your request`,
+      paragraphs: [
+        `${expertName(input.data, 'en')} is not available for your immediate consultation request. You are charged nothing and the hold on your card is released.`,
         'You can book a slot on their consultation page.',
       ],
       ...(text(input.data, 'consultationUrl') ? { action: { label: 'Book a slot', url: text(input.data, 'consultationUrl') } } : {}),
@@ -163,12 +203,12 @@ export const TEMPLATES = {
     fr: (input) => ({
       subject: `Votre consultation avec ${counterpart(input.data, 'fr')} commence dans 15 minutes`,
       paragraphs: [`Votre consultation avec ${counterpart(input.data, 'fr')} commence bientôt : ${appointment(input)}.`],
-      action: consultationLink(input, 'Rejoindre la consultation'),
+      action: consultationLink(input, 'Rejoindre la consultation', 'join'),
     }),
     en: (input) => ({
       subject: `Your consultation with ${counterpart(input.data, 'en')} starts in 15 minutes`,
       paragraphs: [`Your consultation with ${counterpart(input.data, 'en')} starts soon: ${appointment(input)}.`],
-      action: consultationLink(input, 'Join the consultation'),
+      action: consultationLink(input, 'Join the consultation', 'join'),
     }),
   },
   consultation_cancelled: {
@@ -251,16 +291,98 @@ export const TEMPLATES = {
       action: consultationLink(input, 'Update my card'),
     }),
   },
+  consultation_rescheduled: {
+    fr: (input) => {
+      const by = text(input.data, 'rescheduledBy');
+      const who = by === text(input.data, 'recipientRole') ? 'vous' : counterpart(input.data, 'fr');
+      const previous = text(input.data, 'previousStartAt');
+      return {
+        subject: `Consultation déplacée avec ${counterpart(input.data, 'fr')}`,
+        paragraphs: [
+          `La consultation${previous ? ` prévue le ${dateTime(previous, 'fr')}` : ''} a été déplacée par ${who}. Nouvel horaire : ${appointment(input)}.`,
+          'Le fichier joint (.ics) met à jour votre agenda. Les conditions et le paiement restent les mêmes.',
+        ],
+        action: consultationLink(input, 'Voir la consultation'),
+      };
+    },
+    en: (input) => {
+      const by = text(input.data, 'rescheduledBy');
+      const who = by === text(input.data, 'recipientRole') ? 'you' : counterpart(input.data, 'en');
+      const previous = text(input.data, 'previousStartAt');
+      return {
+        subject: `Consultation moved with ${counterpart(input.data, 'en')}`,
+        paragraphs: [
+          `The consultation${previous ? ` planned for ${dateTime(previous, 'en')}` : ''} was moved by ${who}. New time: ${appointment(input)}.`,
+          'The attached file (.ics) updates your calendar. The terms and the payment stay the same.',
+        ],
+        action: consultationLink(input, 'See the consultation'),
+      };
+    },
+  },
+  reschedule_proposed: {
+    fr: (input) => ({
+      subject: `${expertName(input.data, 'fr')} vous propose un nouvel horaire`,
+      paragraphs: [
+        `${expertName(input.data, 'fr')} propose de déplacer votre consultation du ${dateTime(text(input.data, 'startAt'), 'fr')} au ${dateTime(text(input.data, 'proposedStartAt'), 'fr')}.`,
+        `Acceptez ou refusez avant le ${dateTime(text(input.data, 'expiresAt'), 'fr')}. Sans réponse, ou si vous refusez, le rendez-vous reste à l’horaire prévu.`,
+      ],
+      action: consultationLink(input, 'Répondre à la proposition'),
+    }),
+    en: (input) => ({
+      subject: `${expertName(input.data, 'en')} proposes a new time`,
+      paragraphs: [
+        `${expertName(input.data, 'en')} proposes to move your consultation from ${dateTime(text(input.data, 'startAt'), 'en')} to ${dateTime(text(input.data, 'proposedStartAt'), 'en')}.`,
+        `Accept or refuse before ${dateTime(text(input.data, 'expiresAt'), 'en')}. Without an answer, or if you refuse, the appointment stays at its planned time.`,
+      ],
+      action: consultationLink(input, 'Answer the proposal'),
+    }),
+  },
+  reschedule_refused: {
+    fr: (input) => ({
+      subject: 'Nouvel horaire refusé',
+      paragraphs: [
+        `${clientName(input.data, 'fr')} a refusé de déplacer la consultation au ${dateTime(text(input.data, 'proposedStartAt'), 'fr')}.`,
+        `Le rendez-vous reste le ${dateTime(text(input.data, 'startAt'), 'fr')}.`,
+      ],
+      action: consultationLink(input, 'Voir le rendez-vous'),
+    }),
+    en: (input) => ({
+      subject: 'New time refused',
+      paragraphs: [
+        `${clientName(input.data, 'en')} refused to move the consultation to ${dateTime(text(input.data, 'proposedStartAt'), 'en')}.`,
+        `The appointment stays on ${dateTime(text(input.data, 'startAt'), 'en')}.`,
+      ],
+      action: consultationLink(input, 'See the appointment'),
+    }),
+  },
+  reschedule_proposal_expired: {
+    fr: (input) => ({
+      subject: 'Proposition de nouvel horaire sans réponse',
+      paragraphs: [
+        `${clientName(input.data, 'fr')} n’a pas répondu à temps à votre proposition de déplacer la consultation au ${dateTime(text(input.data, 'proposedStartAt'), 'fr')}.`,
+        `Le rendez-vous reste le ${dateTime(text(input.data, 'startAt'), 'fr')}.`,
+      ],
+      action: consultationLink(input, 'Voir le rendez-vous'),
+    }),
+    en: (input) => ({
+      subject: 'Proposed new time not answered',
+      paragraphs: [
+        `${clientName(input.data, 'en')} did not answer in time your proposal to move the consultation to ${dateTime(text(input.data, 'proposedStartAt'), 'en')}.`,
+        `The appointment stays on ${dateTime(text(input.data, 'startAt'), 'en')}.`,
+      ],
+      action: consultationLink(input, 'See the appointment'),
+    }),
+  },
   receipt_issued: {
     fr: ({ data, publicUrl }) => ({
       subject: `Votre reçu ${text(data, 'receiptNumber')}`,
       paragraphs: [`Merci. Le reçu n° ${text(data, 'receiptNumber')} de ${money(cents(data, 'amountCents'), 'fr')} est disponible (HTML et PDF).`],
-      action: { label: 'Voir le reçu', url: text(data, 'receiptUrl') || `${publicUrl}/` },
+      action: { label: 'Voir le reçu', url: text(data, 'receiptUrl') || `${publicUrl}${CLIENT_AREA_PATH}` },
     }),
     en: ({ data, publicUrl }) => ({
       subject: `Your receipt ${text(data, 'receiptNumber')}`,
       paragraphs: [`Thank you. Receipt no. ${text(data, 'receiptNumber')} for ${money(cents(data, 'amountCents'), 'en')} is available (HTML and PDF).`],
-      action: { label: 'See the receipt', url: text(data, 'receiptUrl') || `${publicUrl}/` },
+      action: { label: 'See the receipt', url: text(data, 'receiptUrl') || `${publicUrl}${CLIENT_AREA_PATH}` },
     }),
   },
   kyc_status_changed: {
@@ -270,7 +392,7 @@ export const TEMPLATES = {
         status === 'validated' ? 'Vos justificatifs d’identité sont validés : vous pouvez demander un virement.'
           : status === 'refused' ? `Vos justificatifs d’identité sont refusés${text(data, 'reason') ? ` : ${text(data, 'reason')}` : ''}. Déposez de nouveaux documents.`
             : 'Vos justificatifs d’identité sont en cours de vérification (48 h en général).';
-      return { subject: 'Vérification d’identité : nouveau statut', paragraphs: [line], action: { label: 'Voir mon portefeuille', url: `${publicUrl}/wallet` } };
+      return { subject: 'Vérification d’identité : nouveau statut', paragraphs: [line], action: { label: 'Voir mon portefeuille', url: `${publicUrl}${WALLET_PATH}` } };
     },
     en: ({ data, publicUrl }) => {
       const status = text(data, 'status');
@@ -278,7 +400,7 @@ export const TEMPLATES = {
         status === 'validated' ? 'Your identity documents are validated: you can now order a payout.'
           : status === 'refused' ? `Your identity documents were refused${text(data, 'reason') ? `: ${text(data, 'reason')}` : ''}. Please upload new documents.`
             : 'Your identity documents are being checked (usually within 48 h).';
-      return { subject: 'Identity check: new status', paragraphs: [line], action: { label: 'See my wallet', url: `${publicUrl}/wallet` } };
+      return { subject: 'Identity check: new status', paragraphs: [line], action: { label: 'See my wallet', url: `${publicUrl}${WALLET_PATH}` } };
     },
   },
   payout_paid: {
@@ -291,14 +413,14 @@ export const TEMPLATES = {
       paragraphs: [
         `Votre virement de ${money(cents(data, 'amountCents'), 'fr')} a échoué${text(data, 'reason') ? ` (${text(data, 'reason')})` : ''}. Le montant est de nouveau disponible dans votre portefeuille.`,
       ],
-      action: { label: 'Vérifier mes coordonnées bancaires', url: `${publicUrl}/wallet` },
+      action: { label: 'Vérifier mes coordonnées bancaires', url: `${publicUrl}${WALLET_PATH}` },
     }),
     en: ({ data, publicUrl }) => ({
       subject: 'Payout failed',
       paragraphs: [
         `Your payout of ${money(cents(data, 'amountCents'), 'en')} failed${text(data, 'reason') ? ` (${text(data, 'reason')})` : ''}. The amount is available in your wallet again.`,
       ],
-      action: { label: 'Check my bank details', url: `${publicUrl}/wallet` },
+      action: { label: 'Check my bank details', url: `${publicUrl}${WALLET_PATH}` },
     }),
   },
   complaint_filed: {
@@ -460,6 +582,24 @@ export const TEMPLATES = {
       paragraphs: [
         'Your deregistration is accepted: your account is closed and your personal data is erased or anonymised.',
         'Accounting records (receipts, ledger entries) are kept for ten years in anonymised form, as the law requires.',
+      ],
+    }),
+  },
+  email_verification: {
+    fr: ({ data }) => ({
+      subject: `${text(data, 'code')} est votre code de vérification Consulto`,
+      paragraphs: [
+        'Pour vérifier votre adresse e-mail, saisissez ce code sur la page d’inscription :',
+        text(data, 'code'),
+        `Il est valable ${number(data, 'minutes') ?? 15} minutes. Si vous n’avez pas créé de compte Consulto, ignorez ce message.`,
+      ],
+    }),
+    en: ({ data }) => ({
+      subject: `${text(data, 'code')} is your Consulto verification code`,
+      paragraphs: [
+        'To verify your email address, type this code on the sign-up page:',
+        text(data, 'code'),
+        `It is valid for ${number(data, 'minutes') ?? 15} minutes. If you did not create a Consulto account, ignore this message.`,
       ],
     }),
   },

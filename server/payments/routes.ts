@@ -129,14 +129,21 @@ export function paymentRoutes(
         access: ['client'],
         body: z.object({ paymentMethod: z.string().min(1).max(100) }),
       },
-      async ({ req, body }) => {
+      async ({ req, body, user }) => {
+        const ref = String(req.params['ref']);
+        // Only the client who started this setup may confirm it, like the holds route above.
+        const [own] = await db.query(
+          'SELECT 1 FROM local_card_setups s JOIN payment_customers c ON c.customer_ref = s.customer_ref WHERE s.id = $1 AND c.user_id = $2',
+          [ref, user!.id],
+        );
+        if (!own) throw notFound('Card setup');
         try {
-          await provider.confirmCardSetup(String(req.params['ref']), body.paymentMethod);
+          await provider.confirmCardSetup(ref, body.paymentMethod);
         } catch (error) {
           if (error instanceof PaymentDeclinedError) throw paymentRequired(error.code, error.message);
           throw error;
         }
-        return { setupRef: String(req.params['ref']), status: 'succeeded' };
+        return { setupRef: ref, status: 'succeeded' };
       },
     );
   }

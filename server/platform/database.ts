@@ -17,8 +17,29 @@ export interface Database extends Queryable {
   exec(sql: string): Promise<void>;
   /** Everything inside `work` commits or rolls back together. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * LISTEN on a channel: `NOTIFY`s committed by any process on this database arrive in
+   * `onNotification`. On a server, a lost connection is reopened and `onReconnect` says that
+   * notifications may have been missed meanwhile (the listener should read the truth again).
+   */
+  listen(channel: string, handlers: ChannelHandlers): Promise<ChannelListener>;
   close(): Promise<void>;
 }
+
+export interface ChannelHandlers {
+  onNotification(payload: string): void;
+  onReconnect(): void;
+}
+
+export interface ChannelListener {
+  close(): Promise<void>;
+}
+
+/** LISTEN takes an identifier, not a parameter: only plain names are accepted. */
+const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+/** A lost listening connection is reopened after this, doubling up to the maximum. */
+const LISTEN_RETRY_MS = 500;
+const LISTEN_RETRY_MAX_MS = 10_000;
 
 /**
  * Money is integer cents: int8 and numeric (sums of int8) come back as JS numbers,
@@ -73,6 +94,12 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       await db.exec(sql);
     },
     transaction: (work) => db.transaction((tx) => work({ query: (sql, params) => query(tx, sql, params) })),
+    // In-process: the same database delivers its own NOTIFYs on commit; there is no connection to lose.
+    listen: async (channel, handlers) => {
+      if (!CHANNEL_NAME.test(channel)) throw new RangeError(`channel name ${channel}`);
+      const unsubscribe = await db.listen(channel, (payload) => handlers.onNotification(payload));
+      return { close: () => unsubscribe() };
+    },
     close: () => db.close(),
   };
 }
@@ -114,7 +141,55 @@ export function openPostgres(connectionString: string, maxConnections = 10): Dat
         }
       }
     },
+    listen: (channel, handlers) => listenOnServer(connectionString, channel, handlers),
     close: () => pool.end(),
+  };
+}
+
+/** A dedicated connection (a pooled one could be handed to a query between notifications). */
+async function listenOnServer(connectionString: string, channel: string, handlers: ChannelHandlers): Promise<ChannelListener> {
+  if (!CHANNEL_NAME.test(channel)) throw new RangeError(`channel name ${channel}`);
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retryMs = LISTEN_RETRY_MS;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const open = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString });
+    next.on('notification', (message) => {
+      if (message.channel === channel) handlers.onNotification(message.payload ?? '');
+    });
+    // Dropped (server restart, failover): reopen, and let the listener read what it may have missed.
+    next.on('error', () => undefined);
+    next.on('end', () => {
+      if (closed || client !== next) return;
+      client = undefined;
+      scheduleReopen();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${channel}`);
+    client = next;
+    retryMs = LISTEN_RETRY_MS;
+  };
+  const scheduleReopen = () => {
+    retryTimer = setTimeout(() => {
+      open().then(
+        () => handlers.onReconnect(),
+        () => {
+          retryMs = Math.min(LISTEN_RETRY_MAX_MS, retryMs * 2);
+          if (!closed) scheduleReopen();
+        },
+      );
+    }, retryMs);
+    retryTimer.unref();
+  };
+  await open();
+  return {
+    close: async () => {
+      closed = true;
+      clearTimeout(retryTimer);
+      await client?.end().catch(() => undefined);
+      client = undefined;
+    },
   };
 }
 

@@ -26,3 +26,13 @@ export const notFound = (what: string) => new AppError(404, 'not_found', `${what
 export const conflict = (code: string, message: string, param?: string) =>
   new AppError(409, code, message, param);
 export const tooManyRequests = (code: string, message: string) => new AppError(429, code, message);
+
+/** A 429 that tells the client when to try again (`Retry-After`, in seconds). */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(code: string, message: string, retryAfterSeconds: number) {
+    super(429, code, message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}

@@ -1,8 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from './logger.ts';
-import { AppError, forbidden, unauthorized } from './errors.ts';
-import { BillingRuleError } from '../billing/errors.ts';
+import { AppError, RateLimitedError, forbidden } from './errors.ts';
+import { errorAnswer } from './error-answer.ts';
+import { checkPathParams, pathParamNames, pathParamSchema } from './path-params.ts';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, type IdempotentRequests } from './idempotency.ts';
 
 export type Role = 'client' | 'expert' | 'admin';
 
@@ -28,6 +30,11 @@ export interface RouteSpec<Body extends z.ZodType, Query extends z.ZodType> {
   rawBody?: { contentTypes: readonly string[]; maxBytes: number };
   successStatus?: number;
   tag: string;
+  /**
+   * SPEC §11: honours an `Idempotency-Key` header as Stripe does (same key and body → the first
+   * answer again, even while the first still runs; another body → 422 `idempotency_key_reused`).
+   */
+  idempotent?: boolean;
 }
 
 export interface RouteContext<Body, Query> {
@@ -48,6 +55,7 @@ interface RegisteredOperation {
   query?: z.ZodType;
   rawBody?: { contentTypes: readonly string[] };
   successStatus: number;
+  idempotent?: boolean;
 }
 
 export type Authenticator = (req: Request) => Promise<AuthUser>;
@@ -60,9 +68,11 @@ export class Api {
   readonly router = express.Router();
   readonly #operations: RegisteredOperation[] = [];
   readonly #authenticate: Authenticator;
+  readonly #idempotency: IdempotentRequests | undefined;
 
-  constructor(authenticate: Authenticator) {
+  constructor(authenticate: Authenticator, idempotency?: IdempotentRequests) {
     this.#authenticate = authenticate;
+    this.#idempotency = idempotency;
   }
 
   route<Body extends z.ZodType = z.ZodUndefined, Query extends z.ZodType = z.ZodUndefined>(
@@ -74,15 +84,23 @@ export class Api {
     const middlewares = spec.rawBody
       ? [express.raw({ type: [...spec.rawBody.contentTypes], limit: spec.rawBody.maxBytes })]
       : [];
+    const paramNames = pathParamNames(spec.path);
+    if (spec.idempotent && !this.#idempotency) throw new Error(`${spec.path} is idempotent but the Api has no idempotency store`);
     this.router[spec.method](spec.path, ...middlewares, async (req: Request, res: Response) => {
+      // §11: an id that is not one is refused before anything reads the database with it.
+      checkPathParams(paramNames, req.params);
       const user = spec.access === 'public' ? await this.#optionalUser(req) : await this.#authenticate(req);
       if (Array.isArray(spec.access) && (!user || !spec.access.includes(user.role))) throw forbidden();
       const body = spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined;
       const query = spec.query ? parseInput(spec.query, req.query, 'query') : undefined;
-      const result = await handler({ req, res, body, query, user } as RouteContext<z.infer<Body>, z.infer<Query>>);
-      if (res.headersSent) return;
-      if (result === undefined) res.status(204).end();
-      else res.status(successStatus).json(result);
+      const run = async () => {
+        const result = await handler({ req, res, body, query, user } as RouteContext<z.infer<Body>, z.infer<Query>>);
+        if (res.headersSent) return;
+        if (result === undefined) res.status(204).end();
+        else res.status(successStatus).json(result);
+      };
+      if (spec.idempotent && user) await this.#idempotency!.run({ req, res, userId: user.id, operation: `${spec.method} ${spec.path}`, body }, run);
+      else await run();
     });
   }
 
@@ -94,18 +112,19 @@ export class Api {
     const paths: Record<string, Record<string, object>> = {};
     for (const operation of this.#operations) {
       const openApiPath = operation.path.replace(/:([A-Za-z]+)/g, '{$1}');
-      const parameters = [...operation.path.matchAll(/:([A-Za-z]+)/g)].map((match) => ({
-        name: match[1],
+      const parameters: object[] = pathParamNames(operation.path).map((name) => ({
+        name,
         in: 'path',
         required: true,
-        schema: { type: 'string' },
+        schema: pathParamSchema(name),
       }));
       if (operation.query) {
         const querySchema = toJsonSchema(operation.query) as { properties?: Record<string, object>; required?: string[] };
         for (const [name, schema] of Object.entries(querySchema.properties ?? {})) {
-          parameters.push({ name, in: 'query', required: querySchema.required?.includes(name) ?? false, schema } as never);
+          parameters.push({ name, in: 'query', required: querySchema.required?.includes(name) ?? false, schema });
         }
       }
+      if (operation.idempotent) parameters.push(IDEMPOTENCY_KEY_PARAMETER);
       const requestBody = operation.body
         ? { required: true, content: { 'application/json': { schema: toJsonSchema(operation.body) } } }
         : operation.rawBody
@@ -139,6 +158,13 @@ export class Api {
   }
 }
 
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
+};
+
 const errorSchema = {
   type: 'object',
   required: ['error'],
@@ -160,33 +186,21 @@ function parseInput<T>(schema: z.ZodType<T>, input: unknown, where: 'body' | 'qu
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const param = issue.path.join('.') || undefined;
-  throw new AppError(400, 'invalid_request', `Invalid ${where}${param ? ` field '${param}'` : ''}: ${issue.message}`, param);
+  // A schema's own check may name a clearer code than the generic one (e.g. invalid_phone_number).
+  const code = issue.code === 'custom' && typeof issue.params?.['code'] === 'string' ? issue.params['code'] : 'invalid_request';
+  throw new AppError(400, code, `Invalid ${where}${param ? ` field '${param}'` : ''}: ${issue.message}`, param);
 }
 
 /** Maps every thrown error to the public shape; only unexpected ones are 5xx and logged with the request id. */
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known = toAppError(error);
-    if (known) {
-      res.status(known.status).json({ error: { code: known.code, message: known.message, ...(known.param ? { param: known.param } : {}) } });
+    const answer = errorAnswer(error);
+    if (answer) {
+      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
+      res.status(answer.status).json(answer.body);
       return;
     }
     logger.error({ err: error, requestId: req.id }, 'unexpected error');
     res.status(500).json({ error: { code: 'internal_error', message: `Unexpected error (request ${String(req.id)}).` } });
   };
-}
-
-function toAppError(error: unknown): AppError | undefined {
-  if (error instanceof AppError) return error;
-  if (error instanceof BillingRuleError) return new AppError(400, error.code, error.message, error.param);
-  const bodyParserType = (error as { type?: string }).type;
-  if (bodyParserType === 'entity.parse.failed') return new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
-  if (bodyParserType === 'entity.too.large') return new AppError(413, 'payload_too_large', 'The request body is too large.');
-  if (bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported') {
-    return new AppError(415, 'unsupported_encoding', 'The request body encoding is not supported.');
-  }
-  if ((error as { name?: string }).name === 'JsonWebTokenError' || (error as { name?: string }).name === 'TokenExpiredError') {
-    return unauthorized('invalid_token', 'The access token is invalid or expired.');
-  }
-  return undefined;
 }

@@ -74,6 +74,14 @@ export async function startPlatform(
   const videosRecovered = await media.recoverAfterRestart();
   if (videosRecovered) logger.info({ videosRecovered }, 'video consultations recovered');
   const signaling = new SignalingServer({ server, media, logger });
+  // BOOK-4: changes reach open pages and the rooms whichever node made them (LISTEN/NOTIFY).
+  await services.consultationEvents.listen(db);
+  services.consultationEvents.subscribe({
+    change: (change) => {
+      if (change.mode === 'video' && (change.status === 'expired' || change.status === 'cancelled')) media.requestClosed(change.id, change.status, change.declined);
+    },
+    resync: () => undefined,
+  });
   // PAY-2: a settlement a crash interrupted is finished before anything else moves money.
   const resumed = await services.settlements.resumeUnfinished();
   if (resumed) logger.info({ resumed }, 'settlements resumed');
@@ -87,6 +95,7 @@ export async function startPlatform(
       { name: 'wallet: identity verdicts and unsent payouts', run: () => services.wallet.tick() },
       { name: 'complaints: escalation after 14 days (TRUST-2)', run: () => services.complaints.escalateOverdue() },
       { name: 'complaints: card refunds not done yet', run: () => services.complaintRefunds.retryPending() },
+      { name: 'idempotency keys past their 24 hours (§11)', run: () => services.idempotentRequests.purgeExpired() },
     ],
     HOUSEKEEPING_INTERVAL_MS,
     logger,
@@ -106,6 +115,7 @@ export async function startPlatform(
     demoAccounts,
     media,
     close: async () => {
+      await services.consultationEvents.close();
       signaling.close();
       await media.close();
       await housekeeping.stop();

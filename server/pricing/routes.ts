@@ -4,10 +4,11 @@ import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { notFound } from '../platform/errors.ts';
 import { countryCode } from '../accounts/schemas.ts';
-import { MAX_PACKAGES_PER_EXPERT, settleConsultation, validatePricing } from '../billing/index.ts';
+import { MAX_PACKAGES_PER_EXPERT, clientPricePerMinuteCents, holdAmountCents, priceCancellation, settleConsultation, validatePricing } from '../billing/index.ts';
 import { feeScheduleAt } from './fee-schedule.ts';
 import { readExpertPricing, replaceExpertPricing } from './expert-pricing.ts';
 import { termsInForce } from './terms.ts';
+import { pricingBreakdown, upcomingFeeChange } from './breakdown.ts';
 import type { ConsultationPages } from '../experts/consultation-page.ts';
 
 const modeSchema = z.enum(['video', 'phone']);
@@ -61,6 +62,38 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock; page
   api.route(
     {
       method: 'get',
+      path: '/api/experts/me/pricing/breakdown',
+      summary: 'My rates and packages with the operating fee per minute in force and what I keep per minute and per package (EXP-4, EXP-5, BILL-7)',
+      tag,
+      access: ['expert'],
+    },
+    async ({ user }) => {
+      const now = clock.now();
+      const [pricing, fee, upcoming] = await Promise.all([readExpertPricing(db, user!.id), feeScheduleAt(db, now), upcomingFeeChange(db, now)]);
+      return { ...pricingBreakdown(pricing, fee.feePerMinuteCents), upcomingFeeChange: upcoming };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/experts/me/pricing/preview',
+      summary: 'The same breakdown for rates and packages being typed, without saving them; invalid ones are refused as PUT refuses them (EXP-4, EXP-5, BILL-7)',
+      tag,
+      access: ['expert'],
+      body: pricingBody,
+    },
+    async ({ body }) => {
+      const now = clock.now();
+      const fee = (await feeScheduleAt(db, now)).feePerMinuteCents;
+      validatePricing(body, fee);
+      return { ...pricingBreakdown(body, fee), upcomingFeeChange: await upcomingFeeChange(db, now) };
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
       path: '/api/experts/:slug/quote',
       summary: 'Price simulator: what a consultation of these seconds would cost, computed by the settlement code',
       tag,
@@ -86,6 +119,10 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock; page
         expertEarningsCents: quote.expertEarningsCents,
         maxSeconds: quote.maxSeconds,
         oneThirdRuleApplied: quote.oneThirdRuleApplied,
+        // BOOK-2: what the booking page shows before paying, from the code that holds, settles and cancels.
+        pricePerMinuteCents: terms.pricing === 'free_rate' ? clientPricePerMinuteCents(terms) : null,
+        holdCents: holdAmountCents(terms),
+        lateCancellationCents: priceCancellation(terms, { kind: 'client_cancellation', hoursBeforeStart: 0 }).clientChargeCents,
       };
     },
   );

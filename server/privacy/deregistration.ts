@@ -117,5 +117,11 @@ async function erasePersonalData(tx: Queryable, userId: string, now: Date): Prom
   await tx.query('UPDATE reports SET comment = NULL WHERE reporter_id = $1', [userId]);
   await tx.query('UPDATE kyc_profiles SET iban = NULL, bic = NULL, company_name = NULL WHERE user_id = $1', [userId]);
   await tx.query('DELETE FROM saved_cards WHERE user_id = $1', [userId]);
+  // BOOK-8: the calendar feed's secret address goes with the account.
+  await tx.query('DELETE FROM calendar_feeds WHERE user_id = $1', [userId]);
   if (user) await tx.query('DELETE FROM rate_limit_events WHERE lower(subject) = lower($1)', [user.email]);
+  // ACC-4, ACC-10: the addresses and devices that signed in, failed sign-ins on the email, a pending code.
+  await tx.query('DELETE FROM known_sign_in_sources WHERE user_id = $1', [userId]);
+  if (user) await tx.query('DELETE FROM sign_in_failures WHERE account = lower($1)', [user.email]);
+  await tx.query('DELETE FROM email_verification_codes WHERE user_id = $1', [userId]);
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../platform/clock.ts';
 import { readOwnProfile, signupBannerFor } from '../experts/workspace.ts';
 import { signupUrlOf } from '../experts/qr.ts';
 import { readReferralWorkspace, type ReferralTerms } from './workspace.ts';
+import { readSponsor } from './sponsor.ts';
 
 const referralQuery = z.object({ language: z.enum(['fr', 'en']).default('fr') }).strict();
 
@@ -33,5 +34,16 @@ export function referralRoutes(api: Api, deps: { db: Database; clock: Clock; pub
         ...(await readReferralWorkspace(db, user!.id, referral, clock.now())),
       };
     },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/referrals/sponsors/:slug',
+      summary: "REF-1: the sponsor named by a referral signup URL (`/inscription/<slug>`): display name and photo for the signup page",
+      tag,
+      access: 'public',
+    },
+    async ({ req }) => readSponsor(db, String(req.params['slug']), publicUrl),
   );
 }

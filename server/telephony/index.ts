@@ -9,6 +9,7 @@ import { SimulatedTelephony } from './simulator.ts';
 import { simulatorRoutes } from './simulator-routes.ts';
 import { TwilioTelephony } from './twilio.ts';
 import { twilioWebhookRoutes } from './twilio-webhooks.ts';
+import type { TelephonyProvider } from './provider.ts';
 
 export { PhoneConsultations } from './phone-consultations.ts';
 export { StateMachineLifecycle, type ConsultationLifecycle, type ConsultationStatusOwner, type PhoneEndReason } from './lifecycle.ts';
@@ -22,12 +23,16 @@ export type TelephonyConfig =
 
 export interface Telephony {
   phone: PhoneConsultations;
+  /** Texts (BOOK-4) go through the same provider as the calls. */
+  provider: TelephonyProvider;
   /** Present only with the simulator. */
   simulator: SimulatedTelephony | undefined;
   /** Webhooks (always) and the simulator's development routes (outside production only). */
   routers: express.Router[];
   /** Tests: every callback and decision in flight is done. */
   idle(): Promise<void>;
+  /** Tests on a manual clock: the simulator's ring timeouts (TEL-4), then the runner's deadlines. */
+  runDue(): Promise<void>;
 }
 
 export function createTelephony(deps: {
@@ -46,18 +51,24 @@ export function createTelephony(deps: {
     const phone = new PhoneConsultations({ db, clock, logger, provider, lifecycle: deps.lifecycle, timers: deps.timers });
     return {
       phone,
+      provider,
       simulator: undefined,
       routers: [twilioWebhookRoutes({ authToken: config.authToken, publicUrl: deps.publicUrl, phone, db, logger })],
       idle: () => phone.idle(),
+      runDue: () => phone.runDue(),
     };
   }
-  const simulator = new SimulatedTelephony();
+  const simulator = new SimulatedTelephony({ clock, timers: deps.timers });
   const phone = new PhoneConsultations({ db, clock, logger, provider: simulator, lifecycle: deps.lifecycle, timers: deps.timers });
-  simulator.connect(async (fact) => {
-    await phone.onFact(fact);
-  });
+  simulator.connect(
+    async (fact) => {
+      await phone.onFact(fact);
+    },
+    (input) => phone.admitReturningCaller(input),
+  );
   return {
     phone,
+    provider: simulator,
     simulator,
     routers: deps.env === 'production' ? [] : [simulatorRoutes({ simulator, phone })],
     idle: async () => {
@@ -66,6 +77,11 @@ export function createTelephony(deps: {
         await simulator.idle();
         await phone.idle();
       } while (simulator.busy || phone.busy);
+    },
+    runDue: async () => {
+      simulator.runDue();
+      await simulator.idle();
+      await phone.runDue();
     },
   };
 }

@@ -7,7 +7,7 @@ import { Meter, type MeterSignal } from '../metering/meter.ts';
 import { DeadlineQueue, processTimers, type Timers } from '../metering/deadline-queue.ts';
 import { applyFact, connectedSecondsFromFacts, isInConference, legsFromFacts, newLeg, type LegState } from './legs.ts';
 import type { ConsultationLifecycle, PhoneEndReason } from './lifecycle.ts';
-import type { CallFact, CallParty, ConferenceRef, TelephonyProvider } from './provider.ts';
+import type { CallFact, CallParty, ConferenceRef, ReturningCaller, TelephonyProvider } from './provider.ts';
 import {
   deleteUnfinishedSession,
   finishSession,
@@ -26,10 +26,8 @@ import {
 export const RING_TIMEOUT_SECONDS = 30;
 /** A missed call before both parties were ever connected is tried again after this long. */
 export const RETRY_AFTER_SECONDS = 15;
-/** Upper bound of calls to one party of one consultation (retries and call-backs included). */
+/** Upper bound of calls to one party of one consultation (retries before the start). */
 export const MAX_CALLS_PER_PARTY = 20;
-/** BILL-4: after a party's line drops, the platform calls them back at most this many times. */
-export const MAX_CALLBACKS_PER_PARTY = 2;
 /** BOOK-4: the expert has this long to pick up an immediate request. */
 export const IMMEDIATE_JOIN_MINUTES = 5;
 
@@ -47,10 +45,11 @@ interface Session {
   consultationId: string;
   conference: ConferenceRef;
   numbers: Record<CallParty, string>;
+  /** TEL-5: the code a party types when calling back from another phone. */
+  returnCode: string | null;
   pricing: 'free_rate' | 'package';
   legs: Map<string, LegState>;
   callsPlaced: Record<CallParty, number>;
-  callbacks: Record<CallParty, number>;
   /** What the meter was last told (BILL-4). */
   present: Record<CallParty, boolean>;
   joinedReported: Set<CallParty>;
@@ -78,6 +77,11 @@ export interface PhoneSessionView {
  * (legs.ts), so duplicated and out-of-order callbacks change nothing twice. Connected time is
  * the time both parties are in the conference, fed to the Meter, whose single deadline per
  * consultation drives the spoken warning, the cap and the end of the reconnection grace.
+ *
+ * TEL-5: once both have talked, a party who hangs up (or whose line drops: the network cannot
+ * tell them apart) is not called back. The other hears that their correspondent left; the one
+ * who left may call the platform's number within 120 s (`admitReturningCaller`), while the
+ * meter is paused. Both gone, the 120 s passed, or the expert ending it (`endByExpert`) ends it.
  */
 export class PhoneConsultations {
   readonly #db: Database;
@@ -154,10 +158,10 @@ export class PhoneConsultations {
       consultationId,
       conference: { consultationId, conferenceName, conferenceId: null },
       numbers: { expert: row.expert_number, client: row.client_number },
+      returnCode: row.phone_return_code,
       pricing: row.terms.pricing,
       legs: new Map(),
       callsPlaced: { expert: 0, client: 0 },
-      callbacks: { expert: 0, client: 0 },
       present: { expert: false, client: false },
       joinedReported: new Set(),
       everConnected: false,
@@ -297,6 +301,48 @@ export class PhoneConsultations {
     return this.#sessions.has(consultationId);
   }
 
+  /**
+   * TEL-5: a call to the platform's number. It is a party who left a live consultation coming
+   * back when the caller's number is that party's number on file, or when the keypad code is the
+   * consultation's; the call then becomes that party's leg (the provider puts it into the
+   * conference) and its join resumes the meter. Anything else is not recognised (undefined).
+   */
+  async admitReturningCaller(input: { callId: string; from: string | undefined; code: string | undefined }): Promise<ReturningCaller | undefined> {
+    const candidates: { session: Session; party: CallParty }[] = [];
+    for (const session of this.#sessions.values()) {
+      // The provider asking again about a call already admitted (a retried webhook) gets the same answer.
+      const known = session.legs.get(input.callId);
+      if (known && !session.finished) return { consultationId: session.consultationId, party: known.party, conferenceName: session.conference.conferenceName };
+      if (session.finished || !session.everConnected) continue;
+      for (const party of PARTIES) {
+        if (session.present[party] || this.#isReachable(session, party)) continue;
+        const byNumber = input.from !== undefined && input.from === session.numbers[party];
+        const byCode = input.code !== undefined && session.returnCode !== null && input.code === session.returnCode;
+        if (byNumber || byCode) candidates.push({ session, party });
+      }
+    }
+    // One match only: a number shared by two live consultations must type its code.
+    if (candidates.length !== 1) return undefined;
+    const { session, party } = candidates[0]!;
+    let admitted: ReturningCaller | undefined;
+    await this.#enqueue(session, async () => {
+      // Decided in the consultation's order: it may have ended, or the party come back, meanwhile.
+      if (session.finished || session.present[party] || this.#isReachable(session, party)) return;
+      session.legs.set(input.callId, newLeg(input.callId, party));
+      await recordCall(this.#db, { callId: input.callId, consultationId: session.consultationId, party, placedAt: this.#clock.now(), direction: 'inbound' });
+      admitted = { consultationId: session.consultationId, party, conferenceName: session.conference.conferenceName };
+    });
+    return admitted;
+  }
+
+  /** TEL-5: the expert ends a live phone consultation from the workspace; false when it is not on the phone here. */
+  async endByExpert(consultationId: string): Promise<boolean> {
+    const session = this.#sessions.get(consultationId);
+    if (!session) return false;
+    await this.#enqueue(session, () => this.#finish(session, 'party_left', this.#meter.close(consultationId)));
+    return true;
+  }
+
   /** The live display (BILL-3) and the simulator page. */
   view(consultationId: string): PhoneSessionView | undefined {
     const session = this.#sessions.get(consultationId);
@@ -348,7 +394,7 @@ export class PhoneConsultations {
       ringTimeoutSeconds: RING_TIMEOUT_SECONDS,
     });
     if (!session.legs.has(callId)) session.legs.set(callId, newLeg(callId, party));
-    await recordCall(this.#db, { callId, consultationId: session.consultationId, party, placedAt: this.#clock.now() });
+    await recordCall(this.#db, { callId, consultationId: session.consultationId, party, placedAt: this.#clock.now(), direction: 'outbound' });
   }
 
   /** The one place that decides what a fact means. */
@@ -367,9 +413,16 @@ export class PhoneConsultations {
     }
     if (!before.answered && after.answered) await this.#answered(session, after.party);
     if (session.finished) return;
-    const bothGone = this.#syncPresence(session);
+    const { bothGone, left } = this.#syncPresence(session);
     if (bothGone) {
       await this.#finish(session, 'party_left', this.#meter.close(session.consultationId));
+      return;
+    }
+    // TEL-5: not called back; the one still there hears it, and the meter's 120 s run.
+    if (left.length > 0) {
+      await this.#provider
+        .announce(session.conference, { kind: 'correspondent_left' })
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'announcing the departure failed'));
       return;
     }
     if (before.phase !== 'over' && after.phase === 'over') await this.#legOver(session, after);
@@ -396,34 +449,34 @@ export class PhoneConsultations {
     }
   }
 
-  /** BILL-4: tells the meter who is in the conference; true when both have left after having talked. */
-  #syncPresence(session: Session): boolean {
+  /**
+   * BILL-4: tells the meter who is in the conference. `left`: the parties who just went after
+   * both had talked (TEL-5); `bothGone`: nobody is left.
+   */
+  #syncPresence(session: Session): { bothGone: boolean; left: CallParty[] } {
+    const left: CallParty[] = [];
     for (const party of PARTIES) {
       const inConference = [...session.legs.values()].some((leg) => leg.party === party && isInConference(leg));
       if (inConference === session.present[party]) continue;
       session.present[party] = inConference;
       if (inConference) this.#meter.connect(session.consultationId, party);
-      else this.#meter.disconnect(session.consultationId, party);
+      else {
+        this.#meter.disconnect(session.consultationId, party);
+        if (session.everConnected) left.push(party);
+      }
     }
     if (session.present.expert && session.present.client && !session.everConnected) {
       session.everConnected = true;
       for (const party of PARTIES) this.#deadlines.cancel(retryKey(session.consultationId, party));
     }
-    return session.everConnected && !session.present.expert && !session.present.client;
+    return { bothGone: session.everConnected && !session.present.expert && !session.present.client, left };
   }
 
+  /** Before both have talked, a missed or dropped call is tried again until the joining window closes (TEL-1). */
   async #legOver(session: Session, leg: LegState): Promise<void> {
-    if (this.#hasActiveLeg(session, leg.party)) return;
-    if (!session.everConnected) {
-      // Not yet talking: a missed or dropped call is tried again until the joining window closes.
-      if (leg.party === 'client' && !session.joinedReported.has('expert')) return;
-      this.#deadlines.schedule(retryKey(session.consultationId, leg.party), this.#clock.now().getTime() + RETRY_AFTER_SECONDS * SECOND_MS);
-      return;
-    }
-    // BILL-4: the other party is still there; the meter's grace period runs while we call back.
-    if (session.callbacks[leg.party] >= MAX_CALLBACKS_PER_PARTY) return;
-    session.callbacks[leg.party] += 1;
-    await this.#call(session, leg.party);
+    if (this.#hasActiveLeg(session, leg.party) || session.everConnected) return;
+    if (leg.party === 'client' && !session.joinedReported.has('expert')) return;
+    this.#deadlines.schedule(retryKey(session.consultationId, leg.party), this.#clock.now().getTime() + RETRY_AFTER_SECONDS * SECOND_MS);
   }
 
   #onMeterSignal(signal: MeterSignal): void {
@@ -432,8 +485,8 @@ export class PhoneConsultations {
     void this.#enqueue(session, async () => {
       switch (signal.kind) {
         case 'budget_warning':
-          // TEL-3: spoken 60 s before the cap.
-          if (!session.finished) await this.#provider.announce(session.conference, 'budget_warning');
+          // TEL-3: spoken 60 s before the cap, or at the start when the terms buy 60 s or less (BILL-3).
+          if (!session.finished) await this.#provider.announce(session.conference, { kind: 'budget_warning', secondsLeft: signal.secondsLeft, atStart: signal.atStart });
           return;
         case 'cap_reached':
           // BILL-3 / BILL-5: the budget or the package minutes are used up.
@@ -499,6 +552,11 @@ export class PhoneConsultations {
 
   #hasActiveLeg(session: Session, party: CallParty): boolean {
     return [...session.legs.values()].some((leg) => leg.party === party && leg.phase !== 'over');
+  }
+
+  /** In the conference, or being called: such a party is not away (an answered leg that left the conference is). */
+  #isReachable(session: Session, party: CallParty): boolean {
+    return [...session.legs.values()].some((leg) => leg.party === party && (isInConference(leg) || leg.phase === 'dialing' || leg.phase === 'ringing'));
   }
 }
 

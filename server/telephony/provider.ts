@@ -20,8 +20,18 @@ export type CallFact =
   | { kind: 'conference_joined'; factId: string; consultationId: string; party: CallParty; callId: string; conferenceId: string }
   | { kind: 'conference_left'; factId: string; consultationId: string; party: CallParty; callId: string; conferenceId: string };
 
-/** TEL-3 and BILL-3: what the platform may say into a conference. */
-export type Announcement = 'budget_warning';
+/**
+ * What the platform may say into a conference: the budget warning (TEL-3, BILL-3; at the start,
+ * with the length, when the terms buy 60 s or less) and "your correspondent left" (TEL-5).
+ */
+export type Announcement = { kind: 'budget_warning'; secondsLeft: number; atStart: boolean } | { kind: 'correspondent_left' };
+
+/** TEL-5: a call to the platform's number, recognised as a party of a live consultation coming back. */
+export interface ReturningCaller {
+  consultationId: string;
+  party: CallParty;
+  conferenceName: string;
+}
 
 export interface PlaceCallInput {
   consultationId: string;
@@ -41,13 +51,22 @@ export interface ConferenceRef {
   conferenceId: string | null;
 }
 
+/** BOOK-4: a text to a person's mobile (the expert told of an immediate request). */
+export interface SmsInput {
+  /** E.164. */
+  to: string;
+  body: string;
+}
+
 export interface TelephonyProvider {
   readonly name: 'twilio' | 'simulator';
+  /** Sends a text; resolves with the provider's message id once the provider accepted it. */
+  sendSms(input: SmsInput): Promise<{ messageId: string }>;
   /** Places a call whose status facts, and conference join/leave facts once answered, come back through `onFact`. */
   placeCall(input: PlaceCallInput): Promise<{ callId: string }>;
   /** Hangs up one leg, ringing or answered; a leg already over is left alone. */
   endCall(callId: string, state: 'ringing' | 'answered'): Promise<void>;
-  /** TEL-3: speaks the warning to everyone in the conference. */
+  /** TEL-3, TEL-5: speaks to everyone in the conference. */
   announce(conference: ConferenceRef, announcement: Announcement): Promise<void>;
   /** BILL-3: ends the conference, which hangs up every leg in it. */
   endConference(conference: ConferenceRef): Promise<void>;

@@ -1,10 +1,12 @@
 import type { Database } from '../platform/database.ts';
 import type { Api } from '../platform/http.ts';
-import { notFound } from '../platform/errors.ts';
+import { z } from 'zod';
+import { badRequest, conflict, notFound } from '../platform/errors.ts';
+import { parsePhoneNumber } from '../platform/phone.ts';
+import { surchargeZoneForCountry } from '../billing/index.ts';
+import { readConsultation } from '../bookings/view.ts';
 import { settleConsultation, type ConsultationTerms } from '../billing/index.ts';
 import type { PhoneConsultations } from './phone-consultations.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * BILL-3: the live display of a phone consultation for its parties (a page open next to the
@@ -22,7 +24,6 @@ export function phoneRoutes(api: Api, deps: { db: Database; phone: PhoneConsulta
     },
     async ({ req, user }) => {
       const id = String(req.params['id']);
-      if (!UUID.test(id)) throw notFound('Consultation');
       const [row] = await deps.db.query<{ client_id: string; expert_id: string; mode: string; status: string; terms: ConsultationTerms; connected_seconds: number }>(
         'SELECT client_id, expert_id, mode, status, terms, connected_seconds FROM consultations WHERE id = $1',
         [id],
@@ -42,6 +43,40 @@ export function phoneRoutes(api: Api, deps: { db: Database; phone: PhoneConsulta
         secondsLeft: Math.max(0, quote.maxSeconds - connectedSeconds),
         chargeCents: quote.chargeCents,
       };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/consultations/:id/end',
+      summary: 'The expert ends a live phone consultation from the workspace (TEL-5): both calls are hung up, the connected time is billed',
+      tag: 'telephony',
+      access: ['expert'],
+    },
+    async ({ req, user }) => {
+      const id = String(req.params['id']);
+      const [row] = await deps.db.query<{ expert_id: string; mode: string; status: string }>('SELECT expert_id, mode, status FROM consultations WHERE id = $1', [id]);
+      if (!row || row.expert_id !== user!.id) throw notFound('Consultation');
+      if (row.mode !== 'phone') throw conflict('not_a_phone_consultation', 'A video consultation ends from the room.');
+      if (row.status !== 'live' || !(await deps.phone.endByExpert(id))) throw conflict('not_on_the_phone', 'This consultation is not on the phone now.');
+      return readConsultation(deps.db, id, user!);
+    },
+  );
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/phone-numbers/lookup',
+      summary: 'TEL-6: a phone number parsed and validated (libphonenumber-js): E.164 form, country and BILL-8 surcharge tier; 400 invalid_phone_number',
+      tag: 'telephony',
+      access: 'public',
+      query: z.object({ number: z.string().min(1).max(40) }),
+    },
+    ({ query }) => {
+      const parsed = parsePhoneNumber(query.number);
+      if (!parsed) throw badRequest('invalid_phone_number', 'This is not a valid phone number, e.g. +33612345678.', 'number');
+      return { e164: parsed.e164, country: parsed.country, surchargeZone: surchargeZoneForCountry(parsed.country) };
     },
   );
 }

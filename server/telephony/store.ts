@@ -13,11 +13,13 @@ export interface PhoneConsultationRow {
   created_at: Date;
   client_number: string | null;
   expert_number: string | null;
+  /** TEL-5. */
+  phone_return_code: string | null;
 }
 
 export async function readPhoneConsultation(db: Queryable, consultationId: string): Promise<PhoneConsultationRow | undefined> {
   const [row] = await db.query<PhoneConsultationRow>(
-    `SELECT c.id, c.status, c.mode, c.terms, c.start_at, c.created_at, c.phone_number AS client_number,
+    `SELECT c.id, c.status, c.mode, c.terms, c.start_at, c.created_at, c.phone_number AS client_number, c.phone_return_code,
             COALESCE(u.phone_mobile, u.phone_landline) AS expert_number
        FROM consultations c JOIN users u ON u.id = c.expert_id
       WHERE c.id = $1`,
@@ -51,13 +53,14 @@ export async function finishSession(db: Queryable, consultationId: string, outco
   ]);
 }
 
-export async function recordCall(db: Queryable, input: { callId: string; consultationId: string; party: CallParty; placedAt: Date }): Promise<void> {
-  await db.query('INSERT INTO phone_calls (call_id, consultation_id, party, placed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (call_id) DO NOTHING', [
-    input.callId,
-    input.consultationId,
-    input.party,
-    input.placedAt,
-  ]);
+export async function recordCall(
+  db: Queryable,
+  input: { callId: string; consultationId: string; party: CallParty; placedAt: Date; direction: 'outbound' | 'inbound' },
+): Promise<void> {
+  await db.query(
+    'INSERT INTO phone_calls (call_id, consultation_id, party, placed_at, direction) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (call_id) DO NOTHING',
+    [input.callId, input.consultationId, input.party, input.placedAt, input.direction],
+  );
 }
 
 /** TEL-2: true the first time this callback is seen, false for a duplicate or a replay. */

@@ -3,12 +3,28 @@ import type { Database } from '../platform/database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { PhoneConsultations } from './phone-consultations.ts';
 import type { CallFact, CallParty, CallStatus } from './provider.ts';
-import { announcementTwiml, conferenceTwiml, hangupTwiml, TWILIO_STATUS_PATH, TWILIO_VOICE_PATH, validTwilioSignature } from './twilio.ts';
+import {
+  announcementTwiml,
+  conferenceTwiml,
+  gatherReturnCodeTwiml,
+  hangupTwiml,
+  notRecognisedTwiml,
+  RETURN_CODE_DIGITS,
+  TWILIO_INBOUND_PATH,
+  TWILIO_STATUS_PATH,
+  TWILIO_VOICE_PATH,
+  validTwilioSignature,
+} from './twilio.ts';
+import { announcementFromQuery } from './announcements.ts';
+import { normalisePhoneNumber } from '../platform/phone.ts';
 
 /** Twilio's callbacks are a few hundred bytes of form fields. */
 const WEBHOOK_BODY_LIMIT = '32kb';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SID = /^[A-Z]{2}[0-9a-zA-Z]{32}$/;
+/** TEL-5: a caller not recognised by their number may type the code this many times. */
+const RETURN_CODE_ATTEMPTS = 2;
+const RETURN_CODE = new RegExp(`^\\d{${RETURN_CODE_DIGITS}}$`);
 
 const CALL_STATUSES: Record<string, CallStatus> = {
   queued: 'initiated',
@@ -23,7 +39,8 @@ const CALL_STATUSES: Record<string, CallStatus> = {
 };
 
 /**
- * TEL-2: `POST /webhooks/twilio/voice` and `POST /webhooks/twilio/status`, form-encoded and
+ * TEL-2: `POST /webhooks/twilio/voice`, `POST /webhooks/twilio/status` and (TEL-5) the Voice URL
+ * of the platform's number, `POST /webhooks/twilio/inbound`, form-encoded and
  * verified with Twilio's signature over PUBLIC_URL + path + query and the form fields. An
  * unsigned or badly signed request is 403 and changes nothing; a valid one is turned into a
  * fact and handed to the phone runner, which records it once (replays are no-ops).
@@ -45,9 +62,9 @@ export function twilioWebhookRoutes(deps: { authToken: string; publicUrl: string
     const params = verified(req, res);
     if (!params) return;
     res.type('text/xml');
-    const announce = req.query['announce'];
-    if (announce === 'budget_warning') {
-      res.send(announcementTwiml('budget_warning'));
+    const announcement = announcementFromQuery(req.query);
+    if (announcement) {
+      res.send(announcementTwiml(announcement));
       return;
     }
     const consultationId = String(req.query['consultation'] ?? '');
@@ -63,6 +80,39 @@ export function twilioWebhookRoutes(deps: { authToken: string; publicUrl: string
         statusCallback: `${deps.publicUrl}${TWILIO_STATUS_PATH}?${new URLSearchParams({ consultation: consultationId })}`,
       }),
     );
+  });
+
+  /**
+   * TEL-5: a call to TWILIO_FROM_NUMBER. A party who left a live consultation is recognised by
+   * the number calling (their number on file) and goes straight back into the conference;
+   * otherwise the caller is asked for the consultation's code (`<Gather>`), twice at most.
+   */
+  router.post(TWILIO_INBOUND_PATH, form, async (req, res) => {
+    const params = verified(req, res);
+    if (!params) return;
+    res.type('text/xml');
+    const callId = params['CallSid'] ?? '';
+    const attempt = Number(req.query['attempt'] ?? 0);
+    if (!SID.test(callId) || !Number.isInteger(attempt) || attempt < 0 || attempt > RETURN_CODE_ATTEMPTS) {
+      res.send(notRecognisedTwiml());
+      return;
+    }
+    const from = params['From'] ? normalisePhoneNumber(params['From']) : undefined;
+    const digits = params['Digits'];
+    const admitted = await deps.phone.admitReturningCaller({
+      callId,
+      from: attempt === 0 ? from : undefined,
+      code: digits !== undefined && RETURN_CODE.test(digits) ? digits : undefined,
+    });
+    if (admitted) {
+      res.send(conferenceTwiml({ conferenceName: admitted.conferenceName, statusCallback: `${deps.publicUrl}${TWILIO_STATUS_PATH}?${new URLSearchParams({ consultation: admitted.consultationId })}` }));
+      return;
+    }
+    if (attempt < RETURN_CODE_ATTEMPTS) {
+      res.send(gatherReturnCodeTwiml(`${deps.publicUrl}${TWILIO_INBOUND_PATH}?${new URLSearchParams({ attempt: String(attempt + 1) })}`, attempt > 0));
+      return;
+    }
+    res.send(notRecognisedTwiml());
   });
 
   router.post(TWILIO_STATUS_PATH, form, async (req, res) => {

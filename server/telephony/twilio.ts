@@ -1,14 +1,15 @@
 import twilio from 'twilio';
 import type SdkRequestClient from 'twilio/lib/base/RequestClient.js';
 import type SdkResponse from 'twilio/lib/http/response.js';
-import type { Announcement, ConferenceRef, PlaceCallInput, TelephonyProvider } from './provider.ts';
+import type { Announcement, ConferenceRef, PlaceCallInput, SmsInput, TelephonyProvider } from './provider.ts';
+import { announcementQuery, speechOf } from './announcements.ts';
 
 /**
  * TEL-1 / TEL-2 through Twilio Programmable Voice: calls are placed with the REST API, each
  * answered leg fetches TwiML from `/webhooks/twilio/voice` that puts it into the consultation's
  * conference (`record="do-not-record"`), and every status change comes back, signed, to
  * `/webhooks/twilio/status` (twilio-webhooks.ts). No call is ever recorded: `record` is false on
- * every call and `do-not-record` on every conference.
+ * every call and `do-not-record` on every conference. Texts (BOOK-4) go through the Messages API.
  */
 export interface TwilioSettings {
   accountSid: string;
@@ -25,6 +26,11 @@ const REST_TIMEOUT_MS = 10_000;
 
 export const TWILIO_VOICE_PATH = '/webhooks/twilio/voice';
 export const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
+/** TEL-5: the Voice URL of TWILIO_FROM_NUMBER: calls to the platform's number. */
+export const TWILIO_INBOUND_PATH = '/webhooks/twilio/inbound';
+/** TEL-5: the code typed on the keypad (booking confirmation, consultation page). */
+export const RETURN_CODE_DIGITS = 6;
+const GATHER_TIMEOUT_SECONDS = 10;
 
 /** The SDK's HTTP client, sending every request to `apiUrl` instead of *.twilio.com. */
 class RedirectedRequestClient extends twilio.RequestClient {
@@ -71,6 +77,12 @@ export class TwilioTelephony implements TelephonyProvider {
     return { callId: call.sid };
   }
 
+  /** BOOK-4: Twilio's Messages API, from the same number as the calls. */
+  async sendSms(input: SmsInput): Promise<{ messageId: string }> {
+    const message = await this.#client.messages.create({ to: input.to, from: this.#settings.fromNumber, body: input.body });
+    return { messageId: message.sid };
+  }
+
   async endCall(callId: string, state: 'ringing' | 'answered'): Promise<void> {
     // Twilio cancels a queued or ringing call and completes an answered one.
     await this.#client.calls(callId).update({ status: state === 'ringing' ? 'canceled' : 'completed' });
@@ -79,7 +91,7 @@ export class TwilioTelephony implements TelephonyProvider {
   async announce(conference: ConferenceRef, announcement: Announcement): Promise<void> {
     if (!conference.conferenceId) return;
     await this.#client.conferences(conference.conferenceId).update({
-      announceUrl: `${this.#settings.publicUrl}${TWILIO_VOICE_PATH}?${new URLSearchParams({ announce: announcement })}`,
+      announceUrl: `${this.#settings.publicUrl}${TWILIO_VOICE_PATH}?${announcementQuery(announcement)}`,
       announceMethod: 'POST',
     });
   }
@@ -110,15 +122,38 @@ export function conferenceTwiml(input: { conferenceName: string; statusCallback:
   return response.toString();
 }
 
-/** TEL-3: spoken to the whole conference 60 s before the cap, in French then English. */
+/** TEL-3, TEL-5: spoken to the whole conference, in French then English. */
 export function announcementTwiml(announcement: Announcement): string {
   const response = new twilio.twiml.VoiceResponse();
-  switch (announcement) {
-    case 'budget_warning':
-      response.say({ language: 'fr-FR' }, 'Il reste une minute de consultation. L’appel sera coupé à la fin du budget.');
-      response.say({ language: 'en-GB' }, 'One minute of consultation left. The call ends when the budget is used up.');
-      break;
+  const speech = speechOf(announcement);
+  response.say({ language: 'fr-FR' }, speech.fr);
+  response.say({ language: 'en-GB' }, speech.en);
+  return response.toString();
+}
+
+/** TEL-5: a caller not recognised by their number is asked for the consultation's code. */
+export function gatherReturnCodeTwiml(actionUrl: string, retry: boolean): string {
+  const response = new twilio.twiml.VoiceResponse();
+  const gather = response.gather({ input: ['dtmf'], numDigits: RETURN_CODE_DIGITS, timeout: GATHER_TIMEOUT_SECONDS, action: actionUrl, method: 'POST' });
+  if (retry) {
+    gather.say({ language: 'fr-FR' }, 'Ce code ne correspond à aucune consultation en cours.');
+    gather.say({ language: 'en-GB' }, 'This code matches no consultation in progress.');
   }
+  gather.say({ language: 'fr-FR' }, 'Bonjour, ici Consulto. Pour revenir dans votre consultation, tapez son code à six chiffres.');
+  gather.say({ language: 'en-GB' }, 'Hello, this is Consulto. To return to your consultation, type its six-digit code.');
+  // No digits before the timeout: Twilio carries on after the <Gather>.
+  response.say({ language: 'fr-FR' }, 'Aucun code reçu. Au revoir.');
+  response.say({ language: 'en-GB' }, 'No code received. Goodbye.');
+  response.hangup();
+  return response.toString();
+}
+
+/** TEL-5: no consultation to return to (over, or the 120 s passed). */
+export function notRecognisedTwiml(): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say({ language: 'fr-FR' }, 'Aucune consultation en cours ne vous attend. Au revoir.');
+  response.say({ language: 'en-GB' }, 'No consultation in progress is waiting for you. Goodbye.');
+  response.hangup();
   return response.toString();
 }
 

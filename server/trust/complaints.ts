@@ -14,6 +14,11 @@ export const COMPLAINT_FILING_DAYS = 7;
 export const EXPERT_ANSWER_DAYS = 14;
 /** TRUST-3: the admins answer a platform complaint within 45 days of the filing. */
 export const PLATFORM_ANSWER_DAYS = 45;
+
+/** TRUST-2, TRUST-3: the last moment a complaint about something that happened at `occurredAt` can be filed (the client area shows it too). */
+export function complaintFilingDeadline(occurredAt: Date): Date {
+  return new Date(occurredAt.getTime() + COMPLAINT_FILING_DAYS * DAY_MS);
+}
 /** TRUST-2: after a rejection the client is shown how to reach a consumer mediator (Code de la consommation, L612-1). */
 export const MEDIATOR_URL = 'https://www.economie.gouv.fr/mediation-conso';
 export const COMPLAINT_TEXT_MAX_LENGTH = 5000;
@@ -171,7 +176,7 @@ export class ComplaintService {
       }
     }
     // TRUST-2, TRUST-3: 7 days, to the millisecond.
-    if (now.getTime() - occurredAt.getTime() > days(COMPLAINT_FILING_DAYS)) {
+    if (now > complaintFilingDeadline(occurredAt)) {
       throw conflict('complaint_window_closed', `Complaints are filed within ${COMPLAINT_FILING_DAYS} days (TRUST-2, TRUST-3).`);
     }
     const answerDueAt = new Date(now.getTime() + days(input.kind === 'consultation' ? EXPERT_ANSWER_DAYS : PLATFORM_ANSWER_DAYS));
@@ -350,19 +355,21 @@ export class ComplaintService {
     return rows.map((row) => toView(row, now));
   }
 
-  /** The admins' queue: escalated and platform complaints still to answer, the nearest deadline first. */
-  async adminQueue(filter: { status?: ComplaintStatus | 'to_answer' | undefined; limit: number }): Promise<ComplaintView[]> {
+  /** The admins' queue: escalated and platform complaints still to answer by default, the nearest deadline first, a page at a time. */
+  async adminQueue(filter: { status?: ComplaintStatus | 'to_answer' | undefined; limit: number; offset?: number }): Promise<{ complaints: ComplaintView[]; total: number }> {
     const status = filter.status ?? 'to_answer';
-    const where =
-      status === 'to_answer'
-        ? `(k.status = 'escalated' OR (k.kind = 'platform' AND k.status = 'open'))`
-        : 'k.status = $2';
-    const rows = await this.#db.query<ComplaintRow>(
-      `${SELECT_COMPLAINTS} WHERE ${where} ORDER BY k.answer_due_at LIMIT $1`,
-      status === 'to_answer' ? [filter.limit] : [filter.limit, status],
-    );
+    const toAnswer = status === 'to_answer';
+    const where = (statusParam: number) =>
+      toAnswer ? `(k.status = 'escalated' OR (k.kind = 'platform' AND k.status = 'open'))` : `k.status = $${statusParam}`;
+    const statusParams = toAnswer ? [] : [status];
+    const rows = await this.#db.query<ComplaintRow>(`${SELECT_COMPLAINTS} WHERE ${where(3)} ORDER BY k.answer_due_at, k.id LIMIT $1 OFFSET $2`, [
+      filter.limit,
+      filter.offset ?? 0,
+      ...statusParams,
+    ]);
+    const [count] = await this.#db.query<{ total: number }>(`SELECT count(*)::int AS total FROM complaints k WHERE ${where(1)}`, statusParams);
     const now = this.#clock.now();
-    return rows.map((row) => toView(row, now));
+    return { complaints: rows.map((row) => toView(row, now)), total: count!.total };
   }
 }
 

@@ -98,7 +98,13 @@ export async function readReport(db: Queryable, reportId: string): Promise<Repor
   return row ? toView(row) : undefined;
 }
 
-export async function listReports(db: Queryable, filter: { status: ReportView['status']; limit: number }): Promise<ReportView[]> {
-  const rows = await db.query<ReportRow>(`${SELECT_REPORTS} WHERE p.status = $1 ORDER BY p.created_at LIMIT $2`, [filter.status, filter.limit]);
-  return rows.map(toView);
+/** The admins' queue of one status, oldest first, a page at a time with the total (TRUST-5). */
+export async function listReports(db: Queryable, filter: { status: ReportView['status']; limit: number; offset?: number }): Promise<{ reports: ReportView[]; total: number }> {
+  const rows = await db.query<ReportRow>(`${SELECT_REPORTS} WHERE p.status = $1 ORDER BY p.created_at, p.id LIMIT $2 OFFSET $3`, [
+    filter.status,
+    filter.limit,
+    filter.offset ?? 0,
+  ]);
+  const [count] = await db.query<{ total: number }>('SELECT count(*)::int AS total FROM reports WHERE status = $1', [filter.status]);
+  return { reports: rows.map(toView), total: count!.total };
 }

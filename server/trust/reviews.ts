@@ -9,6 +9,11 @@ export const REVIEW_WINDOW_DAYS = 30;
 export const REVIEW_COMMENT_MAX_LENGTH = 2000;
 export const REVIEW_LIST_MAX = 100;
 
+/** TRUST-1: the last moment a consultation that ended at `endedAt` can be rated (the client area shows it too). */
+export function reviewDeadline(endedAt: Date): Date {
+  return new Date(endedAt.getTime() + REVIEW_WINDOW_DAYS * DAY_MS);
+}
+
 export interface ReviewView {
   id: string;
   consultationId: string;
@@ -64,7 +69,7 @@ export async function submitReview(
   if (row.status !== 'ended' || !row.settled || !row.charge_cents || !row.ended_at) {
     throw conflict('consultation_not_charged', 'Only a consultation that took place and was charged can be rated (TRUST-1).');
   }
-  if (now.getTime() - row.ended_at.getTime() > REVIEW_WINDOW_DAYS * DAY_MS) {
+  if (now > reviewDeadline(row.ended_at)) {
     throw conflict('review_window_closed', `A consultation is rated within ${REVIEW_WINDOW_DAYS} days (TRUST-1).`);
   }
   const comment = input.comment?.trim() || null;

@@ -11,6 +11,7 @@ import { PayoutRejectedError, type PaymentProvider, type PayoutResult } from '..
 import { applyPayoutFact } from './facts.ts';
 import { sendAll, type WalletNotification, type WalletNotifier } from './notifications.ts';
 import { lockWallet } from './wallet.ts';
+import { assertEmailVerified } from '../accounts/email-verification.ts';
 
 /** PAY-5: the smallest payout, and so the smallest available balance that allows one (50.00 €). */
 export const PAYOUT_MINIMUM_CENTS = 5000;
@@ -64,23 +65,15 @@ export class PayoutService {
     this.#notifier = deps.notifier;
   }
 
-  async request(userId: string, amountCents: number, requestKey: string | undefined): Promise<{ payout: Payout; replayed: boolean }> {
+  /** A client's retry is answered by the Idempotency-Key layer of the route (§11), before this runs again. */
+  async request(userId: string, amountCents: number): Promise<Payout> {
     if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw badRequest('invalid_amount', 'amountCents must be a positive integer.', 'amountCents');
     if (amountCents < PAYOUT_MINIMUM_CENTS) {
       throw badRequest('amount_below_minimum', `A payout is at least ${PAYOUT_MINIMUM_CENTS} cents (50.00 €).`, 'amountCents');
     }
     const created = await this.#db.transaction(async (tx) => {
       await lockWallet(tx, userId);
-      if (requestKey) {
-        const [existing] = await tx.query<PayoutRow & { amount_cents: number }>(
-          `SELECT ${PAYOUT_COLUMNS} FROM payouts WHERE user_id = $1 AND request_key = $2`,
-          [userId, requestKey],
-        );
-        if (existing) {
-          if (existing.amount_cents !== amountCents) throw conflict('idempotency_key_reused', 'This Idempotency-Key was used for another amount.');
-          return { row: existing, replayed: true };
-        }
-      }
+      await assertEmailVerified(tx, userId);
       const [wallet] = await tx.query<{ blocked: boolean }>('SELECT blocked FROM wallets WHERE user_id = $1', [userId]);
       if (wallet!.blocked) throw conflict('wallet_blocked', 'Your wallet is blocked by the platform (TRUST-4): contact support.');
       const [kyc] = await tx.query<{ status: string; iban: string | null; provider_account_ref: string | null }>(
@@ -100,9 +93,9 @@ export class PayoutService {
       const id = randomUUID();
       const now = this.#clock.now();
       const [row] = await tx.query<PayoutRow>(
-        `INSERT INTO payouts (id, user_id, amount_cents, status, request_key, iban_last4, created_at, updated_at)
-         VALUES ($1, $2, $3, 'requested', $4, $5, $6, $6) RETURNING ${PAYOUT_COLUMNS}`,
-        [id, userId, amountCents, requestKey ?? null, kyc.iban.slice(-4), now],
+        `INSERT INTO payouts (id, user_id, amount_cents, status, iban_last4, created_at, updated_at)
+         VALUES ($1, $2, $3, 'requested', $4, $5, $5) RETURNING ${PAYOUT_COLUMNS}`,
+        [id, userId, amountCents, kyc.iban.slice(-4), now],
       );
       await postJournal(tx, {
         idempotencyKey: `payout:${id}`,
@@ -117,11 +110,10 @@ export class PayoutService {
       if (after.availableCents !== availableCents - amountCents || after.availableCents < 0) {
         throw new InvariantViolation(`payout ${id} left ${after.availableCents} available from ${availableCents}`);
       }
-      return { row: row!, replayed: false };
+      return row!;
     });
-    if (created.replayed) return { payout: toPayout(created.row), replayed: true };
-    await this.#send(created.row.id);
-    return { payout: (await this.get(userId, created.row.id))!, replayed: false };
+    await this.#send(created.id);
+    return (await this.get(userId, created.id))!;
   }
 
   async get(userId: string, payoutId: string): Promise<Payout | undefined> {

@@ -11,7 +11,6 @@ import type { Wallet } from './index.ts';
 /** Sponsors are experts (REF-3), so one role owns wallets. */
 const WALLET_OWNERS = ['expert'] as const;
 const DEFAULT_PAGE_SIZE = 20;
-const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
 
 export function walletRoutes(api: Api, deps: { db: Database; wallet: Wallet }) {
   const { db, wallet } = deps;
@@ -115,14 +114,9 @@ export function walletRoutes(api: Api, deps: { db: Database; wallet: Wallet }) {
       access: WALLET_OWNERS,
       successStatus: 201,
       body: z.object({ amountCents: z.number().int().positive() }),
+      idempotent: true,
     },
-    async ({ user, body, req, res }) => {
-      const header = req.headers['idempotency-key'];
-      const requestKey = typeof header === 'string' && header.length > 0 ? header.slice(0, IDEMPOTENCY_KEY_MAX_LENGTH) : undefined;
-      const { payout, replayed } = await wallet.payouts.request(user!.id, body.amountCents, requestKey);
-      // A replayed key answers the payout it created, as 200: nothing new was created.
-      res.status(replayed ? 200 : 201).json(payout);
-    },
+    ({ user, body }) => wallet.payouts.request(user!.id, body.amountCents),
   );
 
   api.route(

@@ -11,7 +11,6 @@ import {
 } from '../support/bookings.ts';
 import { TRANSITIONS, canTransition, isTerminal, type ConsultationStatus } from '../../server/bookings/state-machine.ts';
 import { MAX_JOB_ATTEMPTS, retryDelayMs } from '../../server/jobs/queue.ts';
-import { countryOfPhoneNumber } from '../../server/bookings/calling-codes.ts';
 
 describe('consultation state machine and durable jobs', () => {
   describe('the transition table', () => {
@@ -34,14 +33,6 @@ describe('consultation state machine and durable jobs', () => {
       expect(canTransition('ended', 'live')).to.equal(false);
     });
 
-    it('reads the country of a number from its calling code (BILL-8), world when unknown', () => {
-      expect(countryOfPhoneNumber('+33612345678')).to.equal('FR');
-      expect(countryOfPhoneNumber('+262692123456')).to.equal('RE');
-      expect(countryOfPhoneNumber('+35312345678')).to.equal('IE');
-      expect(countryOfPhoneNumber('+4915112345678')).to.equal('DE');
-      expect(countryOfPhoneNumber('+41791234567')).to.equal('CH');
-      expect(countryOfPhoneNumber('+8613812345678')).to.equal('ZZ');
-    });
   });
 
   describe('with a platform', () => {

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser, recordPageProblems } from '../support/browser.ts';
+import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import { TEST_PASSWORD, TINY_PNG, signUpExpert } from '../support/fixtures.ts';
+import { typeEmailedCode } from '../support/email-code.ts';
 import type { ManualClock } from '../../server/platform/clock.ts';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -66,6 +67,7 @@ describe('accounts in the browser', function () {
     await page.goto('/api/health');
     await page.evaluate(() => localStorage.clear());
     await page.goto(path);
+    await waitForAppReady(page);
     return page;
   }
 
@@ -124,10 +126,23 @@ describe('accounts in the browser', function () {
       expect(await heading(page).textContent()).to.equal('Devenir expert sur Consulto');
       await fillExpertForm(page, { email, firstName: 'Élodie', lastName: 'Martin' });
       await page.getByRole('button', { name: 'Créer mon compte expert' }).click();
+      // ACC-10: the code step replaces the form on the same page, its field focused.
+      await page.getByRole('heading', { level: 2, name: 'Vérifiez votre adresse e-mail' }).waitFor();
+      expect(await main(page).textContent()).to.include(`Nous avons envoyé un code à 6 chiffres à ${email}`);
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).to.equal('code');
+      await field(page, 'Code reçu par e-mail').fill('000000');
+      await page.getByRole('button', { name: 'Vérifier mon adresse' }).click();
+      const wrongCode = await errorOf(page, 'Code reçu par e-mail');
+      // One chance in a million that 000000 is the code sent.
+      if (wrongCode.invalid) expect(wrongCode.message).to.equal('Ce code n’est pas le bon. Vérifiez l’e-mail reçu.');
+      expect(page.url()).to.match(/\/inscription\/expert$/);
+      await typeEmailedCode(page, platform.http, email);
 
       await page.waitForURL('**/compte');
+
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
-      expect(await main(page).textContent()).to.include('Bienvenue ! Votre compte est créé.');
+      expect(await main(page).textContent()).to.include('Adresse e-mail vérifiée. Bienvenue !');
       const consultationLink = main(page).getByRole('link', { name: /\/consultation\// });
       const consultationUrl = await consultationLink.textContent();
       expect(consultationUrl).to.match(new RegExp(`^${platform.url}/consultation/elodie-martin(-\\d+)?$`));
@@ -172,6 +187,7 @@ describe('accounts in the browser', function () {
       expect(refreshToken).to.be.a('string');
       await main(page).getByRole('button', { name: 'Se déconnecter' }).click();
       await page.waitForURL('**/connexion');
+      await waitForAppReady(page);
       await arrivedOn(page, 'Connexion');
       expect(await main(page).textContent()).to.include('Vous êtes déconnecté(e).');
       expect(await page.evaluate((key) => localStorage.getItem(key), REFRESH_TOKEN_KEY)).to.equal(null);
@@ -180,7 +196,12 @@ describe('accounts in the browser', function () {
       await field(page, 'Adresse e-mail').fill(email);
       await field(page, 'Mot de passe').fill(TEST_PASSWORD);
       await page.getByRole('button', { name: 'Se connecter' }).click();
+      // An expert lands where they work: the workspace; the header leads to "my account".
+      await page.waitForURL('**/espace');
+      await waitForAppReady(page);
+      await page.getByRole('navigation').getByRole('link', { name: 'Mon compte' }).click();
       await page.waitForURL('**/compte');
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
       expect(await main(page).getByRole('link', { name: `${platform.url}/consultation/${slug}` }).count()).to.equal(1);
     });
@@ -210,6 +231,7 @@ describe('accounts in the browser', function () {
     it('ACC-5 stays signed in across a reload: the refresh token rotates and the old one is spent', async () => {
       const before = await page.evaluate((key) => localStorage.getItem(key), REFRESH_TOKEN_KEY);
       await page.reload();
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
       const after = await page.evaluate((key) => localStorage.getItem(key), REFRESH_TOKEN_KEY);
       expect(after).to.be.a('string').and.not.equal(before);
@@ -224,6 +246,7 @@ describe('accounts in the browser', function () {
       expect(await main(recruitPage).textContent()).to.include(`« ${sponsor.user.slug} »`);
       await fillExpertForm(recruitPage, { email: recruitEmail, firstName: 'Rémi', lastName: 'Recrue' });
       await recruitPage.getByRole('button', { name: 'Créer mon compte expert' }).click();
+      await typeEmailedCode(recruitPage, platform.http, recruitEmail);
       await recruitPage.waitForURL('**/compte');
       await arrivedOn(recruitPage, 'Mon compte');
       const [row] = await platform.db.query<{ sponsor_id: string }>(
@@ -242,6 +265,7 @@ describe('accounts in the browser', function () {
       page = await openPage('/');
       await main(page).getByRole('link', { name: 'Créer un compte client' }).click();
       await page.waitForURL('**/inscription/client');
+      await waitForAppReady(page);
       // After a navigation, focus is on the new page's heading.
       expect(await page.evaluate(() => document.activeElement?.tagName)).to.equal('H1');
       await field(page, 'Prénom').fill('Alice');
@@ -250,7 +274,9 @@ describe('accounts in the browser', function () {
       await field(page, 'Mot de passe').fill(TEST_PASSWORD);
       await page.getByLabel(/J'accepte les conditions/).check();
       await page.getByRole('button', { name: 'Créer mon compte' }).click();
+      await typeEmailedCode(page, platform.http, email);
       await page.waitForURL('**/compte');
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
       expect(await main(page).textContent()).to.include('Bonjour Alice Bernard').and.include('Client').and.include(email);
       expect(await main(page).getByRole('link', { name: /\/consultation\// }).count()).to.equal(0);
@@ -270,6 +296,7 @@ describe('accounts in the browser', function () {
       expect((await platform.http.post('/api/auth/login', { email, password: newPassword })).status).to.equal(200);
       // This browser signed in again with the new password and is still in its account.
       await page.reload();
+      await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
     });
   });
@@ -277,13 +304,16 @@ describe('accounts in the browser', function () {
   describe('ACC-7 back to the consultation page after signing up or in', () => {
     it('follows ?retour=/consultation/<slug> after a client signup', async () => {
       const page = await openPage('/inscription/client?retour=/consultation/camille-dubois');
+      const email = uniqueEmail('client');
       await field(page, 'Prénom').fill('Bruno');
       await field(page, 'Nom').fill('Petit');
-      await field(page, 'Adresse e-mail').fill(uniqueEmail('client'));
+      await field(page, 'Adresse e-mail').fill(email);
       await field(page, 'Mot de passe').fill(TEST_PASSWORD);
       await page.getByLabel(/J'accepte les conditions/).check();
       await page.getByRole('button', { name: 'Créer mon compte' }).click();
+      await typeEmailedCode(page, platform.http, email);
       await page.waitForURL('**/consultation/camille-dubois');
+      await waitForAppReady(page);
     });
 
     it('ignores a ?retour= that leaves the site', async () => {
@@ -296,6 +326,7 @@ describe('accounts in the browser', function () {
       await field(page, 'Mot de passe').fill(TEST_PASSWORD);
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.waitForURL(`${platform.url}/compte`);
+      await waitForAppReady(page);
     });
     it('sends a signed-out visitor of "my account" to sign in, then back', async () => {
       const email = uniqueEmail('client');
@@ -386,7 +417,8 @@ describe('accounts in the browser', function () {
       expect(await page.evaluate(() => document.documentElement.lang)).to.equal('fr');
       await field(page, 'Prénom').fill('Gaëlle');
       await page.getByRole('button', { name: 'Switch to English' }).click();
-
+      // The English texts are fetched on the switch (a French visitor never downloads them).
+      await arrivedOn(page, 'Create a client account');
       expect(await heading(page).textContent()).to.equal('Create a client account');
       expect(await page.evaluate(() => document.documentElement.lang)).to.equal('en');
       // What was typed survives the switch; labels, hints and buttons are English.
@@ -396,11 +428,13 @@ describe('accounts in the browser', function () {
       expect(await page.getByRole('navigation').textContent()).to.include('Sign in');
 
       await page.reload();
+      await waitForAppReady(page);
       expect(await heading(page).textContent()).to.equal('Create a client account');
       await page.getByRole('button', { name: 'Create my account' }).click();
       expect((await errorOf(page, 'Last name')).message).to.equal('This field is required.');
 
       await page.getByRole('button', { name: 'Passer en français' }).click();
+      await arrivedOn(page, 'Créer un compte client');
       expect(await heading(page).textContent()).to.equal('Créer un compte client');
       expect(await page.evaluate(() => document.documentElement.lang)).to.equal('fr');
     });

@@ -1,8 +1,9 @@
 /**
  * The client's booking journey in real Chromium against a real server and database (issue 4,
- * "Done when"): a consultation URL opened signed out → sign up → back on the page (ACC-7) →
- * a slot and a package → a test card → confirmation with the .ics email (BOOK-6), and the
- * expert sees the appointment in the workspace's list. A declined card books nothing (BOOK-3).
+ * "Done when"): a consultation URL opened signed out → a slot and a package → sign up without
+ * leaving the expert's page (ACC-7) → a test card → the confirmation at `/consultations/<id>`
+ * with the .ics email (BOOK-6), and the expert sees the appointment in the workspace's list. A
+ * declined card books nothing (BOOK-3).
  * Needs the built client: `npm run build:client && npx mocha test/e2e/booking-journey.test.ts`.
  */
 import { expect } from 'chai';
@@ -10,8 +11,8 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems } from '../support/browser.ts';
-import { choosePackageAndFirstSlot } from '../support/booking-page.ts';
-import { TEST_PASSWORD, signUpExpert } from '../support/fixtures.ts';
+import { acceptCommitments, choosePackageAndFirstSlot, continueBooking, payButton } from '../support/booking-page.ts';
+import { TEST_PASSWORD, emailedCode, signUpExpert } from '../support/fixtures.ts';
 import { holdOf, setUpExpert, tokenOf } from '../support/bookings.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
@@ -67,7 +68,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(await page.getByText('Jules Martin').count()).to.equal(0);
   });
 
-  it('signed out: the page shows the offer and the price simulator, and "book" leads to sign-up and back (ACC-7)', async () => {
+  it('signed out: the page shows the offer and the price; the choice leads to an inline sign-up that never leaves the expert\'s page (ACC-7)', async () => {
     await page.goto(`/consultation/${expert.slug}`);
     await page.getByRole('heading', { level: 1, name: 'Camille Dubois' }).waitFor();
     await page.getByRole('img', { name: 'Photo de Camille Dubois' }).waitFor();
@@ -77,30 +78,37 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(await page.locator('.next-slots li').count()).to.be.greaterThan(0);
     // BOOK-2: the default 20 € budget at 2 € a minute buys 10 minutes.
     const summary = page.locator('.price-summary');
-    await summary.getByText('10 min').waitFor();
+    await page.getByTestId('max-duration').getByText('10 min').waitFor();
     expect(normalise(await summary.textContent())).to.contain('Prix par minute : 2,00 €');
     expect(normalise(await page.locator('.cancellation-terms').textContent())).to.contain('48 h');
 
-    // The visitor picks the package before signing up; it is still picked on return.
-    await page.getByLabel('Forfait de 15 min : 75,00 €').check();
+    // The visitor picks the package and a slot, then signs up on the same page; the choice stays.
+    await choosePackageAndFirstSlot(page, 'Forfait de 15 min : 75,00 €');
     await summary.getByText('15 min pour', { exact: false }).waitFor();
-    await page.getByRole('link', { name: 'Réserver : créer mon compte' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Créer un compte client' }).waitFor();
-    expect(new URL(page.url()).searchParams.get('retour')).to.equal(`/consultation/${expert.slug}`);
+    await continueBooking(page, 'Votre compte');
+    expect(new URL(page.url()).pathname).to.equal(`/consultation/${expert.slug}`);
     await page.getByLabel(/^Prénom/).fill('Alice');
     await page.getByLabel(/^Nom/).fill('Bernard');
     await page.getByLabel(/^Adresse e-mail/).fill(clientEmail);
     await page.getByLabel(/^Mot de passe/).fill(TEST_PASSWORD);
     await page.getByLabel(/J'accepte les conditions/).check();
-    await page.getByRole('button', { name: 'Créer mon compte' }).click();
+    await page.getByRole('button', { name: 'Créer mon compte et continuer' }).click();
 
-    await page.getByRole('heading', { level: 1, name: 'Camille Dubois' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Confirmer et payer' }).waitFor();
     expect(new URL(page.url()).pathname).to.equal(`/consultation/${expert.slug}`);
-    await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).waitFor();
-    expect(await page.getByLabel('Forfait de 15 min : 75,00 €').isChecked()).to.equal(true);
+    expect(normalise(await page.getByTestId('booking-recap').textContent())).to.contain('Forfait de 15 min');
+    await payButton(page).waitFor();
+    // BOOK-2 again before paying: the package's hold and the cancellation terms.
+    expect(normalise(await page.getByTestId('hold-amount').textContent())).to.contain('75,00 €');
+    expect(normalise(await page.locator('.cancellation-terms').textContent())).to.contain('48 h');
+    // ACC-10: the address is not verified yet, so the payment asks for the code emailed at signup.
+    expect(normalise(await page.getByTestId('email-code').textContent())).to.contain(clientEmail);
+    await page.getByLabel(/^Code reçu par e-mail/).waitFor();
   });
 
   it('BOOK-2, BILL-8: by phone, the per-minute price includes the surcharge of the number\'s country', async () => {
+    await page.getByRole('link', { name: 'Modifier ma réservation' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Camille Dubois' }).waitFor();
     await page.getByLabel('Téléphone', { exact: true }).check();
     const summary = page.locator('.price-summary');
     await page.getByLabel(/^Numéro à appeler/).fill('+32 470 12 34 56');
@@ -110,27 +118,32 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(await page.getByLabel('Pays du numéro appelé').inputValue()).to.equal('BE');
     expect(normalise(await summary.textContent())).to.contain('9 min 5 s');
     await page.getByLabel('Vidéo', { exact: true }).check();
-    await summary.getByText('10 min').waitFor();
+    await page.getByTestId('max-duration').getByText('10 min').waitFor();
   });
 
   it('BOOK-3: a declined card shows the error and books nothing', async () => {
     await choosePackageAndFirstSlot(page, 'Forfait de 15 min : 75,00 €');
+    // Signed in now: straight from the choice to the payment.
+    await continueBooking(page);
     await page.getByLabel('Carte de test (paiement simulé)').selectOption('pm_card_chargeDeclined');
-    await page.getByLabel(/J’accepte les conditions générales/).check();
-    await page.getByLabel(/renonce à mon droit de rétractation/).check();
-    await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).click();
+    // ACC-10: the code is checked first, then the card.
+    await page.getByLabel(/^Code reçu par e-mail/).fill(await emailedCode(platform.http, clientEmail));
+    await acceptCommitments(page);
+    await payButton(page).click();
     // Next to the card field, and the field is marked invalid for screen readers.
     await page.locator('.field-error', { hasText: 'Votre carte a été refusée' }).waitFor();
     expect(await page.getByLabel('Carte de test (paiement simulé)').getAttribute('aria-invalid')).to.equal('true');
     expect(await consultationCount()).to.equal(0);
     expect(await heldCount()).to.equal(0);
+    // The address is verified now: the code is not asked again.
+    await page.getByTestId('email-code').waitFor({ state: 'detached' });
   });
 
   it('BOOK-1: a slot, the package and the test card book the appointment; the confirmation shows when and what is held', async () => {
     await page.getByLabel('Carte de test (paiement simulé)').selectOption('pm_card_visa');
-    const slot = await page.getByLabel(/^Créneau/).inputValue();
+    const slot = new URL(page.url()).searchParams.get('creneau')!;
     expect(slot).to.match(/^\d{4}-\d\d-\d\dT/);
-    await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).click();
+    await payButton(page).click();
     await page.getByRole('heading', { level: 1, name: 'Votre consultation est réservée' }).waitFor();
     const details = normalise(await page.locator('.booking-confirmation').textContent());
     expect(details).to.contain('Camille Dubois');
@@ -156,8 +169,8 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(full.body.withdrawalWaivedAt).to.be.a('string');
     expect(await heldCount()).to.equal(1);
 
-    // The confirmation has its own address: in English it stays, amounts formatted the English way.
-    expect(new URL(page.url()).searchParams.get('reservation')).to.equal(booked.id);
+    // The confirmation is the consultation's own page: in English it stays, amounts formatted the English way.
+    expect(new URL(page.url()).pathname).to.equal(`/consultations/${booked.id}`);
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await page.getByRole('heading', { level: 1, name: 'Your consultation is booked' }).waitFor();
     expect(normalise(await page.locator('.booking-confirmation').textContent())).to.contain('€75.00');
@@ -195,13 +208,12 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
 
   it('a language switch in the middle of the form keeps every choice working', async () => {
     await page.goto(`/consultation/${expert.slug}`);
-    await page.getByRole('button', { name: 'Confirm and hold the amount' }).waitFor();
+    await page.getByTestId('booking-panel').getByRole('button', { name: 'Continue' }).waitFor();
     await page.getByLabel('Budget (in euros)', { exact: false }).fill('30');
     await page.getByRole('button', { name: 'Passer en français' }).click();
-    await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).waitFor();
-    const summary = page.locator('.price-summary');
+    await page.getByTestId('booking-panel').getByRole('button', { name: 'Continuer' }).waitFor();
     // The typed 30 € is kept and priced: 15 minutes at 2 € a minute.
-    await summary.getByText('15 min').waitFor();
+    await page.getByTestId('max-duration').getByText('15 min').waitFor();
     await page.getByLabel('Téléphone', { exact: true }).check();
     await page.getByLabel(/^Numéro à appeler/).waitFor();
     await page.getByLabel('Vidéo', { exact: true }).check();
@@ -214,11 +226,12 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     const cardField = () => page.getByLabel('Carte de test (paiement simulé)');
 
     async function bookWithAuthenticationCard(): Promise<void> {
+      await page.goto(`/consultation/${expert.slug}`);
       await choosePackageAndFirstSlot(page, 'Forfait de 15 min : 75,00 €');
+      await continueBooking(page);
       await cardField().selectOption('pm_card_authenticationRequired');
-      await page.getByLabel(/J’accepte les conditions générales/).check();
-      await page.getByLabel(/renonce à mon droit de rétractation/).check();
-      await page.getByRole('button', { name: 'Confirmer et bloquer le montant' }).click();
+      await acceptCommitments(page);
+      await payButton(page).click();
       await bankPage().waitFor();
       // The modal takes the focus, so keyboard and screen reader users are in the bank's page.
       expect(await bankPage().evaluate((dialog) => dialog.contains(document.activeElement))).to.equal(true);
@@ -240,7 +253,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
       await bookWithAuthenticationCard();
       await bankPage().getByRole('button', { name: 'Confirmer', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Votre consultation est réservée' }).waitFor();
-      const reservation = new URL(page.url()).searchParams.get('reservation')!;
+      const reservation = new URL(page.url()).pathname.split('/').pop()!;
       expect(await holdOf(platform.db, reservation)).to.include({ status: 'authorised', amount_cents: 7500 });
       expect(await heldCount()).to.equal(1);
       expect(pageProblems, 'console errors in the page').to.deep.equal([]);

@@ -1,14 +1,14 @@
 /**
- * The expert workspace (`/espace`, EXP-2 … EXP-8) and the referral workspace (`/parrainage`,
- * REF-4) in real Chromium: an expert signed up through the API signs in through the UI and
- * sets everything up through the forms; the API is the witness of what was saved.
+ * The expert workspace's sections (`/espace/…`, EXP-2 … EXP-8) and the referral workspace
+ * (`/parrainage`, REF-4) in real Chromium: an expert signed up through the API signs in through
+ * the UI and sets everything up through the forms; the API is the witness of what was saved.
  * Needs the built client: `npm run build:client && npx mocha test/e2e/expert-workspace.test.ts`.
  */
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, waitForAppReady } from '../support/browser.ts';
 import { TEST_PASSWORD, TINY_PNG, signUpClient, signUpExpert, type SignedUp } from '../support/fixtures.ts';
 import { freeRateVideoTerms, insertFinishedConsultation } from '../support/consultations.ts';
 
@@ -48,7 +48,7 @@ describe('Expert workspace and referral workspace in the browser', function () {
     await page.locator('input[name="email"]').fill(expert.user.email);
     await page.locator('input[name="password"]').fill(TEST_PASSWORD);
     await page.locator('form button[type="submit"]').click();
-    await page.getByRole('heading', { level: 1, name: 'Mon espace expert' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
   });
 
   after(async () => {
@@ -57,9 +57,16 @@ describe('Expert workspace and referral workspace in the browser', function () {
   });
 
   const api = <Body = any>(path: string) => platform.http.get<Body>(path, expert.accessToken);
+  /** Each section has its own address, reached from the workspace's navigation. */
+  const openSection = async (link: string, heading: string) => {
+    await page.getByRole('navigation', { name: 'Espace expert' }).getByRole('link', { name: link, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await waitForAppReady(page);
+  };
 
   describe('EXP-4, EXP-5 rates and packages', () => {
     it('saves the rates and a package through the form, in euros', async () => {
+      await openSection('Tarifs', 'Tarifs et forfaits');
       const form = page.getByRole('form', { name: 'Tarifs et forfaits' });
       await form.locator('input[name="videoRatePerMinuteCents"]').fill('1,50');
       await form.locator('input[name="phoneRatePerMinuteCents"]').fill('1,20');
@@ -75,7 +82,13 @@ describe('Expert workspace and referral workspace in the browser', function () {
       expect(pricing.packages.map(({ mode, minutes, priceCents }: any) => ({ mode, minutes, priceCents }))).to.deep.equal([
         { mode: 'video', minutes: 30, priceCents: 4000 },
       ]);
-      await page.getByTestId('pricing-summary').getByText(euros('40,00')).waitFor();
+      // Read back after a reload: the form shows what was saved, in euros.
+      await page.reload();
+      await waitForAppReady(page);
+      expect(await form.locator('input[name="videoRatePerMinuteCents"]').inputValue()).to.equal('1,50');
+      expect(await form.locator('input[name="phoneRatePerMinuteCents"]').inputValue()).to.equal('1,20');
+      expect(await form.locator('input[name="packages.0.priceCents"]').inputValue()).to.equal('40,00');
+      await page.getByTestId('breakdown-package-1').getByText(euros('35,50')).waitFor();
     });
 
     it('shows a package refused by the API next to its field and saves nothing', async () => {
@@ -106,15 +119,15 @@ describe('Expert workspace and referral workspace in the browser', function () {
 
   describe('EXP-6 availability and the "available now" switch', () => {
     it('saves weekly hours and a day off, and the switch shows on the public profile', async () => {
+      await openSection('Disponibilités', 'Disponibilités');
       const form = page.getByRole('form', { name: 'Disponibilités' });
       await form.locator('select[name="timeZone"]').selectOption('Europe/Paris');
-      await form.getByRole('button', { name: 'Ajouter une plage horaire' }).click();
-      await form.locator('select[name="weekly.0.weekday"]').selectOption('2');
-      await form.locator('input[name="weekly.0.start"]').fill('09:00');
-      await form.locator('input[name="weekly.0.end"]').fill('12:30');
-      await form.getByRole('button', { name: 'Ajouter une exception' }).click();
-      await form.locator('input[name="exceptions.0.date"]').fill('2030-12-25');
-      await form.locator('select[name="exceptions.0.kind"]').selectOption('closed');
+      await form.getByRole('checkbox', { name: 'mardi', exact: true }).check();
+      await form.getByLabel('mardi, plage 1, début').selectOption({ label: '09:00' });
+      await form.getByLabel('mardi, plage 1, fin').selectOption({ label: '12:30' });
+      await form.getByLabel(/^Date/).fill('2030-12-25');
+      await form.getByRole('radio', { name: 'Fermé toute la journée' }).check();
+      await form.getByRole('button', { name: 'Ajouter ce jour' }).click();
       await form.getByRole('button', { name: 'Enregistrer les disponibilités' }).click();
       await form.getByText('Disponibilités enregistrées.').waitFor();
       expect((await api('/api/experts/me/availability')).body).to.deep.equal({
@@ -124,6 +137,7 @@ describe('Expert workspace and referral workspace in the browser', function () {
       });
 
       expect((await platform.http.get(`/api/experts/${expert.user.slug}`)).body.availableNow).to.equal(false);
+      await openSection('Tableau de bord', 'Tableau de bord');
       await page.getByRole('switch', { name: /disponible maintenant/ }).check();
       await page.getByText('Vous apparaissez comme disponible maintenant.').waitFor();
       expect((await platform.http.get(`/api/experts/${expert.user.slug}`)).body.availableNow).to.equal(true);
@@ -132,6 +146,7 @@ describe('Expert workspace and referral workspace in the browser', function () {
 
   describe('EXP-7 discount codes', () => {
     it('creates a code, lists it as active, and disables it', async () => {
+      await openSection('Codes promo', 'Codes de réduction');
       const form = page.getByRole('form', { name: 'Créer un code de réduction' });
       await form.locator('input[name="code"]').fill('BIENVENUE10');
       await form.locator('input[name="percentOff"]').fill('10');
@@ -152,7 +167,8 @@ describe('Expert workspace and referral workspace in the browser', function () {
 
   describe('EXP-2 QR code', () => {
     it('shows the QR code SVG of the consultation URL with SVG and PNG downloads', async () => {
-      const share = page.getByRole('region', { name: 'Faire connaître ma page' });
+      await openSection('Partage', 'Faire connaître ma page');
+      const share = page.getByRole('main');
       const url = await share.getByLabel('Mon adresse de consultation').inputValue();
       expect(url).to.equal(`${platform.url}/consultation/${expert.user.slug}`);
       const qr = share.getByRole('img', { name: /QR code de la page de consultation/ });
@@ -165,7 +181,7 @@ describe('Expert workspace and referral workspace in the browser', function () {
       const svg = await platform.http.get(`/api/experts/${expert.user.slug}/qr.svg`);
       expect(svg.headers.get('content-type')).to.contain('image/svg+xml');
       for (const [name, type] of [['SVG', 'image/svg+xml'], ['PNG', 'image/png']] as const) {
-        const href = await share.getByRole('link', { name: new RegExp(`QR code \\(${name}`) }).getAttribute('href');
+        const href = await share.getByRole('link', { name: new RegExp(`QR code en ${name}`) }).getAttribute('href');
         const response = await platform.http.get(href!);
         expect(response.status).to.equal(200);
         expect(response.headers.get('content-type')).to.contain(type);
@@ -199,15 +215,14 @@ describe('Expert workspace and referral workspace in the browser', function () {
       const settled = await platform.services.settlements.settle(id);
       expect(settled).to.include({ chargeCents: 2000, feeCents: 150 });
 
-      await page.reload();
-      await page.getByRole('heading', { level: 1, name: 'Mon espace expert' }).waitFor();
-      const earnings = page.getByRole('region', { name: 'Gains' });
+      await openSection('Gains', 'Gains');
+      const earnings = page.getByRole('main');
       const totals = earnings.getByTestId('earnings-totals');
-      await totals.getByText(euros('18,50')).waitFor();
+      await totals.getByText(euros('18,50')).first().waitFor();
       await totals.getByText(euros('20,00')).waitFor();
       await totals.getByText(euros('1,50')).waitFor();
       const line = earnings.getByRole('table', { name: 'Gains par consultation' }).getByRole('row').nth(1);
-      expect(await line.textContent()).to.match(/10 min 00 s/).and.to.match(euros('18,50'));
+      expect(await line.textContent()).to.match(/10\smin/).and.to.match(euros('18,50')).and.to.match(/terminée/);
 
       const chart = earnings.getByRole('img', { name: /Gains nets des 12 derniers mois/ });
       await chart.waitFor();
@@ -217,7 +232,6 @@ describe('Expert workspace and referral workspace in the browser', function () {
       const monthly = earnings.getByRole('table', { name: 'Gains par mois' });
       expect(await monthly.getByRole('row').nth(1).textContent()).to.match(euros('18,50'));
 
-      await page.getByRole('region', { name: 'Consultations', exact: true }).getByRole('table', { name: 'Consultations passées' }).getByText('terminée').waitFor();
       await page.getByRole('region', { name: 'Relevés mensuels' }).getByRole('button', { name: /Ouvrir le relevé de/ }).waitFor();
     });
   });
@@ -234,9 +248,7 @@ describe('Expert workspace and referral workspace in the browser', function () {
       // REF-3: 10 % of the 1,50 € operating fee.
       expect(await platform.services.settlements.settle(id)).to.include({ feeCents: 150 });
 
-      await page.goto('/compte');
-      await page.getByRole('link', { name: 'Mon parrainage' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Mon parrainage' }).waitFor();
+      await openSection('Parrainage', 'Mon parrainage');
       expect(await page.getByLabel('Mon adresse d’inscription parrainée').inputValue()).to.equal(`${platform.url}/inscription/${expert.user.slug}`);
       await page.getByRole('img', { name: 'QR code de votre adresse d’inscription parrainée' }).waitFor();
       expect(await page.getByLabel('Code HTML de la bannière de parrainage').inputValue()).to.contain(`/inscription/${expert.user.slug}`);

@@ -1,8 +1,10 @@
 /**
- * Card payment over Stripe in real Chromium (issue 7): the booking page loads Stripe.js, offers the
- * client's saved cards or Stripe's Card Element, saves a new card through a SetupIntent and books
- * with its token; 3-D Secure runs through Stripe.js at booking. Stripe.js and api.stripe.com are
- * the fakes of test/support/stripe-browser.ts, under the server's real Content-Security-Policy.
+ * Card payment over Stripe in real Chromium (issues 7 and 18): the booking's payment step loads
+ * Stripe.js, offers the browser's wallet (Payment Request Button: Apple Pay, Google Pay, Link) when
+ * there is one, the client's saved cards or Stripe's Card Element, saves a new or a wallet's card
+ * through a SetupIntent and books with its token; 3-D Secure runs through Stripe.js at booking.
+ * Stripe.js and api.stripe.com are the fakes of test/support/stripe-browser.ts, under the server's
+ * real Content-Security-Policy.
  * Needs the built client: `npm run build:client && npx mocha test/e2e/stripe-card-journey.test.ts`.
  */
 import { expect } from 'chai';
@@ -10,7 +12,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { launchBrowser, recordPageProblems } from '../support/browser.ts';
-import { choosePackageAndFirstSlot } from '../support/booking-page.ts';
+import { acceptCommitments, choosePackageAndFirstSlot, continueBooking, payButton } from '../support/booking-page.ts';
 import { signUpClient } from '../support/fixtures.ts';
 import { setUpExpert } from '../support/bookings.ts';
 import { STRIPE_JS_PATTERN, routeStripe, type SentRequest } from '../support/stripe-browser.ts';
@@ -24,7 +26,12 @@ const CARDS = {
   visa: '4242 4242 4242 4242',
   authentication: '4000 0027 6000 3184',
   declined: '4000 0000 0000 0002',
+  /** Handed over by the fake browser wallet (Google Pay), never typed. */
+  wallet: '5555 5555 5555 4444',
 } as const;
+/** What the fake Stripe.js reads to offer a wallet (test/payments/fake-stripe-js.ts). */
+const WALLET_KEY = 'fake-stripe.wallet';
+const WALLET_CARD_KEY = 'fake-stripe.wallet-card';
 const PACKAGE_LABEL = 'Forfait de 15 min : 75,00 €';
 const PACKAGE_CENTS = 7500;
 
@@ -75,13 +82,22 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     (await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations WHERE client_id = $1', [clientId]))[0]!.n;
   const savedCards = () => platform.db.query<{ last4: string; payment_method_ref: string }>('SELECT last4, payment_method_ref FROM saved_cards WHERE user_id = $1', [clientId]);
   const intentsAwaitingCapture = () => [...fake.paymentIntents.values()].filter((intent) => intent['status'] === 'requires_capture');
-  const submit = () => page.getByRole('button', { name: 'Confirmer et bloquer le montant' });
+  const submit = () => payButton(page);
   const challenge = () => page.getByRole('dialog', { name: '3D Secure Test Page' });
+  const walletButton = () => page.getByRole('button', { name: 'Pay with Google Pay' });
+  const walletSheet = () => page.getByRole('dialog', { name: 'Google Pay (test)' });
+
+  /** The consultation page, the package and its first slot, then the payment step. */
+  async function toPayment(): Promise<void> {
+    await page.goto(`/consultation/${expert.slug}`);
+    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
+    await continueBooking(page);
+  }
 
   it('PAY-7: when Stripe.js cannot load, the payment field says so and booking stays disabled', async () => {
     const blocked = (route: { abort: () => Promise<void> }) => route.abort();
     await page.route(STRIPE_JS_PATTERN, blocked);
-    await page.goto(`/consultation/${expert.slug}`);
+    await toPayment();
     await page.getByText('Le module de paiement sécurisé (Stripe) n’a pas pu se charger', { exact: false }).waitFor();
     expect(await submit().isDisabled()).to.equal(true);
     await page.unroute(STRIPE_JS_PATTERN, blocked);
@@ -97,9 +113,11 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     expect(policy).to.match(/script-src [^;]*https:\/\/js\.stripe\.com/);
     expect(policy).to.match(/connect-src [^;]*https:\/\/api\.stripe\.com/);
     await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
-    // No saved card yet: the Card Element is there at once.
+    await continueBooking(page);
+    // No saved card and no wallet in this browser: the Card Element is there at once, alone.
     await typeCard(CARDS.visa);
-    await acceptCommitments();
+    expect(await page.getByTestId('wallet-button').isVisible()).to.equal(false);
+    await acceptCommitments(page);
     await submit().click();
     await page.getByRole('heading', { level: 1, name: 'Votre consultation est réservée' }).waitFor();
 
@@ -112,14 +130,13 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     expect(fake.attachedTo.get(saved!.payment_method_ref)).to.equal(customer!.customer_ref);
   });
 
-  it('PAY-7: the saved card is offered next time and books without typing', async () => {
-    await page.goto(`/consultation/${expert.slug}`);
+  it('PAY-7: the saved card is offered first next time and books without typing', async () => {
+    await toPayment();
     const savedCard = page.getByLabel('Visa •••• 4242, exp. 12/34');
     await savedCard.waitFor();
     expect(await savedCard.isChecked()).to.equal(true);
     expect(await page.locator('input[name="cardnumber"]').isVisible()).to.equal(false);
-    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
-    await acceptCommitments();
+    await acceptCommitments(page);
     await submit().click();
     await page.getByRole('heading', { level: 1, name: 'Votre consultation est réservée' }).waitFor();
     expect(await consultationCount()).to.equal(2);
@@ -127,11 +144,10 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
   });
 
   it('BOOK-3, PAY-6: card 4000 0027 6000 3184 asks for 3-D Secure when saved and when held; completing both books', async () => {
-    await page.goto(`/consultation/${expert.slug}`);
+    await toPayment();
     await page.getByLabel('Une autre carte').check();
-    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
     await typeCard(CARDS.authentication);
-    await acceptCommitments();
+    await acceptCommitments(page);
     await submit().click();
     // The bank's step for saving the card (SetupIntent), then for the hold (PaymentIntent).
     await challenge().getByRole('button', { name: 'Complete authentication' }).click();
@@ -143,10 +159,9 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
   });
 
   it('BOOK-3: failing the 3-D Secure step shows the failure, books nothing and leaves no hold awaiting capture', async () => {
-    await page.goto(`/consultation/${expert.slug}`);
+    await toPayment();
     await page.getByLabel('Visa •••• 3184, exp. 12/34').check();
-    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
-    await acceptCommitments();
+    await acceptCommitments(page);
     await submit().click();
     await challenge().getByRole('button', { name: 'Fail authentication' }).click();
     await page.getByText('L’authentification 3-D Secure a échoué : réessayez ou choisissez une autre carte.').waitFor();
@@ -157,11 +172,10 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
   });
 
   it('BOOK-3: card 4000 0000 0000 0002 is declined: the message next to the card, nothing saved, nothing booked', async () => {
-    await page.goto(`/consultation/${expert.slug}`);
+    await toPayment();
     await page.getByLabel('Une autre carte').check();
-    await choosePackageAndFirstSlot(page, PACKAGE_LABEL);
     await typeCard(CARDS.declined);
-    await acceptCommitments();
+    await acceptCommitments(page);
     await submit().click();
     await page.locator('.payment-field .field-error', { hasText: 'Votre carte a été refusée' }).waitFor();
     expect(await consultationCount()).to.equal(3);
@@ -169,16 +183,76 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     expect(intentsAwaitingCapture()).to.have.length(3);
   });
 
+  it('PAY-7 wallets: without a wallet in the browser (canMakePayment answers null) there is no wallet button: the saved cards and the Card Element', async () => {
+    await toPayment();
+    await page.getByLabel('Visa •••• 4242, exp. 12/34').waitFor();
+    expect(await walletButton().count()).to.equal(0);
+    expect(await page.getByTestId('wallet-button').isVisible()).to.equal(false);
+  });
+
+  it('PAY-7 wallets: with Google Pay (Payment Request Button): the button opens the wallet only once both commitments are ticked; its card is saved through a SetupIntent and holds 75,00 €', async () => {
+    await page.evaluate((key) => localStorage.setItem(key, 'googlePay'), WALLET_KEY);
+    const before = await consultationCount();
+    await toPayment();
+    await walletButton().click();
+    // BOOK-1 first: the sheet stays closed and the unticked boxes say why.
+    expect(await walletSheet().count()).to.equal(0);
+    expect(await page.getByLabel(/J’accepte les conditions générales/).getAttribute('aria-invalid')).to.equal('true');
+    await acceptCommitments(page);
+    await walletButton().click();
+    // The wallet names the amount the page holds.
+    await walletSheet().getByText('Consultation avec Camille Dubois: 75.00 EUR').waitFor();
+    await walletSheet().getByRole('button', { name: 'Pay' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Votre consultation est réservée' }).waitFor();
+
+    expect(await consultationCount()).to.equal(before + 1);
+    expect(await page.evaluate(() => (window as unknown as { fakeStripeWalletCompletions: string[] }).fakeStripeWalletCompletions)).to.deep.equal(['success']);
+    const wallet = (await savedCards()).find((card) => card.last4 === '4444');
+    expect(wallet, 'the wallet\'s card is saved like a new card').to.not.equal(undefined);
+    const consultationId = new URL(page.url()).pathname.split('/').pop()!;
+    const [booked] = await platform.db.query<{ payment_hold_ref: string }>('SELECT payment_hold_ref FROM consultations WHERE id = $1', [consultationId]);
+    const intent = fake.paymentIntents.get(booked!.payment_hold_ref)!;
+    expect(intent).to.include({ status: 'requires_capture', amount: PACKAGE_CENTS, capture_method: 'manual', payment_method: wallet!.payment_method_ref });
+  });
+
+  it('PAY-7 wallets: a wallet closed with "Cancel" books nothing and leaves the page as it was', async () => {
+    const before = await consultationCount();
+    await toPayment();
+    await acceptCommitments(page);
+    await walletButton().click();
+    await walletSheet().getByRole('button', { name: 'Cancel' }).click();
+    await walletSheet().waitFor({ state: 'detached' });
+    expect(await consultationCount()).to.equal(before);
+    expect(await submit().isEnabled()).to.equal(true);
+  });
+
+  it('BOOK-3 wallets: a wallet\'s card whose bank asks for 3-D Secure: the sheet closes, the bank\'s step runs for the setup and for the hold, then it books', async () => {
+    await page.evaluate(([key, number]) => localStorage.setItem(key, number), [WALLET_CARD_KEY, CARDS.authentication.replaceAll(' ', '')] as const);
+    const before = await consultationCount();
+    await toPayment();
+    await acceptCommitments(page);
+    await walletButton().click();
+    await walletSheet().getByRole('button', { name: 'Pay' }).click();
+    await walletSheet().waitFor({ state: 'detached' });
+    await challenge().getByRole('button', { name: 'Complete authentication' }).click();
+    await challenge().getByRole('button', { name: 'Complete authentication' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Votre consultation est réservée' }).waitFor();
+    expect(await consultationCount()).to.equal(before + 1);
+    await page.evaluate((keys) => keys.forEach((key) => localStorage.removeItem(key)), [WALLET_KEY, WALLET_CARD_KEY]);
+  });
+
   it('PAY-7: no request to our server carried a card number, and the page logged no error', async () => {
     expect(sent.length).to.be.greaterThan(0);
     const numbers = Object.values(CARDS).map((number) => number.replaceAll(' ', ''));
+    // In the order the tests above gave them: typed, typed, typed, the wallet's, the wallet's with 3-D Secure.
+    const givenToStripe = [CARDS.visa, CARDS.authentication, CARDS.declined, CARDS.wallet, CARDS.authentication].map((number) => number.replaceAll(' ', ''));
     for (const request of sent) {
       const text = `${decodeURIComponent(request.url)} ${request.body}`.replace(/[\s-]/g, '');
       for (const number of numbers) expect(text, `${request.method} ${request.url}`).to.not.contain(number);
     }
     // The card numbers did reach Stripe, from the page.
     const typedAtStripe = fake.requests.filter((request) => request.path === '/v1/payment_methods').map((request) => request.params.get('card[number]'));
-    expect(typedAtStripe).to.deep.equal(numbers);
+    expect(typedAtStripe).to.deep.equal(givenToStripe);
     expect(pageProblems, 'console errors in the page').to.deep.equal([]);
   });
 
@@ -188,8 +262,4 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     await page.locator('input[name="cvc"]').fill('123');
   }
 
-  async function acceptCommitments(): Promise<void> {
-    await page.getByLabel(/J’accepte les conditions générales/).check();
-    await page.getByLabel(/renonce à mon droit de rétractation/).check();
-  }
 });

@@ -39,6 +39,7 @@ describe('MEDIA-1 who may join, and when (joiningParty)', () => {
     expertId: 'e',
     clientId: 'k',
     startAt: new Date('2026-11-23T10:00:00Z'),
+    requestExpiresAt: null,
     ...overrides,
   });
   const code = (run: () => unknown) => {

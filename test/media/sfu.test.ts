@@ -1,15 +1,12 @@
 import { expect } from 'chai';
-import { once } from 'node:events';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { bookingBody, setUpClient, tokenOf } from '../support/bookings.ts';
 import { ManualClock } from '../../server/platform/clock.ts';
-import { settleConsultation } from '../../server/billing/index.ts';
-import type { MediaServiceEvents } from '../../media/service.ts';
 import { SignalingClient, immediateVideoConsultation, joinToken, opusRtpParameters, waitFor } from './support.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** Integration with real mediasoup workers, no browser (MEDIA-1, MEDIA-2, MEDIA-4, BILL-4). */
+/** Integration with real mediasoup workers, no browser (MEDIA-1). MEDIA-4 with real media: test/e2e/video-worker-death-and-checkpoint.test.ts. */
 describe('MEDIA video SFU with real mediasoup workers', function () {
   this.timeout(60_000);
   let platform: TestPlatform;
@@ -80,20 +77,20 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
     const expertJoin = await expertSocket.request('join', { token: await joinToken(platform.http, consultationId, expert.token) });
     const clientJoin = await clientSocket.request('join', { token: await joinToken(platform.http, consultationId, client.token) });
     expect(expertJoin.party).to.equal('expert');
-    expect(clientJoin.otherPartyPresent).to.equal(true);
+    expect(clientJoin.presence).to.deep.equal({ expert: 'joined', client: 'joined' });
     const wrong = await clientSocket
-      .request('produce', { transportId: expertJoin.sendTransport.id, kind: 'audio', rtpParameters: opusRtpParameters(1111) as never })
+      .request('produce', { transportId: expertJoin.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(1111) as never })
       .catch((failure: { code: string }) => failure);
     expect(wrong).to.have.property('code', 'not_your_transport');
     const ownRecv = await clientSocket
-      .request('produce', { transportId: clientJoin.recvTransport.id, kind: 'audio', rtpParameters: opusRtpParameters(1112) as never })
+      .request('produce', { transportId: clientJoin.recvTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(1112) as never })
       .catch((failure: { code: string }) => failure);
     expect(ownRecv).to.have.property('code', 'wrong_transport');
-    const own = await clientSocket.request('produce', { transportId: clientJoin.sendTransport.id, kind: 'audio', rtpParameters: opusRtpParameters(1113) as never });
+    const own = await clientSocket.request('produce', { transportId: clientJoin.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(1113) as never });
     expect(own.producerId).to.be.a('string');
     expect(platform.media.room(consultationId)!.peer('expert')!.producers.size).to.equal(0);
     const twice = await clientSocket
-      .request('produce', { transportId: clientJoin.sendTransport.id, kind: 'audio', rtpParameters: opusRtpParameters(1114) as never })
+      .request('produce', { transportId: clientJoin.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(1114) as never })
       .catch((failure: { code: string }) => failure);
     expect(twice).to.have.property('code', 'already_producing');
     // Signaling before joining is refused too.
@@ -102,42 +99,61 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
     expect(notJoined).to.have.property('code', 'not_joined');
   });
 
-  it('MEDIA-4 a worker killed mid-consultation: the consultation ends and is settled for the connected time, and the worker is replaced', async () => {
-    const { expert, client, consultationId } = await immediateVideoConsultation(platform.http, { ratePerMinuteCents: 300, budgetCents: 600 });
-    const sockets = { expert: await connect(), client: await connect() };
-    for (const [party, person] of [['expert', expert], ['client', client]] as const) {
-      const joined = await sockets[party].request('join', { token: await joinToken(platform.http, consultationId, person.token) });
-      await sockets[party].request('produce', { transportId: joined.sendTransport.id, kind: 'audio', rtpParameters: opusRtpParameters(party === 'expert' ? 2001 : 2002) as never });
-    }
-    const room = platform.media.room(consultationId)!;
-    // ICE and DTLS need a browser: the transports' own state events stand in for it (BILL-4 presence).
-    for (const peer of room.peers) {
-      for (const transport of [peer.sendTransport, peer.recvTransport]) {
-        transport.emit('icestatechange', 'connected');
-        transport.emit('dtlsstatechange', 'connected');
-      }
-    }
-    expect(platform.media.reading(consultationId)).to.include({ running: true, connectedSeconds: 0 });
-    clock.advance(37_000);
-    const [worker] = platform.media.workers;
-    const ended = once(platform.media, 'ended') as Promise<MediaServiceEvents['ended']>;
-    process.kill(worker!.pid, 'SIGKILL');
-    const [event] = await ended;
-    expect(event).to.include({ consultationId, reason: 'platform', connectedSeconds: 37 });
-    const expected = settleConsultation(
-      { pricing: 'free_rate', mode: 'video', ratePerMinuteCents: 300, surchargePerMinuteCents: 0, feePerMinuteCents: 15, discountPercent: 0, budgetCents: 600 },
-      37,
+  it('MEDIA-7 the repair steps: new ICE credentials per transport, then fresh transports that replace the old ones, bounded per socket', async () => {
+    const { expert, client, consultationId } = await immediateVideoConsultation(platform.http);
+    const expertSocket = await connect();
+    const clientSocket = await connect();
+    await expertSocket.request('join', { token: await joinToken(platform.http, consultationId, expert.token) });
+    const joined = await clientSocket.request('join', { token: await joinToken(platform.http, consultationId, client.token) });
+    await expertSocket.request('ready', { rtpCapabilities: platform.media.room(consultationId)!.router.rtpCapabilities as never });
+    const produced = await clientSocket.request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4001) as never });
+    const consumed = await waitFor(() => expertSocket.notifications.find((notification) => notification.type === 'newConsumer' && notification.producerId === produced.producerId), 5000, 'the expert consumes it');
+
+    // Step 1: the same transport, new credentials.
+    const restarted = await clientSocket.request('restartIce', { transportId: joined.sendTransport.id });
+    expect(restarted.iceParameters.usernameFragment).to.not.equal(joined.sendTransport.iceParameters.usernameFragment);
+    const foreign = await clientSocket.request('restartIce', { transportId: 'not-mine' }).catch((failure: { code: string }) => failure);
+    expect(foreign).to.have.property('code', 'not_your_transport');
+
+    // Step 2: fresh transports; the old ones and what was on them are gone, the other side is told.
+    const renewed = await clientSocket.request('renewTransports', {});
+    expect(renewed.sendTransport.id).to.not.equal(joined.sendTransport.id);
+    expect(renewed.recvTransport.id).to.not.equal(joined.recvTransport.id);
+    const peer = platform.media.room(consultationId)!.peer('client')!;
+    expect(peer.sendTransport.id).to.equal(renewed.sendTransport.id);
+    expect(peer.producers.size).to.equal(0);
+    await waitFor(
+      () => expertSocket.notifications.find((notification) => notification.type === 'consumerClosed' && consumed.type === 'newConsumer' && notification.consumerId === consumed.consumerId),
+      5000,
+      'the old consumer closed',
     );
-    expect(event.chargeCents).to.equal(expected.chargeCents);
-    const view = await platform.http.get(`/api/consultations/${consultationId}`, client.token);
-    expect(view.body).to.include({ status: 'ended', connectedSeconds: 37, endReason: 'platform', chargeCents: expected.chargeCents });
-    await waitFor(() => sockets.client.notifications.find((notification) => notification.type === 'settled'), 5000, 'settled notification');
-    expect(sockets.client.notifications.map((notification) => notification.type)).to.include('ended');
-    // A new worker takes the slot, and the next consultation gets a room on it.
-    const replacement = await waitFor(() => platform.media.workers.find((candidate) => candidate.pid !== worker!.pid), 10_000, 'replacement worker');
-    const next = await immediateVideoConsultation(platform.http);
+    const old = await clientSocket
+      .request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4002) as never })
+      .catch((failure: { code: string }) => failure);
+    expect(old).to.have.property('code', 'not_your_transport');
+    const again = await clientSocket.request('produce', { transportId: renewed.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4003) as never });
+    expect(again.producerId).to.be.a('string');
+    for (let renewal = 2; renewal <= 10; renewal++) await clientSocket.request('renewTransports', {});
+    const tooMany = await clientSocket.request('renewTransports', {}).catch((failure: { code: string }) => failure);
+    expect(tooMany).to.have.property('code', 'too_many_renewals');
+  });
+
+  it('MEDIA-6 at most one producer per source, of the source’s kind; only the screen is closed by request', async () => {
+    const { client, consultationId } = await immediateVideoConsultation(platform.http);
     const socket = await connect();
-    await socket.request('join', { token: await joinToken(platform.http, next.consultationId, next.client.token) });
-    expect(platform.media.room(next.consultationId)!.worker.pid).to.equal(replacement.pid);
+    const joined = await socket.request('join', { token: await joinToken(platform.http, consultationId, client.token) });
+    const wrongKind = await socket
+      .request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'screen', rtpParameters: opusRtpParameters(5001) as never })
+      .catch((failure: { code: string }) => failure);
+    expect(wrongKind).to.have.property('code', 'wrong_kind');
+    const microphone = await socket.request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(5002) as never });
+    const notClosable = await socket.request('closeProducer', { producerId: microphone.producerId }).catch((failure: { code: string }) => failure);
+    expect(notClosable).to.have.property('code', 'not_closable');
+    const unknown = await socket.request('closeProducer', { producerId: 'nope' }).catch((failure: { code: string }) => failure);
+    expect(unknown).to.have.property('code', 'unknown_producer');
+    const badSource = await socket
+      .request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'radio' as never, rtpParameters: opusRtpParameters(5003) as never })
+      .catch((failure: { code: string }) => failure);
+    expect(badSource).to.have.property('code', 'invalid_request');
   });
 });

@@ -10,7 +10,7 @@ import { RecordingNotifier, type Person } from '../support/bookings.ts';
 import { TEST_PASSWORD } from '../support/fixtures.ts';
 import { launchBrowser } from '../support/browser.ts';
 import type { InboundStats } from '../../client/src/media/call.ts';
-import { MovableTime, waitFor } from './support.ts';
+import { MovableTime, immediateVideoConsultation, waitFor } from './support.ts';
 
 /**
  * A whole platform for the video end-to-end tests: real time the test can move forward
@@ -24,8 +24,8 @@ export interface VideoPlatform extends RunningPlatform {
   dataDir: string;
 }
 
-export async function startVideoPlatform(): Promise<VideoPlatform> {
-  const { config, dataDir } = isolatedConfig('consulto-video', { MEDIASOUP_WORKERS: '1' });
+export async function startVideoPlatform(environment: Record<string, string> = {}): Promise<VideoPlatform> {
+  const { config, dataDir } = isolatedConfig('consulto-video', { MEDIASOUP_WORKERS: '1', ...environment });
   const time = new MovableTime();
   const running = await startPlatform(config, {
     clock: time,
@@ -48,8 +48,9 @@ export async function startVideoPlatform(): Promise<VideoPlatform> {
 }
 
 /** A browser page signed in as this person (its own browser: localStorage is per browser here). */
-export async function signedInPage(browser: Browser, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en'): Promise<Page> {
+export async function signedInPage(browser: Browser, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en', initScript?: string): Promise<Page> {
   const page = await browser.newPage();
+  if (initScript) await page.addInitScript(initScript);
   await signIn(page, baseUrl, http, person, language);
   return page;
 }
@@ -120,4 +121,34 @@ export function listFiles(root: string, skip: (path: string) => boolean = () => 
   };
   walk(root);
   return files;
+}
+
+/**
+ * An immediate video consultation with both parties' pages in the room and the meter running
+ * (BILL-4: media flows both ways), for tests that need a live call to act on.
+ */
+export async function liveCallInBrowsers(
+  platform: VideoPlatform,
+  browsers: Browser[],
+  options: Parameters<typeof immediateVideoConsultation>[1] & { languages?: ['fr' | 'en', 'fr' | 'en']; initScript?: string } = {},
+): Promise<Awaited<ReturnType<typeof immediateVideoConsultation>> & { expertPage: Page; clientPage: Page }> {
+  const booked = await immediateVideoConsultation(platform.http, options);
+  const [expertLanguage, clientLanguage] = options.languages ?? ['fr', 'en'];
+  const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, booked.expert, expertLanguage, options.initScript);
+  const clientPage = await signedInPage(browsers[1]!, platform.url, platform.http, booked.client, clientLanguage, options.initScript);
+  await expertPage.goto(`${platform.url}/salle/${booked.consultationId}`);
+  await clientPage.goto(`${platform.url}/salle/${booked.consultationId}`);
+  await expectMediaFlowing(expertPage);
+  await expectMediaFlowing(clientPage);
+  await waitFor(() => platform.media.reading(booked.consultationId)?.running, 10_000, 'meter running');
+  return { ...booked, expertPage, clientPage };
+}
+
+/** What the room page's status line says: the call client's status, always true (MEDIA-3). */
+export async function roomStatus(page: Page): Promise<string | null> {
+  return page.getByTestId('room-status').getAttribute('data-status');
+}
+
+export async function waitForStatus(page: Page, status: string, timeoutMs = 15_000): Promise<void> {
+  await waitFor(async () => ((await roomStatus(page)) === status ? true : undefined), timeoutMs, `status ${status}`);
 }

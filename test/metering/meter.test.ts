@@ -36,6 +36,24 @@ describe('BILL-4 connected time', () => {
     expect(meter.close('c')).to.equal(120);
   });
 
+  it('a drop noticed late is dated when it happened, never before the run began nor in the future', () => {
+    const { clock, meter, advanceSeconds } = meterWithClock();
+    meter.open('c', 3000);
+    meter.connect('c', 'expert');
+    meter.connect('c', 'client');
+    advanceSeconds(60);
+    // The SFU saw the client's media stop 1.5 s ago.
+    meter.disconnect('c', 'client', clock.now().getTime() - 1500);
+    expect(meter.reading('c')).to.deep.include({ connectedSeconds: 58, running: false });
+    meter.connect('c', 'client');
+    advanceSeconds(10);
+    meter.disconnect('c', 'client', clock.now().getTime() - 3_600_000);
+    meter.connect('c', 'client');
+    advanceSeconds(5);
+    meter.disconnect('c', 'client', clock.now().getTime() + 60_000);
+    expect(meter.close('c')).to.equal(63);
+  });
+
   it('a party back within 120 s: the gap is not billed and the consultation goes on', () => {
     const { meter, signals, advanceSeconds } = meterWithClock();
     meter.open('c', 3000);
@@ -83,7 +101,7 @@ describe('BILL-3 budget cap', () => {
     advanceSeconds(839);
     expect(signals).to.deep.equal([]);
     advanceSeconds(1);
-    expect(signals).to.deep.equal([{ kind: 'budget_warning', consultationId: 'c', secondsLeft: 60 }]);
+    expect(signals).to.deep.equal([{ kind: 'budget_warning', consultationId: 'c', secondsLeft: 60, atStart: false }]);
     advanceSeconds(59);
     expect(signals).to.have.length(1);
     advanceSeconds(1);
@@ -105,13 +123,35 @@ describe('BILL-3 budget cap', () => {
     expect(signals[1]).to.deep.equal({ kind: 'cap_reached', consultationId: 'c', connectedSeconds: 120 });
   });
 
-  it('gives no warning when the whole consultation is shorter than the warning', () => {
+  it('BILL-3 as amended: a budget or package of 60 s or less is warned at the start, saying how long it can last', () => {
+    for (const maxSeconds of [60, 45, 1]) {
+      const { meter, signals, advanceSeconds } = meterWithClock();
+      meter.open('c', maxSeconds);
+      meter.connect('c', 'client');
+      meter.connect('c', 'expert');
+      advanceSeconds(0);
+      expect(signals, `${maxSeconds} s`).to.deep.equal([{ kind: 'budget_warning', consultationId: 'c', secondsLeft: maxSeconds, atStart: true }]);
+      advanceSeconds(maxSeconds - 1);
+      expect(signals, `${maxSeconds} s`).to.have.length(1);
+      advanceSeconds(1);
+      expect(signals[1], `${maxSeconds} s`).to.deep.equal({ kind: 'cap_reached', consultationId: 'c', connectedSeconds: maxSeconds });
+    }
+  });
+
+  it('61 s are warned 1 s after the start, not at it, and never twice', () => {
     const { meter, signals, advanceSeconds } = meterWithClock();
-    meter.open('c', 45);
+    meter.open('c', 61);
     meter.connect('c', 'client');
     meter.connect('c', 'expert');
-    advanceSeconds(45);
-    expect(signals).to.deep.equal([{ kind: 'cap_reached', consultationId: 'c', connectedSeconds: 45 }]);
+    advanceSeconds(0);
+    expect(signals).to.deep.equal([]);
+    advanceSeconds(1);
+    expect(signals).to.deep.equal([{ kind: 'budget_warning', consultationId: 'c', secondsLeft: 60, atStart: false }]);
+    meter.disconnect('c', 'client');
+    advanceSeconds(10);
+    meter.connect('c', 'client');
+    advanceSeconds(60);
+    expect(signals.map((signal) => signal.kind)).to.deep.equal(['budget_warning', 'cap_reached']);
   });
 
   it('connected seconds never exceed the maximum, whatever the events (property)', () => {
@@ -130,6 +170,7 @@ describe('BILL-3 budget cap', () => {
           const billed = meter.reading('c') ? meter.close('c') : (signals.at(-1) as { connectedSeconds: number }).connectedSeconds;
           expect(billed).to.be.within(0, maxSeconds);
           expect(signals.filter((signal) => signal.kind !== 'budget_warning')).to.have.length.at.most(1);
+          expect(signals.filter((signal) => signal.kind === 'budget_warning')).to.have.length.at.most(1);
         },
       ),
       { numRuns: 2000 },

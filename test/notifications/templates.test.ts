@@ -37,6 +37,10 @@ const SAMPLE_DATA = {
   action: 'suspended',
   feePerMinuteCents: 18,
   effectiveFrom: '2027-01-01T00:00:00.000Z',
+  previousStartAt: '2026-11-30T09:30:00.000Z',
+  rescheduledBy: 'client',
+  proposedStartAt: '2026-12-01T15:00:00.000Z',
+  expiresAt: '2026-11-30T18:00:00.000Z',
 };
 
 describe('§10 templates: one per event, in French and in English', () => {

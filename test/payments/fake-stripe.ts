@@ -34,11 +34,14 @@ const TEST_CARD_NUMBERS: Record<string, { brand: string; last4: string }> = {
   '4000000000000002': { brand: 'visa', last4: '0002' },
   '4000002760003184': { brand: 'visa', last4: '3184' },
   '4000000000009995': { brand: 'visa', last4: '9995' },
+  // The card a browser wallet (Google Pay, Apple Pay) hands over in the fake Stripe.js.
+  '5555555555554444': { brand: 'mastercard', last4: '4444' },
 };
 
 /** What the test card's bank answers, by its last 4 digits (the magic tokens and the typed numbers alike). */
 const BANK_ANSWERS: Record<string, 'approve' | 'decline' | 'insufficient_funds' | 'authenticate'> = {
   '4242': 'approve',
+  '4444': 'approve',
   '0002': 'decline',
   '9995': 'insufficient_funds',
   '3184': 'authenticate',

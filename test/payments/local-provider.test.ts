@@ -116,7 +116,7 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
   it('is absent in production: no development confirm routes', async () => {
     const production = await startTestPlatform({ environment: { NODE_ENV: 'production', DOCUMENTS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') } });
     try {
-      const client = await signUpClient(production.http);
+      const client = await signUpClient(production.http, {}, { verifyEmail: false });
       expect((await production.http.post('/api/payments/local/holds/lpi_x/confirm', {}, client.accessToken)).status).to.equal(404);
     } finally {
       await production.close();

@@ -103,12 +103,12 @@ describe('pricing and the price simulator', () => {
     it('BILL-1 BILL-2 free rate: per-second billing priced per minute, maximum duration', async () => {
       const response = await quote({ mode: 'video', seconds: 125, budgetCents: 3000 });
       expect(response.status).to.equal(200);
-      expect(response.body).to.deep.equal({ chargeCents: 417, feeCents: 31, surchargeCents: 0, expertEarningsCents: 386, maxSeconds: 900, oneThirdRuleApplied: false });
+      expect(response.body).to.deep.include({ chargeCents: 417, feeCents: 31, surchargeCents: 0, expertEarningsCents: 386, maxSeconds: 900, oneThirdRuleApplied: false });
     });
 
     it('BILL-5 the one-third rule: 7500 for 15 min, 4 min used → 2500', async () => {
       const response = await quote({ mode: 'video', seconds: 240, packageId });
-      expect(response.body).to.deep.equal({ chargeCents: 2500, feeCents: 75, surchargeCents: 0, expertEarningsCents: 2425, maxSeconds: 900, oneThirdRuleApplied: true });
+      expect(response.body).to.deep.include({ chargeCents: 2500, feeCents: 75, surchargeCents: 0, expertEarningsCents: 2425, maxSeconds: 900, oneThirdRuleApplied: true });
     });
 
     it('BILL-5 a quote for 0 seconds is all zeros', async () => {
@@ -181,7 +181,7 @@ describe('pricing and the price simulator', () => {
             });
             const id = await insertFinishedConsultation(platform, { expertId: expert.user.id, clientId: client.user.id, terms, connectedSeconds: seconds });
             const settled = await platform.services.settlements.settle(id);
-            expect(quoted.body).to.deep.equal({
+            expect(quoted.body).to.deep.include({
               chargeCents: settled.chargeCents,
               feeCents: settled.feeCents,
               surchargeCents: settled.surchargeCents,

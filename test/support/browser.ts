@@ -39,3 +39,14 @@ export function recordPageProblems(page: Page, problems: string[], options: { ig
 	});
 	page.on('pageerror', (error) => problems.push(error.message));
 }
+
+/**
+ * Waits until the web client has drawn the page for the address: its code is loaded on
+ * first visit (route-level splitting), so a page is ready a moment after the `load` event.
+ */
+export async function waitForAppReady(page: Page): Promise<void> {
+	await page.waitForFunction(() => {
+		const main = document.querySelector('main');
+		return main !== null && main.querySelector('h1') !== null && !main.matches('[aria-busy="true"]') && main.querySelector('[aria-busy="true"]:not(form)') === null;
+	});
+}

@@ -54,7 +54,8 @@ export async function startTestPlatform(
   };
 }
 
-export async function openTestDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
+/** `url` is the fresh database's address on a server (undefined on PGlite), for a second node to connect to. */
+export async function openTestDatabase(): Promise<{ db: Database; drop(): Promise<void>; url?: string }> {
   const serverUrl = process.env['DATABASE_URL'];
   if (!serverUrl) return { db: await openPglite(), drop: async () => undefined };
   const name = `consulto_test_${randomBytes(6).toString('hex')}`;
@@ -63,6 +64,7 @@ export async function openTestDatabase(): Promise<{ db: Database; drop(): Promis
   url.pathname = `/${name}`;
   return {
     db: openPostgres(url.toString()),
+    url: url.toString(),
     drop: () => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { CLIENT_NUMBER_DE, PhoneHarness, type ProviderName } from './support.ts';
+import { CLIENT_NUMBER_DE, CLIENT_NUMBER_FR, PhoneHarness, type ProviderName } from './support.ts';
+import { tokenOf } from '../support/bookings.ts';
 
 /**
  * Whole phone consultations over real HTTP and the real database, booked through the API, the
@@ -39,7 +40,8 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       expect(await phone.hold(id)).to.include({ status: 'captured', captured_cents: 1000 });
       const view = await phone.viewAsClient(id);
       expect(view).to.include({ status: 'ended', connectedSeconds: 300, chargeCents: 1000 });
-      // Nothing rings any more: the call-back placed after the client's hang-up was cancelled.
+      // TEL-5: the client who hung up was never called back.
+      expect((await phone.calls(id)).filter((call) => call.party === 'client')).to.have.length(1);
       expect((await phone.calls(id)).every((call) => call.state === 'ended')).to.equal(true);
     });
 
@@ -84,21 +86,81 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       expect(consultation.settlement).to.include({ charge_cents: 2500, one_third_rule_applied: true });
     });
 
-    it('BILL-4: a dropped leg called back within 120 s resumes the meter and the gap is not billed', async () => {
+    it('TEL-5: the client hangs up, is not called back, the expert hears it, the client calls the platform back within 120 s and the meter resumes; the gap is not billed', async () => {
       const { id, expertCall, clientCall } = await liveConsultation({ budgetCents: 3000 });
       await phone.advance(100);
-      await phone.act(clientCall, 'drop');
-      // The platform calls the client back at once while the expert waits.
-      const callback = await phone.ringing(id, 'client');
-      expect(callback).to.not.equal(clientCall);
+      await phone.act(clientCall, 'hangup');
+      const afterHangUp = await phone.calls(id);
+      expect(afterHangUp.filter((call) => call.party === 'client' && call.state !== 'ended'), 'not called back').to.deep.equal([]);
+      expect(afterHangUp.find((call) => call.callId === expertCall)!.heard).to.deep.equal(['correspondent_left']);
+      expect(await phone.live(id)).to.include({ meterRunning: false, connectedSeconds: 100 });
       await phone.advance(90);
-      await phone.act(clientCall, 'reconnect');
+      expect((await phone.calls(id)).filter((call) => call.party === 'client'), 'still not called back').to.have.length(1);
+      // Recognised by the number the platform called (the consultation's number).
+      const comeback = await phone.callPlatform({ callId: clientCall });
+      expect(comeback.admitted).to.equal(true);
+      expect(await phone.live(id)).to.include({ meterRunning: true, connectedSeconds: 100 });
       await phone.advance(100);
-      await phone.act(callback, 'hangup');
+      await phone.act(comeback.callId, 'hangup');
       await phone.act(expertCall, 'hangup');
       const consultation = await phone.consultation(id);
       expect(consultation).to.include({ status: 'ended', connected_seconds: 200, end_reason: 'party_left' });
-      expect(consultation.settlement).to.include({ charge_cents: 667 }); // round(200 × 200 / 60)
+      expect(consultation.settlement).to.include({ charge_cents: 667 }); // round(200 × 200 / 60): the 90 s away are not billed
+    });
+
+    it('TEL-5: the client never returns: the consultation ends 120 s after the hang-up, the gap unbilled, nobody called back', async () => {
+      const { id, clientCall } = await liveConsultation({ budgetCents: 3000 });
+      await phone.advance(100);
+      await phone.act(clientCall, 'hangup');
+      await phone.advance(119);
+      expect((await phone.consultation(id)).status).to.equal('live');
+      await phone.advance(1);
+      const consultation = await phone.consultation(id);
+      expect(consultation).to.include({ status: 'ended', connected_seconds: 100, end_reason: 'connection_lost' });
+      expect(consultation.settlement).to.include({ charge_cents: 333 }); // round(200 × 100 / 60)
+      const calls = await phone.calls(id);
+      expect(calls.filter((call) => call.party === 'client')).to.have.length(1);
+      expect(calls.every((call) => call.state === 'ended')).to.equal(true);
+      // Too late now: the platform's number lets nobody in.
+      expect((await phone.callPlatform({ callId: clientCall })).admitted).to.equal(false);
+    });
+
+    it('TEL-5: from another phone the code of the confirmation lets the expert back in; an unknown number without it is refused', async () => {
+      const { id, expertCall } = await liveConsultation({ budgetCents: 3000 });
+      const code = (await phone.viewAsClient(id)).phoneReturnCode as string;
+      expect(code).to.match(/^\d{6}$/);
+      await phone.advance(30);
+      await phone.act(expertCall, 'hangup');
+      expect((await phone.callPlatform({ number: '+33611111111', party: 'expert' })).admitted, 'no code').to.equal(false);
+      expect((await phone.callPlatform({ number: '+33611111111', party: 'expert' }, code === '000000' ? '000001' : '000000')).admitted, 'wrong code').to.equal(false);
+      const back = await phone.callPlatform({ number: '+33622222222', party: 'expert' }, code);
+      expect(back.admitted).to.equal(true);
+      expect(await phone.live(id)).to.include({ meterRunning: true, connectedSeconds: 30 });
+      await phone.advance(30);
+      // TEL-5: the expert ends it from the workspace; the client cannot, another expert cannot see it.
+      const clientTry = await phone.platform.http.post(`/api/consultations/${id}/end`, undefined, await phone.clientToken());
+      expect(clientTry.status).to.equal(403);
+      const ended = await phone.platform.http.post(`/api/consultations/${id}/end`, undefined, await tokenOf(phone.platform.http, phone.expert));
+      expect(ended.status, JSON.stringify(ended.body)).to.equal(200);
+      expect(ended.body).to.include({ status: 'ended', connectedSeconds: 60, endReason: 'party_left' });
+      await phone.idle();
+      expect((await phone.calls(id)).every((call) => call.state === 'ended')).to.equal(true);
+      const again = await phone.platform.http.post(`/api/consultations/${id}/end`, undefined, await tokenOf(phone.platform.http, phone.expert));
+      expect(again.status).to.equal(409);
+      expect(again.body.error.code).to.equal('not_on_the_phone');
+    });
+
+    it('BILL-3 as amended: a one-minute budget is announced at the start ("can last 60 s") and cut at 60 s', async () => {
+      // 200 cents at 200 cents a minute (France, no surcharge) buy exactly 60 s.
+      const { id } = await liveConsultation({ budgetCents: 200, phoneNumber: CLIENT_NUMBER_FR });
+      await phone.advance(0); // the meter's deadline is now: fire it
+      const connected = (await phone.calls(id)).filter((call) => call.state === 'in_conference');
+      expect(connected).to.have.length(2);
+      for (const call of connected) expect(call.heard).to.deep.equal(['can_last:60']);
+      await phone.advance(59);
+      expect((await phone.consultation(id)).status).to.equal('live');
+      await phone.advance(1);
+      expect(await phone.consultation(id)).to.include({ status: 'ended', connected_seconds: 60, end_reason: 'budget_exhausted' });
     });
 
     it('BILL-4: a leg that does not come back within 120 s ends the consultation, billed for the time before the drop', async () => {

@@ -26,7 +26,7 @@ describe('TEL-4 phone simulator page in the browser', function () {
     await phone?.close();
   });
 
-  it('shows both phones and answers, then hangs up, each leg with its buttons', async () => {
+  it('shows both phones and answers, then hangs up, each leg with its buttons; TEL-5 the client calls the platform back', async () => {
     const id = await phone.book({ budgetCents: 3000 });
     await phone.startDue();
     const context = await browser.newContext({ baseURL: phone.platform.url, locale: 'fr-FR' });
@@ -47,10 +47,18 @@ describe('TEL-4 phone simulator page in the browser', function () {
     await phone.advance(60);
     await clientPhone.getByRole('button', { name: 'Raccrocher' }).click();
     await page.getByText('Compteur en pause').waitFor();
+    // TEL-5: not called back; the expert heard it; the client's phone calls the platform's number.
+    await expertPhone.getByText('Votre correspondant a quitté l’appel', { exact: false }).waitFor();
+    await clientPhone.getByRole('button', { name: 'Appeler la plateforme' }).click();
+    await page.getByText('Compteur en marche').waitFor();
+    await phone.advance(30);
     await expertPhone.getByRole('button', { name: 'Raccrocher' }).click();
+    await page.getByText('Compteur en pause').waitFor();
+    await clientPhone.getByRole('button', { name: 'Raccrocher' }).click();
     await page.getByText('Consultation terminée').waitFor();
     await phone.idle();
-    expect(await phone.consultation(id)).to.include({ status: 'ended', connected_seconds: 60 });
+    expect(await phone.consultation(id)).to.include({ status: 'ended', connected_seconds: 90 });
+    expect((await phone.calls(id)).filter((call) => call.party === 'client')).to.have.length(2);
     expect(problems).to.deep.equal([]);
   });
 });

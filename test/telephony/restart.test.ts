@@ -14,7 +14,7 @@ describe('BILL-4 phone consultations across a restart', () => {
 
   /** What start.ts does after a restart: a new runner (empty memory) on the same database. */
   function restartedRunner(): { runner: PhoneConsultations; simulator: SimulatedTelephony } {
-    const simulator = new SimulatedTelephony();
+    const simulator = new SimulatedTelephony({ clock: phone.clock });
     const runner = new PhoneConsultations({
       db: phone.platform.db,
       clock: phone.clock,
@@ -22,9 +22,12 @@ describe('BILL-4 phone consultations across a restart', () => {
       provider: simulator,
       lifecycle: new StateMachineLifecycle({ db: phone.platform.db, owner: phone.platform.services.consultations }),
     });
-    simulator.connect(async (fact) => {
-      await runner.onFact(fact);
-    });
+    simulator.connect(
+      async (fact) => {
+        await runner.onFact(fact);
+      },
+      (input) => runner.admitReturningCaller(input),
+    );
     return { runner, simulator };
   }
 

@@ -5,15 +5,31 @@ import { bookingBody, holdOf, setUpClient, setUpExpert, tokenOf, type Person } f
 import { TwilioFake } from './twilio-fake.ts';
 
 export type ProviderName = 'simulator' | 'twilio';
-export type PhoneAction = 'answer' | 'hangup' | 'drop' | 'reconnect';
+export type PhoneAction = 'answer' | 'hangup' | 'drop' | 'call-platform';
 
 export interface DrivenCall {
   callId: string;
   party: 'expert' | 'client';
   state: 'ringing' | 'in_conference' | 'ended';
-  /** TEL-3: what the platform said to this phone. */
+  /** TEL-3, TEL-5: what the platform said to this phone, as labels (see `announcementLabel`). */
   heard: string[];
   endedBy: string | null;
+}
+
+/** The platform's number: calls come from it, and a party who left calls it back (TEL-5). */
+export const PLATFORM_NUMBER = '+33180000000';
+
+/**
+ * What was said, as a label the tests compare: `budget_warning` (60 s before the cap),
+ * `can_last:<seconds>` (BILL-3 at the start), `correspondent_left` (TEL-5); the words themselves
+ * for anything else. Works on the simulator's text and on the TwiML Twilio fetched.
+ */
+export function announcementLabel(spoken: string): string {
+  if (spoken.includes('Il reste une minute')) return 'budget_warning';
+  const canLast = /Cette consultation peut durer (\d+) secondes/.exec(spoken);
+  if (canLast) return `can_last:${canLast[1]}`;
+  if (spoken.includes('Votre correspondant a quitté')) return 'correspondent_left';
+  return spoken;
 }
 
 export const CLIENT_NUMBER_FR = '+33698765432';
@@ -48,7 +64,7 @@ export class PhoneHarness {
     const clock = new ManualClock('2026-11-23T08:00:00.000Z');
     const twilio = provider === 'twilio' ? await TwilioFake.start() : undefined;
     const environment: Record<string, string> = twilio
-      ? { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+33180000000', TWILIO_API_URL: twilio.url }
+      ? { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: PLATFORM_NUMBER, TWILIO_API_URL: twilio.url }
       : {};
     const platform = await startTestPlatform({ clock, environment });
     const harness = new PhoneHarness(platform, clock, provider, twilio);
@@ -86,10 +102,10 @@ export class PhoneHarness {
     await this.idle();
   }
 
-  /** Moves the clock and fires the meter's and the runner's deadlines that came due. */
+  /** Moves the clock and fires the deadlines that came due: ring timeouts (TEL-4), the meter's, the runner's. */
   async advance(seconds: number): Promise<void> {
     this.clock.advance(seconds * 1000);
-    await this.telephony.phone.runDue();
+    await this.telephony.runDue();
     await this.idle();
   }
 
@@ -108,13 +124,15 @@ export class PhoneHarness {
           callId: call.sid,
           party: call.party,
           state: call.state === 'answered' ? 'in_conference' : call.state,
-          heard: call.heard.map((twiml) => (twiml.includes('Il reste une minute') ? 'budget_warning' : twiml)),
+          heard: call.heard.map(announcementLabel),
           endedBy: call.endedBy,
         }));
     }
     const response = await this.platform.http.get('/dev/telephony/calls');
     expect(response.status).to.equal(200);
-    return (response.body.calls as DrivenCall[]).filter((call: DrivenCall & { consultationId?: string }) => call.consultationId === consultationId);
+    return (response.body.calls as (DrivenCall & { consultationId: string })[])
+      .filter((call) => call.consultationId === consultationId)
+      .map((call) => ({ ...call, heard: call.heard.map(announcementLabel) }));
   }
 
   /** The party's phone that rings now (the latest call placed to them). */
@@ -124,18 +142,41 @@ export class PhoneHarness {
     return calls[calls.length - 1]!.callId;
   }
 
-  async act(callId: string, action: PhoneAction): Promise<void> {
+  async act(callId: string, action: Exclude<PhoneAction, 'call-platform'>): Promise<void> {
     if (this.twilio) {
-      const call = this.twilio.calls.get(callId)!;
       if (action === 'answer') await this.twilio.answer(callId);
-      else if (action === 'hangup') await this.twilio.hangup(callId, 'hangup');
-      else if (action === 'drop') await this.twilio.hangup(callId, 'drop');
-      else await this.twilio.answer(await this.ringing(call.consultationId, call.party));
+      else await this.twilio.hangup(callId, action);
     } else {
       const response = await this.platform.http.post(`/dev/telephony/calls/${callId}/${action}`);
       expect(response.status, JSON.stringify(response.body)).to.equal(200);
     }
     await this.idle();
+  }
+
+  /**
+   * TEL-5: a phone calls the platform's number (the number of the phone that had `callId`, or
+   * another one), typing `code` on the keypad if asked. Returns the new call's id, and whether
+   * the platform let it into a consultation.
+   */
+  async callPlatform(from: { callId: string } | { number: string; party: 'expert' | 'client' }, code?: string): Promise<{ callId: string; admitted: boolean }> {
+    let result: { callId: string; admitted: boolean };
+    if (this.twilio) {
+      const original = 'callId' in from ? this.twilio.calls.get(from.callId)! : undefined;
+      const number = 'number' in from ? from.number : original!.to;
+      const party = 'party' in from ? from.party : original!.party;
+      const callId = await this.twilio.dialPlatform({ from: number, to: PLATFORM_NUMBER, url: `${this.platform.url}/webhooks/twilio/inbound`, party });
+      if (this.twilio.calls.get(callId)!.gatherAction && code !== undefined) await this.twilio.pressKeys(callId, code);
+      result = { callId, admitted: this.twilio.calls.get(callId)!.state === 'in_conference' };
+    } else {
+      const response =
+        'number' in from
+          ? await this.platform.http.post('/dev/telephony/call-platform', { from: from.number, ...(code ? { code } : {}) })
+          : await this.platform.http.post(`/dev/telephony/calls/${from.callId}/call-platform`, code ? { code } : undefined);
+      expect(response.status, JSON.stringify(response.body)).to.equal(200);
+      result = { callId: response.body.call.callId, admitted: response.body.call.state === 'in_conference' };
+    }
+    await this.idle();
+    return result;
   }
 
   /** TEL-1: the expert is called first and answers, then the client; returns both call ids. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for Twilio Programmable Voice, in the shapes Twilio documents:
  * - REST: `POST /2010-04-01/Accounts/{AccountSid}/Calls.json` creates a call (201, call resource),
+ *   `POST …/Messages.json` sends a text (201, message resource; BOOK-4),
  *   `POST …/Calls/{CallSid}.json` with `Status=canceled|completed` ends it,
  *   `POST …/Conferences/{ConferenceSid}.json` with `Status=completed` ends a conference or with
  *   `AnnounceUrl` plays TwiML fetched from that URL to every participant. HTTP Basic auth.
@@ -12,12 +13,18 @@ import type { AddressInfo } from 'node:net';
  *   POSTs to the call's `Url` on answer (TwiML expected), to its `StatusCallback` for
  *   initiated/ringing/in-progress/completed/busy/canceled, and to the conference's
  *   `statusCallback` for participant-join/participant-leave.
- * Tests act as the phones' owners: answer, hang up, drop.
+ * - Inbound (TEL-5): a phone dials the account's number; Twilio asks its Voice URL for TwiML
+ *   (signed POST with `From`, `To`, `CallSid`, `Direction=inbound`) and obeys it: `<Dial><Conference>`
+ *   joins, `<Gather>` waits for keys then POSTs `Digits` to its `action`, `<Hangup/>` ends.
+ * Tests act as the phones' owners: answer, hang up, drop, dial the platform, press keys.
  */
 export type FakeCallState = 'ringing' | 'in_conference' | 'answered' | 'ended';
 
 export interface FakeCall {
   sid: string;
+  direction: 'outbound-api' | 'inbound';
+  /** Inbound: the `<Gather>` action waiting for keys, if any. */
+  gatherAction: string | null;
   to: string;
   from: string;
   url: string;
@@ -44,6 +51,14 @@ interface FakeConference {
   attributes: string;
 }
 
+/** BOOK-4: a text sent through the Messages API. */
+export interface FakeMessage {
+  sid: string;
+  to: string;
+  from: string;
+  body: string;
+}
+
 export interface RestRequest {
   method: string;
   path: string;
@@ -55,6 +70,7 @@ export class TwilioFake {
   readonly authToken = randomBytes(16).toString('hex');
   readonly calls = new Map<string, FakeCall>();
   readonly conferences = new Map<string, FakeConference>();
+  readonly messages: FakeMessage[] = [];
   readonly rest: RestRequest[] = [];
   /** Every signed request the fake sent to our webhooks, for replays. */
   readonly sent: { url: string; params: Record<string, string> }[] = [];
@@ -109,9 +125,61 @@ export class TwilioFake {
     call.state = 'answered';
     const twiml = await this.#fetchTwiml(call.url, this.#callParams(call, 'in-progress'));
     await this.#statusCallback(call, 'in-progress');
-    const conference = /<Conference([^>]*)>([^<]+)<\/Conference>/.exec(twiml.text);
+    await this.#obey(call, twiml.text);
+  }
+
+  /**
+   * TEL-5: a phone dials the platform's number. Returns the call's sid; the call is then in a
+   * conference, waiting at a `<Gather>`, or over, as the platform's TwiML said.
+   */
+  async dialPlatform(input: { from: string; to: string; url: string; party?: 'expert' | 'client' }): Promise<string> {
+    const call: FakeCall = {
+      sid: 'CA' + randomBytes(16).toString('hex'),
+      direction: 'inbound',
+      gatherAction: null,
+      to: input.from,
+      from: input.from,
+      url: input.url,
+      statusCallback: '',
+      statusCallbackEvents: [],
+      record: undefined,
+      timeout: undefined,
+      state: 'answered',
+      consultationId: '',
+      party: input.party ?? 'client',
+      conferenceSid: null,
+      sequence: 0,
+      heard: [],
+      endedBy: null,
+    };
+    this.calls.set(call.sid, call);
+    const twiml = await this.#fetchTwiml(input.url, { ...this.#callParams(call, 'ringing'), To: input.to, Direction: 'inbound' });
+    await this.#obey(call, twiml.text, input.party);
+    return call.sid;
+  }
+
+  /** TEL-5: the caller types digits at the `<Gather>`. */
+  async pressKeys(callSid: string, digits: string): Promise<void> {
+    const call = this.#call(callSid);
+    if (!call.gatherAction) throw new Error(`call ${callSid} is not waiting for keys`);
+    const action = call.gatherAction;
+    call.gatherAction = null;
+    const twiml = await this.#fetchTwiml(action, { ...this.#callParams(call, 'in-progress'), Direction: 'inbound', Digits: digits });
+    await this.#obey(call, twiml.text);
+  }
+
+  /** Does what the TwiML says: join the conference, wait for keys, or hang up. */
+  async #obey(call: FakeCall, twiml: string, party?: 'expert' | 'client'): Promise<void> {
+    const gather = /<Gather[^>]*action="([^"]+)"/.exec(twiml);
+    if (gather) {
+      call.heard.push(twiml);
+      call.gatherAction = gather[1]!.replaceAll('&amp;', '&');
+      return;
+    }
+    const conference = /<Conference([^>]*)>([^<]+)<\/Conference>/.exec(twiml);
     if (!conference) {
       // <Hangup/>: the platform no longer wants this leg.
+      if (call.direction === 'inbound') call.heard.push(twiml);
       await this.#endCall(call, 'completed', 'platform');
       return;
     }
@@ -125,6 +193,11 @@ export class TwilioFake {
     }
     call.state = 'in_conference';
     call.conferenceSid = room.sid;
+    if (call.direction === 'inbound') {
+      // Bookkeeping for the tests: which consultation, and which party (the one this number was called as).
+      call.consultationId = friendlyName.replace(/^consulto-/, '');
+      call.party = party ?? [...this.calls.values()].find((other) => other.consultationId === call.consultationId && other.to === call.from && other !== call)?.party ?? call.party;
+    }
     await this.#conferenceCallback(room, call, 'participant-join');
   }
 
@@ -158,6 +231,8 @@ export class TwilioFake {
       const query = new URL(statusCallback).searchParams;
       const call: FakeCall = {
         sid: 'CA' + randomBytes(16).toString('hex'),
+        direction: 'outbound-api',
+        gatherAction: null,
         to: one('To')!,
         from: one('From')!,
         url: one('Url')!,
@@ -179,6 +254,25 @@ export class TwilioFake {
         await this.#statusCallback(call, 'ringing');
       });
       return json(res, 201, this.#callResource(call, 'queued'));
+    }
+    if (req.method === 'POST' && path === `${base}/Messages.json`) {
+      if (!one('To') || !one('Body') || !(one('From') || one('MessagingServiceSid'))) {
+        return json(res, 400, { code: 21602, message: 'Message body, To and From are required.', status: 400 });
+      }
+      const message: FakeMessage = { sid: 'SM' + randomBytes(16).toString('hex'), to: one('To')!, from: one('From')!, body: one('Body')! };
+      this.messages.push(message);
+      return json(res, 201, {
+        sid: message.sid,
+        account_sid: this.accountSid,
+        to: message.to,
+        from: message.from,
+        body: message.body,
+        status: 'queued',
+        direction: 'outbound-api',
+        api_version: '2010-04-01',
+        date_created: new Date().toUTCString(),
+        uri: `${base}/Messages/${message.sid}.json`,
+      });
     }
     const callMatch = new RegExp(`^${base}/Calls/(CA[0-9a-f]{32})\\.json$`).exec(path);
     if (req.method === 'POST' && callMatch) {
@@ -253,7 +347,7 @@ export class TwilioFake {
   }
 
   #callParams(call: FakeCall, status: string): Record<string, string> {
-    return { AccountSid: this.accountSid, CallSid: call.sid, From: call.from, To: call.to, CallStatus: status, Direction: 'outbound-api', ApiVersion: '2010-04-01' };
+    return { AccountSid: this.accountSid, CallSid: call.sid, From: call.from, To: call.to, CallStatus: status, Direction: call.direction, ApiVersion: '2010-04-01' };
   }
 
   #callResource(call: FakeCall, status: string) {

@@ -132,4 +132,38 @@ describe('Twilio adapter and webhooks (TEL-1, TEL-2)', () => {
     expect(consultation.settlement).to.include({ charge_cents: 300 });
     expect(await count(`settlements WHERE consultation_id = '${id}'`)).to.equal(1);
   });
+
+  it('TEL-5: the inbound call to TWILIO_FROM_NUMBER: signature verified, the party who left recognised by number into the conference, others asked for the code with <Gather>', async () => {
+    const { id, expertCall, clientCall } = await liveConsultation();
+    await phone.advance(20);
+    await phone.act(clientCall, 'hangup');
+    const inbound = `${phone.platform.url}/webhooks/twilio/inbound`;
+    const callParams = (sid: string, from: string) => ({ AccountSid: fake().accountSid, CallSid: sid, From: from, To: '+33180000000', CallStatus: 'ringing', Direction: 'inbound' });
+    // Unsigned: 403, nothing admitted.
+    const unsigned = await fake().post(inbound, callParams('CA' + 'a'.repeat(32), '+33698765432'), { signature: null });
+    expect(unsigned.status).to.equal(403);
+    // A stranger's number: asked for the six-digit code, with an action back to the inbound route.
+    const stranger = await fake().post(inbound, callParams('CA' + 'b'.repeat(32), '+33799999999'));
+    expect(stranger.status).to.equal(200);
+    expect(stranger.text).to.match(/<Gather[^>]*input="dtmf"[^>]*numDigits="6"/).and.include(`action="${inbound}?attempt=1"`);
+    expect(stranger.text).to.include('tapez son code à six chiffres');
+    // A wrong code twice: not recognised, hung up.
+    const wrong = await fake().post(`${inbound}?attempt=1`, { ...callParams('CA' + 'b'.repeat(32), '+33799999999'), Digits: '000000' === (await phone.viewAsClient(id)).phoneReturnCode ? '000001' : '000000' });
+    expect(wrong.text).to.include('<Gather').and.include('attempt=2');
+    const last = await fake().post(`${inbound}?attempt=2`, { ...callParams('CA' + 'b'.repeat(32), '+33799999999'), Digits: '12' });
+    expect(last.text).to.include('<Hangup/>').and.not.include('<Conference');
+    // The client's own number: straight into the consultation's conference, never recorded.
+    const back = await fake().dialPlatform({ from: '+33698765432', to: '+33180000000', url: inbound, party: 'client' });
+    const admitted = fake().calls.get(back)!;
+    expect(admitted.state).to.equal('in_conference');
+    expect(fake().conferences.get(admitted.conferenceSid!)!.attributes).to.include('record="do-not-record"');
+    await phone.idle();
+    expect(await phone.live(id)).to.include({ meterRunning: true });
+    // A retried webhook for the admitted call answers the same conference.
+    const retried = await fake().post(inbound, callParams(back, '+33698765432'));
+    expect(retried.text).to.include(`>consulto-${id}</Conference>`);
+    await phone.act(back, 'hangup');
+    await phone.act(expertCall, 'hangup');
+    expect((await phone.consultation(id)).status).to.equal('ended');
+  });
 });

@@ -37,12 +37,12 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
       const movements = await platform.http.get('/api/wallet/movements?limit=2', expert.accessToken);
       expect(movements.status).to.equal(200);
       expect(movements.body.movements.map((m: { kind: string; balance: string; amountCents: number }) => [m.kind, m.balance, m.amountCents])).to.deep.equal([
-        ['wallet_release', 'available', PACKAGE_EARNINGS_CENTS],
-        ['wallet_release', 'pending', -PACKAGE_EARNINGS_CENTS],
+        ['release', 'available', PACKAGE_EARNINGS_CENTS],
+        ['release', 'pending', -PACKAGE_EARNINGS_CENTS],
       ]);
       const older = await platform.http.get(`/api/wallet/movements?limit=2&before=${movements.body.nextBefore}`, expert.accessToken);
       expect(older.body.movements).to.have.length(1);
-      expect(older.body.movements[0]).to.include({ kind: 'consultation_settlement', balance: 'pending', amountCents: PACKAGE_EARNINGS_CENTS, consultationId: id });
+      expect(older.body.movements[0]).to.include({ kind: 'settlement', balance: 'pending', amountCents: PACKAGE_EARNINGS_CENTS, consultationId: id });
     });
 
     it('REF-3: a sponsor\'s commissions land in the same wallet, pending then available', async () => {
@@ -112,16 +112,38 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
     });
   });
 
-  describe('BILL-14 an Idempotency-Key makes a replayed payout request one payout', () => {
-    it('answers the same payout to the same key and moves the money once', async () => {
+  describe('BILL-14 §11 an Idempotency-Key makes a replayed payout request one payout (Stripe semantics)', () => {
+    const send = (token: string, amountCents: number, key: string) =>
+      platform.http.request('POST', '/api/payouts', { body: { amountCents }, token, headers: { 'idempotency-key': key } });
+
+    it('answers the first 201 again to the same key, also to copies sent at once, and moves the money once', async () => {
       const expert = await payableExpert(platform, { consultations: 2 });
-      const send = () => platform.http.request('POST', '/api/payouts', { body: { amountCents: 6000 }, token: expert.accessToken, headers: { 'idempotency-key': 'payout-req-1' } });
-      const first = await send();
-      const second = await send();
+      const first = await send(expert.accessToken, 6000, 'payout-req-1');
+      const copies = await Promise.all([1, 2, 3].map(() => send(expert.accessToken, 6000, 'payout-req-1')));
       expect(first.status).to.equal(201);
-      expect(second.status).to.equal(200);
-      expect(second.body.id).to.equal(first.body.id);
+      for (const copy of copies) {
+        expect(copy.status).to.equal(201);
+        expect(copy.body).to.deep.equal(first.body);
+      }
       expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(2 * PACKAGE_EARNINGS_CENTS - 6000);
+      expect(await ledgerPayouts(expert.user.id)).to.have.length(1);
+    });
+
+    it('concurrent first requests with one key make one payout, and every answer is that payout', async () => {
+      const expert = await payableExpert(platform, { consultations: 2 });
+      const answers = await Promise.all(Array.from({ length: 5 }, () => send(expert.accessToken, 5000, 'payout-race')));
+      expect(answers.map((answer) => answer.status)).to.deep.equal([201, 201, 201, 201, 201]);
+      expect(new Set(answers.map((answer) => answer.body.id)).size).to.equal(1);
+      expect(await ledgerPayouts(expert.user.id)).to.have.length(1);
+    });
+
+    it('refuses the same key with another amount: 422 idempotency_key_reused, nothing moves', async () => {
+      const expert = await payableExpert(platform, { consultations: 2 });
+      expect((await send(expert.accessToken, 6000, 'payout-req-2')).status).to.equal(201);
+      const other = await send(expert.accessToken, 7000, 'payout-req-2');
+      expect(other.status).to.equal(422);
+      expect(other.body.error.code).to.equal('idempotency_key_reused');
+      expect(await ledgerPayouts(expert.user.id)).to.have.length(1);
     });
   });
 

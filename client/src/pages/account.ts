@@ -2,12 +2,14 @@ import { h } from '../dom.ts';
 import { formatDate, t } from '../i18n/index.ts';
 import { ApiError, apiCall, changePassword, getMe, isSignedIn, logout, updateMe, uploadPhoto, type Civility, type ProfileUpdate, type User } from '../api.ts';
 import { apiErrorMessage, createForm, fieldset, inputField, selectField, type FormHandle } from '../forms.ts';
-import { navigate, type Page } from '../router.ts';
+import { navigate } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { PASSWORD_MIN_LENGTH } from '../password.ts';
 import { countryOptions } from '../countries.ts';
 import { civilityOptions, photoErrors, PHOTO_ACCEPT } from './profile-fields.ts';
 import { pageLayout } from './layout.ts';
 import { receiptButton, upcomingConsultationsSection } from './account-consultations.ts';
+import { emailCodeStep } from './email-code.ts';
 
 const ACCOUNT_PATH = '/compte';
 
@@ -25,6 +27,7 @@ export const accountPage: Page = async ({ notice }) => {
     t('account.title'),
     notice,
     h('p', { class: 'lead' }, t('account.hello', { name: `${user.firstName} ${user.lastName}` })),
+    user.emailVerified ? null : emailPendingSection(user),
     summarySection(user),
     user.role === 'expert' && user.slug ? photoSection(user.slug) : null,
     profileSection(user),
@@ -45,6 +48,13 @@ export const accountPage: Page = async ({ notice }) => {
     sessionSection(),
   );
 };
+
+/** ACC-10: a code not typed at signup can be typed here (or a new one asked for). */
+function emailPendingSection(user: User): HTMLElement {
+  const holder = h('div', {}, h('p', { class: 'notice' }, t('emailCode.pending')));
+  holder.append(emailCodeStep({ email: user.email, focus: false, onVerified: () => navigate(ACCOUNT_PATH, { replace: true, notice: t('emailCode.verified') }) }));
+  return holder;
+}
 
 /** Signed out: sign in first, then come back here (the router drops this page's empty result). */
 function goToLogin(notice?: string): Node {

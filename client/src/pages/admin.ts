@@ -2,7 +2,8 @@ import { h, uniqueId } from '../dom.ts';
 import { language } from '../i18n/index.ts';
 import { ApiError, apiCall, getMe, isSignedIn } from '../api.ts';
 import { apiErrorMessage } from '../forms.ts';
-import { navigate, type Page } from '../router.ts';
+import { navigate } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { pageLayout } from './layout.ts';
 import { at, type AdminMessageKey } from './admin-messages.ts';
 

@@ -1,19 +1,18 @@
 import { h } from '../dom.ts';
 import { language, t, type MessageKey } from '../i18n/index.ts';
-import { ApiError, apiCall, apiDocument, isSignedIn } from '../api.ts';
+import { apiCall, apiDocument, isSignedIn } from '../api.ts';
 import { apiErrorMessage } from '../forms.ts';
-import { navigate, type Page } from '../router.ts';
+import { navigate } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { pageLayout } from './layout.ts';
-import { CallSession, type Quality } from '../media/call.ts';
-import type { EndReason } from '../../../media/signaling/messages.ts';
+import { CallClient, type CallEnd, type CallEndReason, type CallState } from '../media/call.ts';
 
-/** BILL-4: a lost connection is retried for at most the grace period's length. */
-const RECONNECT_ATTEMPTS = 10;
-const RECONNECT_DELAY_MS = 3000;
 export const JOIN_MARK = 'consulto:join';
 export const FIRST_FRAME_MARK = 'consulto:first-remote-frame';
-/** The shared stylesheet belongs to the shell; the room's two videos size themselves here. */
+/** The shared stylesheet belongs to the shell; the room's videos size themselves here. */
 const VIDEO_STYLE = 'width:100%;max-width:28rem;aspect-ratio:16/9;background:#111;border-radius:0.5rem';
+const SCREEN_STYLE = 'width:100%;aspect-ratio:16/9;background:#111;border-radius:0.5rem';
+const MINUTE_MS = 60_000;
 
 interface ConsultationSummary {
   id: string;
@@ -29,10 +28,12 @@ const money = (cents: number) => new Intl.NumberFormat(language() === 'fr' ? 'fr
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
 /**
- * `/salle/:id`: the in-call page (MEDIA-3, BILL-3). Both videos, mute, camera off, device
- * selection, connection quality, elapsed time and running cost pushed by the server, the
- * 60-second warning, a text chat over the SFU's data channel (never stored), and the end
- * screen with the amount charged, the receipt and, for the client, the rating.
+ * `/salle/:id`: the in-call page (MEDIA-3, BILL-3). It renders the call client's state
+ * (client/src/media/call.ts) and sends it the person's intents: both videos and the other's shared
+ * screen, mute, camera off, screen share, device selection, connection quality, elapsed time and
+ * running cost pushed by the server, the 60-second warning, a text chat over the SFU's data channel
+ * (never stored), and the end screen with its reason, the amount charged, the receipt and, for the
+ * client, the rating.
  */
 export const consultationRoomPage: Page = async ({ params }) => {
   const consultationId = params['id'] ?? '';
@@ -46,53 +47,73 @@ export const consultationRoomPage: Page = async ({ params }) => {
   } catch (error) {
     return pageLayout(t('room.title'), undefined, h('p', { class: 'error-text', role: 'alert' }, apiErrorMessage(error)));
   }
-  // A page drawn again (a language switch, a second navigation) replaces the call, never doubles it.
-  activeRoom?.dispose();
-  const room = new RoomView(consultation);
-  activeRoom = room;
-  void room.connect();
-  return room.element;
+  // A page drawn again (a language switch) renders the same call; another consultation replaces it.
+  if (activeCall && activeCall.consultationId !== consultation.id) {
+    activeCall.call.dispose();
+    activeCall = undefined;
+  }
+  if (!activeCall) {
+    if (performance.getEntriesByName(JOIN_MARK).length === 0) performance.mark(JOIN_MARK);
+    const call = new CallClient({
+      consultationId: consultation.id,
+      joinToken: async () => (await apiCall<{ token: string }>('POST', `/api/consultations/${encodeURIComponent(consultation.id)}/join-token`)).token,
+    });
+    activeCall = { consultationId: consultation.id, call };
+    // Tests and benches read the call's inbound statistics through it.
+    (window as unknown as { consultoCall?: CallClient }).consultoCall = call;
+    void call.start();
+  }
+  activeView?.detach();
+  activeView = new RoomView(consultation, activeCall.call);
+  return activeView.element;
 };
 
-let activeRoom: RoomView | undefined;
+let activeCall: { consultationId: string; call: CallClient } | undefined;
+let activeView: RoomView | undefined;
 
 class RoomView {
   readonly element: HTMLElement;
   readonly #consultation: ConsultationSummary;
+  readonly #call: CallClient;
+  readonly #unsubscribe: () => void;
   readonly #status = h('p', { class: 'notice', role: 'status', 'data-testid': 'room-status' }, t('room.connecting'));
   readonly #warning = h('p', { class: 'error-text', role: 'alert', hidden: true, 'data-testid': 'budget-warning' });
   readonly #elapsed = h('output', { 'data-testid': 'elapsed' }, '0:00');
   readonly #cost = h('output', { 'data-testid': 'running-cost' }, money(0));
   readonly #quality = h('output', { 'data-testid': 'quality' }, t('room.quality.unknown'));
-  readonly #localVideo = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('room.you'), style: VIDEO_STYLE });
-  readonly #remoteVideo = h('video', { autoplay: true, playsinline: true, 'aria-label': t('room.other'), style: VIDEO_STYLE });
-  readonly #remoteStream = new MediaStream();
-  readonly #muteButton = h('button', { type: 'button', class: 'button button-secondary', 'aria-pressed': 'false' }, t('room.mute'));
-  readonly #cameraButton = h('button', { type: 'button', class: 'button button-secondary', 'aria-pressed': 'false' }, t('room.cameraOff'));
+  readonly #localVideo = h('video', { autoplay: true, playsinline: true, 'aria-label': t('room.you'), style: VIDEO_STYLE, 'data-testid': 'local-video' });
+  readonly #remoteVideo = h('video', { autoplay: true, playsinline: true, 'aria-label': t('room.other'), style: VIDEO_STYLE, 'data-testid': 'remote-video' });
+  readonly #screenVideo = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('room.otherScreen'), style: SCREEN_STYLE, 'data-testid': 'remote-screen' });
+  readonly #screenFigure: HTMLElement;
+  readonly #muteButton = h('button', { type: 'button', class: 'button button-secondary', 'aria-pressed': 'false', 'data-testid': 'toggle-microphone' }, t('room.mute'));
+  readonly #cameraButton = h('button', { type: 'button', class: 'button button-secondary', 'aria-pressed': 'false', 'data-testid': 'toggle-camera' }, t('room.cameraOff'));
+  readonly #screenButton = h('button', { type: 'button', class: 'button button-secondary', 'aria-pressed': 'false', 'data-testid': 'toggle-screen' }, t('room.shareScreen'));
   readonly #endButton = h('button', { type: 'button', class: 'button button-primary', 'data-testid': 'end-call' }, t('room.end'));
-  readonly #microphones = h('select', { 'aria-label': t('room.microphone') });
-  readonly #cameras = h('select', { 'aria-label': t('room.camera') });
+  readonly #microphones = h('select', { 'aria-label': t('room.microphone'), 'data-testid': 'microphone-select' });
+  readonly #cameras = h('select', { 'aria-label': t('room.camera'), 'data-testid': 'camera-select' });
   readonly #chatLog = h('ol', { class: 'chat-log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
-  readonly #chatInput = h('input', { type: 'text', maxlength: 2000, 'aria-label': t('room.chatLabel') });
+  readonly #chatInput = h('input', { type: 'text', maxlength: 2000, 'aria-label': t('room.chatLabel'), 'data-testid': 'chat-input' });
   readonly #stage: HTMLElement;
-  #session: CallSession | undefined;
-  #local: MediaStream | undefined;
-  #muted = false;
-  #cameraOff = false;
-  #ended = false;
-  #attempts = 0;
+  #endShown: string | undefined;
+  #chatShown = 0;
+  #devicesShown = '';
 
-  constructor(consultation: ConsultationSummary) {
+  constructor(consultation: ConsultationSummary, call: CallClient) {
     this.#consultation = consultation;
-    this.#remoteVideo.srcObject = this.#remoteStream;
-    const chatForm = h('form', { class: 'chat-form' }, this.#chatInput, h('button', { type: 'submit', class: 'button button-secondary' }, t('room.send')));
+    this.#call = call;
+    // The self-view never plays our own microphone: the property, not the attribute, mutes a media element.
+    this.#localVideo.muted = true;
+    this.#screenVideo.muted = true;
+    this.#screenFigure = h('figure', { hidden: true }, this.#screenVideo, h('figcaption', {}, t('room.otherScreen')));
+    const chatForm = h('form', { class: 'chat-form' }, this.#chatInput, h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'chat-send' }, t('room.send')));
     chatForm.addEventListener('submit', (event) => {
       event.preventDefault();
-      if (this.#session?.sendChat(this.#chatInput.value)) this.#chatInput.value = '';
+      if (this.#call.sendChat(this.#chatInput.value)) this.#chatInput.value = '';
     });
     this.#stage = h(
       'div',
       { class: 'call-stage' },
+      this.#screenFigure,
       h('div', { class: 'call-videos', style: 'display:flex;flex-wrap:wrap;gap:1rem' }, h('figure', {}, this.#remoteVideo, h('figcaption', {}, t('room.other'))), h('figure', {}, this.#localVideo, h('figcaption', {}, t('room.you')))),
       h(
         'dl',
@@ -105,175 +126,127 @@ class RoomView {
         h('dd', {}, this.#quality),
       ),
       this.#warning,
-      h('div', { class: 'call-controls' }, this.#muteButton, this.#cameraButton, this.#endButton),
+      h('div', { class: 'call-controls' }, this.#muteButton, this.#cameraButton, this.#screenButton, this.#endButton),
       h('div', { class: 'call-devices' }, h('label', {}, t('room.microphone'), ' ', this.#microphones), h('label', {}, t('room.camera'), ' ', this.#cameras)),
       h('section', { class: 'call-chat', 'aria-label': t('room.chat') }, h('h2', {}, t('room.chat')), h('p', {}, t('room.chatNotStored')), this.#chatLog, chatForm),
     );
     const title = t('room.titleWith', { name: `${consultation.expert.firstName} ${consultation.expert.lastName}` });
     this.element = pageLayout(title, undefined, this.#status, this.#stage);
-    this.#muteButton.addEventListener('click', () => void this.#toggle('audio'));
-    this.#cameraButton.addEventListener('click', () => void this.#toggle('video'));
+    this.#muteButton.addEventListener('click', () => void this.#call.toggleMicrophone());
+    this.#cameraButton.addEventListener('click', () => void this.#call.toggleCamera());
+    this.#screenButton.addEventListener('click', () => void (this.#call.state.sharingScreen ? this.#call.stopScreenShare() : this.#call.startScreenShare()).catch(() => undefined));
     this.#endButton.addEventListener('click', () => void this.#end());
-    this.#microphones.addEventListener('change', () => void this.#switchDevice('audio', this.#microphones.value));
-    this.#cameras.addEventListener('change', () => void this.#switchDevice('video', this.#cameras.value));
+    this.#microphones.addEventListener('change', () => void this.#call.switchDevice('microphone', this.#microphones.value));
+    this.#cameras.addEventListener('change', () => void this.#call.switchDevice('camera', this.#cameras.value));
+    // bench/join reads this mark: join → first decoded remote frame (SPEC §13).
+    this.#remoteVideo.requestVideoFrameCallback(() => {
+      if (performance.getEntriesByName(FIRST_FRAME_MARK).length === 0) performance.mark(FIRST_FRAME_MARK);
+    });
+    this.#unsubscribe = call.subscribe((state) => this.#render(state));
   }
 
-  /** Leaves the page without ending the consultation (the meter pauses, BILL-4). */
-  dispose(): void {
-    this.#ended = true;
-    this.#session?.close();
-    this.#stopLocal();
+  /** Another view of the same call took over (a language switch). */
+  detach(): void {
+    this.#unsubscribe();
   }
 
-  async connect(): Promise<void> {
-    if (this.#ended) return;
-    // bench/join reads these marks: join → first decoded remote frame (SPEC §13).
-    if (performance.getEntriesByName(JOIN_MARK).length === 0) performance.mark(JOIN_MARK);
-    try {
-      const { token } = await apiCall<{ token: string }>('POST', `/api/consultations/${this.#consultation.id}/join-token`);
-      const { session, otherPartyPresent } = await CallSession.start({ joinToken: token });
-      if (this.#ended) {
-        session.close();
-        return;
-      }
-      this.#session = session;
-      (window as unknown as { consultoCall?: CallSession }).consultoCall = session;
-      this.#wire(session);
-      this.#local ??= await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
-      if (this.#ended) return this.dispose();
-      this.#localVideo.srcObject = this.#local;
-      await session.publish(this.#local);
-      if (this.#muted) await session.setPaused('audio', true);
-      if (this.#cameraOff) await session.setPaused('video', true);
-      this.#attempts = 0;
-      this.#say(otherPartyPresent ? 'room.inCall' : 'room.waiting');
-      await this.#listDevices();
-    } catch (error) {
-      if (this.#ended) return;
-      const code = (error as { code?: string }).code;
-      if (code === 'consultation_over' || error instanceof ApiError) {
-        this.#status.textContent = apiErrorMessage(error);
-        return;
-      }
-      this.#retry();
-    }
-  }
-
-  #wire(session: CallSession): void {
-    session.on('remoteTrack', (track) => {
-      for (const old of this.#remoteStream.getTracks().filter((candidate) => candidate.kind === track.kind)) this.#remoteStream.removeTrack(old);
-      this.#remoteStream.addTrack(track);
-      void this.#remoteVideo.play().catch(() => undefined);
-      if (track.kind === 'video' && performance.getEntriesByName(FIRST_FRAME_MARK).length === 0) {
-        this.#remoteVideo.requestVideoFrameCallback(() => performance.mark(FIRST_FRAME_MARK));
-      }
-    });
-    session.on('peer', ({ present }) => this.#say(present ? 'room.inCall' : 'room.otherLeft'));
-    session.on('meter', (meter) => {
-      this.#elapsed.textContent = clock(meter.connectedSeconds);
-      this.#cost.textContent = money(meter.runningCostCents);
-      if (!this.#element.isConnected) session.close();
-    });
-    session.on('warning', (secondsLeft) => {
-      this.#warning.hidden = false;
-      this.#warning.textContent = t(this.#consultation.pricing === 'package' ? 'room.warningPackage' : 'room.warningBudget', { seconds: secondsLeft });
-    });
-    session.on('quality', (quality: Quality) => {
-      this.#quality.textContent = t(`room.quality.${quality}` as MessageKey);
-      if (!this.#element.isConnected) session.close();
-    });
-    session.on('chat', ({ from, text }) => {
-      this.#chatLog.append(h('li', {}, h('strong', {}, from === 'me' ? t('room.you') : t('room.other')), ' ', text));
-    });
-    session.on('ended', ({ reason, connectedSeconds }) => {
-      this.#ended = true;
-      this.#showEnd(reason, connectedSeconds, undefined);
-    });
-    session.on('settled', ({ chargeCents, connectedSeconds }) => {
-      this.#ended = true;
-      session.close();
-      this.#stopLocal();
-      void this.#showCharge(chargeCents, connectedSeconds);
-    });
-    session.on('replaced', () => {
-      this.#ended = true;
-      this.#say('room.replaced');
-      this.#stopLocal();
-    });
-    session.on('lost', () => this.#retry());
-  }
-
-  get #element(): HTMLElement {
-    return this.element;
-  }
-
-  /** BILL-4: the meter is paused while we are away; coming back within 120 s resumes it. */
-  #retry(): void {
-    if (this.#ended || !this.element.isConnected) return;
-    if (++this.#attempts > RECONNECT_ATTEMPTS) {
-      this.#say('room.lostForGood');
+  #render(state: CallState): void {
+    // Left for another page: the call leaves the room (the meter pauses, BILL-4).
+    if (!this.element.isConnected && this.#rendered && activeView === this) {
+      activeCall?.call.dispose();
+      activeCall = undefined;
       return;
     }
-    this.#say('room.reconnecting');
-    window.setTimeout(() => void this.connect(), RECONNECT_DELAY_MS);
-  }
-
-  async #toggle(kind: 'audio' | 'video'): Promise<void> {
-    if (kind === 'audio') this.#muted = !this.#muted;
-    else this.#cameraOff = !this.#cameraOff;
-    const paused = kind === 'audio' ? this.#muted : this.#cameraOff;
-    for (const track of (kind === 'audio' ? this.#local?.getAudioTracks() : this.#local?.getVideoTracks()) ?? []) track.enabled = !paused;
-    const button = kind === 'audio' ? this.#muteButton : this.#cameraButton;
-    button.setAttribute('aria-pressed', String(paused));
-    button.textContent = t(kind === 'audio' ? (paused ? 'room.unmute' : 'room.mute') : paused ? 'room.cameraOn' : 'room.cameraOff');
-    await this.#session?.setPaused(kind, paused).catch(() => undefined);
-  }
-
-  async #listDevices(): Promise<void> {
-    const devices = await navigator.mediaDevices.enumerateDevices();
-    const fill = (select: HTMLSelectElement, kind: MediaDeviceKind, current: MediaStreamTrack | undefined) => {
-      const currentId = current?.getSettings().deviceId;
-      select.replaceChildren(
-        ...devices
-          .filter((device) => device.kind === kind)
-          .map((device, index) => h('option', { value: device.deviceId, selected: device.deviceId === currentId }, device.label || `${kind} ${index + 1}`)),
-      );
-    };
-    fill(this.#microphones, 'audioinput', this.#local?.getAudioTracks()[0]);
-    fill(this.#cameras, 'videoinput', this.#local?.getVideoTracks()[0]);
-  }
-
-  async #switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    if (!this.#local) return;
-    const constraints = kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId }, width: 640, height: 360 } };
-    const stream = await navigator.mediaDevices.getUserMedia(constraints);
-    const track = kind === 'audio' ? stream.getAudioTracks()[0]! : stream.getVideoTracks()[0]!;
-    track.enabled = kind === 'audio' ? !this.#muted : !this.#cameraOff;
-    const old = kind === 'audio' ? this.#local.getAudioTracks()[0] : this.#local.getVideoTracks()[0];
-    await this.#session?.replaceTrack(kind, track);
-    if (old) {
-      this.#local.removeTrack(old);
-      old.stop();
+    this.#rendered ||= this.element.isConnected;
+    this.#status.dataset['status'] = state.status;
+    // A problem that does not stop the call (no camera) is said next to the status.
+    const problem = state.problem && state.status !== 'ended' ? ` ${t(problemKey(state.problem))}` : '';
+    this.#status.textContent = this.#statusText(state) + problem;
+    this.#elapsed.textContent = clock(state.elapsedSeconds);
+    this.#cost.textContent = money(state.runningCostCents);
+    this.#quality.textContent = t(`room.quality.${state.quality}` as MessageKey);
+    if (state.warningSecondsLeft !== undefined) {
+      this.#warning.hidden = false;
+      this.#warning.textContent = t(state.warningAtStart ? 'room.warningAtStart' : this.#consultation.pricing === 'package' ? 'room.warningPackage' : 'room.warningBudget', { seconds: state.warningSecondsLeft });
     }
-    this.#local.addTrack(track);
+    if (this.#localVideo.srcObject !== (state.localStream ?? null)) this.#localVideo.srcObject = state.localStream ?? null;
+    if (this.#remoteVideo.srcObject !== state.remoteStream) this.#remoteVideo.srcObject = state.remoteStream;
+    if (state.remoteStream.getTracks().length > 0) void this.#remoteVideo.play().catch(() => undefined);
+    if (this.#screenVideo.srcObject !== (state.remoteScreenStream ?? null)) this.#screenVideo.srcObject = state.remoteScreenStream ?? null;
+    this.#screenFigure.hidden = state.remoteScreenStream === undefined;
+    this.#pressed(this.#muteButton, !state.microphoneOn, state.microphoneOn ? 'room.mute' : 'room.unmute');
+    this.#pressed(this.#cameraButton, !state.cameraOn, state.cameraOn ? 'room.cameraOff' : 'room.cameraOn');
+    this.#pressed(this.#screenButton, state.sharingScreen, state.sharingScreen ? 'room.stopSharing' : 'room.shareScreen');
+    this.#renderDevices(state);
+    for (const message of state.chat.slice(this.#chatShown)) {
+      this.#chatLog.append(h('li', {}, h('strong', {}, message.from === 'me' ? t('room.you') : t('room.other')), ' ', message.text));
+    }
+    this.#chatShown = state.chat.length;
+    if (state.end) this.#renderEnd(state.end);
+  }
+
+  #rendered = false;
+
+  #statusText(state: CallState): string {
+    if (state.problem && state.status === 'ended' && !state.end) return t(problemKey(state.problem));
+    switch (state.status) {
+      case 'ended':
+        return t('room.ended');
+      case 'live':
+        return t('room.inCall');
+      case 'reconnecting':
+        return t(state.reconnecting === 'other' ? 'room.otherReconnecting' : 'room.reconnecting');
+      case 'waiting':
+        if (state.otherLeft) return t('room.otherLeft');
+        if (state.requestExpiresAt) {
+          const minutes = Math.max(1, Math.ceil((Date.parse(state.requestExpiresAt) - Date.now()) / MINUTE_MS));
+          return t('room.waitingForExpert', { minutes });
+        }
+        return t('room.waiting');
+      case 'connecting':
+        return state.party ? t('room.connectingMedia') : t('room.connecting');
+    }
+  }
+
+  #pressed(button: HTMLButtonElement, pressed: boolean, label: MessageKey): void {
+    button.setAttribute('aria-pressed', String(pressed));
+    button.textContent = t(label);
+  }
+
+  #renderDevices(state: CallState): void {
+    const key = JSON.stringify([state.devices.microphones, state.devices.cameras, state.devices.microphoneId, state.devices.cameraId]);
+    if (key === this.#devicesShown) return;
+    this.#devicesShown = key;
+    const fill = (select: HTMLSelectElement, options: { deviceId: string; label: string }[], current: string | undefined) =>
+      select.replaceChildren(...options.map((option) => h('option', { value: option.deviceId, selected: option.deviceId === current }, option.label)));
+    fill(this.#microphones, state.devices.microphones, state.devices.microphoneId);
+    fill(this.#cameras, state.devices.cameras, state.devices.cameraId);
   }
 
   async #end(): Promise<void> {
     this.#endButton.disabled = true;
     try {
-      await this.#session?.leave();
+      await this.#call.end();
     } catch (error) {
       this.#endButton.disabled = false;
       this.#status.textContent = apiErrorMessage(error);
     }
   }
 
-  #showEnd(reason: EndReason, connectedSeconds: number, chargeCents: number | null | undefined): void {
-    this.#stage.replaceWith(this.#endScreen(reason, connectedSeconds, chargeCents));
+  /** The end screen keeps its reason when the settlement adds the amount (PAY-2). */
+  #renderEnd(end: CallEnd): void {
+    const key = JSON.stringify(end);
+    if (key === this.#endShown) return;
+    this.#endShown = key;
+    const current = this.element.querySelector('[data-testid="end-screen"]');
+    const screen = this.#endScreen(end.reason, end.connectedSeconds, end.chargeCents);
+    if (current) current.replaceWith(screen);
+    else this.#stage.replaceWith(screen);
+    if (end.chargeCents !== undefined && end.reason !== 'left') void this.#showCharge(end);
   }
 
-  async #showCharge(chargeCents: number | null, connectedSeconds: number): Promise<void> {
-    let charged = chargeCents;
+  async #showCharge(end: CallEnd): Promise<void> {
+    let charged = end.chargeCents;
     try {
       // The settlement as the API records it (PAY-2), whatever the socket said.
       const latest = await apiCall<ConsultationSummary>('GET', `/api/consultations/${this.#consultation.id}`);
@@ -281,19 +254,17 @@ class RoomView {
     } catch {
       // keep the figure from the SFU
     }
-    const screen = this.element.querySelector('[data-testid="end-screen"]');
-    const fresh = this.#endScreen(undefined, connectedSeconds, charged);
-    if (screen) screen.replaceWith(fresh);
-    else this.#stage.replaceWith(fresh);
+    if (charged === end.chargeCents) return;
+    this.#endShown = undefined;
+    this.#renderEnd({ ...end, chargeCents: charged });
   }
 
-  #endScreen(reason: EndReason | undefined, connectedSeconds: number, chargeCents: number | null | undefined): HTMLElement {
-    this.#say('room.ended');
+  #endScreen(reason: CallEndReason, connectedSeconds: number, chargeCents: number | null | undefined): HTMLElement {
     const screen = h(
       'section',
-      { class: 'call-end', 'data-testid': 'end-screen', 'aria-labelledby': 'call-end-title' },
+      { class: 'call-end', 'data-testid': 'end-screen', 'data-reason': reason, 'aria-labelledby': 'call-end-title' },
       h('h2', { id: 'call-end-title' }, t('room.endTitle')),
-      reason ? h('p', {}, t(`room.reason.${reason}` as MessageKey)) : null,
+      h('p', { 'data-testid': 'end-reason' }, t(`room.reason.${reason}` as MessageKey)),
       h('p', {}, t('room.duration', { duration: clock(connectedSeconds) })),
       chargeCents === undefined
         ? h('p', {}, t('room.settling'))
@@ -346,14 +317,16 @@ class RoomView {
   }
 
   #isClient(): boolean {
-    return this.#session?.party === 'client';
+    return this.#call.state.party === 'client';
   }
+}
 
-  #stopLocal(): void {
-    for (const track of this.#local?.getTracks() ?? []) track.stop();
-  }
-
-  #say(key: MessageKey): void {
-    this.#status.textContent = t(key);
-  }
+/** The words for a refusal the call client cannot repair. */
+function problemKey(code: string): MessageKey {
+  const known: Record<string, MessageKey> = {
+    consultation_over: 'room.problem.consultationOver',
+    not_started: 'room.problem.notStarted',
+    media_devices_unavailable: 'room.problem.devices',
+  };
+  return known[code] ?? 'room.lostForGood';
 }

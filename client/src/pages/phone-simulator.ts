@@ -1,20 +1,22 @@
 import { h } from '../dom.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
-import type { Page } from '../router.ts';
+import type { Page } from '../legacy-page.tsx';
 import { pageLayout } from './layout.ts';
 
 /**
  * TEL-4, development only: the two simulated phones of each phone consultation, driven by hand
  * through the simulator's routes (`/dev/telephony/...`, absent in production). The platform
- * calls the expert first, then the client; the meter runs while both are in the conference.
+ * calls the expert first, then the client; the meter runs while both are in the conference. A
+ * party who hung up may call the platform back (TEL-5), from the same phone or with the code.
  */
 interface SimulatedCall {
   callId: string;
+  direction: 'outbound' | 'inbound';
   consultationId: string;
-  party: 'expert' | 'client';
+  party: 'expert' | 'client' | null;
   to: string;
   state: 'ringing' | 'in_conference' | 'ended';
-  endedBy: 'hangup' | 'drop' | 'declined' | 'platform' | null;
+  endedBy: 'hangup' | 'drop' | 'declined' | 'no_answer' | 'platform' | 'not_recognised' | null;
   heard: string[];
 }
 
@@ -26,10 +28,10 @@ interface MeterView {
 }
 
 const POLL_INTERVAL_MS = 1000;
-const ACTIONS: Record<SimulatedCall['state'], readonly ('answer' | 'hangup' | 'drop' | 'reconnect')[]> = {
+const ACTIONS: Record<SimulatedCall['state'], readonly ('answer' | 'hangup' | 'drop')[]> = {
   ringing: ['answer', 'hangup'],
   in_conference: ['hangup', 'drop'],
-  ended: ['reconnect'],
+  ended: [],
 };
 
 export const phoneSimulatorPage: Page = async () => {
@@ -65,7 +67,8 @@ export const phoneSimulatorPage: Page = async () => {
     const serialised = JSON.stringify(data);
     if (serialised === lastDrawn) return; // unchanged: keep focus where the person left it
     lastDrawn = serialised;
-    const consultations = [...new Set(data.calls.map((call) => call.consultationId))].reverse();
+    // A call to the platform it did not recognise belongs to no consultation.
+    const consultations = [...new Set(data.calls.map((call) => call.consultationId).filter(Boolean))].reverse();
     if (consultations.length === 0) {
       board.replaceChildren(h('p', {}, t('phoneSim.empty')));
       return;
@@ -105,25 +108,50 @@ export const phoneSimulatorPage: Page = async () => {
       });
       return button;
     });
-    const warnings = calls.flatMap((call) => call.heard);
+    const heard = calls.flatMap((call) => call.heard);
     return h(
       'article',
       { class: 'phone' },
       h('h3', {}, `${title} · ${current.to}`),
       h('p', {}, `${t(`phoneSim.state.${current.state}` as MessageKey)}${current.endedBy ? ` (${t(`phoneSim.endedBy.${current.endedBy}` as MessageKey)})` : ''}`),
-      warnings.length ? h('p', { class: 'notice' }, t('phoneSim.warningHeard')) : null,
+      heard.length ? h('p', { class: 'notice' }, `${t('phoneSim.heard')} « ${heard[heard.length - 1]} »`) : null,
       h('p', {}, t('phoneSim.calls').replace('{count}', String(calls.length))),
-      h('div', { class: 'phone-actions' }, buttons),
+      h('div', { class: 'phone-actions' }, buttons, current.state === 'ended' ? callPlatformForm(current) : null),
     );
   }
 
-  /** Returns the error message to show, or undefined when the action went through. */
-  async function post(path: string): Promise<string | undefined> {
-    const response = await fetch(path, { method: 'POST' }).catch(() => undefined);
+  /** TEL-5: this phone calls the platform's number back; the code is for a phone other than the one on file. */
+  function callPlatformForm(call: SimulatedCall): HTMLElement {
+    const inputId = `phone-sim-code-${call.callId}`;
+    const code = h('input', { id: inputId, name: 'code', inputmode: 'numeric', autocomplete: 'off', maxlength: 6, size: 8 });
+    const form = h(
+      'form',
+      { class: 'phone-call-platform' },
+      h('label', { for: inputId }, t('phoneSim.code')),
+      code,
+      h('button', { type: 'submit' }, t('phoneSim.action.callPlatform')),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const typed = code.value.trim();
+      void post(`/dev/telephony/calls/${call.callId}/call-platform`, typed ? { code: typed } : {}).then((message) => {
+        status.textContent = message ?? '';
+        return draw();
+      });
+    });
+    return form;
+  }
+
+  /** Returns the message to show, or undefined when the action went through. */
+  async function post(path: string, body?: object): Promise<string | undefined> {
+    const response = await fetch(path, {
+      method: 'POST',
+      ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    }).catch(() => undefined);
     if (!response) return t('phoneSim.unavailable');
-    if (response.ok) return undefined;
-    const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-    return body?.error?.message ?? t('phoneSim.unavailable');
+    const answer = (await response.json().catch(() => undefined)) as { error?: { message?: string }; call?: SimulatedCall } | undefined;
+    if (response.ok) return answer?.call?.endedBy === 'not_recognised' ? t('phoneSim.notRecognised') : undefined;
+    return answer?.error?.message ?? t('phoneSim.unavailable');
   }
 
   await draw();

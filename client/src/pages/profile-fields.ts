@@ -19,9 +19,14 @@ export function civilityOptions(): { value: Civility; label: string }[] {
 }
 
 export function photoErrors(handle: FormHandle, name: string): FieldError[] {
-  const photo = handle.file(name);
-  if (!photo) return [];
-  if (!PHOTO_TYPES.includes(photo.type)) return [{ name, message: t('error.photoType') }];
-  if (photo.size > PHOTO_MAX_BYTES) return [{ name, message: t('error.photoSize') }];
-  return [];
+  const problem = photoProblem(handle.file(name));
+  return problem ? [{ name, message: problem }] : [];
+}
+
+/** What is wrong with a chosen photo, in words; undefined when it is fine or none is chosen. */
+export function photoProblem(photo: File | undefined): string | undefined {
+  if (!photo) return undefined;
+  if (!PHOTO_TYPES.includes(photo.type)) return t('error.photoType');
+  if (photo.size > PHOTO_MAX_BYTES) return t('error.photoSize');
+  return undefined;
 }

@@ -1,0 +1,22 @@
+import type { Dictionary } from '../../i18n/index.ts';
+import type { SignupMessageKey } from './signup-messages.ts';
+
+/** English, fetched when English is shown; the compiler refuses a key French does not have, or a missing one. */
+export const en: Dictionary<SignupMessageKey> = {
+  'choice.title': 'Create an account',
+  'choice.asClient': 'I am a client',
+  'choice.asExpert': 'I am an expert',
+  'client.title': 'Create a client account',
+  'client.intro': 'Four details are enough. You can complete your profile later from your account.',
+  'client.submit': 'Create my account',
+  'client.expertLink': 'Are you an expert? Sign up as an expert',
+  'expert.title': 'Become an expert on Consulto',
+  'expert.intro': 'Signing up is free. These details appear on your clients’ receipts and let us check your identity.',
+  'expert.sponsored': 'You are signing up through the referral link of “{sponsor}”.',
+  'expert.submit': 'Create my expert account',
+  'expert.photoFailed': 'Your account is created, but the photo could not be saved ({reason}). Add it below.',
+  'code.alreadyVerified': 'Your email address is already verified.',
+  'code.format': 'Type the 6 digits of the code, for example 123456.',
+  'code.later': 'I will verify it later',
+  'code.laterHint': 'Without a verified address you cannot book a consultation.',
+};
