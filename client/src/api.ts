@@ -168,10 +168,14 @@ export function updateMe(update: ProfileUpdate): Promise<User> {
   return call<User>('PATCH', '/api/me', { json: update });
 }
 
-/** ACC-5: the server signs every session out, this one included; sign in again with the new password. */
+/**
+ * ACC-5: the server signs every session out, this one included; sign in again with the new
+ * password. The new tokens replace the old ones in one step, so the pages never see this
+ * browser signed out in between.
+ */
 export async function changePassword(email: string, currentPassword: string, newPassword: string): Promise<void> {
   await call<void>('POST', '/api/me/password', { json: { currentPassword, newPassword } });
-  forgetTokens();
+  accessToken = undefined;
   await login(email, newPassword);
 }
 

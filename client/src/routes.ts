@@ -19,8 +19,20 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/inscription/client', load: () => import('./pages/signup/signup-client.tsx').then((module) => module.default) },
   { pattern: '/inscription/expert', load: () => import('./pages/signup/signup-expert.tsx').then((module) => module.default) },
   { pattern: '/inscription/:sponsor', load: () => import('./pages/signup/signup-expert.tsx').then((module) => module.default) },
-  { pattern: '/compte', load: () => import('./pages/account.ts').then((module) => legacy(module.accountPage)) },
-  { pattern: '/admin', load: () => import('./pages/admin.ts').then((module) => legacy(module.adminPage)) },
+  // Issue 13: "my account", each section at its own address; a client lands on their consultations.
+  { pattern: '/compte', load: () => import('./pages/account/account-home.tsx').then((module) => module.default) },
+  { pattern: '/compte/profil', load: () => import('./pages/account/profile-page.tsx').then((module) => module.default) },
+  { pattern: '/compte/securite', load: () => import('./pages/account/security-page.tsx').then((module) => module.default) },
+  { pattern: '/compte/reclamations', load: () => import('./pages/account/complaints-page.tsx').then((module) => module.default) },
+  { pattern: '/compte/donnees', load: () => import('./pages/account/data-page.tsx').then((module) => module.default) },
+  // TRUST-4: the admin console, one address per list.
+  { pattern: '/admin', load: () => import('./pages/admin/users-page.tsx').then((module) => module.default) },
+  { pattern: '/admin/utilisateurs/:id', load: () => import('./pages/admin/user-page.tsx').then((module) => module.default) },
+  { pattern: '/admin/reclamations', load: () => import('./pages/admin/complaints-page.tsx').then((module) => module.default) },
+  { pattern: '/admin/signalements', load: () => import('./pages/admin/reports-page.tsx').then((module) => module.default) },
+  { pattern: '/admin/messages', load: () => import('./pages/admin/notices-page.tsx').then((module) => module.default) },
+  { pattern: '/admin/frais', load: () => import('./pages/admin/fees-page.tsx').then((module) => module.default) },
+  { pattern: '/admin/journal', load: () => import('./pages/admin/audit-page.tsx').then((module) => module.default) },
   { pattern: '/salle/:id', load: () => import('./pages/consultation-room.ts').then((module) => legacy(module.consultationRoomPage)) },
   // EXP-1, BOOK-1…3: the expert's public consultation page and the booking flow that starts on it.
   { pattern: '/consultation/:slug', load: () => import('./pages/consultation/consultation-page.tsx').then((module) => module.default) },

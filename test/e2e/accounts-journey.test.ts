@@ -185,6 +185,7 @@ describe('accounts in the browser', function () {
     it('ACC-5 signs out through the API (the refresh token stops working), then signs in again', async () => {
       const refreshToken = await page.evaluate((key) => localStorage.getItem(key), REFRESH_TOKEN_KEY);
       expect(refreshToken).to.be.a('string');
+      await page.getByRole('navigation', { name: 'Sections de mon compte' }).getByRole('link', { name: 'Mot de passe et session' }).click();
       await main(page).getByRole('button', { name: 'Se déconnecter' }).click();
       await page.waitForURL('**/connexion');
       await waitForAppReady(page);
@@ -261,7 +262,7 @@ describe('accounts in the browser', function () {
     const email = uniqueEmail('client');
     let page: Page;
 
-    it('signs a client up with name, email, password and the terms, and shows "my account" without a consultation URL', async () => {
+    it('signs a client up with name, email, password and the terms, lands on their consultations, and "my account" has no consultation URL', async () => {
       page = await openPage('/');
       await main(page).getByRole('link', { name: 'Créer un compte client' }).click();
       await page.waitForURL('**/inscription/client');
@@ -278,12 +279,19 @@ describe('accounts in the browser', function () {
       await page.waitForURL('**/compte');
       await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
-      expect(await main(page).textContent()).to.include('Bonjour Alice Bernard').and.include('Client').and.include(email);
+      expect(await main(page).textContent()).to.include('Bonjour Alice').and.include('Aucune consultation à venir.');
+      await page.getByRole('navigation', { name: 'Sections de mon compte' }).getByRole('link', { name: 'Profil' }).click();
+      await page.waitForURL('**/compte/profil');
+      await waitForAppReady(page);
+      expect(await main(page).textContent()).to.include('Client').and.include(email);
       expect(await main(page).getByRole('link', { name: /\/consultation\// }).count()).to.equal(0);
     });
 
     it('ACC-5 changes the password from "my account": the new one signs in, the old one no longer does', async () => {
       const newPassword = 'a brand new passphrase';
+      await page.getByRole('navigation', { name: 'Sections de mon compte' }).getByRole('link', { name: 'Mot de passe et session' }).click();
+      await page.waitForURL('**/compte/securite');
+      await waitForAppReady(page);
       await field(page, 'Mot de passe actuel').fill(TEST_PASSWORD);
       await field(page, 'Nouveau mot de passe').fill('short');
       await main(page).getByRole('button', { name: 'Changer le mot de passe' }).click();

@@ -68,19 +68,25 @@ describe('TRUST-4 admin moderation in the browser', function () {
 
     await page.getByLabel('Rechercher (email, nom, adresse de consultation)').fill('Suspendue');
     await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
-    await page.getByRole('button', { name: /Gérer Sylvie Suspendue/ }).click();
+    await page.getByRole('link', { name: 'Sylvie Suspendue' }).click();
     const panel = page.getByRole('region', { name: 'Sylvie Suspendue' });
-    await panel.getByText('Statut du compte : actif').waitFor();
+    await panel.getByText('Statut du compte : Actif').waitFor();
+    const moderation = page.getByRole('region', { name: 'Modération' });
 
-    // A reason is required: without one nothing is sent and the error is announced.
-    await panel.getByRole('button', { name: 'Suspendre' }).click();
-    await panel.getByRole('alert').getByText('Indiquez le motif de l’action.').waitFor();
+    // A reason is required: without one nothing is sent and the error is said next to the field.
+    await moderation.getByRole('button', { name: 'Suspendre' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Suspendre' });
+    await dialog.getByText(/Le compte est déconnecté tout de suite/).waitFor();
+    await dialog.getByRole('button', { name: 'Suspendre' }).click();
+    const reason = dialog.getByLabel(/^Motif \(obligatoire, inscrit au journal\)/);
+    expect(await reason.getAttribute('aria-invalid')).to.equal('true');
+    await dialog.getByText('Ce champ est obligatoire.').waitFor();
     expect((await platform.db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [expert.user.id]))[0]!.status).to.equal('active');
 
-    await panel.getByLabel('Motif (obligatoire, inscrit au journal)').fill('Plaintes répétées de clients');
-    await panel.getByRole('button', { name: 'Suspendre' }).click();
-    await page.locator('[data-account-status="suspended"]').waitFor();
-    await panel.getByRole('status').getByText('Action enregistrée : Suspendre.').waitFor();
+    await reason.fill('Plaintes répétées de clients');
+    await dialog.getByRole('button', { name: 'Suspendre' }).click();
+    await page.locator('[data-account-status="suspended"]').first().waitFor();
+    await moderation.getByRole('status').getByText('Action enregistrée : Suspendre.').waitFor();
 
     // The consultation page says "unavailable", booking is refused, the expert is signed out at once.
     expect(await consultationPageState()).to.deep.equal({ status: 404, code: 'expert_unavailable' });
@@ -95,9 +101,11 @@ describe('TRUST-4 admin moderation in the browser', function () {
     expect(refused.body.error.code).to.equal('expert_unavailable');
     expect((await platform.http.get('/api/me', expert.accessToken)).status).to.equal(401);
 
-    await panel.getByLabel('Motif (obligatoire, inscrit au journal)').fill('Recours accepté');
-    await panel.getByRole('button', { name: 'Rétablir' }).click();
-    await page.locator('[data-account-status="active"]').waitFor();
+    await moderation.getByRole('button', { name: 'Rétablir' }).click();
+    const reinstate = page.getByRole('dialog', { name: 'Rétablir' });
+    await reinstate.getByLabel(/^Motif \(obligatoire, inscrit au journal\)/).fill('Recours accepté');
+    await reinstate.getByRole('button', { name: 'Rétablir' }).click();
+    await page.locator('[data-account-status="active"]').first().waitFor();
     expect(await consultationPageState()).to.deep.equal({ status: 200, code: undefined });
     await visitor.reload();
     await visitor.getByRole('heading', { level: 1, name: 'Sylvie Suspendue' }).waitFor();
@@ -112,9 +120,14 @@ describe('TRUST-4 admin moderation in the browser', function () {
       { action: 'user_suspended', reason: 'Plaintes répétées de clients', admin_id: admin.user.id },
       { action: 'user_reinstated', reason: 'Recours accepté', admin_id: admin.user.id },
     ]);
-    await page.reload();
+    // The audit log says it in words, on the user's page and in the console's journal.
+    const history = page.getByRole('region', { name: 'Historique des actions' });
+    await history.locator('tr').filter({ hasText: 'Compte rétabli' }).filter({ hasText: 'Recours accepté' }).waitFor();
+    await page.getByRole('navigation', { name: 'Sections de la console' }).getByRole('link', { name: 'Journal' }).click();
     await page.getByRole('heading', { name: 'Journal des actions' }).waitFor();
-    await page.getByText(/user_reinstated .* Recours accepté/).waitFor();
+    const entry = page.locator('tbody tr').filter({ hasText: 'Recours accepté' });
+    await entry.getByText('Compte rétabli').waitFor();
+    expect(await page.locator('main').innerText()).to.not.include('user_reinstated');
     expect(pageProblems).to.deep.equal([]);
   });
 
@@ -123,7 +136,9 @@ describe('TRUST-4 admin moderation in the browser', function () {
     await page.locator('input[name="email"]').fill(admin.user.email);
     await page.locator('input[name="password"]').fill(TEST_PASSWORD);
     await page.locator('form button[type="submit"]').click();
-    const section = page.getByRole('region', { name: 'Message sur le site' });
+    await page.getByRole('heading', { level: 1, name: 'Console d’administration' }).waitFor();
+    await page.getByRole('navigation', { name: 'Sections de la console' }).getByRole('link', { name: 'Messages du site' }).click();
+    const section = page.getByRole('region', { name: 'Publier un message' });
     await section.getByLabel('Message en français').fill('Maintenance ce soir à 22 h');
     await section.getByLabel('Message en anglais').fill('Maintenance tonight at 10 pm');
     await section.getByLabel('Motif (obligatoire, inscrit au journal)').fill('Mise à jour de la base');

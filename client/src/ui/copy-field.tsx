@@ -5,7 +5,8 @@ import './kit.css';
 interface CopyFieldProps {
   label: string;
   value: string;
-  copyLabel: string;
+  /** "Copier" unless the value needs its own words ("Copier le lien"). */
+  copyLabel?: string;
   hint?: string;
   /** A snippet of several lines (a banner's HTML) rather than an address. */
   rows?: number;
@@ -49,7 +50,7 @@ export function CopyField({ label, value, copyLabel, hint, rows, onCopied, testI
           <input id={id} ref={control} type="text" readOnly class="copy-value" value={value} aria-describedby={describedBy} data-testid={testId} />
         )}
         <button type="button" class="button button-secondary" onClick={() => void copy()}>
-          {copyLabel}
+          {copyLabel ?? kitText('copy')}
         </button>
       </div>
       <p class="copy-status" role="status">

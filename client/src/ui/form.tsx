@@ -239,7 +239,7 @@ function ErrorText({ id, message }: { id: string; message: string | undefined })
 }
 
 interface TextFieldProps<Values extends FormValues> extends FieldProps<Values> {
-  type?: 'text' | 'email' | 'password' | 'date' | 'tel' | 'number' | 'search';
+  type?: 'text' | 'email' | 'password' | 'date' | 'datetime-local' | 'tel' | 'number' | 'search';
   autocomplete?: string;
   maxLength?: number;
   inputMode?: 'text' | 'numeric' | 'decimal' | 'tel' | 'email' | 'search';
@@ -293,6 +293,44 @@ export function TextField<Values extends FormValues>(props: TextFieldProps<Value
           </span>
         ) : null}
       </div>
+      <ErrorText id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
+interface TextAreaFieldProps<Values extends FormValues> extends FieldProps<Values> {
+  rows?: number;
+  maxLength?: number;
+  minLength?: { length: number; message: MessageKey };
+}
+
+/** Free text over several lines (a comment, a reason for the audit log). */
+export function TextAreaField<Values extends FormValues>(props: TextAreaFieldProps<Values>) {
+  const { form, name, label, required, hint } = props;
+  const id = useId();
+  useRules(form as unknown as FormState<FormValues>, name, { required: !!required, type: 'textarea', requiredMessage: props.requiredMessage, minLength: props.minLength });
+  const error = form.errors.value[name];
+  const value = form.values.value[name];
+  return (
+    <div class="field">
+      <Label id={id} label={label} required={required} />
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name={name}
+        rows={props.rows ?? 3}
+        value={typeof value === 'string' ? value : ''}
+        onInput={(event) => form.set(name, event.currentTarget.value as Values[typeof name])}
+        maxLength={props.maxLength}
+        required={required}
+        aria-required={required ? 'true' : undefined}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(error && `${id}-error`, hint && `${id}-hint`)}
+      />
       <ErrorText id={`${id}-error`} message={error} />
     </div>
   );

@@ -1,9 +1,17 @@
 import { defineMessages } from '../i18n/index.ts';
 
-/** The words of the small components of `ui/` (copy fields, dialogs, tables, paging). */
+/** The words of the small components of `ui/` (copy fields, dialogs, tables, pagers, section tabs). */
 export const kitText = defineMessages({
   fr: {
     retry: 'Réessayer',
+    copy: 'Copier',
+    previous: 'Précédent',
+    next: 'Suivant',
+    pageRange: '{from}–{to} sur {count}',
+    pageEmpty: 'Aucun résultat',
+    pagination: 'Pagination',
+    loading: 'Chargement…',
+    table: 'Tableau : {name}',
     copied: 'Copié dans le presse-papiers.',
     copyManually: 'Le texte est sélectionné : copiez-le avec Ctrl+C (⌘+C sur Mac).',
     close: 'Fermer',
@@ -15,6 +23,14 @@ export const kitText = defineMessages({
   },
   en: {
     retry: 'Try again',
+    copy: 'Copy',
+    previous: 'Previous',
+    next: 'Next',
+    pageRange: '{from}–{to} of {count}',
+    pageEmpty: 'No results',
+    pagination: 'Pages',
+    loading: 'Loading…',
+    table: 'Table: {name}',
     copied: 'Copied to the clipboard.',
     copyManually: 'The text is selected: copy it with Ctrl+C (⌘+C on a Mac).',
     close: 'Close',

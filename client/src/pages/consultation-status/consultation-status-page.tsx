@@ -13,6 +13,7 @@ import { navigate, type PageProps } from '../../router.ts';
 import { currentUser, signedIn } from '../../session.ts';
 import { apiErrorMessage } from '../../ui/errors.ts';
 import { PageLayout } from '../../ui/page.tsx';
+import { useNow } from '../../ui/use-now.ts';
 import { holdAmountCents } from '../../../../server/billing/hold.ts';
 import { requestExpiresAtMs, useConsultationState, type ConsultationView } from '../../consultations/use-consultation-state.ts';
 import { formatFullDateTime, visitorTimeZone } from '../consultation/booking-format.ts';
@@ -138,7 +139,7 @@ function StatusView({ consultation, viewer, notice, onChanged, children }: Statu
 /** BOOK-4, the client's side: the minutes left, what happens on acceptance, what is held, and a way out. */
 function Waiting({ consultation, expertName, onChanged }: { consultation: Consultation; expertName: string; onChanged: () => void }) {
   const deadlineMs = requestExpiresAtMs(consultation) ?? Date.now();
-  const nowMs = useNow(SECOND_MS);
+  const nowMs = useNow(SECOND_MS).getTime();
   const leftSeconds = Math.max(0, Math.ceil((deadlineMs - nowMs) / SECOND_MS));
   const [cancel, setCancel] = useState<{ busy: boolean; error: string }>({ busy: false, error: '' });
   const cancelRequest = () => {
@@ -196,7 +197,7 @@ function Waiting({ consultation, expertName, onChanged }: { consultation: Consul
 
 function RequestForExpert({ consultation, clientName }: { consultation: Consultation; clientName: string }) {
   const deadlineMs = requestExpiresAtMs(consultation) ?? Date.now();
-  const leftSeconds = Math.max(0, Math.ceil((deadlineMs - useNow(SECOND_MS)) / SECOND_MS));
+  const leftSeconds = Math.max(0, Math.ceil((deadlineMs - useNow(SECOND_MS).getTime()) / SECOND_MS));
   return (
     <>
       <p>{stm('expertWaiting.text', { name: clientName, amount: formatMoney(holdAmountCents(consultation.terms)) })}</p>
@@ -232,7 +233,7 @@ function Joining({ consultation }: { consultation: Consultation }) {
 
 function Scheduled({ consultation, viewer, otherName }: { consultation: Consultation; viewer: Viewer; otherName: string }) {
   const startMs = Date.parse(consultation.startAt ?? '');
-  const nowMs = useNow(30 * SECOND_MS);
+  const nowMs = useNow(30 * SECOND_MS).getTime();
   const wayIn = nowMs >= startMs - WAY_IN_BEFORE_START_MS;
   const when = `${formatFullDateTime(consultation.startAt!)} (${visitorTimeZone()})`;
   return (
@@ -322,17 +323,6 @@ function ReceiptButton({ consultationId }: { consultationId: string }) {
       ) : null}
     </p>
   );
-}
-
-/** The time now, again every `everyMs`: countdowns and the appointment's way in follow it. */
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(Date.now());
-  const timer = useRef<ReturnType<typeof setInterval> | undefined>(undefined);
-  useEffect(() => {
-    timer.current = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer.current);
-  }, [everyMs]);
-  return now;
 }
 
 /** 4:05 */

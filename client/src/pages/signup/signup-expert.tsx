@@ -11,7 +11,7 @@ import { currentUser, signedIn } from '../../session.ts';
 import { apiErrorMessage } from '../../ui/errors.ts';
 import { CheckboxField, Fieldset, FileField, Form, RequiredNote, SelectField, TextField, useForm } from '../../ui/form.tsx';
 import { PageLayout } from '../../ui/page.tsx';
-import { civilityOptions, photoProblem, PHOTO_ACCEPT, statusOptions } from '../profile-fields.ts';
+import { civilityOptions, photoProblem, PHOTO_ACCEPT, statusOptions } from '../../profile-options.ts';
 import { EmailCodeStep } from './email-code.tsx';
 import { sm } from './signup-messages.ts';
 
@@ -73,8 +73,9 @@ export default function SignupExpertPage({ params, query, notice }: PageProps) {
         label={sm('expert.title')}
         submitLabel={sm('expert.submit')}
         validate={() => {
-          const problem = photoProblem(form.files.get('photo'));
-          return problem ? [{ name: 'photo', message: problem }] : [];
+          const photo = form.files.get('photo');
+          const problem = photo ? photoProblem(photo) : undefined;
+          return problem ? [{ name: 'photo', message: t(problem) }] : [];
         }}
         onSubmit={async (values) => {
           const user = await registerExpert(expertInput(values, sponsorSlug));
