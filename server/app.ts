@@ -18,8 +18,7 @@ import { AccountService } from './accounts/service.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { EmailVerification } from './accounts/email-verification.ts';
 import { expertRoutes } from './experts/routes.ts';
-import { PublicProfileCache } from './experts/profile-cache.ts';
-import { readPublicProfile } from './experts/public-profile.ts';
+import { ConsultationPages } from './experts/consultation-page.ts';
 import { linkPreviewHeads } from './experts/link-preview.ts';
 import { webClientRouter } from './platform/web-client.ts';
 import { receiptRoutes } from './receipts/routes.ts';
@@ -111,6 +110,8 @@ export interface Services {
   idempotentRequests: IdempotentRequests;
   /** BOOK-4: every consultation change, from the database (start.ts makes it listen). */
   consultationEvents: ConsultationEvents;
+  /** §13: the consultation pages kept briefly (the bench forgets them to measure the path after a write). */
+  pages: ConsultationPages;
 }
 
 /** Wires the capabilities into one Express application; no I/O happens here. */
@@ -168,9 +169,9 @@ export function createApp(platform: Platform): { app: express.Express; services:
     return { status: 'ok' };
   });
   accountRoutes(api, { db, accounts, sessions, emailVerification, publicUrl: config.publicUrl });
-  pricingRoutes(api, { db, clock });
-  const profiles = new PublicProfileCache({ ttlMs: PUBLIC_PROFILE_TTL_MS });
-  expertRoutes(api, { db, clock, publicUrl: config.publicUrl, profiles });
+  const pages = new ConsultationPages({ db, clock, publicUrl: config.publicUrl, ttlMs: PUBLIC_PROFILE_TTL_MS });
+  pricingRoutes(api, { db, clock, pages });
+  expertRoutes(api, { db, clock, publicUrl: config.publicUrl, pages });
   referralRoutes(api, { db, clock, publicUrl: config.publicUrl, referral: config.referral });
   receiptRoutes(api, { db, clock });
   paymentRoutes(api, { db, clock, provider: payments, config: config.payments, developmentRoutes: config.env !== 'production' });
@@ -213,8 +214,8 @@ export function createApp(platform: Platform): { app: express.Express; services:
   // before it runs and after it answered (a read racing the write then cannot keep the old page).
   app.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      profiles.forgetAll();
-      res.on('finish', () => profiles.forgetAll());
+      pages.forgetAll();
+      res.on('finish', () => pages.forgetAll());
     }
     next();
   });
@@ -244,13 +245,13 @@ export function createApp(platform: Platform): { app: express.Express; services:
   });
   if (existsSync(CLIENT_DIST)) {
     // §13 phone arrival: precompressed, long-cached assets; the HTML with each page's link preview.
-    const headFor = linkPreviewHeads({ publicUrl: config.publicUrl, readProfile: (slug) => profiles.get(slug, () => readPublicProfile(db, slug, config.publicUrl)) });
+    const headFor = linkPreviewHeads({ publicUrl: config.publicUrl, readProfile: async (slug) => (await pages.get(slug))?.profile });
     app.use(webClientRouter({ distDir: CLIENT_DIST, headFor }));
   }
   app.use(errorHandler(logger));
   return {
     app,
-    services: { sessions, accounts, emailVerification, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests, consultationEvents },
+    services: { sessions, accounts, emailVerification, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests, consultationEvents, pages },
   };
 }
 

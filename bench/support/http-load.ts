@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuBetween, cpuSnapshot, type CpuSnapshot } from './machine.ts';
+import { cpuBetween, cpuSnapshot, loadAverage, type CpuSnapshot } from './machine.ts';
 
 /** Every HTTP measurement uses the same load so figures compare within a run. */
 export const HTTP_CONNECTIONS = 16;
@@ -50,6 +50,8 @@ export interface LoadFigures {
   serverCores: number;
   generatorCores: number;
   machineBusy: number;
+  /** At the end of the measurement. */
+  loadAverage: number;
 }
 
 const WORKER = fileURLToPath(new URL('./http-load-worker.ts', import.meta.url));
@@ -92,6 +94,7 @@ export function measureHttp(label: string, origin: string, paths: string[]): Pro
             serverCores: cpu.processCores,
             generatorCores: message.generatorCores,
             machineBusy: cpu.machineBusy,
+            loadAverage: loadAverage(),
           }),
         );
       }

@@ -11,6 +11,11 @@ export function machineFacts(): string[] {
   ];
 }
 
+/** The 1-minute load average now: printed beside each figure, since the machine is shared. */
+export function loadAverage(): number {
+  return loadavg()[0]!;
+}
+
 export function elapsedMs(startNs: bigint): number {
   return Number(process.hrtime.bigint() - startNs) / 1e6;
 }

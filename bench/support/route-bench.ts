@@ -1,18 +1,25 @@
 import type { LoadFigures } from './http-load.ts';
 import { measureHttp } from './http-load.ts';
-import { printHttpTable, profileStatementsPerRequest } from './http-report.ts';
+import { printHttpTable, printTargets, profileStatementsPerRequest } from './http-report.ts';
 import { assertAllAnswer, startBareExpress, startBenchPlatform, type BenchPlatform } from './platform.ts';
 
-export interface RouteComparison {
+/** A route's run and the bare handler's run just before it: the machine's load moves within a bench, so each ratio compares neighbours. */
+export interface PairedRun {
   bare: LoadFigures;
-  /** The route on in-memory PGlite, then on PostgreSQL when DATABASE_URL is set. */
-  routes: LoadFigures[];
+  route: LoadFigures;
+}
+
+export interface RouteComparison {
+  /** The route on in-memory PGlite, then on PostgreSQL when DATABASE_URL is set; each cached, then right after a write. */
+  runs: PairedRun[];
 }
 
 /**
- * Measures a bare Express handler, then the platform's route on in-memory PGlite and, when
- * DATABASE_URL is set, on a fresh PostgreSQL database; prints the table and the statements one
- * request sends.
+ * Measures the platform's route on in-memory PGlite and, when DATABASE_URL is set, on a fresh
+ * PostgreSQL database: once as it runs (consultation pages kept for a second), once with every
+ * request served right after a write (the kept pages forgotten before each request, as a write
+ * does). A bare Express handler is measured just before each of these rows, as pgbench is before
+ * each settlement row. Prints the table, the SPEC §13 targets and the statements one request sends.
  */
 export async function compareRouteWithBare(input: {
   title: string;
@@ -21,35 +28,47 @@ export async function compareRouteWithBare(input: {
   notes?: readonly string[];
 }): Promise<RouteComparison> {
   const bareServer = await startBareExpress();
-  let bare: LoadFigures;
-  const routes: LoadFigures[] = [];
+  const runs: PairedRun[] = [];
   let printProfile: () => Promise<void> = async () => undefined;
+  const serverUrl = process.env['DATABASE_URL'];
   try {
     await assertAllAnswer(bareServer.origin, [bareServer.path]);
-    bare = await measureHttp('bare Express 5 handler (small JSON)', bareServer.origin, [bareServer.path]);
+    const measurePair = async (label: string, origin: string, paths: string[]) => {
+      const bare = await measureHttp('bare Express 5 handler (small JSON)', bareServer.origin, [bareServer.path]);
+      runs.push({ bare, route: await measureHttp(label, origin, paths) });
+    };
+    for (const postgresUrl of serverUrl ? [undefined, serverUrl] : [undefined]) {
+      const bench = await startBenchPlatform(postgresUrl);
+      try {
+        const paths = input.paths(bench);
+        await assertAllAnswer(bench.origin, paths);
+        await measurePair(`${input.routeLabel}, ${bench.databaseLabel}, page kept`, bench.origin, paths);
+        const forget = () => bench.platform.services.pages.forgetAll();
+        bench.platform.server.prependListener('request', forget);
+        try {
+          await measurePair(`${input.routeLabel}, ${bench.databaseLabel}, after a write`, bench.origin, paths);
+          if (!postgresUrl) {
+            // Counted now (after a write, the path that reads the database), printed after the table: the statements are the same on either database.
+            printProfile = await profileStatementsPerRequest(`${input.title}, after a write`, bench, paths);
+          }
+        } finally {
+          bench.platform.server.off('request', forget);
+        }
+      } finally {
+        await bench.close();
+      }
+    }
   } finally {
     await bareServer.close();
   }
-  const serverUrl = process.env['DATABASE_URL'];
-  for (const postgresUrl of serverUrl ? [undefined, serverUrl] : [undefined]) {
-    const bench = await startBenchPlatform(postgresUrl);
-    try {
-      const paths = input.paths(bench);
-      await assertAllAnswer(bench.origin, paths);
-      routes.push(await measureHttp(`${input.routeLabel}, ${bench.databaseLabel}`, bench.origin, paths));
-      if (!postgresUrl) {
-        // Counted now, printed after the table: the statements are the same on either database.
-        printProfile = await profileStatementsPerRequest(input.title, bench, paths);
-      }
-    } finally {
-      await bench.close();
-    }
-  }
-  printHttpTable(input.title, bare, routes, [
+  printHttpTable(input.title, runs, [
     'PGlite runs in-process: its statements take the server\'s own event loop. PostgreSQL runs in its own processes on this machine.',
     ...(serverUrl ? [] : ['PostgreSQL row skipped: DATABASE_URL is not set (eval "$(bash .ci/start-postgres.sh)" to get one).']),
+    '"after a write": every request finds the kept pages forgotten, as the first read after any write does (the database is read each time).',
+    'Each route row is compared with the bare handler measured just before it (the row above it).',
     ...(input.notes ?? []),
   ]);
+  printTargets(input.title, runs);
   await printProfile();
-  return { bare, routes };
+  return { runs };
 }

@@ -5,31 +5,32 @@ import type { PublicExpertProfile } from './public-profile.ts';
  * is several joins. Answers are kept for a second; any write this process serves forgets them all
  * (`forgetAll`, called before and after every mutating request), so a change is seen at once here
  * and within `ttlMs` on other processes. A generation number keeps a read that raced a write from
- * storing what it read before the write.
+ * storing what it read before the write. `isCurrent` lets the caller drop an answer sooner (the
+ * fee schedule it carries stopped being in force).
  */
-export class PublicProfileCache {
+export class PublicProfileCache<Page = PublicExpertProfile> {
   readonly #ttlMs: number;
-  readonly #entries = new Map<string, { profile: PublicExpertProfile; expiresAt: number }>();
-  readonly #loading = new Map<string, Promise<PublicExpertProfile | undefined>>();
+  readonly #entries = new Map<string, { page: Page; expiresAt: number }>();
+  readonly #loading = new Map<string, Promise<Page | undefined>>();
   #generation = 0;
 
   constructor(options: { ttlMs: number }) {
     this.#ttlMs = options.ttlMs;
   }
 
-  async get(slug: string, load: () => Promise<PublicExpertProfile | undefined>): Promise<PublicExpertProfile | undefined> {
+  async get(slug: string, load: () => Promise<Page | undefined>, isCurrent: (page: Page) => boolean = () => true): Promise<Page | undefined> {
     const entry = this.#entries.get(slug);
     // Staleness is wall-clock time, not the platform's (manual in tests) clock.
     const now = performance.now();
-    if (entry && entry.expiresAt > now) return entry.profile;
+    if (entry && entry.expiresAt > now && isCurrent(entry.page)) return entry.page;
     const pending = this.#loading.get(slug);
     if (pending) return pending;
     const generation = this.#generation;
     const loading = load().finally(() => this.#loading.delete(slug));
     this.#loading.set(slug, loading);
-    const profile = await loading;
-    if (profile && generation === this.#generation) this.#entries.set(slug, { profile, expiresAt: now + this.#ttlMs });
-    return profile;
+    const page = await loading;
+    if (page && generation === this.#generation) this.#entries.set(slug, { page, expiresAt: now + this.#ttlMs });
+    return page;
   }
 
   forgetAll(): void {

@@ -27,39 +27,41 @@ export function photoUrlOf(publicUrl: string, slug: string, photoVersion: number
   return `${publicUrl}/api/experts/${slug}/photo?v=${photoVersion}`;
 }
 
-/**
- * The consultation page's data in one statement: it is the most read route of the platform
- * (every visitor of every expert's URL, QR code and banner).
- */
+/** The columns of a public profile (`PROFILE_FROM` names the tables), shared by the page and the workspace. */
+export const PROFILE_COLUMNS = `e.slug, u.first_name, u.last_name, e.category, e.headline, e.description,
+  e.photo IS NOT NULL AS has_photo, u.email_verified_at IS NOT NULL AS email_verified, extract(epoch FROM e.photo_updated_at)::bigint AS photo_version, e.available_now,
+  r.video_rate_per_minute_cents, r.phone_rate_per_minute_cents, rs.review_count, rs.stars_total,
+  COALESCE((SELECT json_agg(json_build_object('id', p.id, 'mode', p.mode, 'minutes', p.minutes, 'priceCents', p.price_cents) ORDER BY p.position)
+              FROM packages p WHERE p.expert_id = e.user_id AND p.retired_at IS NULL), '[]'::json) AS packages`;
+
+export const PROFILE_FROM = `expert_profiles e JOIN users u ON u.id = e.user_id LEFT JOIN expert_rates r ON r.expert_id = e.user_id
+  LEFT JOIN expert_rating_summaries rs ON rs.expert_id = e.user_id`;
+
+export interface ProfileRow {
+  slug: string;
+  first_name: string;
+  last_name: string;
+  category: string;
+  headline: string;
+  description: string;
+  has_photo: boolean;
+  email_verified: boolean;
+  photo_version: number | null;
+  available_now: boolean;
+  video_rate_per_minute_cents: number | null;
+  phone_rate_per_minute_cents: number | null;
+  packages: { id: string; mode: 'video' | 'phone'; minutes: number; priceCents: number }[];
+  review_count: number | null;
+  stars_total: number | null;
+}
+
+/** An expert's public profile by slug, whatever its publication state (the workspace shows it before publication). */
 export async function readPublicProfile(db: Queryable, slug: string, publicUrl: string): Promise<PublicExpertProfile | undefined> {
-  const [row] = await db.query<{
-    slug: string;
-    first_name: string;
-    last_name: string;
-    category: string;
-    headline: string;
-    description: string;
-    has_photo: boolean;
-    email_verified: boolean;
-    photo_version: number | null;
-    available_now: boolean;
-    video_rate_per_minute_cents: number | null;
-    phone_rate_per_minute_cents: number | null;
-    packages: { id: string; mode: 'video' | 'phone'; minutes: number; priceCents: number }[];
-    review_count: number | null;
-    stars_total: number | null;
-  }>(
-    `SELECT e.slug, u.first_name, u.last_name, e.category, e.headline, e.description,
-            e.photo IS NOT NULL AS has_photo, u.email_verified_at IS NOT NULL AS email_verified, extract(epoch FROM e.photo_updated_at)::bigint AS photo_version, e.available_now,
-            r.video_rate_per_minute_cents, r.phone_rate_per_minute_cents, rs.review_count, rs.stars_total,
-            COALESCE((SELECT json_agg(json_build_object('id', p.id, 'mode', p.mode, 'minutes', p.minutes, 'priceCents', p.price_cents) ORDER BY p.position)
-                        FROM packages p WHERE p.expert_id = e.user_id AND p.retired_at IS NULL), '[]'::json) AS packages
-       FROM expert_profiles e JOIN users u ON u.id = e.user_id LEFT JOIN expert_rates r ON r.expert_id = e.user_id
-       LEFT JOIN expert_rating_summaries rs ON rs.expert_id = e.user_id
-      WHERE e.slug = $1 AND u.status = 'active'`,
-    [slug],
-  );
-  if (!row) return undefined;
+  const [row] = await db.query<ProfileRow>(`SELECT ${PROFILE_COLUMNS} FROM ${PROFILE_FROM} WHERE e.slug = $1 AND u.status = 'active'`, [slug]);
+  return row ? profileFromRow(row, publicUrl) : undefined;
+}
+
+export function profileFromRow(row: ProfileRow, publicUrl: string): PublicExpertProfile {
   const hasPricing = row.video_rate_per_minute_cents !== null || row.phone_rate_per_minute_cents !== null || row.packages.length > 0;
   return {
     slug: row.slug,

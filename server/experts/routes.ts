@@ -3,16 +3,15 @@ import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import { PHOTO_CONTENT_TYPES, PHOTO_MAX_BYTES, assertPhoto } from './photo.ts';
-import { readPublicProfile } from './public-profile.ts';
-import type { PublicProfileCache } from './profile-cache.ts';
+import type { ConsultationPages } from './consultation-page.ts';
 import { workspaceRoutes } from './workspace.ts';
 import { earningsRoutes } from './workspace-earnings.ts';
 import { discountCodeRoutes } from './discount-codes.ts';
 import { qrRoutes } from './qr.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
 
-export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publicUrl: string; profiles: PublicProfileCache }) {
-  const { db, clock, publicUrl, profiles } = deps;
+export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publicUrl: string; pages: ConsultationPages }) {
+  const { db, clock, publicUrl, pages } = deps;
   const tag = 'experts';
 
   // The expert workspace (`/api/experts/me/…`) is declared before the public `/:slug` routes.
@@ -62,14 +61,14 @@ export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publi
     { method: 'get', path: '/api/experts/:slug', summary: 'Public profile of a consultation page: pricing, availability', tag, access: 'public' },
     async ({ req }) => {
       const slug = String(req.params['slug']);
-      const profile = await profiles.get(slug, () => readPublicProfile(db, slug, publicUrl));
-      if (!profile) {
+      const page = await pages.get(slug);
+      if (!page) {
         // TRUST-4: a suspended or closed expert's page says "unavailable" rather than "no such page".
         const [known] = await db.query('SELECT 1 FROM expert_profiles WHERE slug = $1', [slug]);
         if (known) throw new AppError(404, 'expert_unavailable', 'This expert is unavailable.');
         throw notFound('Expert');
       }
-      return profile;
+      return page.profile;
     },
   );
 }

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../platform/database.ts';
+import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { accounts } from './accounts.ts';
 import { postJournal } from './journal.ts';
@@ -9,12 +9,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** One release run handles at most this many holds per transaction, so a backlog never makes one huge transaction. */
 const RELEASE_BATCH_SIZE = 500;
 
-export async function placeWalletHold(tx: Queryable, hold: { journalId: number; ownerId: string; amountCents: number; settledAt: Date }): Promise<void> {
-  await tx.query(
-    `INSERT INTO wallet_holds (journal_id, owner_id, amount_cents, release_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (journal_id, owner_id) DO NOTHING`,
-    [hold.journalId, hold.ownerId, hold.amountCents, new Date(hold.settledAt.getTime() + WALLET_HOLD_DAYS * DAY_MS)],
-  );
+/** PAY-3: when earnings settled at `settledAt` become available (the settlement statement writes the hold). */
+export function walletHoldReleaseAt(settledAt: Date): Date {
+  return new Date(settledAt.getTime() + WALLET_HOLD_DAYS * DAY_MS);
 }
 
 /**

@@ -18,38 +18,61 @@ export interface JournalEntry {
 }
 
 /**
- * Posts one balanced journal inside the caller's transaction. Zero lines are dropped (the
- * database refuses them); a journal whose lines all cancel out posts nothing. Replaying a key
- * returns the first journal, and its lines must be the same: a different body under the same
- * key is a bug, not a retry. The database checks the balance again at commit (PAY-1).
+ * Pure: the lines a journal posts. Zero lines are dropped (the database refuses them); the rest
+ * must be integers summing to zero, or the code that built them has a bug. An empty result means
+ * the lines all cancelled out: nothing is posted.
  */
-export async function postJournal(tx: Queryable, entry: JournalEntry): Promise<{ journalId: number | undefined; replayed: boolean }> {
+export function postableLines(entry: Pick<JournalEntry, 'idempotencyKey' | 'lines'>): JournalLine[] {
   const lines = entry.lines.filter((line) => line.amountCents !== 0);
   for (const line of lines) {
     if (!Number.isSafeInteger(line.amountCents)) throw new InvariantViolation(`ledger line of ${line.amountCents} cents is not an integer`);
   }
   const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
   if (total !== 0) throw new InvariantViolation(`journal ${entry.idempotencyKey} does not balance: ${total}`);
-  if (lines.length === 0) return { journalId: undefined, replayed: false };
+  return lines;
+}
 
+/** The accounts the lines name, each once: inserted if new in the statement that posts them. */
+export function distinctAccounts(lines: readonly JournalLine[]): LedgerAccount[] {
+  return [...new Map(lines.map((line) => [line.account.id, line.account])).values()];
+}
+
+/**
+ * Posts one balanced journal inside the caller's transaction, in one statement (journal, new
+ * accounts, lines). Replaying a key returns the first journal, and its lines must be the same: a
+ * different body under the same key is a bug, not a retry. The database checks the balance again
+ * (PAY-1): the lines of the statement, then the whole journal at commit.
+ */
+export async function postJournal(tx: Queryable, entry: JournalEntry): Promise<{ journalId: number | undefined; replayed: boolean }> {
+  const lines = postableLines(entry);
+  if (lines.length === 0) return { journalId: undefined, replayed: false };
+  const accounts = distinctAccounts(lines);
   const [inserted] = await tx.query<{ id: number }>(
-    `INSERT INTO ledger_journal (idempotency_key, kind, consultation_id, created_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [entry.idempotencyKey, entry.kind, entry.consultationId ?? null, entry.createdAt],
+    `WITH journal AS (
+       INSERT INTO ledger_journal (idempotency_key, kind, consultation_id, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+     ), new_accounts AS (
+       INSERT INTO ledger_accounts (id, kind, owner_id)
+       SELECT * FROM unnest($5::text[], $6::text[], $7::uuid[]) ON CONFLICT (id) DO NOTHING
+     ), postings AS (
+       INSERT INTO ledger_postings (journal_id, account_id, amount_cents, purpose)
+       SELECT journal.id, line.* FROM journal, unnest($8::text[], $9::bigint[], $10::text[]) AS line (account_id, amount_cents, purpose)
+     )
+     SELECT id FROM journal`,
+    [
+      entry.idempotencyKey,
+      entry.kind,
+      entry.consultationId ?? null,
+      entry.createdAt,
+      accounts.map((account) => account.id),
+      accounts.map((account) => account.kind),
+      accounts.map((account) => account.ownerId),
+      lines.map((line) => line.account.id),
+      lines.map((line) => line.amountCents),
+      lines.map((line) => line.purpose),
+    ],
   );
   if (!inserted) return { journalId: await assertSameReplay(tx, entry.idempotencyKey, lines), replayed: true };
-
-  const distinctAccounts = [...new Map(lines.map((line) => [line.account.id, line.account])).values()];
-  await tx.query(
-    `INSERT INTO ledger_accounts (id, kind, owner_id)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT (id) DO NOTHING`,
-    [distinctAccounts.map((a) => a.id), distinctAccounts.map((a) => a.kind), distinctAccounts.map((a) => a.ownerId)],
-  );
-  await tx.query(
-    `INSERT INTO ledger_postings (journal_id, account_id, amount_cents, purpose)
-     SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::text[])`,
-    [inserted.id, lines.map((line) => line.account.id), lines.map((line) => line.amountCents), lines.map((line) => line.purpose)],
-  );
   return { journalId: inserted.id, replayed: false };
 }
 

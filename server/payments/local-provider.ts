@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../platform/database.ts';
+import { prepared, sqlState, type Database } from '../platform/database.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { InvariantViolation } from '../billing/index.ts';
 import {
   PaymentDeclinedError,
   WebhookSignatureError,
   type AuthoriseRequest,
+  type CaptureRequest,
   type Authorisation,
   type CardSetup,
   type CardSetupResult,
@@ -17,6 +18,8 @@ import {
   type ProviderEvent,
   type SavedCardDetails,
 } from './provider.ts';
+
+const captureRefOf = (request: CaptureRequest) => `${request.holdRef}:capture`;
 
 /** PAY-6 test cards of the embedded provider, named like Stripe's test payment methods. */
 export const LOCAL_TEST_CARDS = {
@@ -36,6 +39,8 @@ const TEST_CARD_DETAILS: Record<string, Omit<SavedCardDetails, 'paymentMethodRef
 const REFUSING_FILE_NAME = 'refuse';
 /** PAY-6 local: a payout to an IBAN ending like this fails, as a closed bank account would. */
 const FAILING_IBAN_SUFFIX = '0000';
+/** SQLSTATE of RAISE EXCEPTION in local_payment_capture. */
+const RAISED_BY_FUNCTION = 'P0001';
 /** Identity decisions emitted per run, so a backlog never makes one huge batch. */
 const KYC_DECISION_BATCH_SIZE = 200;
 
@@ -98,19 +103,43 @@ export class LocalPaymentProvider implements PaymentProvider {
     return { status: 'failed', holdRef };
   }
 
-  async capture(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ captureRef: string }> {
-    await this.#once(request.idempotencyKey, request.holdRef, 'capture', request.amountCents, async (tx) => {
-      const [hold] = await tx.query<{ status: string; amount_cents: number }>(
-        'SELECT status, amount_cents FROM local_payment_holds WHERE id = $1 FOR UPDATE',
-        [request.holdRef],
+  /** One statement (local_payment_capture, migration 075): a capture is one call at a real provider too. */
+  async capture(request: CaptureRequest): Promise<{ captureRef: string }> {
+    await this.#capturing(() =>
+      this.#db.query(prepared('SELECT local_payment_capture($1, $2, $3)'), [request.idempotencyKey, request.holdRef, request.amountCents]),
+    );
+    return { captureRef: captureRefOf(request) };
+  }
+
+  /**
+   * All the captures in one statement, in the order of their keys (two batches sharing a hold lock
+   * it in the same order). If one cannot be taken the statement keeps nothing, and each is then
+   * captured on its own so that the others still succeed.
+   */
+  async captureEach(requests: readonly CaptureRequest[]): Promise<PromiseSettledResult<{ captureRef: string }>[]> {
+    const sorted = [...requests].sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0));
+    try {
+      await this.#capturing(() =>
+        this.#db.query(prepared('SELECT local_payment_capture_each($1::text[], $2::text[], $3::integer[])'), [
+          sorted.map((request) => request.idempotencyKey),
+          sorted.map((request) => request.holdRef),
+          sorted.map((request) => request.amountCents),
+        ]),
       );
-      if (!hold || hold.status !== 'authorised') throw new InvariantViolation(`capture of hold ${request.holdRef} in state ${hold?.status}`);
-      if (request.amountCents <= 0 || request.amountCents > hold.amount_cents) {
-        throw new InvariantViolation(`capture of ${request.amountCents} on a hold of ${hold.amount_cents}`);
-      }
-      await tx.query(`UPDATE local_payment_holds SET status = 'captured', captured_cents = $2 WHERE id = $1`, [request.holdRef, request.amountCents]);
-    });
-    return { captureRef: `${request.holdRef}:capture` };
+      return requests.map((request) => ({ status: 'fulfilled', value: { captureRef: captureRefOf(request) } }));
+    } catch {
+      return Promise.allSettled(requests.map((request) => this.capture(request)));
+    }
+  }
+
+  async #capturing(statement: () => Promise<unknown>): Promise<void> {
+    try {
+      await statement();
+    } catch (error) {
+      // The function raises (and keeps nothing) when a hold cannot take its capture: a bug of the caller.
+      if (sqlState(error) === RAISED_BY_FUNCTION) throw new InvariantViolation((error as Error).message);
+      throw error;
+    }
   }
 
   async release(request: { holdRef: string; idempotencyKey: string }): Promise<void> {

@@ -10,7 +10,12 @@ export interface PaymentProvider {
   /** BOOK-3: where a hold stands after the browser's 3-D Secure step (the provider is the only one who knows). */
   retrieveAuthorisation(holdRef: string): Promise<Authorisation | { status: 'failed'; holdRef: string }>;
   /** PAY-2: takes the actual amount (≤ the hold); the rest of the hold is released. */
-  capture(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ captureRef: string }>;
+  capture(request: CaptureRequest): Promise<{ captureRef: string }>;
+  /**
+   * PAY-2: the captures of consultations settled together, each with its own key and its own
+   * outcome (in the order asked): one that fails does not fail the others.
+   */
+  captureEach(requests: readonly CaptureRequest[]): Promise<PromiseSettledResult<{ captureRef: string }>[]>;
   /** Gives the whole hold back (nothing charged). */
   release(request: { holdRef: string; idempotencyKey: string }): Promise<void>;
   /** Returns captured money to the card (TRUST-2 refunds). */
@@ -32,6 +37,12 @@ export interface PaymentProvider {
 
   /** Verifies a webhook's signature and translates it into provider-neutral facts; throws WebhookSignatureError. */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): ProviderEvent;
+}
+
+export interface CaptureRequest {
+  holdRef: string;
+  amountCents: number;
+  idempotencyKey: string;
 }
 
 export interface AuthoriseRequest {

@@ -5,6 +5,7 @@ import {
   WebhookSignatureError,
   type AuthoriseRequest,
   type Authorisation,
+  type CaptureRequest,
   type CardSetup,
   type CardSetupResult,
   type ConnectedAccountRequest,
@@ -83,10 +84,15 @@ export class StripePaymentProvider implements PaymentProvider {
     return { status: 'failed', holdRef };
   }
 
-  async capture(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ captureRef: string }> {
+  async capture(request: CaptureRequest): Promise<{ captureRef: string }> {
     const intent = await this.#stripe.paymentIntents.capture(request.holdRef, { amount_to_capture: request.amountCents }, { idempotencyKey: request.idempotencyKey });
     const charge = intent.latest_charge;
     return { captureRef: typeof charge === 'string' ? charge : (charge?.id ?? intent.id) };
+  }
+
+  /** Stripe captures one PaymentIntent per call: the calls go out together. */
+  captureEach(requests: readonly CaptureRequest[]): Promise<PromiseSettledResult<{ captureRef: string }>[]> {
+    return Promise.allSettled(requests.map((request) => this.capture(request)));
   }
 
   async release(request: { holdRef: string; idempotencyKey: string }): Promise<void> {

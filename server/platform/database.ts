@@ -1,5 +1,6 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 /**
@@ -41,6 +42,59 @@ const LISTEN_RETRY_MS = 500;
 const LISTEN_RETRY_MAX_MS = 10_000;
 
 /**
+ * Marks a hot statement of constant text (settlement, quote, profile): it is prepared once per
+ * connection (PostgreSQL) or per database (PGlite) under a name derived from its text, so its plan
+ * is reused instead of being built at every call (planning cost more than running these: 5 ms
+ * against 0.7 ms for the consultation page on PGlite).
+ */
+export function prepared(sql: string): string {
+  return PREPARED_MARK + sql;
+}
+
+const PREPARED_MARK = '/* prepared */ ';
+const preparedNames = new Map<string, string>();
+
+function preparedName(sql: string): string {
+  let name = preparedNames.get(sql);
+  if (!name) {
+    name = `consulto_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    preparedNames.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * PGlite's query API has no named statements, and EXECUTE takes no bind parameters: a prepared
+ * statement is run as `EXECUTE name(literal, …)`. Only the types our statements bind are written
+ * (text with quotes doubled, standard_conforming_strings being always on; arrays in PostgreSQL's
+ * array syntax); anything else is a programming error.
+ */
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (Array.isArray(value)) return quoteText(`{${value.map(arrayElement).join(',')}}`);
+  return quoteText(scalarText(value));
+}
+
+function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  throw new TypeError(`no SQL literal for a ${Object.prototype.toString.call(value)}`);
+}
+
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (Array.isArray(value)) throw new TypeError('nested arrays are not bound');
+  return `"${scalarText(value).replace(/[\\"]/g, (character) => `\\${character}`)}"`;
+}
+
+function quoteText(text: string): string {
+  // PostgreSQL text cannot hold NUL; the driver refuses it too.
+  if (text.includes('\0')) throw new RangeError('NUL in a bound value');
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
  * Money is integer cents: int8 and numeric (sums of int8) come back as JS numbers,
  * safe far beyond any amount we handle (2^53 cents). Dates stay 'YYYY-MM-DD' strings
  * so a birth date never shifts with the server's time zone.
@@ -63,8 +117,32 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       [pgliteTypes.DATE]: (value: string) => value,
     },
   });
-  const query = async <Row>(runner: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
-    (await runner.query<Row>(sql, params as unknown[] | undefined)).rows;
+  // Names prepared (or being prepared) on this database. PREPARE is not undone by a rollback.
+  const preparing = new Map<string, Promise<void>>();
+  const ready = new Set<string>();
+  const prepare = (name: string, sql: string) => {
+    let pending = preparing.get(name);
+    if (!pending) {
+      pending = db.query(`PREPARE ${name} AS ${sql}`).then(
+        () => void ready.add(name),
+        (error: unknown) => {
+          preparing.delete(name);
+          throw error;
+        },
+      );
+      preparing.set(name, pending);
+    }
+    return pending;
+  };
+  const query = async <Row>(runner: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
+    const name = sql.startsWith(PREPARED_MARK) ? preparedName(sql) : undefined;
+    // Inside a transaction a statement not prepared yet runs as written: preparing it through the
+    // database would wait for that very transaction to end.
+    if (name && runner === db && !ready.has(name)) await prepare(name, sql);
+    if (!name || !ready.has(name)) return (await runner.query<Row>(sql, params as unknown[] | undefined)).rows;
+    const args = params?.length ? `(${params.map(sqlLiteral).join(', ')})` : '';
+    return (await runner.query<Row>(`EXECUTE ${name}${args}`)).rows;
+  };
   return {
     kind: 'pglite',
     query: (sql, params) => query(db, sql, params),
@@ -91,8 +169,11 @@ export function openPostgres(connectionString: string, maxConnections = 10): Dat
   // An idle connection the server closes (restart, failover, a dropped test database) must not
   // crash the process: the pool discards it and the next query opens a new one.
   pool.on('error', () => undefined);
-  const query = async <Row>(runner: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) =>
-    (await runner.query(sql, params as unknown[] | undefined)).rows as Row[];
+  const query = async <Row>(runner: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    const values = params as unknown[] | undefined;
+    const result = sql.startsWith(PREPARED_MARK) ? await runner.query({ name: preparedName(sql), text: sql, values }) : await runner.query(sql, values);
+    return result.rows as Row[];
+  };
   return {
     kind: 'postgres',
     query: (sql, params) => query(pool, sql, params),

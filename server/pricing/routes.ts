@@ -9,6 +9,7 @@ import { feeScheduleAt } from './fee-schedule.ts';
 import { readExpertPricing, replaceExpertPricing } from './expert-pricing.ts';
 import { termsInForce } from './terms.ts';
 import { pricingBreakdown, upcomingFeeChange } from './breakdown.ts';
+import type { ConsultationPages } from '../experts/consultation-page.ts';
 
 const modeSchema = z.enum(['video', 'phone']);
 const centsSchema = z.number().int();
@@ -33,8 +34,8 @@ const quoteQuery = z.object({
   discountCode: z.string().max(32).optional(),
 });
 
-export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock }) {
-  const { db, clock } = deps;
+export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock; pages: ConsultationPages }) {
+  const { db, clock, pages } = deps;
   const tag = 'pricing';
 
   api.route({ method: 'get', path: '/api/experts/me/pricing', summary: 'My rates and packages', tag, access: ['expert'] }, ({ user }) =>
@@ -100,16 +101,15 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock }) {
       query: quoteQuery,
     },
     async ({ req, query, user }) => {
-      const [expert] = await db.query<{ user_id: string }>(
-        `SELECT e.user_id FROM expert_profiles e JOIN users u ON u.id = e.user_id WHERE e.slug = $1 AND u.status = 'active'`,
-        [req.params['slug']],
-      );
-      if (!expert) throw notFound('Expert');
+      // The page's cached data carries the expert's offer and the rates in force: no statement unless a discount code is given.
+      const page = await pages.get(String(req.params['slug']));
+      if (!page) throw notFound('Expert');
       const { terms } = await termsInForce(db, {
-        expertId: expert.user_id,
+        expertId: page.expertId,
         choice: query,
         at: clock.now(),
         clientId: user?.role === 'client' ? user.id : undefined,
+        inputs: page.pricingInputs,
       });
       const quote = settleConsultation(terms, query.seconds);
       return {

@@ -6,9 +6,10 @@ import {
   validateTermsStructure,
   type ConsultationMode,
   type ConsultationTerms,
+  type SurchargeTable,
 } from '../billing/index.ts';
 import { feeScheduleAt, surchargeTableAt } from './fee-schedule.ts';
-import { readExpertPricing } from './expert-pricing.ts';
+import { readExpertPricing, type ExpertPricingView } from './expert-pricing.ts';
 import { resolveDiscountCode } from './discounts.ts';
 
 export interface PricingChoice {
@@ -26,27 +27,35 @@ export interface TermsInForce {
   discountCodeId: string | null;
 }
 
+/** What terms are made of at a moment (BILL-13): the expert's offer and the platform's fee and surcharges in force. */
+export interface PricingInputs {
+  pricing: ExpertPricingView;
+  feePerMinuteCents: number;
+  surcharges: SurchargeTable;
+}
+
 /**
  * BILL-13: the terms a booking made now would freeze: the expert's current rate or package,
  * the fee schedule and surcharge table in force, and the discount. The quote route and the
  * booking both call this, then the same billing functions: the page and the bill cannot differ.
+ * The quote passes `inputs` read with the consultation page (kept briefly, see PublicProfileCache);
+ * the booking reads them here. A discount code is always checked in the database.
  */
-export async function termsInForce(db: Queryable, input: { expertId: string; choice: PricingChoice; at: Date; clientId?: string }): Promise<TermsInForce> {
+export async function termsInForce(
+  db: Queryable,
+  input: { expertId: string; choice: PricingChoice; at: Date; clientId?: string | undefined; inputs?: PricingInputs },
+): Promise<TermsInForce> {
   const { choice } = input;
   if ((choice.budgetCents === undefined) === (choice.packageId === undefined)) {
     throw badRequest('pricing_choice_required', 'Give either a budget (budgetCents) or a package (packageId).', 'budgetCents');
   }
-  const [pricing, fee, surcharges] = await Promise.all([
-    readExpertPricing(db, input.expertId),
-    feeScheduleAt(db, input.at),
-    surchargeTableAt(db, input.at),
-  ]);
+  const { pricing, feePerMinuteCents, surcharges } = input.inputs ?? (await readPricingInputs(db, input.expertId, input.at));
   const discount = choice.discountCode
     ? await resolveDiscountCode(db, { expertId: input.expertId, code: choice.discountCode, at: input.at, clientId: input.clientId })
     : undefined;
   const common = {
     mode: choice.mode,
-    feePerMinuteCents: fee.feePerMinuteCents,
+    feePerMinuteCents,
     surchargePerMinuteCents: choice.mode === 'phone' ? surchargePerMinuteForCountry(surcharges, choice.country) : 0,
     discountPercent: discount?.percentOff ?? 0,
   };
@@ -66,4 +75,9 @@ export async function termsInForce(db: Queryable, input: { expertId: string; cho
   }
   validateTermsStructure(terms);
   return { terms, packageId, discountCodeId: discount?.id ?? null };
+}
+
+async function readPricingInputs(db: Queryable, expertId: string, at: Date): Promise<PricingInputs> {
+  const [pricing, fee, surcharges] = await Promise.all([readExpertPricing(db, expertId), feeScheduleAt(db, at), surchargeTableAt(db, at)]);
+  return { pricing, feePerMinuteCents: fee.feePerMinuteCents, surcharges };
 }

@@ -1,13 +1,24 @@
-import type { Database, Queryable } from '../platform/database.ts';
+import { sqlState, type Database, type Queryable } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
-import { InvariantViolation, referralCommissionCents, type ConsultationTerms } from '../billing/index.ts';
+import { InvariantViolation, referralCommissionCents } from '../billing/index.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
 import { customerOfSavedCard } from '../payments/saved-cards.ts';
-import { postJournal } from '../ledger/journal.ts';
-import { placeWalletHold } from '../ledger/holds.ts';
-import { issueReceipt } from '../receipts/issue.ts';
+import { receiptDraft } from '../receipts/issue.ts';
 import { penaltyLines, settlementLines } from './journal-lines.ts';
-import { priceOutcome, type FinishedConsultation, type Outcome } from './outcome.ts';
+import { priceOutcome, type FinishedConsultation } from './outcome.ts';
+import { BatchQueue, type BatchOutcome } from './batch-queue.ts';
+import { KnownLedgerAccounts } from '../ledger/known-accounts.ts';
+import {
+  postSettlements,
+  readConsultationsToSettle,
+  readSettlements,
+  recordCapturing,
+  type ConsultationToSettle,
+  type SettlementPosting,
+  type SettlementRecord,
+} from './statements.ts';
+
+export type { SettlementRecord } from './statements.ts';
 
 /** The points where a crash is survivable by design; the fault tests kill the process at each. */
 export type SettlementCheckpoint = 'before_capture' | 'after_capture' | 'after_postings';
@@ -17,60 +28,48 @@ export interface ReferralTerms {
   months: number;
 }
 
-export interface SettlementRecord extends Outcome {
-  consultationId: string;
-  status: 'capturing' | 'settled';
-  commissionCents: number;
-  sponsorId: string | null;
+/** How concurrent settlements are grouped (BatchQueue); tests may make the batches smaller. */
+export interface SettlementBatching {
+  maxBatchSize: number;
+  maxBatchesInFlight: number;
 }
 
-const FINISHED_STATUSES = ['ended', 'cancelled', 'expired', 'no_show_client', 'no_show_expert'] as const;
+const FINISHED_STATUSES: readonly FinishedConsultation['status'][] = ['ended', 'cancelled', 'expired', 'no_show_client', 'no_show_expert'];
+const isFinished = (status: string): status is FinishedConsultation['status'] => (FINISHED_STATUSES as readonly string[]).includes(status);
 /** Recovery settles the backlog in slices so one start-up never holds everything in memory. */
 const RECOVERY_BATCH_SIZE = 200;
+/**
+ * Consultations that end together (a meter tick, a wave of no-shows, recovery) are settled in one
+ * set of statements. Two batches run at once so that the database works on one while this process
+ * prepares the other; 64 bounds a batch's statement size and its row locks.
+ */
+const DEFAULT_BATCHING: SettlementBatching = { maxBatchSize: 64, maxBatchesInFlight: 2 };
+/** A statement that lost a deadlock or serialization race is atomic: it is sent again whole. */
+/** Three accounts per user at most (client payments, pending, available): room for a large platform's active users. */
+const MAX_KNOWN_ACCOUNTS = 100_000;
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+const STATEMENT_ATTEMPTS = 5;
 
-interface ConsultationRow {
-  id: string;
-  status: FinishedConsultation['status'];
-  terms: ConsultationTerms;
-  connected_seconds: number;
-  start_at: Date | null;
-  cancelled_at: Date | null;
-  cancelled_by: FinishedConsultation['cancelledBy'];
-  ended_at: Date | null;
-  created_at: Date;
-  client_id: string;
-  expert_id: string;
-  payment_hold_ref: string | null;
-  payment_method_ref: string | null;
-  sponsor_id: string | null;
-  expert_signed_up_at: Date;
-}
-
-interface SettlementRow {
-  status: 'capturing' | 'settled';
-  kind: Outcome['kind'];
-  charge_cents: number;
-  fee_cents: number;
-  surcharge_cents: number;
-  expert_earnings_cents: number;
-  expert_penalty_cents: number;
-  commission_cents: number;
-  sponsor_id: string | null;
-  billed_seconds: number;
-  one_third_rule_applied: boolean;
+interface Captured {
+  consultation: ConsultationToSettle;
+  record: SettlementRecord;
+  captureRef: string | null;
 }
 
 /**
- * PAY-2: settles a finished consultation exactly once.
+ * PAY-2: settles a finished consultation exactly once, in three steps of one statement each:
  *
- * 1. In one transaction the outcome is priced from the frozen terms (BILL-13) and recorded as
- *    `capturing`: from then on the amounts never change.
+ * 1. The outcome is priced from the frozen terms (BILL-13) and recorded as `capturing`: from
+ *    then on the amounts never change.
  * 2. The card is captured (or the hold released) with an idempotency key derived from the
  *    consultation, so a retry after a crash never charges twice (BILL-14).
- * 3. In one transaction the journal, the wallet holds, the receipt and `settled` are written.
+ * 3. One statement writes the journal, the wallet holds, the receipt and `settled`, for every
+ *    settlement still `capturing` (postSettlements).
  *
  * A crash between any two steps leaves a `capturing` row (or a finished consultation with no
- * row) that `resumeUnfinished` completes at start with the same keys.
+ * row) that `resumeUnfinished` completes at start with the same keys. Concurrent calls are
+ * grouped (BatchQueue): each step is then one statement for the whole group, each consultation
+ * keeps its own outcome.
  */
 export class SettlementService {
   readonly #db: Database;
@@ -78,27 +77,33 @@ export class SettlementService {
   readonly #payments: PaymentProvider;
   readonly #referral: ReferralTerms;
   readonly #checkpoint: (point: SettlementCheckpoint) => void;
+  readonly #queue: BatchQueue<string, SettlementRecord>;
+  readonly #knownAccounts = new KnownLedgerAccounts({ maxAccounts: MAX_KNOWN_ACCOUNTS });
 
-  constructor(deps: { db: Database; clock: Clock; payments: PaymentProvider; referral: ReferralTerms; checkpoint?: (point: SettlementCheckpoint) => void }) {
+  constructor(deps: {
+    db: Database;
+    clock: Clock;
+    payments: PaymentProvider;
+    referral: ReferralTerms;
+    checkpoint?: (point: SettlementCheckpoint) => void;
+    batching?: SettlementBatching;
+  }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#payments = deps.payments;
     this.#referral = deps.referral;
     this.#checkpoint = deps.checkpoint ?? (() => undefined);
+    this.#queue = new BatchQueue((ids) => this.#settleBatch(ids), deps.batching ?? DEFAULT_BATCHING);
   }
 
-  async settle(consultationId: string): Promise<SettlementRecord> {
-    const prepared = await this.#db.transaction((tx) => this.#prepare(tx, consultationId));
-    if (prepared.record.status === 'settled') return prepared.record;
-    this.#checkpoint('before_capture');
-    const captureRef = await this.#moveCardMoney(prepared.consultation, prepared.record);
-    this.#checkpoint('after_capture');
-    const settled = await this.#db.transaction((tx) => this.#post(tx, prepared.consultation, captureRef));
-    this.#checkpoint('after_postings');
-    return settled;
+  settle(consultationId: string): Promise<SettlementRecord> {
+    return this.#queue.submit(consultationId);
   }
 
-  /** Finishes every settlement a crash interrupted, and settles finished consultations never settled. */
+  /**
+   * Finishes every settlement a crash interrupted, and settles finished consultations never
+   * settled, one after the other: a start-up after a crash is not the moment to save time.
+   */
   async resumeUnfinished(): Promise<number> {
     let resumed = 0;
     for (;;) {
@@ -114,165 +119,200 @@ export class SettlementService {
     }
   }
 
-  async #prepare(tx: Queryable, consultationId: string): Promise<{ consultation: ConsultationRow; record: SettlementRecord }> {
-    const consultation = await lockFinishedConsultation(tx, consultationId);
-    const existing = await readSettlement(tx, consultationId);
-    if (existing) return { consultation, record: toRecord(consultationId, existing) };
+  /** A statement shared by the batch failed: each consultation is settled alone, so one bad row cannot hold back the others. */
+  async #settleBatch(ids: string[]): Promise<Map<string, BatchOutcome<SettlementRecord>>> {
+    try {
+      return await this.#settleTogether(ids);
+    } catch (error) {
+      this.#knownAccounts.forget();
+      if (ids.length === 1) return new Map([[ids[0]!, { ok: false, error }]]);
+      const outcomes = new Map<string, BatchOutcome<SettlementRecord>>();
+      for (const id of ids) for (const [key, outcome] of await this.#settleBatch([id])) outcomes.set(key, outcome);
+      return outcomes;
+    }
+  }
+
+  async #settleTogether(ids: string[]): Promise<Map<string, BatchOutcome<SettlementRecord>>> {
+    const outcomes = new Map<string, BatchOutcome<SettlementRecord>>();
+    const fail = (id: string, error: unknown) => outcomes.set(id, { ok: false, error });
+    const done = (record: SettlementRecord) => outcomes.set(record.consultationId, { ok: true, value: record });
+    const now = this.#clock.now();
+
+    // Step 1: read, price what has no settlement yet, record it as `capturing`.
+    const consultations = await readConsultationsToSettle(this.#db, ids);
+    const toCapture: { consultation: ConsultationToSettle; record: SettlementRecord }[] = [];
+    const priced: { consultation: ConsultationToSettle; record: SettlementRecord }[] = [];
+    for (const id of ids) {
+      const consultation = consultations.get(id);
+      if (!consultation) fail(id, new InvariantViolation(`settling unknown consultation ${id}`));
+      else if (!isFinished(consultation.status)) {
+        fail(id, new InvariantViolation(`settling consultation ${id} in status ${consultation.status}`));
+      } else if (consultation.settlement?.status === 'settled') done(consultation.settlement);
+      else if (consultation.settlement) toCapture.push({ consultation, record: consultation.settlement });
+      else {
+        try {
+          priced.push({ consultation, record: this.#price(consultation) });
+        } catch (error) {
+          fail(id, error);
+        }
+      }
+    }
+    if (priced.length) {
+      const written = await retrying(() => recordCapturing(this.#db, priced.map((item) => item.record), now));
+      const lost = priced.filter((item) => !written.has(item.record.consultationId)).map((item) => item.record.consultationId);
+      // A concurrent settlement recorded these first: its amounts are the ones that stand.
+      const theirs = lost.length ? await readSettlements(this.#db, lost) : new Map<string, SettlementRecord>();
+      for (const item of priced) {
+        const id = item.record.consultationId;
+        const record = written.has(id) ? item.record : theirs.get(id);
+        if (!record) fail(id, new InvariantViolation(`settlement of ${id} vanished`));
+        else if (record.status === 'settled') done(record);
+        else toCapture.push({ consultation: item.consultation, record });
+      }
+    }
+
+    // Step 2: the card, outside any transaction, each with its own key; the captures go to the provider together.
+    const ready = await this.#moveCardMoney(toCapture, fail);
+
+    // Step 3: everything the settlement writes, in one statement.
+    if (ready.length) {
+      // Those this statement did not settle were settled meanwhile by a concurrent call, with the same frozen amounts.
+      await retrying(() => postSettlements(this.#db, ready.map((item) => this.#posting(item, now)), now, this.#knownAccounts));
+      for (const { record } of ready) {
+        this.#checkpoint('after_postings');
+        done({ ...record, status: 'settled' });
+      }
+    }
+    return outcomes;
+  }
+
+  #price(consultation: ConsultationToSettle): SettlementRecord {
+    const status = consultation.status;
+    if (!isFinished(status)) throw new InvariantViolation(`pricing consultation ${consultation.id} in status ${status}`);
     const outcome = priceOutcome({
-      status: consultation.status,
+      status,
       terms: consultation.terms,
-      connectedSeconds: consultation.connected_seconds,
-      startAt: consultation.start_at,
-      cancelledAt: consultation.cancelled_at,
-      cancelledBy: consultation.cancelled_by,
+      connectedSeconds: consultation.connectedSeconds,
+      startAt: consultation.startAt,
+      cancelledAt: consultation.cancelledAt,
+      cancelledBy: consultation.cancelledBy,
     });
     const sponsorId = this.#eligibleSponsor(consultation);
     const commissionCents = sponsorId ? referralCommissionCents(outcome.feeCents, this.#referral.commissionPercent) : 0;
-    await tx.query(
-      `INSERT INTO settlements (consultation_id, kind, status, charge_cents, fee_cents, surcharge_cents, expert_earnings_cents,
-         expert_penalty_cents, commission_cents, sponsor_id, billed_seconds, one_third_rule_applied, created_at)
-       VALUES ($1, $2, 'capturing', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        consultationId,
-        outcome.kind,
-        outcome.chargeCents,
-        outcome.feeCents,
-        outcome.surchargeCents,
-        outcome.expertEarningsCents,
-        outcome.expertPenaltyCents,
-        commissionCents,
-        sponsorId,
-        outcome.billedSeconds,
-        outcome.oneThirdRuleApplied,
-        this.#clock.now(),
-      ],
-    );
-    return { consultation, record: { ...outcome, consultationId, status: 'capturing', commissionCents, sponsorId } };
+    const record: SettlementRecord = { ...outcome, consultationId: consultation.id, status: 'capturing', commissionCents, sponsorId };
+    assertSplit(record);
+    return record;
   }
 
   /** REF-3: the direct sponsor earns only during the first months after the expert's signup. */
-  #eligibleSponsor(consultation: ConsultationRow): string | null {
-    if (!consultation.sponsor_id) return null;
-    const finishedAt = consultation.ended_at ?? consultation.cancelled_at ?? this.#clock.now();
-    const windowEnd = new Date(consultation.expert_signed_up_at);
+  #eligibleSponsor(consultation: ConsultationToSettle): string | null {
+    if (!consultation.sponsorId) return null;
+    const finishedAt = consultation.endedAt ?? consultation.cancelledAt ?? this.#clock.now();
+    const windowEnd = new Date(consultation.expertSignedUpAt);
     windowEnd.setUTCMonth(windowEnd.getUTCMonth() + this.#referral.months);
-    return finishedAt < windowEnd ? consultation.sponsor_id : null;
+    return finishedAt < windowEnd ? consultation.sponsorId : null;
   }
 
-  async #moveCardMoney(consultation: ConsultationRow, record: SettlementRecord): Promise<string | null> {
-    let holdRef = consultation.payment_hold_ref;
-    if (record.chargeCents === 0) {
-      if (holdRef) await this.#payments.release({ holdRef, idempotencyKey: `release:${consultation.id}` });
-      return null;
-    }
-    if (!holdRef) {
-      // BOOK-3: a far appointment cancelled late before its hold was placed is charged on the saved card.
-      if (!consultation.payment_method_ref) throw new InvariantViolation(`consultation ${consultation.id} has a charge but no card`);
-      holdRef = await holdOnSavedCardAtSettlement(this.#db, this.#payments, {
-        consultationId: consultation.id,
-        clientId: consultation.client_id,
-        paymentMethodRef: consultation.payment_method_ref,
-        amountCents: record.chargeCents,
-      });
-    }
-    const { captureRef } = await this.#payments.capture({
-      holdRef,
-      amountCents: record.chargeCents,
-      idempotencyKey: `capture:${consultation.id}`,
-    });
-    return captureRef;
-  }
-
-  async #post(tx: Queryable, consultation: ConsultationRow, captureRef: string | null): Promise<SettlementRecord> {
-    const row = await readSettlement(tx, consultation.id, { lock: true });
-    if (!row) throw new InvariantViolation(`settlement of ${consultation.id} vanished`);
-    const record = toRecord(consultation.id, row);
-    if (row.status === 'settled') return record;
-    const now = this.#clock.now();
-    let journalId: number | undefined;
-    if (record.chargeCents > 0) {
-      ({ journalId } = await postJournal(tx, {
-        idempotencyKey: `settlement:${consultation.id}`,
-        kind: record.kind === 'consultation' ? 'consultation_settlement' : 'cancellation_settlement',
-        consultationId: consultation.id,
-        createdAt: now,
-        lines: settlementLines({ clientId: consultation.client_id, expertId: consultation.expert_id, sponsorId: record.sponsorId }, record, record.commissionCents),
-      }));
-      if (journalId !== undefined) {
-        if (record.expertEarningsCents > 0) {
-          await placeWalletHold(tx, { journalId, ownerId: consultation.expert_id, amountCents: record.expertEarningsCents, settledAt: now });
+  async #moveCardMoney(items: readonly { consultation: ConsultationToSettle; record: SettlementRecord }[], fail: (id: string, error: unknown) => void): Promise<Captured[]> {
+    const moved: Captured[] = [];
+    const toCapture: { consultation: ConsultationToSettle; record: SettlementRecord; holdRef: string }[] = [];
+    for (const { consultation, record } of items) {
+      this.#checkpoint('before_capture');
+      try {
+        if (record.chargeCents === 0) {
+          if (consultation.paymentHoldRef) await this.#payments.release({ holdRef: consultation.paymentHoldRef, idempotencyKey: `release:${consultation.id}` });
+          this.#checkpoint('after_capture');
+          moved.push({ consultation, record, captureRef: null });
+        } else {
+          toCapture.push({ consultation, record, holdRef: consultation.paymentHoldRef ?? (await this.#holdOnSavedCard(consultation, record)) });
         }
-        if (record.sponsorId && record.commissionCents > 0) {
-          await placeWalletHold(tx, { journalId, ownerId: record.sponsorId, amountCents: record.commissionCents, settledAt: now });
-        }
+      } catch (error) {
+        fail(consultation.id, error);
       }
-      await issueReceipt(tx, {
-        consultationId: consultation.id,
-        expertId: consultation.expert_id,
-        clientId: consultation.client_id,
-        consultationDate: consultation.start_at ?? consultation.created_at,
-        terms: consultation.terms,
-        outcome: record,
-        issuedAt: now,
-      });
     }
-    if (record.expertPenaltyCents > 0) {
-      await postJournal(tx, {
-        idempotencyKey: `penalty:${consultation.id}`,
-        kind: 'expert_penalty',
-        consultationId: consultation.id,
-        createdAt: now,
-        lines: penaltyLines(consultation.expert_id, record.expertPenaltyCents),
-      });
-    }
-    await tx.query(
-      `UPDATE settlements SET status = 'settled', settled_at = $2, capture_ref = $3, journal_id = $4 WHERE consultation_id = $1`,
-      [consultation.id, now, captureRef, journalId ?? null],
+    if (toCapture.length === 0) return moved;
+    const outcomes = await this.#payments.captureEach(
+      toCapture.map(({ consultation, record, holdRef }) => ({ holdRef, amountCents: record.chargeCents, idempotencyKey: `capture:${consultation.id}` })),
     );
-    return { ...record, status: 'settled' };
+    toCapture.forEach(({ consultation, record }, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.status === 'rejected') return fail(consultation.id, outcome.reason);
+      this.#checkpoint('after_capture');
+      moved.push({ consultation, record, captureRef: outcome.value.captureRef });
+    });
+    return moved;
+  }
+
+  /** BOOK-3: a far appointment cancelled late before its hold was placed is charged on the saved card. */
+  async #holdOnSavedCard(consultation: ConsultationToSettle, record: SettlementRecord): Promise<string> {
+    if (!consultation.paymentMethodRef) throw new InvariantViolation(`consultation ${consultation.id} has a charge but no card`);
+    return holdOnSavedCardAtSettlement(this.#db, this.#payments, {
+      consultationId: consultation.id,
+      clientId: consultation.clientId,
+      paymentMethodRef: consultation.paymentMethodRef,
+      amountCents: record.chargeCents,
+    });
+  }
+
+  /** What step 3 writes for one consultation: journals (PAY-1, BILL-12), holds (PAY-3), receipt (BILL-9). */
+  #posting({ consultation, record, captureRef }: Captured, now: Date): SettlementPosting {
+    const id = consultation.id;
+    const charged = record.chargeCents > 0;
+    return {
+      consultationId: id,
+      captureRef,
+      journal: charged
+        ? {
+            idempotencyKey: `settlement:${id}`,
+            kind: record.kind === 'consultation' ? 'consultation_settlement' : 'cancellation_settlement',
+            consultationId: id,
+            createdAt: now,
+            lines: settlementLines({ clientId: consultation.clientId, expertId: consultation.expertId, sponsorId: record.sponsorId }, record, record.commissionCents),
+          }
+        : null,
+      penaltyJournal:
+        record.expertPenaltyCents > 0
+          ? { idempotencyKey: `penalty:${id}`, kind: 'expert_penalty', consultationId: id, createdAt: now, lines: penaltyLines(consultation.expertId, record.expertPenaltyCents) }
+          : null,
+      walletHolds: [
+        { ownerId: consultation.expertId, amountCents: record.expertEarningsCents },
+        ...(record.sponsorId && record.commissionCents > 0 ? [{ ownerId: record.sponsorId, amountCents: record.commissionCents }] : []),
+      ],
+      receipt: charged
+        ? receiptDraft({
+            consultationId: id,
+            expertId: consultation.expertId,
+            clientId: consultation.clientId,
+            parties: consultation.receiptParties,
+            consultationDate: consultation.startAt ?? consultation.createdAt,
+            terms: consultation.terms,
+            outcome: record,
+            issuedAt: now,
+          })
+        : null,
+    };
   }
 }
 
-async function lockFinishedConsultation(tx: Queryable, consultationId: string): Promise<ConsultationRow> {
-  const [consultation] = await tx.query<ConsultationRow>(
-    `SELECT c.id, c.status, c.terms, c.connected_seconds, c.start_at, c.cancelled_at, c.cancelled_by, c.ended_at, c.created_at,
-            c.client_id, c.expert_id, c.payment_hold_ref, c.payment_method_ref, e.sponsor_id, u.created_at AS expert_signed_up_at
-       FROM consultations c JOIN expert_profiles e ON e.user_id = c.expert_id JOIN users u ON u.id = c.expert_id
-      WHERE c.id = $1 FOR UPDATE OF c`,
-    [consultationId],
-  );
-  if (!consultation) throw new InvariantViolation(`settling unknown consultation ${consultationId}`);
-  if (!(FINISHED_STATUSES as readonly string[]).includes(consultation.status)) {
-    throw new InvariantViolation(`settling consultation ${consultationId} in status ${consultation.status}`);
+/** PAY-1: the charge is split without remainder, nobody receives a negative share, the commission comes out of the fee. */
+function assertSplit(record: SettlementRecord): void {
+  const parts = [record.chargeCents, record.feeCents, record.surchargeCents, record.expertEarningsCents, record.commissionCents, record.expertPenaltyCents];
+  if (!parts.every((cents) => Number.isSafeInteger(cents) && cents >= 0)) throw new InvariantViolation(`settlement of ${record.consultationId} has a bad amount`);
+  if (record.chargeCents !== record.feeCents + record.surchargeCents + record.expertEarningsCents) {
+    throw new InvariantViolation(`settlement of ${record.consultationId}: the charge is not fee + surcharge + earnings`);
   }
-  return consultation;
+  if (record.commissionCents > record.feeCents) throw new InvariantViolation(`settlement of ${record.consultationId}: commission above the fee`);
 }
 
-async function readSettlement(tx: Queryable, consultationId: string, options: { lock?: boolean } = {}): Promise<SettlementRow | undefined> {
-  const [row] = await tx.query<SettlementRow>(
-    `SELECT status, kind, charge_cents, fee_cents, surcharge_cents, expert_earnings_cents, expert_penalty_cents, commission_cents,
-            sponsor_id, billed_seconds, one_third_rule_applied
-       FROM settlements WHERE consultation_id = $1 ${options.lock ? 'FOR UPDATE' : ''}`,
-    [consultationId],
-  );
-  return row;
-}
-
-function toRecord(consultationId: string, row: SettlementRow): SettlementRecord {
-  return {
-    consultationId,
-    status: row.status,
-    kind: row.kind,
-    chargeCents: row.charge_cents,
-    feeCents: row.fee_cents,
-    surchargeCents: row.surcharge_cents,
-    expertEarningsCents: row.expert_earnings_cents,
-    expertPenaltyCents: row.expert_penalty_cents,
-    commissionCents: row.commission_cents,
-    sponsorId: row.sponsor_id,
-    billedSeconds: row.billed_seconds,
-    oneThirdRuleApplied: row.one_third_rule_applied,
-  };
+async function retrying<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      const state = sqlState(error);
+      if (!state || !RETRYABLE_SQLSTATES.has(state) || attempt >= STATEMENT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { signUpClient, signUpExpert } from '../support/fixtures.ts';
 import { LocalPaymentProvider } from '../../server/payments/local-provider.ts';
 import { PaymentDeclinedError } from '../../server/payments/provider.ts';
+import { InvariantViolation } from '../../server/billing/index.ts';
 
 describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved cards', () => {
   let platform: TestPlatform;
@@ -44,6 +45,45 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
     await local.completeAuthentication(refused.holdRef, 'failed');
     expect(await local.retrieveAuthorisation(refused.holdRef)).to.deep.equal({ status: 'failed', holdRef: refused.holdRef });
     expect((await local.retrieveAuthorisation('lpi_unknown')).status).to.equal('failed');
+  });
+
+  it('BILL-14 PAY-2 captures once per key in one call; a capture the hold cannot take keeps nothing, and in a group fails alone', async () => {
+    const hold = async (key: string, amountCents: number) => (await local.authorise({ amountCents, paymentMethod: 'pm_card_visa', idempotencyKey: key, description: 'x' })).holdRef;
+    const capturedCents = async (holdRef: string) =>
+      (await platform.db.query<{ captured_cents: number; status: string }>('SELECT captured_cents, status FROM local_payment_holds WHERE id = $1', [holdRef]))[0];
+    const operations = async (key: string) => (await platform.db.query('SELECT 1 FROM local_payment_operations WHERE idempotency_key = $1', [key])).length;
+
+    const once = await hold('c1', 2000);
+    await local.capture({ holdRef: once, amountCents: 1200, idempotencyKey: 'capture:c1' });
+    await local.capture({ holdRef: once, amountCents: 1200, idempotencyKey: 'capture:c1' });
+    expect(await capturedCents(once)).to.deep.equal({ captured_cents: 1200, status: 'captured' });
+
+    const small = await hold('c2', 500);
+    const tooMuch = await local.capture({ holdRef: small, amountCents: 501, idempotencyKey: 'capture:c2' }).catch((error) => error);
+    expect(tooMuch).to.be.instanceOf(InvariantViolation);
+    expect(await operations('capture:c2')).to.equal(0);
+    // The key was not kept: the right amount under it still captures.
+    await local.capture({ holdRef: small, amountCents: 500, idempotencyKey: 'capture:c2' });
+    expect(await capturedCents(small)).to.deep.equal({ captured_cents: 500, status: 'captured' });
+
+    const [a, b, c] = [await hold('c3', 900), await hold('c4', 900), await hold('c5', 900)];
+    const outcomes = await local.captureEach([
+      { holdRef: a, amountCents: 900, idempotencyKey: 'capture:c3' },
+      { holdRef: b, amountCents: 901, idempotencyKey: 'capture:c4' },
+      { holdRef: c, amountCents: 100, idempotencyKey: 'capture:c5' },
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).to.be.instanceOf(InvariantViolation);
+    expect(await capturedCents(a)).to.deep.equal({ captured_cents: 900, status: 'captured' });
+    expect(await capturedCents(b)).to.deep.equal({ captured_cents: 0, status: 'authorised' });
+    expect(await capturedCents(c)).to.deep.equal({ captured_cents: 100, status: 'captured' });
+    // Asked again, the group answers the same and captures nothing more.
+    const again = await local.captureEach([
+      { holdRef: a, amountCents: 900, idempotencyKey: 'capture:c3' },
+      { holdRef: c, amountCents: 100, idempotencyKey: 'capture:c5' },
+    ]);
+    expect(again.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'fulfilled']);
+    expect(await capturedCents(c)).to.deep.equal({ captured_cents: 100, status: 'captured' });
   });
 
   it('PAY-7 saves a card as token, brand, last 4 digits and expiry only', async () => {

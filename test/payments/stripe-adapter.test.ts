@@ -48,6 +48,21 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
       expect(fake.requests.at(-1)!.params.get('payment_intent')).to.equal(holdRef);
     });
 
+    it('PAY-2 captures a group one PaymentIntent per call, each with its key and its own outcome', async () => {
+      const first = await provider.authorise({ amountCents: 3000, paymentMethod: 'pm_card_visa', idempotencyKey: 'hold:g1', description: 'g1' });
+      const second = await provider.authorise({ amountCents: 3000, paymentMethod: 'pm_card_visa', idempotencyKey: 'hold:g2', description: 'g2' });
+      const outcomes = await provider.captureEach([
+        { holdRef: first.holdRef, amountCents: 1000, idempotencyKey: 'capture:g1' },
+        { holdRef: 'pi_unknown', amountCents: 1000, idempotencyKey: 'capture:gx' },
+        { holdRef: second.holdRef, amountCents: 2000, idempotencyKey: 'capture:g2' },
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+      expect(fake.paymentIntents.get(first.holdRef)!['amount_received']).to.equal(1000);
+      expect(fake.paymentIntents.get(second.holdRef)!['amount_received']).to.equal(2000);
+      const keys = fake.requests.filter((request) => request.path.endsWith('/capture')).map((request) => request.idempotencyKey);
+      expect(keys).to.include.members(['capture:g1', 'capture:gx', 'capture:g2']);
+    });
+
     it('releases a hold by cancelling its PaymentIntent', async () => {
       const { holdRef } = await provider.authorise({ amountCents: 2000, paymentMethod: 'pm_card_visa', idempotencyKey: 'hold:c3', description: 'c3' });
       await provider.release({ holdRef, idempotencyKey: 'release:c3' });

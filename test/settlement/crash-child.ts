@@ -1,6 +1,7 @@
 /**
  * The process the crash test kills: it settles every unfinished consultation, as the platform
- * does at start, and dies by SIGKILL when it reaches checkpoint number CRASH_AT_CHECKPOINT:
+ * does at start (or, with CRASH_BATCH_SIZE, all at once as consultations ending together are,
+ * grouped in batches of that size), and dies by SIGKILL when it reaches checkpoint number CRASH_AT_CHECKPOINT:
  * at once (between two steps), or just before its CRASH_AFTER_QUERIES-th next statement, so
  * the kill lands inside a transaction or inside the provider's capture.
  * (A timer cannot do it: PGlite answers synchronously, so timers only fire once all is done.)
@@ -15,6 +16,9 @@ const databaseUrl = process.env['CRASH_DATABASE_URL'];
 const dataDir = process.env['CRASH_DATA_DIR'];
 const crashAt = Number(process.env['CRASH_AT_CHECKPOINT'] ?? 0);
 const crashAfterQueries = Number(process.env['CRASH_AFTER_QUERIES'] ?? 0);
+const batchSize = Number(process.env['CRASH_BATCH_SIZE'] ?? 0);
+/** Two batches at once, as the platform runs them. */
+const BATCHES_IN_FLIGHT = 2;
 
 const die = () => process.kill(process.pid, 'SIGKILL');
 let queriesLeft = Number.POSITIVE_INFINITY;
@@ -42,6 +46,7 @@ const settlements = new SettlementService({
   clock: systemClock,
   payments: new LocalPaymentProvider(db),
   referral: { commissionPercent: 10, months: 12 },
+  ...(batchSize > 0 ? { batching: { maxBatchSize: batchSize, maxBatchesInFlight: BATCHES_IN_FLIGHT } } : {}),
   checkpoint: () => {
     checkpoints += 1;
     if (checkpoints !== crashAt) return;
@@ -49,6 +54,14 @@ const settlements = new SettlementService({
     else die();
   },
 });
-const settled = await settlements.resumeUnfinished();
+const settled = batchSize > 0 ? await settleAllAtOnce() : await settlements.resumeUnfinished();
 await opened.close();
 console.log(JSON.stringify({ settled }));
+
+async function settleAllAtOnce(): Promise<number> {
+  const unfinished = await opened.query<{ id: string }>(
+    `SELECT c.id FROM consultations c LEFT JOIN settlements s ON s.consultation_id = c.id WHERE s.status IS DISTINCT FROM 'settled' ORDER BY c.created_at`,
+  );
+  await Promise.all(unfinished.map(({ id }) => settlements.settle(id)));
+  return unfinished.length;
+}

@@ -17,18 +17,22 @@ const CHECKPOINT_SPREAD = 45;
 /** A delayed kill lands before one of this many next statements: inside the next transaction or capture. */
 const MAX_KILL_DELAY_STATEMENTS = 12;
 const MIN_KILLS = 10;
+/** The batched run: consultations ending together are settled this many per batch (two batches at once). */
+const BATCH_SIZE = 8;
 
 /**
  * PAY-2: kill the settling process (SIGKILL) at random points of 200 settlements, restart it,
  * again and again: in the end every consultation is settled once, every card captured once,
- * and the ledger sums to zero. Runs on PGlite's files by default and on the PostgreSQL
+ * and the ledger sums to zero; settled one after the other (start-up recovery) and all at once
+ * in batches (consultations ending together). Runs on PGlite's files by default and on the PostgreSQL
  * server when DATABASE_URL is set.
  */
 describe('PAY-2 settlement survives SIGKILL at any point', function () {
   this.timeout(600_000);
   let target: { env: Record<string, string>; open(): Promise<Database>; drop(): Promise<void> };
 
-  before(async () => {
+  // Each run gets its own database: the seeds and the final checks cover the whole of it.
+  beforeEach(async () => {
     const serverUrl = process.env['DATABASE_URL'];
     if (serverUrl) {
       const name = `consulto_crash_${randomBytes(5).toString('hex')}`;
@@ -53,21 +57,33 @@ describe('PAY-2 settlement survives SIGKILL at any point', function () {
       target = { env: { CRASH_DATA_DIR: dataDir }, open: () => openPglite(dataDir), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
     }
   });
-  after(() => target.drop());
+  afterEach(() => target.drop());
 
   it('settles 200 consultations exactly once through repeated kills', async () => {
     const expected = await seedFinishedConsultations(await target.open());
+    await killUntilFinished(target.env);
+    await expectEachSettledOnce(expected);
+  });
 
+  it('settles 200 consultations ending together, in batches, exactly once through repeated kills', async () => {
+    const expected = await seedFinishedConsultations(await target.open());
+    await killUntilFinished({ ...target.env, CRASH_BATCH_SIZE: String(BATCH_SIZE) });
+    await expectEachSettledOnce(expected);
+  });
+
+  async function killUntilFinished(env: Record<string, string>): Promise<void> {
     let kills = 0;
     for (let run = 0; ; run++) {
       // Even runs die exactly at a checkpoint, odd runs a few statements after one.
       const crashAt = 1 + Math.floor(Math.random() * CHECKPOINT_SPREAD);
       const afterStatements = run % 2 === 0 ? 0 : 1 + Math.floor(Math.random() * MAX_KILL_DELAY_STATEMENTS);
-      if ((await runChild(target.env, crashAt, afterStatements)) === 'finished') break;
+      if ((await runChild(env, crashAt, afterStatements)) === 'finished') break;
       kills++;
     }
     expect(kills).to.be.at.least(MIN_KILLS);
+  }
 
+  async function expectEachSettledOnce(expected: Map<string, number>): Promise<void> {
     const db = await target.open();
     try {
       expect(await sumOfAllAccountsCents(db)).to.equal(0);
@@ -94,7 +110,7 @@ describe('PAY-2 settlement survives SIGKILL at any point', function () {
     } finally {
       await db.close();
     }
-  });
+  }
 });
 
 function runChild(env: Record<string, string>, crashAtCheckpoint: number, afterStatements: number): Promise<'killed' | 'finished'> {
