@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
@@ -63,6 +63,16 @@ const environmentSchema = z.object({
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(256).default(Math.max(1, cpus().length)),
   MEDIASOUP_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
   MEDIASOUP_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  // Scale out: what this process runs (`all`: everything in one process, as `npm start`).
+  CONSULTO_ROLE: z.enum(['all', 'api', 'media']).default('all'),
+  // The node's name in the cluster's tables (media_nodes, phone leases); stable across restarts.
+  NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits, dots, colons, dashes or underscores').optional(),
+  // A media node's signaling WebSocket as browsers reach it; default: PUBLIC_URL's /media/ws.
+  MEDIA_SIGNALING_URL: z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' }).optional(),
+  // Video rooms a media node accepts before placement prefers others (and then refuses it).
+  MEDIA_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(500),
+  // GET /metrics asks for `Authorization: Bearer <token>` when set; unset, it is open (keep it private).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -83,6 +93,21 @@ export interface Config {
   telephony: TelephonyConfig;
   /** MEDIA-1…4: the SFU's workers, addresses and ports. */
   media: MediaConfig;
+  /** Scale out: this node's role and name, and how browsers reach its signaling when it runs media. */
+  cluster: ClusterConfig;
+  /** Bearer token of GET /metrics; undefined leaves it open. */
+  metricsToken: string | undefined;
+}
+
+export type NodeRole = 'all' | 'api' | 'media';
+
+export interface ClusterConfig {
+  role: NodeRole;
+  nodeId: string;
+  /** ws(s):// URL of this node's signaling socket, carried by the join tokens of its rooms. */
+  signalingUrl: string;
+  /** Rooms this media node takes (placement). */
+  mediaCapacity: number;
 }
 
 /** PAY-6: which adapter moves the money; Stripe needs its keys, the local one needs nothing. */
@@ -130,10 +155,11 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     throw new ConfigError('Invalid configuration:\n  MEDIASOUP_MAX_PORT: must be above MEDIASOUP_MIN_PORT');
   }
   const dataDir = resolve(variables.DATA_DIR);
+  const publicUrl = (variables.PUBLIC_URL ?? `http://localhost:${variables.PORT}`).replace(/\/$/, '');
   return {
     env: variables.NODE_ENV,
     port: variables.PORT,
-    publicUrl: (variables.PUBLIC_URL ?? `http://localhost:${variables.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     dataDir,
     databaseUrl: variables.DATABASE_URL,
     jwtSecret: variables.JWT_SECRET ?? developmentJwtSecret(dataDir),
@@ -170,7 +196,19 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       minPort: variables.MEDIASOUP_MIN_PORT,
       maxPort: variables.MEDIASOUP_MAX_PORT,
     },
+    cluster: {
+      role: variables.CONSULTO_ROLE,
+      nodeId: variables.NODE_ID ?? `${hostname()}:${variables.PORT}`,
+      signalingUrl: variables.MEDIA_SIGNALING_URL ?? defaultSignalingUrl(publicUrl),
+      mediaCapacity: variables.MEDIA_CAPACITY,
+    },
+    metricsToken: variables.METRICS_TOKEN,
   };
+}
+
+/** The signaling socket on the public address itself (one process, or a proxy in front of it). */
+export function defaultSignalingUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/^http/, 'ws')}/media/ws`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../platform/database.ts';
+import { settlementSeconds } from '../platform/metrics.ts';
 import type { Clock } from '../platform/clock.ts';
 import { InvariantViolation, referralCommissionCents, type ConsultationTerms } from '../billing/index.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
@@ -88,6 +89,7 @@ export class SettlementService {
   }
 
   async settle(consultationId: string): Promise<SettlementRecord> {
+    const stopTimer = settlementSeconds.startTimer();
     const prepared = await this.#db.transaction((tx) => this.#prepare(tx, consultationId));
     if (prepared.record.status === 'settled') return prepared.record;
     this.#checkpoint('before_capture');
@@ -95,6 +97,7 @@ export class SettlementService {
     this.#checkpoint('after_capture');
     const settled = await this.#db.transaction((tx) => this.#post(tx, prepared.consultation, captureRef));
     this.#checkpoint('after_postings');
+    stopTimer();
     return settled;
   }
 

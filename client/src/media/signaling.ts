@@ -10,6 +10,20 @@ const REQUEST_TIMEOUT_MS = 15_000;
 /** Opening the socket: past this the SFU is taken as unreachable. */
 const OPEN_TIMEOUT_MS = 10_000;
 
+/**
+ * What `POST /api/consultations/:id/join-token` answers: the token and the signaling URL of the
+ * media node holding the room (the browser connects to that node directly).
+ */
+export interface JoinGrant {
+  token: string;
+  signalingUrl?: string;
+}
+
+/** A join token alone (older callers, tests) or with its node's address. */
+export function grantOf(answer: string | JoinGrant): JoinGrant {
+  return typeof answer === 'string' ? { token: answer } : answer;
+}
+
 export class SignalingError extends Error {
   readonly code: string;
 
@@ -42,9 +56,14 @@ export class SignalingSocket {
     });
   }
 
-  static async open(baseUrl: string): Promise<SignalingSocket> {
-    const base = new URL(baseUrl);
-    const ws = new WebSocket(`${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${SIGNALING_PATH}`);
+  /**
+   * `address`: the media node's signaling URL from the join token's answer (ws:// or wss://), or
+   * an http(s) origin whose own signaling path is used (one process, tests).
+   */
+  static async open(address: string): Promise<SignalingSocket> {
+    const base = new URL(address);
+    const url = base.protocol === 'ws:' || base.protocol === 'wss:' ? base.href : `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${SIGNALING_PATH}`;
+    const ws = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       const timer = window.setTimeout(() => {
         ws.close();

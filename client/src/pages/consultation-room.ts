@@ -6,6 +6,7 @@ import { navigate } from '../router.ts';
 import type { Page } from '../legacy-page.tsx';
 import { pageLayout } from './layout.ts';
 import { CallClient, type CallEnd, type CallEndReason, type CallState } from '../media/call.ts';
+import type { JoinGrant } from '../media/signaling.ts';
 
 export const JOIN_MARK = 'consulto:join';
 export const FIRST_FRAME_MARK = 'consulto:first-remote-frame';
@@ -56,7 +57,8 @@ export const consultationRoomPage: Page = async ({ params }) => {
     if (performance.getEntriesByName(JOIN_MARK).length === 0) performance.mark(JOIN_MARK);
     const call = new CallClient({
       consultationId: consultation.id,
-      joinToken: async () => (await apiCall<{ token: string }>('POST', `/api/consultations/${encodeURIComponent(consultation.id)}/join-token`)).token,
+      // The answer names the media node holding the room: the call connects to it directly.
+      joinToken: () => apiCall<JoinGrant>('POST', `/api/consultations/${encodeURIComponent(consultation.id)}/join-token`),
     });
     activeCall = { consultationId: consultation.id, call };
     // Tests and benches read the call's inbound statistics through it.
