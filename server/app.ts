@@ -213,6 +213,11 @@ export function createApp(platform: Platform): { app: express.Express; services:
   );
   // Scale out: every node serves its Prometheus metrics; HTTP latency is timed by route pattern.
   app.use(httpMetrics());
+  // Which node answered (operations behind a load balancer; the cluster test checks the routing).
+  app.use((_req, res, next) => {
+    res.setHeader('X-Consulto-Node', config.cluster.nodeId);
+    next();
+  });
   app.get('/metrics', metricsHandler(config.metricsToken));
   // §13: every write this process serves may change a consultation page; the cached ones are forgotten
   // before it runs and after it answered (a read racing the write then cannot keep the old page).
