@@ -101,7 +101,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       PUBLIC_URL: publicUrl,
       DATABASE_URL: options.databaseUrl,
       DATA_DIR: options.dataDir,
-      MEDIA_SIGNALING_URL: `${publicUrl.replace(/^http/, 'ws')}/media/nodes/${name}/ws`,
+      // A path on the public origin: HAProxy routes it to this node, and the page keeps its origin.
+      MEDIA_SIGNALING_URL: `/media/nodes/${name}/ws`,
       ...options.environment,
     };
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env, stdio: ['ignore', out, out] });

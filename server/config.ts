@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
 import type { MediaConfig } from '../media/service.ts';
+import { SIGNALING_PATH } from '../media/signaling/messages.ts';
 import type { TelephonyConfig } from './telephony/index.ts';
 
 /**
@@ -67,8 +68,11 @@ const environmentSchema = z.object({
   CONSULTO_ROLE: z.enum(['all', 'api', 'media']).default('all'),
   // The node's name in the cluster's tables (media_nodes, phone leases); stable across restarts.
   NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits, dots, colons, dashes or underscores').optional(),
-  // A media node's signaling WebSocket as browsers reach it; default: PUBLIC_URL's /media/ws.
-  MEDIA_SIGNALING_URL: z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' }).optional(),
+  // A media node's signaling WebSocket as browsers reach it: a ws(s):// URL, or a path on the page's own
+  // origin (default /media/ws: the process itself, behind whatever host name the browser used).
+  MEDIA_SIGNALING_URL: z
+    .union([z.url({ protocol: /^wss?$/ }), z.string().regex(/^\/[A-Za-z0-9._~\/-]{0,200}$/)], { error: 'must be a ws:// or wss:// URL, or a path such as /media/nodes/media-1/ws' })
+    .optional(),
   // Video rooms a media node accepts before placement prefers others (and then refuses it).
   MEDIA_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(500),
   // GET /metrics asks for `Authorization: Bearer <token>` when set; unset, it is open (keep it private).
@@ -104,7 +108,7 @@ export type NodeRole = 'all' | 'api' | 'media';
 export interface ClusterConfig {
   role: NodeRole;
   nodeId: string;
-  /** ws(s):// URL of this node's signaling socket, carried by the join tokens of its rooms. */
+  /** ws(s):// URL of this node's signaling socket, or a path on the public origin, carried by the join tokens of its rooms. */
   signalingUrl: string;
   /** Rooms this media node takes (placement). */
   mediaCapacity: number;
@@ -155,11 +159,10 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     throw new ConfigError('Invalid configuration:\n  MEDIASOUP_MAX_PORT: must be above MEDIASOUP_MIN_PORT');
   }
   const dataDir = resolve(variables.DATA_DIR);
-  const publicUrl = (variables.PUBLIC_URL ?? `http://localhost:${variables.PORT}`).replace(/\/$/, '');
   return {
     env: variables.NODE_ENV,
     port: variables.PORT,
-    publicUrl,
+    publicUrl: (variables.PUBLIC_URL ?? `http://localhost:${variables.PORT}`).replace(/\/$/, ''),
     dataDir,
     databaseUrl: variables.DATABASE_URL,
     jwtSecret: variables.JWT_SECRET ?? developmentJwtSecret(dataDir),
@@ -199,17 +202,13 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     cluster: {
       role: variables.CONSULTO_ROLE,
       nodeId: variables.NODE_ID ?? `${hostname()}:${variables.PORT}`,
-      signalingUrl: variables.MEDIA_SIGNALING_URL ?? defaultSignalingUrl(publicUrl),
+      signalingUrl: variables.MEDIA_SIGNALING_URL ?? SIGNALING_PATH,
       mediaCapacity: variables.MEDIA_CAPACITY,
     },
     metricsToken: variables.METRICS_TOKEN,
   };
 }
 
-/** The signaling socket on the public address itself (one process, or a proxy in front of it). */
-export function defaultSignalingUrl(publicUrl: string): string {
-  return `${publicUrl.replace(/^http/, 'ws')}/media/ws`;
-}
 
 /**
  * Outside production a missing JWT_SECRET is generated once and kept in DATA_DIR,

@@ -79,7 +79,6 @@ export async function startPlatform(
   const { role, nodeId } = config.cluster;
   const runsApi = role !== 'media';
   const runsMedia = role !== 'api';
-  const signalingUrl = config.port === 0 ? config.cluster.signalingUrl.replace(/:0\//, `:${port}/`) : config.cluster.signalingUrl;
   const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger, settlementCheckpoint: options.settlementCheckpoint, bookingNotifier: options.bookingNotifier });
   server.on('request', runsApi ? app : mediaNodeApp({ db, metricsToken: config.metricsToken, logger }));
   let media: MediaService | undefined;
@@ -92,7 +91,7 @@ export async function startPlatform(
     if (videosRecovered) logger.info({ videosRecovered }, 'video consultations recovered');
     signaling = new SignalingServer({ server, media, logger });
     const node = media;
-    mediaNode = await runMediaNode({ db, logger, nodeId, signalingUrl, capacity: config.cluster.mediaCapacity, load: () => node.load });
+    mediaNode = await runMediaNode({ db, logger, nodeId, signalingUrl: config.cluster.signalingUrl, capacity: config.cluster.mediaCapacity, load: () => node.load });
   }
   // BOOK-4: changes reach open pages and the rooms whichever node made them (LISTEN/NOTIFY).
   await services.consultationEvents.listen(db);

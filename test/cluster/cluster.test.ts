@@ -142,10 +142,10 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
         ] as const) {
           const grant = await pinned(via).post(`/api/consultations/${booked.consultationId}/join-token`, undefined, person.token);
           expect(grant.status, JSON.stringify(grant.body)).to.equal(200);
-          const socket = await SignalingClient.open(grant.body.signalingUrl);
+          const socket = await SignalingClient.open(new URL(grant.body.signalingUrl, cluster.url.replace(/^http/, 'ws')).href);
           await socket.request('join', { token: grant.body.token });
           sockets.push(socket);
-          node = String(new URL(grant.body.signalingUrl).pathname.split('/')[3]);
+          node = String(grant.body.signalingUrl).split('/')[3]!;
         }
         return { consultationId: booked.consultationId, node, sockets };
       }),

@@ -49,7 +49,7 @@ describe('MEDIA-1 MEDIA-4 media nodes: placement by one conditional write, a dea
     expect(fromClient.body.signalingUrl).to.equal(fromExpert.body.signalingUrl);
     const rows = await platform.db.query<{ media_node_id: string }>('SELECT media_node_id FROM video_rooms WHERE consultation_id = $1', [consultationId]);
     expect(rows).to.have.length(1);
-    expect(fromExpert.body.signalingUrl).to.match(/^ws:\/\//);
+    expect(fromExpert.body.signalingUrl).to.match(/^(ws:\/\/|\/)/);
   });
 
   it('spreads rooms over the least-loaded live nodes, never a dead one, and places again a room whose node died before it went live', async () => {

@@ -19,6 +19,14 @@ export interface JoinGrant {
   signalingUrl?: string;
 }
 
+/** The WebSocket URL: a ws(s) URL as is, a path on the page's origin, or an http(s) origin's own signaling path. */
+export function signalingAddress(address: string, pageUrl: string): string {
+  const url = new URL(address, pageUrl);
+  if (url.protocol === 'ws:' || url.protocol === 'wss:') return url.href;
+  const scheme = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return address.startsWith('/') ? `${scheme}//${url.host}${url.pathname}` : `${scheme}//${url.host}${SIGNALING_PATH}`;
+}
+
 /** A join token alone (older callers, tests) or with its node's address. */
 export function grantOf(answer: string | JoinGrant): JoinGrant {
   return typeof answer === 'string' ? { token: answer } : answer;
@@ -57,12 +65,11 @@ export class SignalingSocket {
   }
 
   /**
-   * `address`: the media node's signaling URL from the join token's answer (ws:// or wss://), or
-   * an http(s) origin whose own signaling path is used (one process, tests).
+   * `address`: the media node's signaling URL from the join token's answer (ws(s)://, or a path on
+   * this page's origin), or an http(s) origin whose own signaling path is used (tests).
    */
   static async open(address: string): Promise<SignalingSocket> {
-    const base = new URL(address);
-    const url = base.protocol === 'ws:' || base.protocol === 'wss:' ? base.href : `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${SIGNALING_PATH}`;
+    const url = signalingAddress(address, location.href);
     const ws = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       const timer = window.setTimeout(() => {

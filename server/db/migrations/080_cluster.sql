@@ -6,7 +6,8 @@
 -- surviving node that ended the consultations of a node that stopped heart-beating.
 CREATE TABLE media_nodes (
   id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 100),
-  signaling_url text NOT NULL CHECK (signaling_url ~ '^wss?://'),
+  -- A ws(s):// URL, or a path on the public origin the browser resolves against its page (/media/ws).
+  signaling_url text NOT NULL CHECK (signaling_url ~ '^(wss?://|/)'),
   capacity integer NOT NULL CHECK (capacity > 0),
   load integer NOT NULL DEFAULT 0 CHECK (load >= 0),
   heartbeat_at timestamptz NOT NULL,
