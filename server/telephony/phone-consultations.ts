@@ -332,27 +332,40 @@ export class PhoneConsultations {
         for (const consultationId of this.#sessions.keys()) this.#wake(consultationId);
       },
     });
-    let running: Promise<unknown> | undefined;
-    const timer = setInterval(() => {
-      running ??= this.maintainLeases()
-        .catch((error: unknown) => this.#logger.error({ err: error }, 'phone leases round failed'))
-        .finally(() => {
-          running = undefined;
-        });
-    }, PHONE_LEASE_RENEW_INTERVAL_MS);
-    timer.unref();
+    // Renewing and taking over run apart: a long takeover never delays this node's own renewals.
+    const rounds = [
+      this.#every(PHONE_LEASE_RENEW_INTERVAL_MS, 'renewing phone leases', () => this.renewLeases()),
+      this.#every(PHONE_LEASE_RENEW_INTERVAL_MS, 'taking over phone sessions', () => this.takeOverLapsed()),
+    ];
     return {
       stop: async () => {
-        clearInterval(timer);
-        await running;
+        for (const round of rounds) await round.stop();
         await this.#listener?.close();
         this.#listener = undefined;
       },
     };
   }
 
-  /** One round: renew this node's leases, let go of sessions taken from it, take over lapsed ones. */
-  async maintainLeases(): Promise<number> {
+  #every(intervalMs: number, what: string, work: () => Promise<unknown>): { stop(): Promise<void> } {
+    let running: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      running ??= work()
+        .catch((error: unknown) => this.#logger.error({ err: error }, `${what} failed`))
+        .finally(() => {
+          running = undefined;
+        });
+    }, intervalMs);
+    timer.unref();
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
+  }
+
+  /** Renews this node's leases and lets go of the sessions another node took meanwhile. */
+  async renewLeases(): Promise<void> {
     const held = [...this.#sessions.keys()];
     const kept = await renewLeases(this.#db, this.#nodeId, held);
     for (const consultationId of held) {
@@ -361,6 +374,10 @@ export class PhoneConsultations {
       // Finished meanwhile (its row says so) or owned by another node now: either way not ours to act on.
       if (session && !session.finished) this.#letGo(session);
     }
+  }
+
+  /** Takes over the sessions whose lease lapsed (their owner died); returns how many. */
+  async takeOverLapsed(): Promise<number> {
     const lapsed = await takeOverLapsedSessions(this.#db, this.#nodeId);
     let adopted = 0;
     for (const row of lapsed) {
@@ -499,6 +516,17 @@ export class PhoneConsultations {
     if (!session) return recordSessionRequest(this.#db, consultationId, 'end_by_expert', this.#clock.now());
     await this.#enqueue(session, () => this.#finish(session, 'party_left', this.#meter.close(consultationId)));
     return true;
+  }
+
+  /**
+   * The live display (BILL-3) of a session another node runs: the connected time its recorded facts
+   * give now (what that node's meter counts), and whether both parties are on the line.
+   */
+  async viewElsewhere(consultationId: string, maxSeconds: number): Promise<{ connectedSeconds: number; running: boolean } | undefined> {
+    if (!(await hasUnfinishedSession(this.#db, consultationId))) return undefined;
+    const facts = await readFacts(this.#db, consultationId);
+    const { connectedSeconds } = connectedSecondsFromFacts(facts, this.#clock.now().getTime(), maxSeconds);
+    return { connectedSeconds, running: meterStateFromFacts(facts).runningSinceMs !== null };
   }
 
   /** The live display (BILL-3) and the simulator page. */
