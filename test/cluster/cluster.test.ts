@@ -93,6 +93,8 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
   });
 
   it('routes, places, takes over and settles every consultation exactly once', async () => {
+    const startedAtMs = Date.now();
+    const phase = (what: string) => console.log(`      ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s: ${what}`);
     const http = new HttpClient(cluster.url);
     const pinned = (node: NodeName) => new PinnedClient(cluster.url, node);
 
@@ -103,6 +105,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     const phoneParties: { expert: Awaited<ReturnType<typeof setUpExpert>>; client: Awaited<ReturnType<typeof setUpClient>> }[] = [];
     for (let index = 0; index < GENERATED_PHONES; index++) phoneParties.push({ expert: await setUpExpert(http, { pricing: PHONE_PRICING, availableNow: true }), client: await setUpClient(http) });
 
+    phase('people signed up');
     // Two browser consultations: the expert's requests go through api-1, the client's through api-2.
     const browserRuns: { consultationId: string; expertPage: Page; clientPage: Page; servedBy: Map<string, string> }[] = [];
     for (let index = 0; index < 2; index++) {
@@ -130,6 +133,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
       expect(Object.fromEntries(run.servedBy), 'each party went through its own API node').to.deep.equal({ expert: 'api-1', client: 'api-2' });
     }
     const browserMeterStartMs = Date.now();
+    phase('two browser calls live, each party through its own API node');
 
     // Generated video consultations: both parties join through the signaling socket of the node the token names.
     const videoRuns: VideoRun[] = await Promise.all(
@@ -150,6 +154,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
         return { consultationId: booked.consultationId, node, sockets };
       }),
     );
+    phase('generated video consultations joined');
     const placements = await db.query<{ consultation_id: string; media_node_id: string }>('SELECT consultation_id, media_node_id FROM video_rooms');
     expect(placements).to.have.length(2 + GENERATED_VIDEOS);
     for (const run of videoRuns) expect(placements.find((row) => row.consultation_id === run.consultationId)?.media_node_id).to.equal(run.node);
@@ -168,6 +173,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
       }),
     );
     await waitFor(async () => (await liveCount(db)) === 2 + GENERATED_VIDEOS + GENERATED_PHONES || undefined, 60_000, 'every consultation live');
+    phase('every consultation live');
     for (const run of phoneRuns) run.owner = (await phoneSession(db, run.consultationId)).owner_node_id;
 
     // A video checkpoint has been written for the browser calls before anything dies.
@@ -185,6 +191,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     const orphanedPhones = phoneRuns.filter((run) => run.owner === deadApi);
     expect(orphanedPhones.length, 'the killed API node owns phone sessions').to.be.greaterThan(0);
 
+    phase(`killing ${deadApi} and ${deadMedia}`);
     const killedAtMs = Date.now();
     const browserSecondsAtKill = Math.floor((killedAtMs - browserMeterStartMs) / 1000);
     cluster.kill(deadApi);
@@ -216,9 +223,10 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     const survivingBrowserRuns = browserRuns.filter((_run, index) => browserNodes[index] !== deadMedia);
     const browserEndedAtMs = Date.now();
     for (const run of survivingBrowserRuns) {
-      await run.expertPage.evaluate(() => (window as unknown as { consultoCall: { end(): Promise<void> } }).consultoCall.end());
+      await withinMs(run.expertPage.evaluate(() => (window as unknown as { consultoCall: { end(): Promise<void> } }).consultoCall.end()), 15_000, 'ending a browser call');
     }
-    for (const run of videoRuns.filter((candidate) => candidate.node !== deadMedia)) await run.sockets[0]!.request('leave', {});
+    for (const run of videoRuns.filter((candidate) => candidate.node !== deadMedia)) await withinMs(run.sockets[0]!.request('leave', {}), 15_000, 'leave');
+    phase('parties hung up and left');
     const everyId = [...browserRuns.map((run) => run.consultationId), ...videoRuns.map((run) => run.consultationId), ...phoneRuns.map((run) => run.consultationId)];
     await waitFor(async () => {
       const rows = await db.query<{ n: number }>(
@@ -228,6 +236,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
       return rows[0]!.n === everyId.length || undefined;
     }, 60_000, 'every consultation ended and settled');
 
+    phase('every consultation ended and settled');
     // Settled exactly once, charged for the connected seconds by the frozen terms.
     const ended = await db.query<{ id: string; mode: string; connected_seconds: number; end_reason: string; terms: ConsultationTerms; settlements: number; charge_cents: number; journals: number }>(
       `SELECT c.id, c.mode, c.connected_seconds, c.end_reason, c.terms,
@@ -310,6 +319,10 @@ async function liveCount(db: Database): Promise<number> {
 async function phoneSession(db: Database, consultationId: string) {
   const [row] = await db.query<{ owner_node_id: string; outcome: string | null }>('SELECT owner_node_id, outcome FROM phone_sessions WHERE consultation_id = $1', [consultationId]);
   return row!;
+}
+
+function withinMs<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  return Promise.race([work, new Promise<T>((_resolve, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${timeoutMs} ms`)), timeoutMs))]);
 }
 
 function countBy(values: readonly string[]): Map<string, number> {
