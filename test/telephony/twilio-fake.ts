@@ -113,8 +113,17 @@ export class TwilioFake {
     const signature = options.signature === undefined ? this.sign(url, params) : options.signature;
     if (options.signature === undefined) this.sent.push({ url, params });
     if (signature !== null) headers['x-twilio-signature'] = signature;
-    const response = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-    return { status: response.status, text: await response.text() };
+    const body = new URLSearchParams(params).toString();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(url, { method: 'POST', headers, body });
+        return { status: response.status, text: await response.text() };
+      } catch (error) {
+        // Like Twilio's connection retries: a kept-alive connection the other side (a load balancer)
+        // closed as this request left is tried again once on a new one; our webhooks are idempotent.
+        if (attempt >= 2 || !(error instanceof TypeError)) throw error;
+      }
+    }
   }
 
   // ---- the phones' owners -------------------------------------------------------------
