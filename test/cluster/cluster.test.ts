@@ -225,7 +225,12 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     for (const run of survivingBrowserRuns) {
       await withinMs(run.expertPage.evaluate(() => (window as unknown as { consultoCall: { end(): Promise<void> } }).consultoCall.end()), 15_000, 'ending a browser call');
     }
-    for (const run of videoRuns.filter((candidate) => candidate.node !== deadMedia)) await withinMs(run.sockets[0]!.request('leave', {}), 15_000, 'leave');
+    // `leave` ends the consultation (BILL-4): the node closes both sockets once it is settled.
+    for (const run of videoRuns.filter((candidate) => candidate.node !== deadMedia)) {
+      const socket = run.sockets[0]!;
+      void socket.request('leave', {}).catch(() => undefined);
+      await withinMs(socket.closed, 15_000, 'leave');
+    }
     phase('parties hung up and left');
     const everyId = [...browserRuns.map((run) => run.consultationId), ...videoRuns.map((run) => run.consultationId), ...phoneRuns.map((run) => run.consultationId)];
     await waitFor(async () => {

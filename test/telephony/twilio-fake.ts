@@ -65,6 +65,9 @@ export interface RestRequest {
   params: Record<string, string[]>;
 }
 
+/** Tries of one callback whose connection failed (Twilio retries connection failures too). */
+const CONNECTION_ATTEMPTS = 4;
+
 export class TwilioFake {
   readonly accountSid = 'AC' + randomBytes(16).toString('hex');
   readonly authToken = randomBytes(16).toString('hex');
@@ -119,9 +122,10 @@ export class TwilioFake {
         const response = await fetch(url, { method: 'POST', headers, body });
         return { status: response.status, text: await response.text() };
       } catch (error) {
-        // Like Twilio's connection retries: a kept-alive connection the other side (a load balancer)
-        // closed as this request left is tried again once on a new one; our webhooks are idempotent.
-        if (attempt >= 2 || !(error instanceof TypeError)) throw error;
+        // Like Twilio's connection retries: a connection the other side (a load balancer) closed
+        // under the request is tried again, a little later; our webhooks are idempotent.
+        if (attempt >= CONNECTION_ATTEMPTS || !(error instanceof TypeError)) throw error;
+        await new Promise((done) => setTimeout(done, attempt * 250));
       }
     }
   }
