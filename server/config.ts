@@ -67,6 +67,7 @@ const environmentSchema = z.object({
   // Scale out: what this process runs (`all`: everything in one process, as `npm start`).
   CONSULTO_ROLE: z.enum(['all', 'api', 'media']).default('all'),
   // The node's name in the cluster's tables (media_nodes, phone leases); stable across restarts.
+  // Default: `local` for CONSULTO_ROLE=all, else host:PORT.
   NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits, dots, colons, dashes or underscores').optional(),
   // A media node's signaling WebSocket as browsers reach it: a ws(s):// URL, or a path on the page's own
   // origin (default /media/ws: the process itself, behind whatever host name the browser used).
@@ -201,7 +202,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     },
     cluster: {
       role: variables.CONSULTO_ROLE,
-      nodeId: variables.NODE_ID ?? `${hostname()}:${variables.PORT}`,
+      // One process keeps one name across restarts whatever its host is called (it recovers its own sessions).
+      nodeId: variables.NODE_ID ?? (variables.CONSULTO_ROLE === 'all' ? 'local' : `${hostname()}:${variables.PORT}`),
       signalingUrl: variables.MEDIA_SIGNALING_URL ?? SIGNALING_PATH,
       mediaCapacity: variables.MEDIA_CAPACITY,
     },
