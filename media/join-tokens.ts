@@ -19,6 +19,8 @@ export interface JoinClaims {
   userId: string;
   party: Party;
   purpose: JoinPurpose;
+  /** The media node holding the room (or running the probe); absent in tokens issued before scale-out. */
+  nodeId?: string | undefined;
 }
 
 export class JoinTokens {
@@ -32,7 +34,7 @@ export class JoinTokens {
 
   issue(claims: JoinClaims): { token: string; expiresAt: Date } {
     const nowSeconds = Math.floor(this.#clock.now().getTime() / 1000);
-    const token = jwt.sign({ cid: claims.consultationId, party: claims.party, use: claims.purpose, iat: nowSeconds }, this.#secret, {
+    const token = jwt.sign({ cid: claims.consultationId, party: claims.party, use: claims.purpose, nid: claims.nodeId, iat: nowSeconds }, this.#secret, {
       algorithm: ALGORITHM,
       subject: claims.userId,
       expiresIn: JOIN_TOKEN_SECONDS,
@@ -57,6 +59,8 @@ export class JoinTokens {
     if (party !== 'expert' && party !== 'client') throw new jwt.JsonWebTokenError('malformed claims');
     const purpose = payload['use'] ?? 'join';
     if (purpose !== 'join' && purpose !== 'probe') throw new jwt.JsonWebTokenError('malformed claims');
-    return { consultationId: payload['cid'], userId: payload.sub, party, purpose };
+    const nodeId = payload['nid'];
+    if (nodeId !== undefined && typeof nodeId !== 'string') throw new jwt.JsonWebTokenError('malformed claims');
+    return { consultationId: payload['cid'], userId: payload.sub, party, purpose, nodeId };
   }
 }

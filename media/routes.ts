@@ -5,6 +5,7 @@ import type { Clock } from '../server/platform/clock.ts';
 import { conflict, notFound } from '../server/platform/errors.ts';
 import { readMediaConsultation, type MediaConsultation } from './store.ts';
 import type { JoinPurpose, JoinTokens } from './join-tokens.ts';
+import { pickProbeNode, placeRoom } from './cluster/node-registry.ts';
 import { SIGNALING_PATH, type Party } from './signaling/messages.ts';
 
 /**
@@ -48,7 +49,7 @@ export function mediaRoutes(api: Api, deps: { db: Database; clock: Clock; joinTo
       method: 'post',
       path: '/api/consultations/:id/join-token',
       summary:
-        'MEDIA-1: a short-lived token to join the video room, for a party of the consultation, from its start; with purpose "probe", for the device check\'s connection test (MEDIA-5), also before the start',
+        'MEDIA-1: a short-lived token to join the video room, for a party of the consultation, from its start, with the signaling URL of the media node holding the room (placed at the first join); with purpose "probe", for the device check\'s connection test (MEDIA-5), also before the start',
       tag: 'consultations',
       access: ['client', 'expert'],
       body: joinTokenBody,
@@ -59,8 +60,10 @@ export function mediaRoutes(api: Api, deps: { db: Database; clock: Clock; joinTo
       const consultation = await readMediaConsultation(deps.db, consultationId);
       const purpose: JoinPurpose = body.purpose;
       const party = purpose === 'probe' ? probingParty(consultation, user!.id) : joiningParty(consultation, user!.id, deps.clock.now());
-      const { token, expiresAt } = deps.joinTokens.issue({ consultationId, userId: user!.id, party, purpose });
-      return { token, expiresAt: expiresAt.toISOString(), party, purpose, signalingPath: SIGNALING_PATH };
+      // The room's node is decided here, once for both parties; the browser connects to it directly.
+      const node = purpose === 'probe' ? await pickProbeNode(deps.db) : await placeRoom(deps.db, consultationId);
+      const { token, expiresAt } = deps.joinTokens.issue({ consultationId, userId: user!.id, party, purpose, nodeId: node.nodeId });
+      return { token, expiresAt: expiresAt.toISOString(), party, purpose, signalingPath: SIGNALING_PATH, signalingUrl: node.signalingUrl };
     },
   );
 }

@@ -79,6 +79,8 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   readonly #logger: Logger;
   readonly #consultations: ConsultationStateMachine;
   readonly #joinTokens: JoinTokens;
+  /** This media node's name in media_nodes: join tokens name the node holding their room. */
+  readonly #nodeId: string;
   readonly #pool: WorkerPool;
   readonly #meter: Meter;
   readonly #listenInfos: types.TransportListenInfo[];
@@ -100,8 +102,10 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     joinTokens: JoinTokens;
     config: MediaConfig;
     timers: Timers;
+    nodeId: string;
   }) {
     super();
+    this.#nodeId = deps.nodeId;
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
@@ -144,11 +148,14 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   /**
    * At start, before anyone can join: a video consultation still live was cut by a crash or a
    * restart of this node. Its media and meter are gone, so it is ended for the seconds of its last
-   * checkpoint and settled (PAY-2, MEDIA-4). Assumes one media node; several need an owner column.
+   * checkpoint and settled (PAY-2, MEDIA-4). Only the rooms placed on this node (or placed nowhere,
+   * from before scale-out): another node's rooms are its own, or its sweeper's if it died.
    */
   async recoverAfterRestart(): Promise<number> {
     const interrupted = await this.#db.query<{ id: string; connected_seconds: number }>(
-      `SELECT id, connected_seconds FROM consultations WHERE status = 'live' AND mode = 'video'`,
+      `SELECT c.id, c.connected_seconds FROM consultations c LEFT JOIN video_rooms r ON r.consultation_id = c.id
+        WHERE c.status = 'live' AND c.mode = 'video' AND (r.media_node_id = $1 OR r.media_node_id IS NULL)`,
+      [this.#nodeId],
     );
     for (const row of interrupted) {
       await this.#consultations.endConsultation(row.id, { connectedSeconds: row.connected_seconds, reason: 'platform' });
@@ -165,6 +172,8 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     jwtSecret: string;
     config: MediaConfig;
     timers?: Timers;
+    /** This node's name in media_nodes (CONSULTO_ROLE media or all). */
+    nodeId: string;
   }): Promise<MediaService> {
     return new MediaService({ ...deps, joinTokens: new JoinTokens(deps.jwtSecret, deps.clock), timers: deps.timers ?? processTimers });
   }
@@ -174,8 +183,32 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     return this.#pool.workers;
   }
 
+  /** Metrics: each worker's CPU time (getrusage) and the routers it holds. */
+  async workerUsage(): Promise<{ pid: number; cpuSeconds: number; rooms: number }[]> {
+    return Promise.all(
+      this.#pool.workers.map(async (worker) => {
+        const usage = await worker.getResourceUsage();
+        return { pid: worker.pid, cpuSeconds: (usage.ru_utime + usage.ru_stime) / 1000, rooms: this.#pool.loadOf(worker) };
+      }),
+    );
+  }
+
   get liveCount(): number {
     return this.#lives.size;
+  }
+
+  /** Rooms held or being opened: what placement weighs (media_nodes.load). */
+  get load(): number {
+    return this.#lives.size + this.#opening.size;
+  }
+
+  get nodeId(): string {
+    return this.#nodeId;
+  }
+
+  /** Live consultations whose meter runs here (metrics). */
+  get meteringCount(): number {
+    return [...this.#lives.values()].filter((live) => live.metering).length;
   }
 
   get probeCount(): number {
@@ -202,6 +235,8 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     if (this.#closed) throw conflict('media_unavailable', 'The video service is stopping.');
     const claims = this.#verify(token);
     if (claims.purpose !== 'join') throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
+    // The room lives on the node its token names; another node opening it would split the parties.
+    if (claims.nodeId !== undefined && claims.nodeId !== this.#nodeId) throw conflict('wrong_media_node', 'This room is held by another video node; ask for a new join token.');
     const consultation = await readMediaConsultation(this.#db, claims.consultationId);
     const party = joiningParty(consultation, claims.userId, this.#clock.now());
     if (party !== claims.party) throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
@@ -241,6 +276,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   async probe(token: string, participant: Participant): Promise<ProbeSession> {
     if (this.#closed) throw conflict('media_unavailable', 'The video service is stopping.');
     const claims = this.#verify(token);
+    if (claims.nodeId !== undefined && claims.nodeId !== this.#nodeId) throw conflict('wrong_media_node', 'This test is meant for another video node; ask for a new token.');
     const consultation = await readMediaConsultation(this.#db, claims.consultationId);
     if (probingParty(consultation, claims.userId) !== claims.party) throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
     if (this.#probes.size >= MAX_CONCURRENT_PROBES) throw conflict('too_many_probes', 'Too many connection tests right now; try again in a few seconds.');
@@ -304,6 +340,16 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     live.participants.clear();
     live.room.close();
     this.#pool.release(live.room.worker);
+  }
+
+  /**
+   * The consultation was ended by another node (the sweeper thought this node dead after a long
+   * stall): the room closes and the pages hear the settlement already made; nothing is billed again.
+   */
+  endedElsewhere(consultationId: string): void {
+    const live = this.#lives.get(consultationId);
+    if (!live || live.ending) return;
+    this.#track(this.#end(live, 'platform', this.#meter.close(consultationId)));
   }
 
   /** Tests on a manual clock: fire due deadlines, then wait for the consequences. */

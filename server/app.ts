@@ -11,6 +11,7 @@ import type { Logger } from './platform/logger.ts';
 import { Api, errorHandler } from './platform/http.ts';
 import { refuseNulBytes } from './platform/input-guard.ts';
 import { IdempotentRequests } from './platform/idempotency.ts';
+import { httpMetrics, metricsHandler } from './platform/metrics.ts';
 import { AppError, unauthorized } from './platform/errors.ts';
 import { AccessTokens } from './accounts/tokens.ts';
 import { Sessions } from './accounts/sessions.ts';
@@ -152,6 +153,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
     clock,
     logger,
     lifecycle: new StateMachineLifecycle({ db, owner: consultations }),
+    nodeId: config.cluster.nodeId,
   });
   jobs.register(NOTIFY_JOB, notifyJobHandler(db, platform.bookingNotifier ?? notifier));
   const idempotentRequests = new IdempotentRequests({ db, clock, logger });
@@ -210,6 +212,14 @@ export function createApp(platform: Platform): { app: express.Express; services:
       autoLogging: { ignore: (req) => req.url === '/api/health' },
     }),
   );
+  // Scale out: every node serves its Prometheus metrics; HTTP latency is timed by route pattern.
+  app.use(httpMetrics());
+  // Which node answered (operations behind a load balancer; the cluster test checks the routing).
+  app.use((_req, res, next) => {
+    res.setHeader('X-Consulto-Node', config.cluster.nodeId);
+    next();
+  });
+  app.get('/metrics', metricsHandler(config.metricsToken));
   // §13: every write this process serves may change a consultation page; the cached ones are forgotten
   // before it runs and after it answered (a read racing the write then cannot keep the old page).
   app.use((req, res, next) => {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
 import type { MediaConfig } from '../media/service.ts';
+import { SIGNALING_PATH } from '../media/signaling/messages.ts';
 import type { TelephonyConfig } from './telephony/index.ts';
 
 /**
@@ -63,6 +64,20 @@ const environmentSchema = z.object({
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(256).default(Math.max(1, cpus().length)),
   MEDIASOUP_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
   MEDIASOUP_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  // Scale out: what this process runs (`all`: everything in one process, as `npm start`).
+  CONSULTO_ROLE: z.enum(['all', 'api', 'media']).default('all'),
+  // The node's name in the cluster's tables (media_nodes, phone leases); stable across restarts.
+  // Default: `local` for CONSULTO_ROLE=all, else host:PORT.
+  NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits, dots, colons, dashes or underscores').optional(),
+  // A media node's signaling WebSocket as browsers reach it: a ws(s):// URL, or a path on the page's own
+  // origin (default /media/ws: the process itself, behind whatever host name the browser used).
+  MEDIA_SIGNALING_URL: z
+    .union([z.url({ protocol: /^wss?$/ }), z.string().regex(/^\/[A-Za-z0-9._~\/-]{0,200}$/)], { error: 'must be a ws:// or wss:// URL, or a path such as /media/nodes/media-1/ws' })
+    .optional(),
+  // Video rooms a media node accepts before placement prefers others (and then refuses it).
+  MEDIA_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(500),
+  // GET /metrics asks for `Authorization: Bearer <token>` when set; unset, it is open (keep it private).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -83,6 +98,21 @@ export interface Config {
   telephony: TelephonyConfig;
   /** MEDIA-1…4: the SFU's workers, addresses and ports. */
   media: MediaConfig;
+  /** Scale out: this node's role and name, and how browsers reach its signaling when it runs media. */
+  cluster: ClusterConfig;
+  /** Bearer token of GET /metrics; undefined leaves it open. */
+  metricsToken: string | undefined;
+}
+
+export type NodeRole = 'all' | 'api' | 'media';
+
+export interface ClusterConfig {
+  role: NodeRole;
+  nodeId: string;
+  /** ws(s):// URL of this node's signaling socket, or a path on the public origin, carried by the join tokens of its rooms. */
+  signalingUrl: string;
+  /** Rooms this media node takes (placement). */
+  mediaCapacity: number;
 }
 
 /** PAY-6: which adapter moves the money; Stripe needs its keys, the local one needs nothing. */
@@ -170,8 +200,17 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       minPort: variables.MEDIASOUP_MIN_PORT,
       maxPort: variables.MEDIASOUP_MAX_PORT,
     },
+    cluster: {
+      role: variables.CONSULTO_ROLE,
+      // One process keeps one name across restarts whatever its host is called (it recovers its own sessions).
+      nodeId: variables.NODE_ID ?? (variables.CONSULTO_ROLE === 'all' ? 'local' : `${hostname()}:${variables.PORT}`),
+      signalingUrl: variables.MEDIA_SIGNALING_URL ?? SIGNALING_PATH,
+      mediaCapacity: variables.MEDIA_CAPACITY,
+    },
+    metricsToken: variables.METRICS_TOKEN,
   };
 }
+
 
 /**
  * Outside production a missing JWT_SECRET is generated once and kept in DATA_DIR,

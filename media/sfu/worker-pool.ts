@@ -40,6 +40,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   /** The live workers, for the benches and the tests (`worker.pid`). */
+  /** Routers held by a worker (rooms and device checks): its load. */
+  loadOf(worker: types.Worker): number {
+    return this.#load.get(worker) ?? 0;
+  }
+
   get workers(): types.Worker[] {
     return this.#slots.filter((worker): worker is types.Worker => worker !== undefined && !worker.closed);
   }

@@ -1,6 +1,7 @@
 import type { Clock } from '../platform/clock.ts';
 import { InvariantViolation } from '../billing/index.ts';
 import { DeadlineQueue, processTimers, type Timers } from './deadline-queue.ts';
+import { meterLatenessSeconds } from '../platform/metrics.ts';
 
 export type Party = 'expert' | 'client';
 
@@ -20,6 +21,15 @@ export type MeterSignal =
   | { kind: 'budget_warning'; consultationId: string; secondsLeft: number; atStart: boolean }
   | { kind: 'cap_reached'; consultationId: string; connectedSeconds: number }
   | { kind: 'grace_expired'; consultationId: string; connectedSeconds: number };
+
+/** A meter's state handed over from another node (see `open`). */
+export interface ResumedMeter {
+  accumulatedMs: number;
+  runningSinceMs: number | null;
+  absentSinceMs: number | null;
+  everRan: boolean;
+  present: readonly Party[];
+}
 
 export interface MeterReading {
   connectedSeconds: number;
@@ -66,19 +76,30 @@ export class Meter {
     return this.#consultations.size;
   }
 
-  /** A consultation goes live with what its terms allow (BILL-1 budget or BILL-5 package minutes). */
-  open(consultationId: string, maxSeconds: number): void {
+  /**
+   * A consultation goes live with what its terms allow (BILL-1 budget or BILL-5 package minutes).
+   * `resumed`: a meter another node ran, rebuilt from recorded facts (a takeover); its deadlines
+   * are set at once (a cap or a grace end passed while nobody owned it fires now).
+   */
+  open(consultationId: string, maxSeconds: number, resumed?: ResumedMeter): void {
     if (!Number.isSafeInteger(maxSeconds) || maxSeconds <= 0) throw new InvariantViolation(`metering ${maxSeconds} seconds`);
     if (this.#consultations.has(consultationId)) return;
-    this.#consultations.set(consultationId, {
+    if (resumed && (resumed.accumulatedMs < 0 || (resumed.runningSinceMs !== null && resumed.runningSinceMs > this.#nowMs()))) {
+      throw new InvariantViolation(`resuming a meter at ${resumed.accumulatedMs} ms running since ${resumed.runningSinceMs}`);
+    }
+    const metered: Metered = {
       maxSeconds,
-      present: new Set(),
-      accumulatedMs: 0,
-      runningSinceMs: null,
+      present: new Set(resumed?.present ?? []),
+      accumulatedMs: resumed?.accumulatedMs ?? 0,
+      runningSinceMs: resumed?.runningSinceMs ?? null,
       warned: false,
-      everRan: false,
-      absentSinceMs: null,
-    });
+      everRan: resumed?.everRan ?? false,
+      absentSinceMs: resumed?.absentSinceMs ?? null,
+    };
+    // BILL-3: the dead owner gave the warning if its time came; it is not said twice.
+    if (resumed) metered.warned = this.#connectedSeconds(metered) >= maxSeconds - BUDGET_WARNING_SECONDS && metered.everRan;
+    this.#consultations.set(consultationId, metered);
+    if (resumed) this.#reschedule(consultationId, metered);
   }
 
   connect(consultationId: string, party: Party): void {
@@ -165,6 +186,7 @@ export class Meter {
       this.#deadlines.schedule(consultationId, deadline.atMs);
       return;
     }
+    meterLatenessSeconds.observe((this.#nowMs() - deadline.atMs) / MS_PER_SECOND);
     switch (deadline.kind) {
       case 'warning':
         metered.warned = true;

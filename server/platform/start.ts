@@ -15,6 +15,10 @@ import type { Notifier } from '../notifications/notifier.ts';
 import { MediaService } from '../../media/service.ts';
 import { SignalingServer } from '../../media/signaling/server.ts';
 import type { Timers } from '../metering/deadline-queue.ts';
+import { runMediaNode } from '../../media/cluster/media-node.ts';
+import { DeadMediaNodeSweeper, SWEEP_INTERVAL_MS } from '../../media/cluster/dead-node-sweeper.ts';
+import { mediaNodeApp } from './media-node-app.ts';
+import { registerMetricsSource } from './metrics.ts';
 
 /** How often due phone consultations are looked for: the expert's phone rings at most this late. */
 const PHONE_START_POLL_INTERVAL_MS = 2_000;
@@ -30,7 +34,7 @@ export interface RunningPlatform {
   server: Server;
   logger: Logger;
   demoAccounts: DemoAccount[] | undefined;
-  /** MEDIA-1…4: the SFU (workers start with the first video room). */
+  /** MEDIA-1…4: the SFU (workers start with the first video room); a node of role `api` has none (reading it throws). */
   media: MediaService;
   close(): Promise<void>;
 }
@@ -39,7 +43,12 @@ export async function openDatabase(config: Config): Promise<Database> {
   return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(join(config.dataDir, 'pgdata'));
 }
 
-/** Opens the database, applies migrations, seeds, and listens: the whole platform in one process. */
+/**
+ * Opens the database, applies migrations, seeds, and listens. CONSULTO_ROLE chooses what this
+ * process runs: `all` (the whole platform in one process, `npm start`), `api` (HTTP API, jobs,
+ * phone bridges) or `media` (video rooms, their signaling and meters). Every role builds the same
+ * services (a media node ends and settles its consultations itself) and sweeps dead media nodes.
+ */
 export async function startPlatform(
   config: Config,
   options: {
@@ -67,27 +76,75 @@ export async function startPlatform(
   });
   const { port } = server.address() as AddressInfo;
   const publicUrl = config.port === 0 ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
+  const { role, nodeId } = config.cluster;
+  const runsApi = role !== 'media';
+  const runsMedia = role !== 'api';
   const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger, settlementCheckpoint: options.settlementCheckpoint, bookingNotifier: options.bookingNotifier });
-  server.on('request', app);
-  const media = await MediaService.create({ db, clock, logger, consultations: services.consultations, jwtSecret: config.jwtSecret, config: config.media, timers: options.mediaTimers });
-  // PAY-2 / MEDIA-4: video consultations a crash cut are ended for their last checkpoint, before anyone can join.
-  const videosRecovered = await media.recoverAfterRestart();
-  if (videosRecovered) logger.info({ videosRecovered }, 'video consultations recovered');
-  const signaling = new SignalingServer({ server, media, logger });
+  server.on('request', runsApi ? app : mediaNodeApp({ db, metricsToken: config.metricsToken, logger }));
+  let media: MediaService | undefined;
+  let signaling: SignalingServer | undefined;
+  let mediaNode: { stop(): Promise<void> } | undefined;
+  if (runsMedia) {
+    media = await MediaService.create({ db, clock, logger, consultations: services.consultations, jwtSecret: config.jwtSecret, config: config.media, timers: options.mediaTimers, nodeId });
+    // PAY-2 / MEDIA-4: video consultations a crash cut are ended for their last checkpoint, before anyone can join.
+    const videosRecovered = await media.recoverAfterRestart();
+    if (videosRecovered) logger.info({ videosRecovered }, 'video consultations recovered');
+    signaling = new SignalingServer({ server, media, logger });
+    const node = media;
+    mediaNode = await runMediaNode({ db, logger, nodeId, signalingUrl: config.cluster.signalingUrl, capacity: config.cluster.mediaCapacity, load: () => node.load });
+  }
   // BOOK-4: changes reach open pages and the rooms whichever node made them (LISTEN/NOTIFY).
   await services.consultationEvents.listen(db);
   services.consultationEvents.subscribe({
     change: (change) => {
-      if (change.mode === 'video' && (change.status === 'expired' || change.status === 'cancelled')) media.requestClosed(change.id, change.status, change.declined);
+      if (!media || change.mode !== 'video') return;
+      if (change.status === 'expired' || change.status === 'cancelled') media.requestClosed(change.id, change.status, change.declined);
+      if (change.status === 'ended') media.endedElsewhere(change.id);
     },
     resync: () => undefined,
   });
+  // MEDIA-4 across nodes: any node ends and settles the consultations of a media node that stopped heart-beating.
+  const sweeper = new DeadMediaNodeSweeper({ db, consultations: services.consultations, logger, nodeId });
+  const sweeping = startPeriodicTasks([{ name: 'dead media nodes (MEDIA-4)', run: () => sweeper.sweep() }], SWEEP_INTERVAL_MS, logger);
+  const forgetMetrics = registerMetricsSource({
+    liveConsultations: () => ({ video: media?.meteringCount ?? 0, phone: runsApi ? services.telephony.phone.liveCount : 0 }),
+    jobQueueDepth: async () => {
+      const [row] = await db.query<{ depth: number }>('SELECT count(*)::int AS depth FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now()');
+      return row?.depth ?? 0;
+    },
+    mediaWorkers: async () => (media ? media.workerUsage() : []),
+  });
+  if (!runsApi) {
+    const mediaOnly = media!;
+    return {
+      url: `http://localhost:${port}`,
+      db,
+      services,
+      server,
+      logger,
+      demoAccounts: undefined,
+      media: mediaOnly,
+      close: async () => {
+        await sweeping.stop();
+        forgetMetrics();
+        await services.consultationEvents.close();
+        signaling?.close();
+        await mediaNode?.stop();
+        await mediaOnly.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.close();
+      },
+    };
+  }
   // PAY-2: a settlement a crash interrupted is finished before anything else moves money.
   const resumed = await services.settlements.resumeUnfinished();
   if (resumed) logger.info({ resumed }, 'settlements resumed');
-  // TEL-1 / BILL-4: phone consultations a stop interrupted are hung up and ended for their recorded connected time.
+  // TEL-1 / BILL-4: this node's phone consultations a stop interrupted are hung up and ended for their recorded connected time.
   const phonesRecovered = await services.telephony.phone.recoverAfterRestart();
   if (phonesRecovered) logger.info({ phonesRecovered }, 'phone consultations recovered');
+  // Scale out: leases of this node's phone sessions, wake-ups from other nodes, takeovers of dead nodes' sessions.
+  const phoneOwnership = await services.telephony.phone.startOwnership();
   const housekeeping = startPeriodicTasks(
     [
       { name: 'release wallet holds', run: () => releaseDueHolds(db, clock) },
@@ -113,11 +170,18 @@ export async function startPlatform(
     server,
     logger,
     demoAccounts,
-    media,
+    get media(): MediaService {
+      if (!media) throw new Error('This node runs no media (CONSULTO_ROLE=api).');
+      return media;
+    },
     close: async () => {
+      await sweeping.stop();
+      forgetMetrics();
+      await phoneOwnership.stop();
       await services.consultationEvents.close();
-      signaling.close();
-      await media.close();
+      signaling?.close();
+      await mediaNode?.stop();
+      await media?.close();
       await housekeeping.stop();
       await jobWorker?.stop();
       await phoneStarter?.stop();

@@ -1,4 +1,5 @@
 import { sqlState, type Database, type Queryable } from '../platform/database.ts';
+import { settlementSeconds } from '../platform/metrics.ts';
 import type { Clock } from '../platform/clock.ts';
 import { InvariantViolation, referralCommissionCents } from '../billing/index.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
@@ -96,8 +97,13 @@ export class SettlementService {
     this.#queue = new BatchQueue((ids) => this.#settleBatch(ids), deps.batching ?? DEFAULT_BATCHING);
   }
 
-  settle(consultationId: string): Promise<SettlementRecord> {
-    return this.#queue.submit(consultationId);
+  async settle(consultationId: string): Promise<SettlementRecord> {
+    const stopTimer = settlementSeconds.startTimer();
+    try {
+      return await this.#queue.submit(consultationId);
+    } finally {
+      stopTimer();
+    }
   }
 
   /**

@@ -44,11 +44,13 @@ export function createTelephony(deps: {
   logger: Logger;
   lifecycle: ConsultationLifecycle;
   timers?: Timers;
+  /** This node's name: the owner written in the leases of the phone sessions it runs. */
+  nodeId?: string;
 }): Telephony {
   const { config, db, clock, logger } = deps;
   if (config.provider === 'twilio') {
     const provider = new TwilioTelephony({ ...config, publicUrl: deps.publicUrl });
-    const phone = new PhoneConsultations({ db, clock, logger, provider, lifecycle: deps.lifecycle, timers: deps.timers });
+    const phone = new PhoneConsultations({ db, clock, logger, provider, lifecycle: deps.lifecycle, timers: deps.timers, nodeId: deps.nodeId });
     return {
       phone,
       provider,
@@ -59,7 +61,7 @@ export function createTelephony(deps: {
     };
   }
   const simulator = new SimulatedTelephony({ clock, timers: deps.timers });
-  const phone = new PhoneConsultations({ db, clock, logger, provider: simulator, lifecycle: deps.lifecycle, timers: deps.timers });
+  const phone = new PhoneConsultations({ db, clock, logger, provider: simulator, lifecycle: deps.lifecycle, timers: deps.timers, nodeId: deps.nodeId });
   simulator.connect(
     async (fact) => {
       await phone.onFact(fact);

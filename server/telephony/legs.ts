@@ -82,6 +82,46 @@ export function connectedSecondsFromFacts(facts: readonly TimedFact[], untilMs: 
   return { connectedSeconds: Math.min(maxSeconds, Math.floor(accumulatedMs / 1000)), everConnected };
 }
 
+/** What a meter knew, rebuilt from the facts when another node takes a phone session over. */
+export interface MeterStateFromFacts {
+  /** Connected time of the runs already closed, in ms. */
+  accumulatedMs: number;
+  /** When the run still going began (both parties in the conference now), else null. */
+  runningSinceMs: number | null;
+  /** When the last run stopped, once the parties had talked and one is away, else null. */
+  absentSinceMs: number | null;
+  everRan: boolean;
+  present: CallParty[];
+}
+
+/**
+ * BILL-4 from the recorded facts, for a takeover: the same intervals as `connectedSecondsFromFacts`,
+ * left open, so the new owner's meter goes on counting from where the facts say, not from zero and
+ * not from its own arrival (the provider kept the conference up while the old owner was dead).
+ */
+export function meterStateFromFacts(facts: readonly TimedFact[]): MeterStateFromFacts {
+  const legs = new Map<string, LegState>();
+  let runningSinceMs: number | null = null;
+  let absentSinceMs: number | null = null;
+  let accumulatedMs = 0;
+  let everRan = false;
+  const presentNow = () => (['expert', 'client'] as const).filter((party) => [...legs.values()].some((leg) => leg.party === party && isInConference(leg)));
+  for (const { fact, atMs } of facts) {
+    legs.set(fact.callId, applyFact(legs.get(fact.callId) ?? newLeg(fact.callId, fact.party), fact));
+    const running = presentNow().length === 2;
+    if (running && runningSinceMs === null) {
+      runningSinceMs = atMs;
+      everRan = true;
+      absentSinceMs = null;
+    } else if (!running && runningSinceMs !== null) {
+      accumulatedMs += atMs - runningSinceMs;
+      runningSinceMs = null;
+      absentSinceMs = atMs;
+    }
+  }
+  return { accumulatedMs, runningSinceMs, absentSinceMs, everRan, present: presentNow() };
+}
+
 /** The legs as the facts leave them. */
 export function legsFromFacts(facts: readonly CallFact[]): LegState[] {
   const legs = new Map<string, LegState>();

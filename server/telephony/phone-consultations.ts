@@ -5,7 +5,9 @@ import { AppError, conflict, notFound } from '../platform/errors.ts';
 import { NO_SHOW_MINUTES, settleConsultation } from '../billing/index.ts';
 import { Meter, type MeterSignal } from '../metering/meter.ts';
 import { DeadlineQueue, processTimers, type Timers } from '../metering/deadline-queue.ts';
-import { applyFact, connectedSecondsFromFacts, isInConference, legsFromFacts, newLeg, type LegState } from './legs.ts';
+import { applyFact, connectedSecondsFromFacts, isInConference, legsFromFacts, meterStateFromFacts, newLeg, type LegState } from './legs.ts';
+import type { ChannelListener } from '../platform/database.ts';
+import { hasUnfinishedSession, recordSessionRequest, renewLeases, takeOverLapsedSessions, takeSessionRequests, PHONE_LEASE_RENEW_INTERVAL_MS, type TakenOverSession } from './leases.ts';
 import type { ConsultationLifecycle, PhoneEndReason } from './lifecycle.ts';
 import type { CallFact, CallParty, ConferenceRef, ReturningCaller, TelephonyProvider } from './provider.ts';
 import {
@@ -33,6 +35,8 @@ export const IMMEDIATE_JOIN_MINUTES = 5;
 
 /** Unfinished phone sessions recovered at one start. */
 const RECOVERY_BATCH_SIZE = 1000;
+/** Where provider callbacks and party requests for a phone session are announced (migration 080). */
+const PHONE_SESSION_EVENTS_CHANNEL = 'phone_session_events';
 /** Consultations started per poll; the next poll takes the rest. */
 const START_BATCH_SIZE = 100;
 const MINUTE_MS = 60_000;
@@ -57,6 +61,10 @@ interface Session {
   finished: boolean;
   /** Every decision about one consultation runs here, one after the other. */
   chain: Promise<void>;
+  /** Facts already decided (by id): a fact comes both from this node's callback and from the wake-up. */
+  applied: Set<string>;
+  /** The last phone_call_events row read for this session (wake-ups read the rows after it). */
+  lastFactRowId: number;
 }
 
 export interface PhoneSessionView {
@@ -94,6 +102,9 @@ export class PhoneConsultations {
   readonly #sessions = new Map<string, Session>();
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #starting = new Map<string, Promise<void>>();
+  /** This API node's name: the owner recorded in the leases of the sessions it runs. */
+  readonly #nodeId: string;
+  #listener: ChannelListener | undefined;
 
   constructor(deps: {
     db: Database;
@@ -102,7 +113,9 @@ export class PhoneConsultations {
     provider: TelephonyProvider;
     lifecycle: ConsultationLifecycle;
     timers?: Timers;
+    nodeId?: string;
   }) {
+    this.#nodeId = deps.nodeId ?? 'local';
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
@@ -148,7 +161,7 @@ export class PhoneConsultations {
     const now = this.#clock.now();
     const joinDeadlineAt = joinDeadline(row);
     const conferenceName = `consulto-${consultationId}`;
-    const created = await insertSession(this.#db, { consultationId, provider: this.#provider.name, conferenceName, startedAt: now, joinDeadlineAt });
+    const created = await insertSession(this.#db, { consultationId, provider: this.#provider.name, conferenceName, startedAt: now, joinDeadlineAt, ownerNodeId: this.#nodeId });
     if (!created) {
       // Another start (or an earlier process) owns it; a restart does not call anybody twice.
       this.#logger.warn({ consultationId }, 'phone session already started');
@@ -167,6 +180,8 @@ export class PhoneConsultations {
       everConnected: false,
       finished: false,
       chain: Promise.resolve(),
+      applied: new Set(),
+      lastFactRowId: 0,
     };
     this.#sessions.set(consultationId, session);
     // BILL-1 / BILL-5: what the frozen terms buy, by the same code as the settlement.
@@ -240,7 +255,7 @@ export class PhoneConsultations {
    * whose parties never talked starts calling again, within its joining window.
    */
   async recoverAfterRestart(): Promise<number> {
-    const unfinished = await readUnfinishedSessions(this.#db, RECOVERY_BATCH_SIZE);
+    const unfinished = await readUnfinishedSessions(this.#db, RECOVERY_BATCH_SIZE, this.#nodeId);
     let recovered = 0;
     for (const session of unfinished) {
       if (this.#sessions.has(session.consultation_id) || this.#starting.has(session.consultation_id)) continue;
@@ -283,22 +298,179 @@ export class PhoneConsultations {
     if (open && everConnected) await this.#lifecycle.end(consultationId, { connectedSeconds, reason: 'platform' });
   }
 
-  /** TEL-2: a provider fact, recorded once, then decided. A duplicate returns false and decides nothing. */
+  /**
+   * TEL-2: a provider fact, recorded once, then decided. A duplicate returns false and decides
+   * nothing. A fact for a session another node owns is only recorded: the table's trigger wakes
+   * the owner (LISTEN), which decides it in its order.
+   */
   async onFact(fact: CallFact): Promise<boolean> {
     const fresh = await recordFact(this.#db, fact, this.#clock.now());
     if (!fresh) return false;
     const session = this.#sessions.get(fact.consultationId);
     if (!session) {
-      this.#logger.info({ factId: fact.factId }, 'telephony fact for a consultation no longer on the phone');
+      this.#logger.info({ factId: fact.factId }, 'telephony fact recorded for the node owning its session, or for a consultation no longer on the phone');
       return true;
     }
-    await this.#enqueue(session, () => this.#decide(session, fact));
+    await this.#enqueue(session, () => this.#decideOnce(session, fact));
     return true;
   }
 
-  /** Whether calls are running for this consultation (an answered leg of a finished one is hung up). */
-  isOnThePhone(consultationId: string): boolean {
-    return this.#sessions.has(consultationId);
+  /** Whether calls are running for this consultation, on this node or another (an answered leg of a finished one is hung up). */
+  async isOnThePhone(consultationId: string): Promise<boolean> {
+    return this.#sessions.has(consultationId) || (await hasUnfinishedSession(this.#db, consultationId));
+  }
+
+  /**
+   * Scale out: hears the callbacks and requests recorded by other nodes for the sessions this node
+   * owns, renews its leases, and takes over the sessions of dead nodes (their lease lapsed).
+   */
+  async startOwnership(): Promise<{ stop(): Promise<void> }> {
+    this.#listener = await this.#db.listen(PHONE_SESSION_EVENTS_CHANNEL, {
+      onNotification: (consultationId) => this.#wake(consultationId),
+      // Notifications may have been lost while the connection was down: read every session again.
+      onReconnect: () => {
+        for (const consultationId of this.#sessions.keys()) this.#wake(consultationId);
+      },
+    });
+    // Renewing and taking over run apart: a long takeover never delays this node's own renewals.
+    const rounds = [
+      this.#every(PHONE_LEASE_RENEW_INTERVAL_MS, 'renewing phone leases', () => this.renewLeases()),
+      this.#every(PHONE_LEASE_RENEW_INTERVAL_MS, 'taking over phone sessions', () => this.takeOverLapsed()),
+    ];
+    return {
+      stop: async () => {
+        for (const round of rounds) await round.stop();
+        await this.#listener?.close();
+        this.#listener = undefined;
+      },
+    };
+  }
+
+  #every(intervalMs: number, what: string, work: () => Promise<unknown>): { stop(): Promise<void> } {
+    let running: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      running ??= work()
+        .catch((error: unknown) => this.#logger.error({ err: error }, `${what} failed`))
+        .finally(() => {
+          running = undefined;
+        });
+    }, intervalMs);
+    timer.unref();
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
+  }
+
+  /** Renews this node's leases and lets go of the sessions another node took meanwhile. */
+  async renewLeases(): Promise<void> {
+    const held = [...this.#sessions.keys()];
+    const kept = await renewLeases(this.#db, this.#nodeId, held);
+    for (const consultationId of held) {
+      if (kept.has(consultationId)) continue;
+      const session = this.#sessions.get(consultationId);
+      // Finished meanwhile (its row says so) or owned by another node now: either way not ours to act on.
+      if (session && !session.finished) this.#letGo(session);
+    }
+  }
+
+  /** Takes over the sessions whose lease lapsed (their owner died); returns how many. */
+  async takeOverLapsed(): Promise<number> {
+    const lapsed = await takeOverLapsedSessions(this.#db, this.#nodeId);
+    let adopted = 0;
+    for (const row of lapsed) {
+      try {
+        if (await this.#adopt(row)) adopted += 1;
+      } catch (error) {
+        this.#logger.error({ err: error, consultationId: row.consultation_id }, 'taking over a phone consultation failed');
+      }
+    }
+    return adopted;
+  }
+
+  /** Another node holds the session now (this node stalled past its lease): forget it without acting. */
+  #letGo(session: Session): void {
+    this.#logger.warn({ consultationId: session.consultationId }, 'phone session lease lost: another node runs it now');
+    session.finished = true;
+    this.#meter.close(session.consultationId);
+    this.#deadlines.cancel(joinKey(session.consultationId));
+    for (const party of PARTIES) this.#deadlines.cancel(retryKey(session.consultationId, party));
+    this.#sessions.delete(session.consultationId);
+  }
+
+  /**
+   * A takeover: the session's calls go on at the provider; this node rebuilds the legs and the
+   * meter from the recorded facts (BILL-4: the connected time the facts give, nothing billed twice,
+   * nothing lost), obeys what was asked meanwhile, and carries on as if it had started it.
+   */
+  async #adopt(row: TakenOverSession): Promise<boolean> {
+    const consultationId = row.consultation_id;
+    if (this.#sessions.has(consultationId)) return false; // this node's own, renewed late
+    const consultation = await readPhoneConsultation(this.#db, consultationId);
+    if (!consultation) return false;
+    const facts = await readFacts(this.#db, consultationId);
+    const calls = await readCalls(this.#db, consultationId);
+    const legs = new Map<string, LegState>();
+    for (const call of calls) legs.set(call.call_id, newLeg(call.call_id, call.party));
+    for (const leg of legsFromFacts(facts.map(({ fact }) => fact))) legs.set(leg.callId, leg);
+    const state = meterStateFromFacts(facts);
+    const session: Session = {
+      consultationId,
+      conference: { consultationId, conferenceName: row.conference_name, conferenceId: row.conference_id },
+      numbers: { expert: consultation.expert_number ?? '', client: consultation.client_number ?? '' },
+      returnCode: consultation.phone_return_code,
+      pricing: consultation.terms.pricing,
+      legs,
+      callsPlaced: { expert: calls.filter((call) => call.party === 'expert').length, client: calls.filter((call) => call.party === 'client').length },
+      present: { expert: state.present.includes('expert'), client: state.present.includes('client') },
+      joinedReported: new Set([...legs.values()].filter((leg) => leg.answered).map((leg) => leg.party)),
+      everConnected: state.everRan,
+      finished: false,
+      chain: Promise.resolve(),
+      applied: new Set(facts.map(({ fact }) => fact.factId)),
+      lastFactRowId: facts.at(-1)?.id ?? 0,
+    };
+    this.#sessions.set(consultationId, session);
+    this.#logger.warn({ consultationId, connectedSecondsSoFar: Math.floor(state.accumulatedMs / SECOND_MS) }, 'phone consultation taken over from a node whose lease lapsed');
+    if (!['requested', 'scheduled', 'live'].includes(consultation.status)) {
+      // Closed while nobody owned it: hang up, report nothing.
+      await this.#enqueue(session, () => this.#finish(session, 'platform', 0, { report: false }));
+      return true;
+    }
+    this.#meter.open(consultationId, settleConsultation(consultation.terms, 0).maxSeconds, state);
+    if (!session.everConnected) {
+      this.#deadlines.schedule(joinKey(consultationId), row.join_deadline_at.getTime());
+      // A missed call the dead owner would have retried is retried now.
+      for (const party of PARTIES) {
+        const due = party === 'expert' || session.joinedReported.has('expert');
+        if (due && !this.#hasActiveLeg(session, party) && !session.present[party]) this.#deadlines.schedule(retryKey(consultationId, party), this.#clock.now().getTime());
+      }
+    }
+    this.#wake(consultationId);
+    return true;
+  }
+
+  /** Reads what other nodes recorded for a session this node owns: facts after the last one read, then requests. */
+  #wake(consultationId: string): void {
+    const session = this.#sessions.get(consultationId);
+    if (!session) return;
+    void this.#enqueue(session, async () => {
+      for (const { id, fact } of await readFacts(this.#db, consultationId, session.lastFactRowId)) {
+        session.lastFactRowId = Math.max(session.lastFactRowId, id);
+        await this.#decideOnce(session, fact);
+      }
+      for (const request of await takeSessionRequests(this.#db, consultationId)) {
+        if (request.action === 'end_by_expert') await this.#finish(session, 'party_left', this.#meter.close(consultationId));
+      }
+    });
+  }
+
+  async #decideOnce(session: Session, fact: CallFact): Promise<void> {
+    if (session.applied.has(fact.factId)) return;
+    session.applied.add(fact.factId);
+    await this.#decide(session, fact);
   }
 
   /**
@@ -335,12 +507,26 @@ export class PhoneConsultations {
     return admitted;
   }
 
-  /** TEL-5: the expert ends a live phone consultation from the workspace; false when it is not on the phone here. */
+  /**
+   * TEL-5: the expert ends a live phone consultation from the workspace; false when it is not on
+   * the phone. A session another node owns gets the request recorded, and its owner ends it.
+   */
   async endByExpert(consultationId: string): Promise<boolean> {
     const session = this.#sessions.get(consultationId);
-    if (!session) return false;
+    if (!session) return recordSessionRequest(this.#db, consultationId, 'end_by_expert', this.#clock.now());
     await this.#enqueue(session, () => this.#finish(session, 'party_left', this.#meter.close(consultationId)));
     return true;
+  }
+
+  /**
+   * The live display (BILL-3) of a session another node runs: the connected time its recorded facts
+   * give now (what that node's meter counts), and whether both parties are on the line.
+   */
+  async viewElsewhere(consultationId: string, maxSeconds: number): Promise<{ connectedSeconds: number; running: boolean } | undefined> {
+    if (!(await hasUnfinishedSession(this.#db, consultationId))) return undefined;
+    const facts = await readFacts(this.#db, consultationId);
+    const { connectedSeconds } = connectedSecondsFromFacts(facts, this.#clock.now().getTime(), maxSeconds);
+    return { connectedSeconds, running: meterStateFromFacts(facts).runningSinceMs !== null };
   }
 
   /** The live display (BILL-3) and the simulator page. */

@@ -30,7 +30,8 @@ export function phoneRoutes(api: Api, deps: { db: Database; phone: PhoneConsulta
       );
       const party = row && (row.client_id === user!.id || row.expert_id === user!.id || user!.role === 'admin');
       if (!row || !party || row.mode !== 'phone') throw notFound('Consultation');
-      const view = deps.phone.view(id);
+      // Scale out: the session may run on another API node; then its recorded facts tell the same time.
+      const view = deps.phone.view(id) ?? (row.status === 'live' ? await deps.phone.viewElsewhere(id, settleConsultation(row.terms, 0).maxSeconds) : undefined);
       const connectedSeconds = view?.connectedSeconds ?? row.connected_seconds;
       const quote = settleConsultation(row.terms, connectedSeconds);
       return {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../platform/database.ts';
+import { PHONE_LEASE_MS } from './leases.ts';
 import type { ConsultationTerms } from '../billing/index.ts';
 import type { CallFact, CallParty } from './provider.ts';
 
@@ -31,12 +32,13 @@ export async function readPhoneConsultation(db: Queryable, consultationId: strin
 /** Creates the session once; returns false when it already existed (start is idempotent). */
 export async function insertSession(
   db: Queryable,
-  input: { consultationId: string; provider: string; conferenceName: string; startedAt: Date; joinDeadlineAt: Date },
+  input: { consultationId: string; provider: string; conferenceName: string; startedAt: Date; joinDeadlineAt: Date; ownerNodeId: string },
 ): Promise<boolean> {
+  // The starter owns the session, under a lease it renews (leases.ts).
   const rows = await db.query(
-    `INSERT INTO phone_sessions (consultation_id, provider, conference_name, started_at, join_deadline_at)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consultation_id) DO NOTHING RETURNING consultation_id`,
-    [input.consultationId, input.provider, input.conferenceName, input.startedAt, input.joinDeadlineAt],
+    `INSERT INTO phone_sessions (consultation_id, provider, conference_name, started_at, join_deadline_at, owner_node_id, lease_expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => ${PHONE_LEASE_MS / 1000})) ON CONFLICT (consultation_id) DO NOTHING RETURNING consultation_id`,
+    [input.consultationId, input.provider, input.conferenceName, input.startedAt, input.joinDeadlineAt, input.ownerNodeId],
   );
   return rows.length === 1;
 }
@@ -89,16 +91,19 @@ export interface UnfinishedSession {
   conference_id: string | null;
 }
 
-export async function readUnfinishedSessions(db: Queryable, limit: number): Promise<UnfinishedSession[]> {
+/** This node's unfinished sessions (and those of no node, from before leases): another node's are its own. */
+export async function readUnfinishedSessions(db: Queryable, limit: number, ownerNodeId: string): Promise<UnfinishedSession[]> {
   return db.query<UnfinishedSession>(
-    'SELECT consultation_id, conference_name, conference_id FROM phone_sessions WHERE finished_at IS NULL ORDER BY started_at LIMIT $1',
-    [limit],
+    `SELECT consultation_id, conference_name, conference_id FROM phone_sessions
+      WHERE finished_at IS NULL AND (owner_node_id = $2 OR owner_node_id IS NULL) ORDER BY started_at LIMIT $1`,
+    [limit, ownerNodeId],
   );
 }
 
 /** The recorded facts of one consultation, in arrival order, as the runner decided them. */
-export async function readFacts(db: Queryable, consultationId: string): Promise<{ fact: CallFact; atMs: number }[]> {
+export async function readFacts(db: Queryable, consultationId: string, afterId = 0): Promise<{ id: number; fact: CallFact; atMs: number }[]> {
   const rows = await db.query<{
+    id: number;
     fact_id: string;
     call_id: string;
     party: CallParty;
@@ -106,10 +111,12 @@ export async function readFacts(db: Queryable, consultationId: string): Promise<
     call_status: string | null;
     conference_id: string | null;
     received_at: Date;
-  }>('SELECT fact_id, call_id, party, kind, call_status, conference_id, received_at FROM phone_call_events WHERE consultation_id = $1 ORDER BY id', [
+  }>('SELECT id, fact_id, call_id, party, kind, call_status, conference_id, received_at FROM phone_call_events WHERE consultation_id = $1 AND id > $2 ORDER BY id', [
     consultationId,
+    afterId,
   ]);
   return rows.map((row) => ({
+    id: Number(row.id),
     atMs: row.received_at.getTime(),
     fact:
       row.kind === 'call_status'

@@ -58,7 +58,7 @@ export function twilioWebhookRoutes(deps: { authToken: string; publicUrl: string
     return params;
   };
 
-  router.post(TWILIO_VOICE_PATH, form, (req, res) => {
+  router.post(TWILIO_VOICE_PATH, form, async (req, res) => {
     const params = verified(req, res);
     if (!params) return;
     res.type('text/xml');
@@ -69,7 +69,7 @@ export function twilioWebhookRoutes(deps: { authToken: string; publicUrl: string
     }
     const consultationId = String(req.query['consultation'] ?? '');
     const party = String(req.query['party'] ?? '');
-    if (!UUID.test(consultationId) || (party !== 'expert' && party !== 'client') || !deps.phone.isOnThePhone(consultationId)) {
+    if (!UUID.test(consultationId) || (party !== 'expert' && party !== 'client') || !(await deps.phone.isOnThePhone(consultationId))) {
       // A leg answered after the consultation ended (or a URL we never gave out) is hung up.
       res.send(hangupTwiml());
       return;

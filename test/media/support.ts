@@ -30,7 +30,12 @@ export class SignalingClient {
   }
 
   static async connect(baseUrl: string): Promise<SignalingClient> {
-    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + SIGNALING_PATH);
+    return SignalingClient.open(baseUrl.replace(/^http/, 'ws') + SIGNALING_PATH);
+  }
+
+  /** A media node's signaling socket at the URL a join token's answer gave (scale out). */
+  static async open(signalingUrl: string): Promise<SignalingClient> {
+    const ws = new WebSocket(signalingUrl);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

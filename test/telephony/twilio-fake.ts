@@ -65,6 +65,9 @@ export interface RestRequest {
   params: Record<string, string[]>;
 }
 
+/** Tries of one callback whose connection failed (Twilio retries connection failures too). */
+const CONNECTION_ATTEMPTS = 4;
+
 export class TwilioFake {
   readonly accountSid = 'AC' + randomBytes(16).toString('hex');
   readonly authToken = randomBytes(16).toString('hex');
@@ -113,8 +116,18 @@ export class TwilioFake {
     const signature = options.signature === undefined ? this.sign(url, params) : options.signature;
     if (options.signature === undefined) this.sent.push({ url, params });
     if (signature !== null) headers['x-twilio-signature'] = signature;
-    const response = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-    return { status: response.status, text: await response.text() };
+    const body = new URLSearchParams(params).toString();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(url, { method: 'POST', headers, body });
+        return { status: response.status, text: await response.text() };
+      } catch (error) {
+        // Like Twilio's connection retries: a connection the other side (a load balancer) closed
+        // under the request is tried again, a little later; our webhooks are idempotent.
+        if (attempt >= CONNECTION_ATTEMPTS || !(error instanceof TypeError)) throw error;
+        await new Promise((done) => setTimeout(done, attempt * 250));
+      }
+    }
   }
 
   // ---- the phones' owners -------------------------------------------------------------

@@ -19,7 +19,7 @@ import {
   type Requests,
   type TransportOptions,
 } from '../../../media/signaling/messages.ts';
-import { SignalingSocket } from './signaling.ts';
+import { SignalingSocket, grantOf, type JoinGrant } from './signaling.ts';
 import { callStatus, otherParty, qualityOf, NOBODY, type CallEnd, type CallState, type ChatMessage } from './call-state.ts';
 import { listDevices, openCameraAndMicrophone, openDevice } from './devices.ts';
 
@@ -45,8 +45,8 @@ const FATAL_CODES = new Set(['consultation_over', 'not_found', 'not_started', 'n
 
 export interface CallClientOptions {
   consultationId: string;
-  /** A fresh join token (`POST /api/consultations/:id/join-token`), asked for at every (re)join. */
-  joinToken: () => Promise<string>;
+  /** A fresh join token (`POST /api/consultations/:id/join-token`) and its media node's signaling URL, asked for at every (re)join. */
+  joinToken: () => Promise<string | JoinGrant>;
   /** The API's origin; the page's own by default. */
   baseUrl?: string;
   /** Chosen on the device check (MEDIA-5). */
@@ -301,8 +301,8 @@ export class CallClient {
   }
 
   async #connect(): Promise<Link> {
-    const token = await this.#options.joinToken();
-    const socket = await SignalingSocket.open(this.#options.baseUrl ?? location.href);
+    const { token, signalingUrl } = grantOf(await this.#options.joinToken());
+    const socket = await SignalingSocket.open(signalingUrl ?? this.#options.baseUrl ?? location.href);
     try {
       const joined = await socket.request('join', { token });
       const device = new Device();

@@ -5,7 +5,7 @@
  * own: nobody joins the room and nothing is billed.
  */
 import { Device, type types } from 'mediasoup-client';
-import { SignalingSocket } from './signaling.ts';
+import { SignalingSocket, grantOf, type JoinGrant } from './signaling.ts';
 
 /** Past this without ICE + DTLS, the network blocks the media ports. */
 export const PROBE_CONNECT_TIMEOUT_MS = 8000;
@@ -49,7 +49,7 @@ export interface ConnectionTestResult extends ConnectionFigures {
 
 export interface ConnectionTestOptions {
   /** A join token with purpose `probe` (or `join`): `POST /api/consultations/:id/join-token {purpose: 'probe'}`. */
-  joinToken: () => Promise<string>;
+  joinToken: () => Promise<string | JoinGrant>;
   baseUrl?: string;
   /** A video track to send (the camera preview); a generated one otherwise. */
   track?: MediaStreamTrack;
@@ -79,8 +79,8 @@ export async function testConnection(options: ConnectionTestOptions): Promise<Co
   let socket: SignalingSocket;
   let probe;
   try {
-    const token = await options.joinToken();
-    socket = await SignalingSocket.open(options.baseUrl ?? location.href);
+    const { token, signalingUrl } = grantOf(await options.joinToken());
+    socket = await SignalingSocket.open(signalingUrl ?? options.baseUrl ?? location.href);
     probe = await socket.request('probe', { token });
   } catch {
     return { ...empty, ...connectionVerdict({ ...empty, connected: false, signalingReached: false }) };

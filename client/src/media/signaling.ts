@@ -10,6 +10,28 @@ const REQUEST_TIMEOUT_MS = 15_000;
 /** Opening the socket: past this the SFU is taken as unreachable. */
 const OPEN_TIMEOUT_MS = 10_000;
 
+/**
+ * What `POST /api/consultations/:id/join-token` answers: the token and the signaling URL of the
+ * media node holding the room (the browser connects to that node directly).
+ */
+export interface JoinGrant {
+  token: string;
+  signalingUrl?: string;
+}
+
+/** The WebSocket URL: a ws(s) URL as is, a path on the page's origin, or an http(s) origin's own signaling path. */
+export function signalingAddress(address: string, pageUrl: string): string {
+  const url = new URL(address, pageUrl);
+  if (url.protocol === 'ws:' || url.protocol === 'wss:') return url.href;
+  const scheme = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return address.startsWith('/') ? `${scheme}//${url.host}${url.pathname}` : `${scheme}//${url.host}${SIGNALING_PATH}`;
+}
+
+/** A join token alone (older callers, tests) or with its node's address. */
+export function grantOf(answer: string | JoinGrant): JoinGrant {
+  return typeof answer === 'string' ? { token: answer } : answer;
+}
+
 export class SignalingError extends Error {
   readonly code: string;
 
@@ -42,9 +64,13 @@ export class SignalingSocket {
     });
   }
 
-  static async open(baseUrl: string): Promise<SignalingSocket> {
-    const base = new URL(baseUrl);
-    const ws = new WebSocket(`${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${SIGNALING_PATH}`);
+  /**
+   * `address`: the media node's signaling URL from the join token's answer (ws(s)://, or a path on
+   * this page's origin), or an http(s) origin whose own signaling path is used (tests).
+   */
+  static async open(address: string): Promise<SignalingSocket> {
+    const url = signalingAddress(address, location.href);
+    const ws = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       const timer = window.setTimeout(() => {
         ws.close();

@@ -4,6 +4,7 @@
  * stream and the chosen devices to the call, so the camera does not restart. Nothing is billed
  * here: the meter only runs once media flows both ways (BILL-4).
  */
+import type { JoinGrant } from '../../media/signaling.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { apiCall } from '../../api.ts';
 import { formatTime } from '../../i18n/index.ts';
@@ -101,7 +102,7 @@ export function DeviceCheckStep({ consultationId, opensAt, onEnter }: DeviceChec
     const controller = new AbortController();
     setConnection('testing');
     void testConnection({
-      joinToken: async () => (await apiCall<{ token: string }>('POST', `/api/consultations/${encodeURIComponent(consultationId)}/join-token`, { json: { purpose: 'probe' } })).token,
+      joinToken: () => apiCall<JoinGrant>('POST', `/api/consultations/${encodeURIComponent(consultationId)}/join-token`, { json: { purpose: 'probe' } }),
       signal: controller.signal,
     }).then((result) => !controller.signal.aborted && setConnection(result));
     return () => controller.abort();

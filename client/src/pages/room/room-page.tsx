@@ -5,6 +5,7 @@
  * call client's (client/src/media/call.ts); this page holds it and disposes of it when left (the
  * meter pauses, BILL-4).
  */
+import type { JoinGrant } from '../../media/signaling.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, apiCall } from '../../api.ts';
 import type { ConsultationView } from '../../consultations/use-consultation-state.ts';
@@ -79,7 +80,8 @@ function Room({ id, enterAtOnce }: { id: string; enterAtOnce: boolean }) {
     markOnce(JOIN_MARK);
     const client = new CallClient({
       consultationId: view.id,
-      joinToken: async () => (await apiCall<{ token: string }>('POST', `/api/consultations/${encodeURIComponent(view.id)}/join-token`)).token,
+      // The answer names the media node holding the room: the call connects to it directly.
+      joinToken: () => apiCall<JoinGrant>('POST', `/api/consultations/${encodeURIComponent(view.id)}/join-token`),
       microphoneId: choice.microphoneId,
       cameraId: choice.cameraId,
       localStream: choice.stream,
