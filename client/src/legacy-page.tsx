@@ -38,7 +38,7 @@ export function legacy(page: Page): PageComponent {
       const element = host.current!;
       const typed = element.firstChild ? snapshotFields(element) : undefined;
       element.setAttribute('aria-busy', 'true');
-      Promise.resolve()
+      void Promise.resolve()
         .then(() => page(props))
         .catch((error: unknown) => h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, t('error.unexpected')), h('p', {}, apiErrorMessage(error))))
         .then((content) => {

@@ -6,7 +6,7 @@
  * receipt. The state comes from `useConsultationState`, the one seam the push channel replaces.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, apiCall, apiDocument } from '../../api.ts';
 import { formatDuration, formatMoney } from '../../i18n/index.ts';
 import { navigate, type PageProps } from '../../router.ts';
@@ -41,7 +41,7 @@ export default function ConsultationStatusPage({ params, notice }: PageProps) {
 function ConsultationStatus({ id, notice }: { id: string; notice: string | undefined }) {
   const state = useConsultationState(id);
   const user = currentUser.value;
-  const consultation = state.consultation as Consultation | undefined;
+  const consultation = state.consultation;
   if (state.status === 'failed' && !consultation) {
     const notFound = state.error instanceof ApiError && state.error.status === 404;
     return (
