@@ -15,7 +15,7 @@ import { migrate } from '../server/platform/migrations.ts';
 import { CountingDatabase, openPgliteFile, openPgliteMemory, openPostgresFresh, type BenchDatabase } from './support/databases.ts';
 import { seedFinishedConsultations, seedParties, type BenchParties } from './support/consultations.ts';
 import { cpuBetween, cpuSnapshot, elapsedMs, loadAverage } from './support/machine.ts';
-import { openPgbench, PGBENCH_SCALE, pgbenchVersion, type PgbenchDatabase } from './support/pgbench.ts';
+import { openPgbench, PGBENCH_SCALE } from './support/pgbench.ts';
 import { ms, percent, printTable, type Cell } from './support/table.ts';
 
 /** SPEC §13: settlements per second at least half of pgbench's TPC-B tps, same server and concurrency. */

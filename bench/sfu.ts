@@ -60,7 +60,7 @@ export async function runSfuBench(levels: readonly number[] = LEVELS): Promise<v
       });
       receivers[index] = socket;
     }
-    return receivers[index]!;
+    return receivers[index];
   };
   const streams: Stream[] = [];
   const routers: types.Router[] = [];

@@ -55,11 +55,12 @@ export class JoinTokens {
     if (typeof payload === 'string' || typeof payload.sub !== 'string' || typeof payload['cid'] !== 'string') {
       throw new jwt.JsonWebTokenError('malformed claims');
     }
-    const party = payload['party'];
+    const claims: Record<string, unknown> = payload;
+    const party = claims['party'];
     if (party !== 'expert' && party !== 'client') throw new jwt.JsonWebTokenError('malformed claims');
-    const purpose = payload['use'] ?? 'join';
+    const purpose = claims['use'] ?? 'join';
     if (purpose !== 'join' && purpose !== 'probe') throw new jwt.JsonWebTokenError('malformed claims');
-    const nodeId = payload['nid'];
+    const nodeId = claims['nid'];
     if (nodeId !== undefined && typeof nodeId !== 'string') throw new jwt.JsonWebTokenError('malformed claims');
     return { consultationId: payload['cid'], userId: payload.sub, party, purpose, nodeId };
   }

@@ -71,7 +71,7 @@ export class ProbeSession {
 
   async connectTransport(request: Requests['connectTransport']['request']): Promise<Requests['connectTransport']['response']> {
     this.#assertOpen();
-    await this.#transport(request.transportId).connect({ dtlsParameters: request.dtlsParameters as types.DtlsParameters });
+    await this.#transport(request.transportId).connect({ dtlsParameters: request.dtlsParameters });
     return {};
   }
 

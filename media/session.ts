@@ -74,7 +74,7 @@ export class Session {
   async connectTransport(request: Requests['connectTransport']['request']): Promise<Requests['connectTransport']['response']> {
     this.#assertOpen();
     const transport = this.#ownTransport(request.transportId);
-    await transport.connect({ dtlsParameters: request.dtlsParameters as types.DtlsParameters });
+    await transport.connect({ dtlsParameters: request.dtlsParameters });
     return {};
   }
 
@@ -145,7 +145,7 @@ export class Session {
   async restartIce(request: Requests['restartIce']['request']): Promise<Requests['restartIce']['response']> {
     this.#assertOpen();
     const transport = this.#ownTransport(request.transportId);
-    return { iceParameters: (await transport.restartIce()) as Requests['restartIce']['response']['iceParameters'] };
+    return { iceParameters: (await transport.restartIce()) };
   }
 
   /**
@@ -249,9 +249,9 @@ async function consumeData(consumerPeer: Peer, participant: Participant, dataPro
 export function transportOptions(transport: types.WebRtcTransport): TransportOptions {
   return {
     id: transport.id,
-    iceParameters: transport.iceParameters as never,
-    iceCandidates: transport.iceCandidates as never,
-    dtlsParameters: transport.dtlsParameters as never,
+    iceParameters: transport.iceParameters,
+    iceCandidates: transport.iceCandidates,
+    dtlsParameters: transport.dtlsParameters,
     sctpParameters: transport.sctpParameters as never,
   };
 }

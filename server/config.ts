@@ -72,7 +72,7 @@ const environmentSchema = z.object({
   // A media node's signaling WebSocket as browsers reach it: a ws(s):// URL, or a path on the page's own
   // origin (default /media/ws: the process itself, behind whatever host name the browser used).
   MEDIA_SIGNALING_URL: z
-    .union([z.url({ protocol: /^wss?$/ }), z.string().regex(/^\/[A-Za-z0-9._~\/-]{0,200}$/)], { error: 'must be a ws:// or wss:// URL, or a path such as /media/nodes/media-1/ws' })
+    .union([z.url({ protocol: /^wss?$/ }), z.string().regex(/^\/[A-Za-z0-9._~/-]{0,200}$/)], { error: 'must be a ws:// or wss:// URL, or a path such as /media/nodes/media-1/ws' })
     .optional(),
   // Video rooms a media node accepts before placement prefers others (and then refuses it).
   MEDIA_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(500),

@@ -19,8 +19,8 @@ try {
     await platform.close();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
 } catch (error) {
   if (error instanceof ConfigError || error instanceof MigrationChecksumError) {
     console.error(error.message);

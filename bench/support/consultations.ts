@@ -73,7 +73,7 @@ export async function seedFinishedConsultations(db: Database, parties: BenchPart
         indexes.map((index) => (index * 37) % 1300),
       ],
     );
-    const holds: string[] = new Array(rows.length);
+    const holds = new Array<string>(rows.length);
     let next = 0;
     const placeHolds = async () => {
       while (next < rows.length) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { frameText } from './frame-text.ts';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { z } from 'zod';
@@ -172,7 +173,7 @@ class Connection implements Participant {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(raw.toString());
+      parsed = JSON.parse(frameText(raw));
     } catch {
       this.#ws.close(1007, 'malformed JSON');
       return;

@@ -12,7 +12,6 @@ import {
   MAX_WEEKLY_RANGES,
   freeSlots,
   validateAvailability,
-  type Availability,
 } from './schedule.ts';
 import { bookedIntervals, readAvailability, writeAvailability } from './store.ts';
 
@@ -61,7 +60,7 @@ export function availabilityRoutes(api: Api, deps: { db: Database; clock: Clock 
       body: availabilityBody,
     },
     async ({ user, body }) => {
-      const availability = body as Availability;
+      const availability = body;
       validateAvailability(availability);
       await writeAvailability(db, user!.id, availability, clock.now());
       return availability;

@@ -14,6 +14,7 @@ import { customerOfSavedCard } from '../payments/saved-cards.ts';
 import { readAvailability } from '../availability/store.ts';
 import { MAX_BOOKING_DAYS_AHEAD, isWithinAvailability } from '../availability/schedule.ts';
 import { notificationJob } from '../jobs/notify.ts';
+import { releaseUnusedHold } from './unused-hold.ts';
 import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
 import { bookingJobs, releaseUnauthenticatedHoldJob } from './jobs.ts';
 import { requestSmsJob } from '../live/request-sms.ts';
@@ -311,11 +312,6 @@ export class BookingService {
 
 const authenticationExpired = () =>
   conflict('authentication_expired', 'This card confirmation has expired or was already used; book again.', 'authenticatedHoldRef');
-
-/** A hold no consultation uses: the same key whoever releases it (a failed booking, the expiry job). */
-export function releaseUnusedHold(payments: PaymentProvider, consultationId: string, holdRef: string): Promise<void> {
-  return payments.release({ holdRef, idempotencyKey: `release:${consultationId}` });
-}
 
 /** BOOK-4: one immediate request at a time per expert (also a unique index, for concurrent requests). */
 const expertBusy = () => conflict('expert_busy', 'This expert is in another consultation; try again in a few minutes.', 'startAt');

@@ -175,7 +175,7 @@ function upcomingView(row: UpcomingRow, now: Date, publicUrl: string, proposal: 
       freeUntil: startAt ? new Date(startAt.getTime() - LATE_CANCELLATION_HOURS * HOUR_MS).toISOString() : null,
     },
     reschedule: {
-      allowedForClient: notStarted && movesAtOnce(startAt!, now),
+      allowedForClient: notStarted && movesAtOnce(startAt, now),
       allowedUntil: startAt ? new Date(startAt.getTime() - LATE_CANCELLATION_HOURS * HOUR_MS).toISOString() : null,
       proposal,
     },

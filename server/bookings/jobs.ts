@@ -3,7 +3,7 @@ import type { Logger } from '../platform/logger.ts';
 import { NO_SHOW_MINUTES, holdAmountCents, type ConsultationTerms } from '../billing/index.ts';
 import { PaymentDeclinedError, type PaymentProvider } from '../payments/provider.ts';
 import { customerOfSavedCard } from '../payments/saved-cards.ts';
-import { releaseUnusedHold } from './booking.ts';
+import { releaseUnusedHold } from './unused-hold.ts';
 import type { JobQueue, JobRequest, JobResult } from '../jobs/queue.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { notificationJob } from '../jobs/notify.ts';

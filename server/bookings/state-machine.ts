@@ -237,7 +237,7 @@ export class ConsultationStateMachine {
       if (change.to !== undefined && !canTransition(row.status, change.to)) {
         throw new InvariantViolation(`consultation ${row.id}: ${row.status} → ${change.to} is not in the transition table`);
       }
-      const entries = Object.entries(change.fields).filter(([, value]) => value !== undefined);
+      const entries: [string, unknown][] = Object.entries(change.fields).filter(([, value]) => value !== undefined);
       if (change.to === undefined && entries.length === 0) return { status: row.status, changed: false };
       const to = change.to ?? row.status;
       const assignments = entries.map(([column], index) => `${column} = $${index + 3}`);

@@ -14,7 +14,9 @@ export const HEADLINE_MAX_CHARS = 120;
 export const DESCRIPTION_MAX_CHARS = 4000;
 
 // Control characters would break the banner and the emails; a description may keep its line breaks.
+// eslint-disable-next-line no-control-regex -- control characters are what these patterns refuse
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+// eslint-disable-next-line no-control-regex -- idem, line breaks excepted
 const NO_CONTROL_EXCEPT_LINE_BREAKS = /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]*$/;
 
 const profileBody = z

@@ -188,12 +188,13 @@ export class Meter {
     }
     meterLatenessSeconds.observe((this.#nowMs() - deadline.atMs) / MS_PER_SECOND);
     switch (deadline.kind) {
-      case 'warning':
+      case 'warning': {
         metered.warned = true;
         this.#reschedule(consultationId, metered);
         const connectedSeconds = this.#connectedSeconds(metered);
         this.#onSignal({ kind: 'budget_warning', consultationId, secondsLeft: metered.maxSeconds - connectedSeconds, atStart: connectedSeconds === 0 });
         return;
+      }
       case 'cap':
         this.#forget(consultationId);
         this.#onSignal({ kind: 'cap_reached', consultationId, connectedSeconds: metered.maxSeconds });

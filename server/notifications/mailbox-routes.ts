@@ -32,20 +32,20 @@ ${rows || '<tr><td colspan="5">No email yet.</td></tr>'}
   });
 
   router.get('/dev/mailbox/:id.eml', async (req, res) => {
-    const raw = await mailbox.readRaw(req.params['id']!);
+    const raw = await mailbox.readRaw(req.params['id']);
     if (!raw) throw new AppError(404, 'not_found', 'Email not found.');
     noStore(res).type('message/rfc822').set('Content-Disposition', `attachment; filename="${req.params['id']}.eml"`).send(raw);
   });
 
   router.get('/dev/mailbox/:id/attachments/:index', async (req, res) => {
-    const mail = await mailbox.read(req.params['id']!);
+    const mail = await mailbox.read(req.params['id']);
     const attachment = mail?.attachments[Number(req.params['index'])];
     if (!attachment) throw new AppError(404, 'not_found', 'Attachment not found.');
     noStore(res).type(attachment.contentType).set('Content-Disposition', `attachment; filename="${attachment.filename.replace(/[^\w.-]/g, '_')}"`).send(attachment.content);
   });
 
   router.get('/dev/mailbox/:id', async (req, res) => {
-    const mail = await mailbox.read(req.params['id']!);
+    const mail = await mailbox.read(req.params['id']);
     if (!mail) throw new AppError(404, 'not_found', 'Email not found.');
     noStore(res).type('html').send(page(mail.subject, messageView(mail)));
   });

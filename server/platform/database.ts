@@ -252,7 +252,7 @@ async function listenOnServer(connectionString: string, channel: string, handler
 /** SQLSTATE of a failed statement, the same on PGlite and `pg`. */
 export function sqlState(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error as { code: unknown }).code)
+    ? String((error).code)
     : undefined;
 }
 

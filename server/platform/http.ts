@@ -201,6 +201,6 @@ export function errorHandler(logger: Logger) {
       return;
     }
     logger.error({ err: error, requestId: req.id }, 'unexpected error');
-    res.status(500).json({ error: { code: 'internal_error', message: `Unexpected error (request ${String(req.id)}).` } });
+    res.status(500).json({ error: { code: 'internal_error', message: `Unexpected error (request ${JSON.stringify(req.id)}).` } });
   };
 }

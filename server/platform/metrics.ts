@@ -111,7 +111,9 @@ export function httpMetrics(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const stop = httpRequestSeconds.startTimer();
     res.on('finish', () => {
-      const pattern = req.route?.path;
+      // Express sets `route` on the request it matched; its typings say `any`.
+      const matched: unknown = req.route;
+      const pattern = typeof matched === 'object' && matched !== null && 'path' in matched ? matched.path : undefined;
       const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : 'unmatched';
       stop({ method: req.method, route, status: String(res.statusCode) });
     });

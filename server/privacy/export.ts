@@ -19,7 +19,7 @@ function toJson(value: unknown): unknown {
 }
 
 const rows = async (db: Queryable, sql: string, params: unknown[]) => toJson(await db.query<Row>(`${sql} LIMIT ${EXPORT_SECTION_MAX_ROWS}`, params)) as Row[];
-const one = async (db: Queryable, sql: string, params: unknown[]) => ((await rows(db, sql, params))[0] ?? null) as Row | null;
+const one = async (db: Queryable, sql: string, params: unknown[]) => ((await rows(db, sql, params))[0] ?? null);
 
 /**
  * ACC-9: everything the platform holds about a user, as JSON. Secrets are left out (password

@@ -21,6 +21,11 @@ import { normalisePhoneNumber } from '../platform/phone.ts';
 /** Twilio's callbacks are a few hundred bytes of form fields. */
 const WEBHOOK_BODY_LIMIT = '32kb';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** One query parameter we put in the callback URL; anything else (absent, repeated) reads as empty. */
+function queryText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 const SID = /^[A-Z]{2}[0-9a-zA-Z]{32}$/;
 /** TEL-5: a caller not recognised by their number may type the code this many times. */
 const RETURN_CODE_ATTEMPTS = 2;
@@ -67,8 +72,8 @@ export function twilioWebhookRoutes(deps: { authToken: string; publicUrl: string
       res.send(announcementTwiml(announcement));
       return;
     }
-    const consultationId = String(req.query['consultation'] ?? '');
-    const party = String(req.query['party'] ?? '');
+    const consultationId = queryText(req.query['consultation']);
+    const party = queryText(req.query['party']);
     if (!UUID.test(consultationId) || (party !== 'expert' && party !== 'client') || !(await deps.phone.isOnThePhone(consultationId))) {
       // A leg answered after the consultation ended (or a URL we never gave out) is hung up.
       res.send(hangupTwiml());
@@ -118,12 +123,12 @@ export function twilioWebhookRoutes(deps: { authToken: string; publicUrl: string
   router.post(TWILIO_STATUS_PATH, form, async (req, res) => {
     const params = verified(req, res);
     if (!params) return;
-    const consultationId = String(req.query['consultation'] ?? '');
+    const consultationId = queryText(req.query['consultation']);
     if (!UUID.test(consultationId)) {
       res.status(400).json({ error: { code: 'invalid_request', message: 'Unknown consultation in the callback URL.' } });
       return;
     }
-    const fact = await toFact(deps.db, consultationId, String(req.query['party'] ?? ''), params);
+    const fact = await toFact(deps.db, consultationId, queryText(req.query['party']), params);
     if (!fact) {
       // Conference start/end, or a leg we never placed: nothing for the runner.
       res.status(204).end();

@@ -30,7 +30,7 @@ describe('ACC-4 sign-in throttling without lock-out of the owner', () => {
     await verifyEmail(platform.http, response.body);
     const setCookie = response.headers.get('set-cookie') ?? '';
     expect(setCookie).to.match(/consulto_device=[\w-]+;.*HttpOnly/i).and.match(/SameSite=Strict/i).and.match(/Path=\/api\/auth/);
-    return { email: body.email as string, cookie: setCookie.split(';')[0]! };
+    return { email: body.email, cookie: setCookie.split(';')[0]! };
   }
 
   const signIn = (email: string, password: string, from: { address: string; cookie?: string }): Promise<HttpResponse> =>

@@ -146,8 +146,7 @@ describe('consultation state machine and durable jobs', () => {
         expect(await platform.services.consultations.markPartyJoined(id, 'client')).to.equal('scheduled');
         expect(await platform.services.consultations.markPartyJoined(id, 'client')).to.equal('scheduled');
         expect(await platform.services.consultations.markPartyJoined(id, 'expert')).to.equal('live');
-        let cancel: { status: number; body: { error: { code: string } } } | undefined;
-        cancel = await platform.http.post(`/api/consultations/${id}/cancel`, undefined, await tokenOf(platform.http, client));
+        const cancel: { status: number; body: { error: { code: string } } } = await platform.http.post(`/api/consultations/${id}/cancel`, undefined, await tokenOf(platform.http, client));
         expect(cancel.status).to.equal(409);
         platform.clock.advance(20 * MINUTE_MS);
         await platform.drainJobs(); // the no-show check finds it live and leaves it

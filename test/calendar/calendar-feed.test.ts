@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { BookingPlatform, HOUR_MS, bookingBody, setUpClient, setUpExpert, tokenOf, type Person } from '../support/bookings.ts';
 import { calendarOf, mailbox, parseCalendar } from '../support/calendar.ts';
 
-const DAY_MS = 24 * HOUR_MS;
 
 /** BOOK-8 over real HTTP: the address, the feed parsed by ical.js as a calendar app would, rotation. */
 describe('BOOK-8 calendar feeds', () => {

@@ -54,7 +54,7 @@ describe('EXP-6 availability editor model', () => {
     week[1] = [{ start: 9 * 60, end: 18 * 60 }];
     week[6] = [{ start: 20 * 60, end: DAY_MINUTES }];
     const copied = copyDay(week, 1, WORKDAYS);
-    copied[2]![0]!.end = 17 * 60;
+    copied[2][0]!.end = 17 * 60;
     expect(copied[1]).to.deep.equal([{ start: 540, end: 1080 }]);
     const body = toApi({
       timeZone: 'Europe/Paris',

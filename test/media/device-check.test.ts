@@ -20,7 +20,7 @@ async function probeToken(platform: VideoPlatform, consultationId: string, acces
 /** The page runs the bundled module with the token (an expression: the test's own code is not shipped to the page). */
 function runConnectionTest(page: Page, token: string, baseUrl: string, connectTimeoutMs?: number): Promise<ConnectionTestResult> {
   const options = `{ joinToken: () => Promise.resolve(${JSON.stringify(token)}), baseUrl: ${JSON.stringify(baseUrl)}${connectTimeoutMs ? `, connectTimeoutMs: ${connectTimeoutMs}` : ''} }`;
-  return page.evaluate(`window.consultoDeviceCheck.testConnection(${options})`) as Promise<ConnectionTestResult>;
+  return page.evaluate<ConnectionTestResult>(`window.consultoDeviceCheck.testConnection(${options})`);
 }
 
 describe('MEDIA-5 device check: the connection test to the SFU', function () {
@@ -39,7 +39,7 @@ describe('MEDIA-5 device check: the connection test to the SFU', function () {
 
   it('the device helpers: the device list, and the microphone level moves with the (fake) microphone', async () => {
     const helpers = await pageWithModule(browser, await bundleClientModule('client/src/media/devices.ts', 'consultoDevices'));
-    const result = (await helpers.evaluate(`(async () => {
+    const result = await helpers.evaluate<{ microphones: number; cameras: number; tracks: string[]; levels: number[] }>(`(async () => {
       const devices = window.consultoDevices;
       const stream = await devices.openCameraAndMicrophone();
       const list = await devices.listDevices();
@@ -49,7 +49,7 @@ describe('MEDIA-5 device check: the connection test to the SFU', function () {
       meter.stop();
       for (const track of stream.getTracks()) track.stop();
       return { microphones: list.microphones.length, cameras: list.cameras.length, tracks: stream.getTracks().map((track) => track.kind).sort(), levels };
-    })()`)) as { microphones: number; cameras: number; tracks: string[]; levels: number[] };
+    })()`);
     expect(result.microphones).to.be.at.least(1);
     expect(result.cameras).to.be.at.least(1);
     expect(result.tracks).to.deep.equal(['audio', 'video']);

@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { frameText } from '../../media/signaling/frame-text.ts';
 import type { HttpClient } from '../support/platform.ts';
 import { setUpClient, setUpExpert, bookingBody, type Person } from '../support/bookings.ts';
 import { SIGNALING_PATH, type Method, type Notification, type Requests, type ServerMessage } from '../../media/signaling/messages.ts';
@@ -17,7 +18,7 @@ export class SignalingClient {
     this.#ws = ws;
     this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
     ws.on('message', (raw) => {
-      const message = JSON.parse(raw.toString()) as ServerMessage;
+      const message = JSON.parse(frameText(raw)) as ServerMessage;
       if (message.kind === 'notification') {
         this.notifications.push(message.notification);
         return;

@@ -89,7 +89,7 @@ export class FakeStripe {
     const fake = new FakeStripe();
     fake.#server = createServer((req, res) => void fake.#handle(req, res));
     await new Promise<void>((resolve) => fake.#server!.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.#server!.address() as AddressInfo).port}`;
+    fake.url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
     return fake;
   }
 

@@ -43,7 +43,8 @@ describe('configuration validated once at start', () => {
 
 describe('versioned migrations', () => {
   it('applies every migration once and records a checksum', async () => {
-    const { db, drop } = await openTestDatabase();
+    const testDatabase = await openTestDatabase();
+    const { db } = testDatabase;
     try {
       const applied = await migrate(db);
       expect(applied[0]).to.equal('001_accounts.sql');
@@ -53,12 +54,13 @@ describe('versioned migrations', () => {
       expect(rows[0]!.checksum).to.match(/^[0-9a-f]{64}$/);
     } finally {
       await db.close();
-      await drop();
+      await testDatabase.drop();
     }
   });
 
   it('stops when an applied migration was changed', async () => {
-    const { db, drop } = await openTestDatabase();
+    const testDatabase = await openTestDatabase();
+    const { db } = testDatabase;
     try {
       await migrate(db);
       await db.query(`UPDATE schema_migrations SET checksum = 'tampered' WHERE version = 1`);
@@ -68,7 +70,7 @@ describe('versioned migrations', () => {
       expect((failure as Error).message).to.match(/001_accounts\.sql was changed after it was applied/);
     } finally {
       await db.close();
-      await drop();
+      await testDatabase.drop();
     }
   });
 

@@ -24,8 +24,6 @@ const FILL_ROUNDS_MAX = 4;
 const LANGUAGE_SWITCH_TIMEOUT_MS = 5000;
 
 /** What a control holds: its value, or whether it is ticked, or how many files it has. */
-type ControlValues = Record<string, string>;
-
 interface ControlDescription {
   key: string;
   tag: 'input' | 'select' | 'textarea';

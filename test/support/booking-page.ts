@@ -13,7 +13,7 @@ export async function choosePackageAndFirstSlot(page: Page, packageLabel: string
     return select !== undefined && [...select.options].some((option) => /^\d{4}-/.test(option.value));
   });
   const first = await slotSelect.locator('option[value^="2"]').first().getAttribute('value');
-  await slotSelect.selectOption(first!);
+  await slotSelect.selectOption(first);
 }
 
 /** From the consultation page's booking panel to the next step of the flow (the account, or the payment for a signed-in client). */

@@ -41,7 +41,7 @@ describe('TEL-4 phone simulator page in the browser', function () {
     const expertPhone = page.locator('article', { hasText: "Téléphone de l'expert" });
     const clientPhone = page.locator('article', { hasText: 'Téléphone du client' });
     await expertPhone.getByText('Sonne').waitFor();
-    await expect(await clientPhone.textContent()).to.include('Pas encore appelé');
+    expect(await clientPhone.textContent()).to.include('Pas encore appelé');
     await expertPhone.getByRole('button', { name: 'Décrocher' }).click();
     await clientPhone.getByRole('button', { name: 'Décrocher' }).click();
     await page.getByText('Compteur en marche').waitFor();

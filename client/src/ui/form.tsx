@@ -155,7 +155,7 @@ export function Form<Values extends FormValues>({ form, label, submitLabel, subm
   const handleSubmit = (event: TargetedEvent<HTMLFormElement, SubmitEvent>) => {
     event.preventDefault();
     if (form.busy.value || submitDisabled) return;
-    const errors = [...genericErrors(form as unknown as FormState<FormValues>), ...(validate?.(form.values.value) ?? [])];
+    const errors = [...genericErrors(form), ...(validate?.(form.values.value) ?? [])];
     if (errors.length > 0) {
       form.showErrors(errors);
       return;
@@ -256,7 +256,7 @@ interface TextFieldProps<Values extends FormValues> extends FieldProps<Values> {
 export function TextField<Values extends FormValues>(props: TextFieldProps<Values>) {
   const { form, name, label, required, hint, type = 'text' } = props;
   const id = useId();
-  useRules(form as unknown as FormState<FormValues>, name, { required: !!required, type, requiredMessage: props.requiredMessage, minLength: props.minLength });
+  useRules(form, name, { required: !!required, type, requiredMessage: props.requiredMessage, minLength: props.minLength });
   const error = form.errors.value[name];
   const value = form.values.value[name];
   return (
@@ -272,6 +272,7 @@ export function TextField<Values extends FormValues>(props: TextFieldProps<Value
           id={id}
           name={name}
           // Preact types each input type's allowed roles separately; these controls set no role.
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the linter's type view misses that union check
           type={type as 'text'}
           value={typeof value === 'string' ? value : ''}
           onInput={(event) => form.set(name, event.currentTarget.value as Values[typeof name])}
@@ -308,7 +309,7 @@ interface TextAreaFieldProps<Values extends FormValues> extends FieldProps<Value
 export function TextAreaField<Values extends FormValues>(props: TextAreaFieldProps<Values>) {
   const { form, name, label, required, hint } = props;
   const id = useId();
-  useRules(form as unknown as FormState<FormValues>, name, { required: !!required, type: 'textarea', requiredMessage: props.requiredMessage, minLength: props.minLength });
+  useRules(form, name, { required: !!required, type: 'textarea', requiredMessage: props.requiredMessage, minLength: props.minLength });
   const error = form.errors.value[name];
   const value = form.values.value[name];
   return (
@@ -344,7 +345,7 @@ interface SelectFieldProps<Values extends FormValues> extends FieldProps<Values>
 export function SelectField<Values extends FormValues>(props: SelectFieldProps<Values>) {
   const { form, name, label, required, hint, options } = props;
   const id = useId();
-  useRules(form as unknown as FormState<FormValues>, name, { required: !!required, type: 'select', requiredMessage: props.requiredMessage, minLength: undefined });
+  useRules(form, name, { required: !!required, type: 'select', requiredMessage: props.requiredMessage, minLength: undefined });
   const error = form.errors.value[name];
   const value = form.values.value[name];
   return (
@@ -382,7 +383,7 @@ export function SelectField<Values extends FormValues>(props: SelectFieldProps<V
 export function CheckboxField<Values extends FormValues>(props: FieldProps<Values> & { children?: ComponentChildren }) {
   const { form, name, label, required } = props;
   const id = useId();
-  useRules(form as unknown as FormState<FormValues>, name, { required: !!required, type: 'checkbox', requiredMessage: props.requiredMessage, minLength: undefined });
+  useRules(form, name, { required: !!required, type: 'checkbox', requiredMessage: props.requiredMessage, minLength: undefined });
   const error = form.errors.value[name];
   return (
     <div class="field field-checkbox">
@@ -424,7 +425,7 @@ export interface Choice {
 export function RadioGroup<Values extends FormValues>(props: FieldProps<Values> & { choices: readonly Choice[]; class?: string }) {
   const { form, name, label, required, hint, choices } = props;
   const id = useId();
-  useRules(form as unknown as FormState<FormValues>, name, { required: !!required, type: 'radio', requiredMessage: props.requiredMessage, minLength: undefined });
+  useRules(form, name, { required: !!required, type: 'radio', requiredMessage: props.requiredMessage, minLength: undefined });
   const error = form.errors.value[name];
   const value = form.values.value[name];
   return (
@@ -474,7 +475,7 @@ export function RadioGroup<Values extends FormValues>(props: FieldProps<Values> 
 export function FileField<Values extends FormValues>(props: FieldProps<Values> & { accept?: string }) {
   const { form, name, label, required, hint } = props;
   const id = useId();
-  useRules(form as unknown as FormState<FormValues>, name, { required: !!required, type: 'file', requiredMessage: props.requiredMessage, minLength: undefined });
+  useRules(form, name, { required: !!required, type: 'file', requiredMessage: props.requiredMessage, minLength: undefined });
   const error = form.errors.value[name];
   return (
     <div class="field">

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { updateMe, uploadPhoto, type Civility, type ProfileUpdate, type User } from '../../api.ts';
 import { countryOptions } from '../../countries.ts';
-import { formatDate, setLanguage, t, type Language } from '../../i18n/index.ts';
+import { formatDate, setLanguage, t } from '../../i18n/index.ts';
 import { civilityOptions, photoProblem, PHOTO_ACCEPT } from '../../profile-options.ts';
 import { currentUser } from '../../session.ts';
 import { FileField, Fieldset, Form, SelectField, TextField, useForm } from '../../ui/form.tsx';
@@ -141,12 +141,12 @@ function DetailsSection({ user }: { user: User }) {
             address: addressGiven
               ? { line1: values['address.line1'].trim(), postalCode: values['address.postalCode'].trim(), city: values['address.city'].trim(), country: values['address.country'] }
               : null,
-            language: values.language as Language,
+            language: values.language,
           };
           const saved = await updateMe(update);
           currentUser.value = saved;
           // The language chosen for e-mails is the site's too, as the header's switch does the other way round.
-          setLanguage(saved.language);
+          void setLanguage(saved.language);
           form.showSuccess(at('profileSaved'));
         }}
       >

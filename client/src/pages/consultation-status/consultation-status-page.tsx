@@ -42,7 +42,7 @@ export default function ConsultationStatusPage({ params, notice }: PageProps) {
 function ConsultationStatus({ id, notice }: { id: string; notice: string | undefined }) {
   const state = useConsultationState(id);
   const user = currentUser.value;
-  const consultation = state.consultation as Consultation | undefined;
+  const consultation = state.consultation;
   useIntoTheRoomWhenAccepted(consultation, user?.id);
   if (state.status === 'failed' && !consultation) {
     const notFound = state.error instanceof ApiError && state.error.status === 404;

@@ -1,8 +1,10 @@
 import type { Dictionary } from '../../i18n/index.ts';
-import type { StatusMessageKey } from './status-messages.ts';
 
-/** English, fetched when English is shown; the compiler refuses a key French does not have, or a missing one. */
-export const en: Dictionary<StatusMessageKey> = {
+/**
+ * English, fetched when English is shown. It does not import the French file's key type (that would tie the
+ * two files in a loop): `defineMessages` refuses it where it is loaded when a French key is missing.
+ */
+export const en = {
   loading: 'Loading the consultation…',
   notFoundTitle: 'Consultation not found',
   notFoundText: 'This consultation does not exist, or it does not concern you.',
@@ -69,4 +71,4 @@ export const en: Dictionary<StatusMessageKey> = {
   'noShowExpert.text': '{name} did not join the consultation: you are not charged and the held amount is released.',
   'noShowExpert.expertText': 'You did not join the consultation in time.',
   'cancelled.expertText': 'This consultation was cancelled.',
-};
+} satisfies Dictionary<string>;

@@ -1,8 +1,10 @@
 import type { Dictionary } from '../../i18n/index.ts';
-import type { BookingMessageKey } from './booking-messages.ts';
 
-/** English, fetched when English is shown; the compiler refuses a key French does not have, or a missing one. */
-export const en: Dictionary<BookingMessageKey> = {
+/**
+ * English, fetched when English is shown. It does not import the French file's key type (that would tie the
+ * two files in a loop): `defineMessages` refuses it where it is loaded when a French key is missing.
+ */
+export const en = {
   'progress.label': 'Booking steps',
   'progress.choice': 'Your choice',
   'progress.account': 'Your account',
@@ -82,4 +84,4 @@ export const en: Dictionary<BookingMessageKey> = {
   'error.refused': 'This expert does not take bookings from you.',
   'error.expertUnavailable': 'This expert is no longer available.',
   'error.fixChoice': 'Change my booking',
-};
+} satisfies Dictionary<string>;

@@ -44,8 +44,8 @@ interface BookingPanelProps {
 export function BookingPanel({ profile, initialChoice, onContinue }: BookingPanelProps) {
   const slug = profile.slug;
   const form = useForm({
-    mode: initialChoice.mode as string,
-    timing: initialChoice.timing as string,
+    mode: initialChoice.mode,
+    timing: initialChoice.timing,
     slot: initialChoice.slot,
     pricing: initialChoice.pricing,
     budget: initialChoice.budgetText,

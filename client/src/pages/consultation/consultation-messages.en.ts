@@ -1,8 +1,10 @@
 import type { Dictionary } from '../../i18n/index.ts';
-import type { ConsultationMessageKey } from './consultation-messages.ts';
 
-/** English, fetched when English is shown; the compiler refuses a key French does not have, or a missing one. */
-export const en: Dictionary<ConsultationMessageKey> = {
+/**
+ * English, fetched when English is shown. It does not import the French file's key type (that would tie the
+ * two files in a loop): `defineMessages` refuses it where it is loaded when a French key is missing.
+ */
+export const en = {
   loading: 'Loading the expert’s page…',
   loadFailedTitle: 'This step could not be loaded',
   loadFailed: 'Check your connection, then reload the page: your choices are kept.',
@@ -92,4 +94,4 @@ export const en: Dictionary<ConsultationMessageKey> = {
   how1: 'Choose video or phone, now or by appointment, and your budget or a package.',
   how2: 'Create your account in a minute, without leaving this page.',
   how3: 'The amount is held on your card; only the time actually used is charged, with a receipt.',
-};
+} satisfies Dictionary<string>;

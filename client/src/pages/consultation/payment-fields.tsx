@@ -25,7 +25,7 @@ export function LocalCardField<Values extends FormValues>({ form, testCards }: {
   return (
     <GroupedSelectField
       form={form}
-      name={PAYMENT_FIELD as keyof Values & string}
+      name={PAYMENT_FIELD}
       label={bm('testCard')}
       hint={bm('testCardHint')}
       groups={[{ options: testCards.map((card) => ({ value: card, label: TEST_CARD_LABELS[card] ? bm(TEST_CARD_LABELS[card]) : card })) }]}

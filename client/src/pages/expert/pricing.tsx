@@ -202,7 +202,7 @@ interface FiguresProps {
 }
 
 function RateFigures({ empty, typo, answer, render, testId }: FiguresProps) {
-  let content = '';
+  let content: string;
   let kind = 'figures';
   if (empty) {
     content = pricingText('notOffered');

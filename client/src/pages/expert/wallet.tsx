@@ -189,7 +189,7 @@ function PayoutHistory({ payouts }: { payouts: CursorPages<Payout> }) {
           }))}
         />
       ) : null}
-      <MoreButton pages={payouts as CursorPages<unknown>} />
+      <MoreButton pages={payouts} />
     </section>
   );
 }
@@ -225,7 +225,7 @@ function Movements({ movements }: { movements: CursorPages<WalletMovement> }) {
           }))}
         />
       ) : null}
-      <MoreButton pages={movements as CursorPages<unknown>} />
+      <MoreButton pages={movements} />
     </section>
   );
 }

@@ -111,7 +111,7 @@ export default function PhoneSimulatorPage() {
         }}
       >
         <label for="phone-sim-consultation">{t('phoneSim.consultationId')}</label>
-        <input id="phone-sim-consultation" name="consultationId" autocomplete="off" size={40} value={consultationId} onInput={(event) => setConsultationId((event.currentTarget as HTMLInputElement).value)} />
+        <input id="phone-sim-consultation" name="consultationId" autocomplete="off" size={40} value={consultationId} onInput={(event) => setConsultationId((event.currentTarget).value)} />
         <button type="submit" class="button button-secondary">
           {t('phoneSim.start')}
         </button>
@@ -203,7 +203,7 @@ function CallPlatform({ call, act }: { call: SimulatedCall; act: Act }) {
       }}
     >
       <label for={inputId}>{t('phoneSim.code')}</label>
-      <input id={inputId} name="code" inputMode="numeric" autocomplete="off" maxLength={6} size={8} value={code} onInput={(event) => setCode((event.currentTarget as HTMLInputElement).value)} />
+      <input id={inputId} name="code" inputMode="numeric" autocomplete="off" maxLength={6} size={8} value={code} onInput={(event) => setCode((event.currentTarget).value)} />
       <button type="submit" class="button button-secondary button-small">
         {t('phoneSim.action.callPlatform')}
       </button>

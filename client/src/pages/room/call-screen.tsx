@@ -76,7 +76,7 @@ function useVideoElement(stream: MediaStream | undefined, options: { muted: bool
     if (stream && stream.getTracks().length > 0 && video.paused) void video.play().catch(() => undefined);
   });
   useEffect(() => {
-    const video = element.current as (HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> }) | null;
+    const video = element.current;
     if (video?.setSinkId && options.speakerId) void video.setSinkId(options.speakerId).catch(() => undefined);
   }, [options.speakerId]);
   return element;

@@ -212,7 +212,7 @@ export function DeviceSelect({ label, testId, options, value, onChange }: Device
   return (
     <label class="device-select">
       <span>{label}</span>
-      <select value={value ?? ''} disabled={options.length === 0} onChange={(event) => onChange((event.currentTarget as HTMLSelectElement).value)} data-testid={testId}>
+      <select value={value ?? ''} disabled={options.length === 0} onChange={(event) => onChange((event.currentTarget).value)} data-testid={testId}>
         {value === undefined || options.length === 0 ? <option value="">{roomText('defaultDevice')}</option> : null}
         {options.map((option) => (
           <option key={option.deviceId} value={option.deviceId}>

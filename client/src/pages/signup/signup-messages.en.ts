@@ -1,8 +1,10 @@
 import type { Dictionary } from '../../i18n/index.ts';
-import type { SignupMessageKey } from './signup-messages.ts';
 
-/** English, fetched when English is shown; the compiler refuses a key French does not have, or a missing one. */
-export const en: Dictionary<SignupMessageKey> = {
+/**
+ * English, fetched when English is shown. It does not import the French file's key type (that would tie the
+ * two files in a loop): `defineMessages` refuses it where it is loaded when a French key is missing.
+ */
+export const en = {
   'choice.title': 'Create an account',
   'choice.asClient': 'I am a client',
   'choice.asExpert': 'I am an expert',
@@ -19,4 +21,4 @@ export const en: Dictionary<SignupMessageKey> = {
   'code.format': 'Type the 6 digits of the code, for example 123456.',
   'code.later': 'I will verify it later',
   'code.laterHint': 'Without a verified address you cannot book a consultation.',
-};
+} satisfies Dictionary<string>;
