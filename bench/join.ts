@@ -51,7 +51,9 @@ export async function runJoinBench(rounds = ROUNDS): Promise<void> {
       const waiterFrameAtMs = await waitFor(() => markAtMs(pages[first], FIRST_FRAME_MARK), FIRST_FRAME_TIMEOUT_MS, 'first remote frame (waiter)');
       samples.joins.push(joinerFrameAtMs - joinedAtMs);
       samples.waited.push(waiterFrameAtMs - joinedAtMs);
-      console.log(`  round ${round + 1} (${first} waits): joins ${(joinerFrameAtMs - joinedAtMs).toFixed(0)} ms, waited ${(waiterFrameAtMs - joinedAtMs).toFixed(0)} ms`);
+      console.log(
+        `  round ${round + 1} (${first} waits): joins ${(joinerFrameAtMs - joinedAtMs).toFixed(0)} ms, waited ${(waiterFrameAtMs - joinedAtMs).toFixed(0)} ms`,
+      );
       const ended = new Promise((resolve) => platform.media.once('ended', resolve));
       await endCall(pages.expert);
       await ended;

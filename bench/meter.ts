@@ -164,9 +164,15 @@ export async function runMeterBench(consultations = DEFAULT_CONSULTATIONS, runSe
   const p99 = percentile(metered.latenessMs, 0.99);
   const max = percentile(metered.latenessMs, 1);
   console.log(`  live at once: ${metered.peakLive}; caps enforced: ${metered.caps}; hang-ups: ${metered.hangUps}; grace expiries: ${metered.graces}`);
-  console.log(`  CPU per second of wall time: driver alone ${(share(driver) * 100).toFixed(2)} % of a core, driver + meter ${(share(metered) * 100).toFixed(2)} %`);
-  console.log(`  meter's own CPU: ${(meterShare * 100).toFixed(2)} % of one core (goal < ${TARGET_CPU_SHARE * 100} %): ${meterShare < TARGET_CPU_SHARE ? 'met' : 'NOT met'}`);
-  console.log(`  cap lateness (signal − budget exhausted): p50 ${p50} ms, p99 ${p99} ms, max ${max} ms (goal p99 < ${TARGET_P99_LATENESS_MS} ms): ${p99 < TARGET_P99_LATENESS_MS ? 'met' : 'NOT met'}`);
+  console.log(
+    `  CPU per second of wall time: driver alone ${(share(driver) * 100).toFixed(2)} % of a core, driver + meter ${(share(metered) * 100).toFixed(2)} %`,
+  );
+  console.log(
+    `  meter's own CPU: ${(meterShare * 100).toFixed(2)} % of one core (goal < ${TARGET_CPU_SHARE * 100} %): ${meterShare < TARGET_CPU_SHARE ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  cap lateness (signal − budget exhausted): p50 ${p50} ms, p99 ${p99} ms, max ${max} ms (goal p99 < ${TARGET_P99_LATENESS_MS} ms): ${p99 < TARGET_P99_LATENESS_MS ? 'met' : 'NOT met'}`,
+  );
   const missing = consultations - metered.caps - metered.hangUps - metered.graces;
   if (missing > 0) console.log(`  note: ${missing} consultations still live at the end of the run (cap after the window)`);
 }

@@ -23,7 +23,11 @@ const ROUTES_SOURCE = new URL('src/routes.ts', CLIENT_DIR);
 /** The texts a French visitor downloads (the reference market); English is fetched only when shown. */
 const DICTIONARY = 'src/i18n/fr.ts';
 /** The consultation page, the booking flow's steps it loads, and where the flow ends ("paid, waiting"). */
-const PHONE_PATH = ['src/pages/consultation/consultation-page.tsx', 'src/pages/consultation/booking-flow.tsx', 'src/pages/consultation-status/consultation-status-page.tsx'];
+const PHONE_PATH = [
+  'src/pages/consultation/consultation-page.tsx',
+  'src/pages/consultation/booking-flow.tsx',
+  'src/pages/consultation-status/consultation-status-page.tsx',
+];
 const TARGET_PHONE_PATH_GZIP_BYTES = 60 * 1024;
 
 /** Chromium's network emulation (CDP Network.emulateNetworkConditions): §13's phone network. */
@@ -68,20 +72,40 @@ export async function runPageBench(): Promise<void> {
 
 function printRouteSizes(manifest: Manifest): void {
   const entry = Object.keys(manifest).find((key) => manifest[key]!.isEntry)!;
-  const routes = [...readFileSync(ROUTES_SOURCE, 'utf8').matchAll(/pattern: '([^']+)', load: \(\) => import\('\.\/([^']+)'\)/g)].map((match) => ({ pattern: match[1]!, source: `src/${match[2]!}` }));
+  const routes = [...readFileSync(ROUTES_SOURCE, 'utf8').matchAll(/pattern: '([^']+)', load: \(\) => import\('\.\/([^']+)'\)/g)].map((match) => ({
+    pattern: match[1]!,
+    source: `src/${match[2]!}`,
+  }));
   const base = [entry, DICTIONARY];
   const rows = routes.map(({ pattern, source }) => {
     const size = sizeOf(manifest, [...base, source]);
     return [pattern, size.files, kB(size.gzipBytes), kB(size.brotliBytes)];
   });
-  printTable('JavaScript a first visit of each address downloads (the entry, the French texts, the page and their static imports)', ['route', 'files', 'gzip kB', 'brotli kB'], rows);
+  printTable(
+    'JavaScript a first visit of each address downloads (the entry, the French texts, the page and their static imports)',
+    ['route', 'files', 'gzip kB', 'brotli kB'],
+    rows,
+  );
 
   const phonePath = sizeOf(manifest, [...base, ...PHONE_PATH]);
   printTable(
     'the phone path: consultation page + booking flow (account, payment) + the waiting screen, vs SPEC §13',
     ['what', 'files', 'gzip kB', 'brotli kB', 'target gzip kB', 'ratio to target', 'met'],
-    [['consultation page to "paid, waiting"', phonePath.files, kB(phonePath.gzipBytes), kB(phonePath.brotliBytes), kB(TARGET_PHONE_PATH_GZIP_BYTES), `${(phonePath.gzipBytes / TARGET_PHONE_PATH_GZIP_BYTES).toFixed(2)}×`, phonePath.gzipBytes <= TARGET_PHONE_PATH_GZIP_BYTES ? 'yes' : 'no']],
-    ['Stripe.js (js.stripe.com, with PAYMENT_PROVIDER=stripe only) is Stripe\'s own script and is not counted.', 'CSS is not counted (about 6 kB gzipped for these pages).'],
+    [
+      [
+        'consultation page to "paid, waiting"',
+        phonePath.files,
+        kB(phonePath.gzipBytes),
+        kB(phonePath.brotliBytes),
+        kB(TARGET_PHONE_PATH_GZIP_BYTES),
+        `${(phonePath.gzipBytes / TARGET_PHONE_PATH_GZIP_BYTES).toFixed(2)}×`,
+        phonePath.gzipBytes <= TARGET_PHONE_PATH_GZIP_BYTES ? 'yes' : 'no',
+      ],
+    ],
+    [
+      "Stripe.js (js.stripe.com, with PAYMENT_PROVIDER=stripe only) is Stripe's own script and is not counted.",
+      'CSS is not counted (about 6 kB gzipped for these pages).',
+    ],
   );
 }
 
@@ -101,7 +125,9 @@ function sizeOf(manifest: Manifest, keys: readonly string[]): { files: number; g
     const path = new URL(file, DIST);
     const bytes = readFileSync(path);
     // What the server sends: the precompressed file when the build wrote one, else the file itself.
-    gzipBytes += existsSync(new URL(`${file}.gz`, DIST)) ? statSync(new URL(`${file}.gz`, DIST)).size : Math.min(bytes.length, gzipSync(bytes, { level: 9 }).length);
+    gzipBytes += existsSync(new URL(`${file}.gz`, DIST))
+      ? statSync(new URL(`${file}.gz`, DIST)).size
+      : Math.min(bytes.length, gzipSync(bytes, { level: 9 }).length);
     brotliBytes += existsSync(new URL(`${file}.br`, DIST)) ? statSync(new URL(`${file}.br`, DIST)).size : bytes.length;
   }
   return { files: files.size, gzipBytes, brotliBytes };
@@ -117,8 +143,15 @@ async function measureFirstScreen(): Promise<void> {
       availableNow: true,
       pricing: { videoRatePerMinuteCents: 200, phoneRatePerMinuteCents: 250, packages: [{ mode: 'video', minutes: 15, priceCents: 7500 }] },
     });
-    await platform.http.request('PUT', '/api/experts/me/photo', { token: expert.token, rawBody: solidColourPng(400, [60, 100, 150]), headers: { 'content-type': 'image/png' } });
-    await platform.http.request('PATCH', '/api/experts/me/profile', { token: expert.token, body: { headline: 'Psychologue clinicienne, thérapies brèves', description: 'Quinze ans de pratique.' } });
+    await platform.http.request('PUT', '/api/experts/me/photo', {
+      token: expert.token,
+      rawBody: solidColourPng(400, [60, 100, 150]),
+      headers: { 'content-type': 'image/png' },
+    });
+    await platform.http.request('PATCH', '/api/experts/me/profile', {
+      token: expert.token,
+      body: { headline: 'Psychologue clinicienne, thérapies brèves', description: 'Quinze ans de pratique.' },
+    });
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
     // The moment the expert's name and price are both on screen, in the page's own clock (0 = navigation
@@ -142,7 +175,9 @@ async function measureFirstScreen(): Promise<void> {
       const onLoaded = (event: { encodedDataLength: number }) => (roundBytes += event.encodedDataLength);
       cdp.on('Network.loadingFinished', onLoaded);
       await page.goto(`${platform.url}/consultation/${expert.slug}`, { waitUntil: 'commit' });
-      await page.waitForFunction(() => (window as unknown as { firstScreenMs?: number }).firstScreenMs !== undefined, undefined, { timeout: FIRST_SCREEN_TIMEOUT_MS });
+      await page.waitForFunction(() => (window as unknown as { firstScreenMs?: number }).firstScreenMs !== undefined, undefined, {
+        timeout: FIRST_SCREEN_TIMEOUT_MS,
+      });
       samples.push(await page.evaluate(() => (window as unknown as { firstScreenMs: number }).firstScreenMs));
       // Everything the first visit downloads, for the record (the photo and the data included).
       await page.waitForLoadState('networkidle');
@@ -156,7 +191,17 @@ async function measureFirstScreen(): Promise<void> {
     printTable(
       `consultation page first screen (name and price visible), 390×844, ${NETWORK.downloadBitsPerSecond / 1e6} Mbit/s down, ${NETWORK.uploadBitsPerSecond / 1e3} kbit/s up, ${NETWORK.latencyMs} ms latency, cold cache`,
       ['rounds', 'median ms', 'max ms', 'target ms', 'ratio to target (median)', 'met', 'bytes of a first visit'],
-      [[samples.length, Math.round(median), Math.round(worst), TARGET_FIRST_SCREEN_MS, `${(median / TARGET_FIRST_SCREEN_MS).toFixed(2)}×`, worst < TARGET_FIRST_SCREEN_MS ? 'yes' : 'no', transferredBytes]],
+      [
+        [
+          samples.length,
+          Math.round(median),
+          Math.round(worst),
+          TARGET_FIRST_SCREEN_MS,
+          `${(median / TARGET_FIRST_SCREEN_MS).toFixed(2)}×`,
+          worst < TARGET_FIRST_SCREEN_MS ? 'yes' : 'no',
+          transferredBytes,
+        ],
+      ],
       ['Chromium applies the latency to every request; loopback adds nothing of its own. The time starts at navigation.'],
     );
   } finally {

@@ -37,7 +37,15 @@ export async function runQuoteBench(): Promise<void> {
 function printPureRate(): void {
   const terms: ConsultationTerms[] = [
     { pricing: 'free_rate', mode: 'video', ratePerMinuteCents: 200, surchargePerMinuteCents: 0, feePerMinuteCents: 15, discountPercent: 0, budgetCents: 3000 },
-    { pricing: 'free_rate', mode: 'phone', ratePerMinuteCents: 180, surchargePerMinuteCents: 20, feePerMinuteCents: 15, discountPercent: 10, budgetCents: 4000 },
+    {
+      pricing: 'free_rate',
+      mode: 'phone',
+      ratePerMinuteCents: 180,
+      surchargePerMinuteCents: 20,
+      feePerMinuteCents: 15,
+      discountPercent: 10,
+      budgetCents: 4000,
+    },
     { pricing: 'package', mode: 'video', packageMinutes: 15, packagePriceCents: 7500, surchargePerMinuteCents: 0, feePerMinuteCents: 15, discountPercent: 0 },
   ];
   let calls = 0;

@@ -32,7 +32,9 @@ const chosen = asked.length ? asked : Object.keys(BENCHES);
 
 console.log('# Consulto benches');
 for (const fact of machineFacts()) console.log(`  ${fact}`);
-console.log(`  PostgreSQL: ${process.env['DATABASE_URL'] ? `DATABASE_URL set (${new URL(process.env['DATABASE_URL']).host})` : 'DATABASE_URL not set, PostgreSQL runs are skipped'}`);
+console.log(
+  `  PostgreSQL: ${process.env['DATABASE_URL'] ? `DATABASE_URL set (${new URL(process.env['DATABASE_URL']).host})` : 'DATABASE_URL not set, PostgreSQL runs are skipped'}`,
+);
 console.log(`  benches: ${chosen.join(', ')}`);
 
 const startNs = process.hrtime.bigint();

@@ -124,7 +124,13 @@ export async function runSettlementBench(): Promise<void> {
         run.pgbenchTps ?? 'n/a',
         share === undefined ? 'n/a' : percent(share),
         share === undefined ? 'n/a' : `${(share / TARGET_SHARE_OF_PGBENCH).toFixed(2)}×`,
-        share === undefined ? (run.target.startsWith('PostgreSQL') ? 'not measured' : 'n/a (target is PostgreSQL)') : share >= TARGET_SHARE_OF_PGBENCH ? 'yes' : 'no',
+        share === undefined
+          ? run.target.startsWith('PostgreSQL')
+            ? 'not measured'
+            : 'n/a (target is PostgreSQL)'
+          : share >= TARGET_SHARE_OF_PGBENCH
+            ? 'yes'
+            : 'no',
         run.loadAverage.toFixed(2),
         percent(run.machineBusy),
         run.benchCores.toFixed(2),
@@ -133,7 +139,7 @@ export async function runSettlementBench(): Promise<void> {
     [
       'PGlite answers one statement at a time (single connection): it is run at concurrency 1 only.',
       'pgbench ran just before each PostgreSQL row with as many clients as the row has concurrent settle() calls.',
-      'The last PostgreSQL row puts every consultation on one expert: receipts take the expert\'s number row (gapless numbering).',
+      "The last PostgreSQL row puts every consultation on one expert: receipts take the expert's number row (gapless numbering).",
       'Machine CPU busy: all cores together (the PostgreSQL server runs on this machine); bench process: Node (service + pg driver), in cores.',
       'Load average: at the end of the run; above the core count, other work shared the CPU (pgbench suffers it too).',
     ],

@@ -97,7 +97,9 @@ export async function runSfuBench(levels: readonly number[] = LEVELS): Promise<v
         `${(result.generatorCores * 100).toFixed(0)} %`,
         loadavg()[0]!.toFixed(1),
       ]);
-      console.log(`  N=${target}: forwarded ${result.forwardedMbps.toFixed(1)} Mbit/s, worker ${(result.workerCores * 100).toFixed(0)} % of a core, loss ${(result.loss * 100).toFixed(2)} %`);
+      console.log(
+        `  N=${target}: forwarded ${result.forwardedMbps.toFixed(1)} Mbit/s, worker ${(result.workerCores * 100).toFixed(0)} % of a core, loss ${(result.loss * 100).toFixed(2)} %`,
+      );
     }
   } finally {
     sender.close();
@@ -112,7 +114,7 @@ export async function runSfuBench(levels: readonly number[] = LEVELS): Promise<v
       `goal (SPEC §13): ≥ 100 consultations per worker at 500 kbit/s each; here each PARTY sends ${STREAM_KBPS} kbit/s (1 Mbit/s in and out per consultation).`,
       'loss: packets sent to the worker in the window that did not come back out (includes the generator falling behind on a saturated machine).',
       'no SRTP here: with browsers, encryption and decryption add to the worker CPU.',
-      'a load average above the core count means other processes took the CPU: the generator then sends in catch-up bursts and the loss is the machine\'s, not the worker\'s (its CPU column stays low).',
+      "a load average above the core count means other processes took the CPU: the generator then sends in catch-up bursts and the loss is the machine's, not the worker's (its CPU column stays low).",
     ],
   );
 }
@@ -206,6 +208,9 @@ function total(received: Map<number, { packets: number; bytes: number }>): { pac
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const levels = process.argv.slice(2).map(Number).filter((value) => value > 0);
+  const levels = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((value) => value > 0);
   await runSfuBench(levels.length ? levels : LEVELS);
 }

@@ -23,7 +23,12 @@ export function precompress(): Plugin {
         if (!COMPRESSIBLE_FILE.test(file)) continue;
         const bytes = readFileSync(file);
         const variants: [string, Buffer][] = [
-          ['.br', brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } })],
+          [
+            '.br',
+            brotliCompressSync(bytes, {
+              params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+            }),
+          ],
           ['.gz', gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION })],
         ];
         // A variant bigger than the file (a tiny one) would only cost bytes: the file is sent as it is.

@@ -112,7 +112,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     return node;
   };
   const stopAll = async () => {
-    const exits = children.filter((child) => child.exitCode === null && child.signalCode === null).map((child) => new Promise((done) => child.once('exit', done)));
+    const exits = children
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map((child) => new Promise((done) => child.once('exit', done)));
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.race([Promise.all(exits), new Promise((done) => setTimeout(done, 10_000))]);
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -21,10 +21,15 @@ if (!databaseUrl) {
   };
 }
 const port = Number(process.env['CLUSTER_PORT'] ?? 8080);
-const passed = Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(TWILIO_|SMTP_URL|MAIL_FROM|PAYMENT_PROVIDER|STRIPE_|METRICS_TOKEN|MEDIASOUP_ANNOUNCED_IP|LOG_LEVEL)/.test(name)) as [string, string][]);
+const passed = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) =>
+    /^(TWILIO_|SMTP_URL|MAIL_FROM|PAYMENT_PROVIDER|STRIPE_|METRICS_TOKEN|MEDIASOUP_ANNOUNCED_IP|LOG_LEVEL)/.test(name),
+  ) as [string, string][],
+);
 const cluster = await startCluster({ databaseUrl, port, dataDir: resolve('data/cluster'), environment: passed });
 console.log(`\nConsulto cluster at ${cluster.url} (HAProxy), PostgreSQL ${databaseUrl}`);
-for (const name of NODE_NAMES) console.log(`  ${name.padEnd(8)} ${cluster.nodes[name].url}  pid ${cluster.nodes[name].process.pid}  log ${cluster.nodes[name].logFile}`);
+for (const name of NODE_NAMES)
+  console.log(`  ${name.padEnd(8)} ${cluster.nodes[name].url}  pid ${cluster.nodes[name].process.pid}  log ${cluster.nodes[name].logFile}`);
 console.log('  demo accounts: see data/cluster/logs/api-1.log; Ctrl-C stops everything\n');
 const shutdown = async () => {
   await cluster.stop();

@@ -26,7 +26,13 @@ export class ProbeSession {
   #rtpCapabilities: types.RtpCapabilities | undefined;
   #closed = false;
 
-  private constructor(options: { router: types.Router; sendTransport: types.WebRtcTransport; recvTransport: types.WebRtcTransport; participant: Participant; onClose: () => void }) {
+  private constructor(options: {
+    router: types.Router;
+    sendTransport: types.WebRtcTransport;
+    recvTransport: types.WebRtcTransport;
+    participant: Participant;
+    onClose: () => void;
+  }) {
     this.router = options.router;
     this.sendTransport = options.sendTransport;
     this.recvTransport = options.recvTransport;
@@ -37,7 +43,12 @@ export class ProbeSession {
     this.router.observer.once('close', () => this.close());
   }
 
-  static async open(options: { worker: types.Worker; listenInfos: types.TransportListenInfo[]; participant: Participant; onClose: () => void }): Promise<ProbeSession> {
+  static async open(options: {
+    worker: types.Worker;
+    listenInfos: types.TransportListenInfo[];
+    participant: Participant;
+    onClose: () => void;
+  }): Promise<ProbeSession> {
     const router = await options.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { probe: true } });
     try {
       const sendTransport = await router.createWebRtcTransport(peerTransportOptions(options.listenInfos, 'probe'));
@@ -81,7 +92,11 @@ export class ProbeSession {
     if (this.#transport(request.transportId) !== this.sendTransport) throw conflict('wrong_transport', 'Media is sent on the send transport.');
     if (SOURCE_KIND[request.source] !== request.kind) throw conflict('wrong_kind', `A ${request.source} sends ${SOURCE_KIND[request.source]}.`);
     if (this.#producers.size >= 2) throw conflict('already_producing', 'A probe sends at most one audio and one video track.');
-    const producer = await this.sendTransport.produce({ kind: request.kind, rtpParameters: request.rtpParameters as types.RtpParameters, appData: { source: request.source } });
+    const producer = await this.sendTransport.produce({
+      kind: request.kind,
+      rtpParameters: request.rtpParameters as types.RtpParameters,
+      appData: { source: request.source },
+    });
     this.#producers.set(producer.id, producer);
     const rtpCapabilities = this.#rtpCapabilities;
     if (rtpCapabilities && this.router.canConsume({ producerId: producer.id, rtpCapabilities })) {

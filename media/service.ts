@@ -236,7 +236,8 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     const claims = this.#verify(token);
     if (claims.purpose !== 'join') throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
     // The room lives on the node its token names; another node opening it would split the parties.
-    if (claims.nodeId !== undefined && claims.nodeId !== this.#nodeId) throw conflict('wrong_media_node', 'This room is held by another video node; ask for a new join token.');
+    if (claims.nodeId !== undefined && claims.nodeId !== this.#nodeId)
+      throw conflict('wrong_media_node', 'This room is held by another video node; ask for a new join token.');
     const consultation = await readMediaConsultation(this.#db, claims.consultationId);
     const party = joiningParty(consultation, claims.userId, this.#clock.now());
     if (party !== claims.party) throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
@@ -276,7 +277,8 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   async probe(token: string, participant: Participant): Promise<ProbeSession> {
     if (this.#closed) throw conflict('media_unavailable', 'The video service is stopping.');
     const claims = this.#verify(token);
-    if (claims.nodeId !== undefined && claims.nodeId !== this.#nodeId) throw conflict('wrong_media_node', 'This test is meant for another video node; ask for a new token.');
+    if (claims.nodeId !== undefined && claims.nodeId !== this.#nodeId)
+      throw conflict('wrong_media_node', 'This test is meant for another video node; ask for a new token.');
     const consultation = await readMediaConsultation(this.#db, claims.consultationId);
     if (probingParty(consultation, claims.userId) !== claims.party) throw unauthorized('invalid_join_token', 'The join token is invalid or expired.');
     if (this.#probes.size >= MAX_CONCURRENT_PROBES) throw conflict('too_many_probes', 'Too many connection tests right now; try again in a few seconds.');

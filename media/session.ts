@@ -145,7 +145,7 @@ export class Session {
   async restartIce(request: Requests['restartIce']['request']): Promise<Requests['restartIce']['response']> {
     this.#assertOpen();
     const transport = this.#ownTransport(request.transportId);
-    return { iceParameters: (await transport.restartIce()) };
+    return { iceParameters: await transport.restartIce() };
   }
 
   /**
@@ -255,4 +255,3 @@ export function transportOptions(transport: types.WebRtcTransport): TransportOpt
     sctpParameters: transport.sctpParameters as never,
   };
 }
-

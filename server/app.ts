@@ -131,7 +131,12 @@ export function createApp(platform: Platform): { app: express.Express; services:
         logger,
         // EXP-1: if the transport is down at signup, the job table sends it later (same idempotency key).
         retryLater: (notification) =>
-          jobs.enqueue({ kind: NOTIFY_JOB, payload: { ...notification, withSettlement: false }, runAt: clock.now(), dedupeKey: `notify:${notification.idempotencyKey}` }),
+          jobs.enqueue({
+            kind: NOTIFY_JOB,
+            payload: { ...notification, withSettlement: false },
+            runAt: clock.now(),
+            dedupeKey: `notify:${notification.idempotencyKey}`,
+          }),
       }),
     },
   });
@@ -261,7 +266,27 @@ export function createApp(platform: Platform): { app: express.Express; services:
   app.use(errorHandler(logger));
   return {
     app,
-    services: { sessions, accounts, emailVerification, payments, settlements, notifier, jobs, consultations, bookings, reschedules, wallet, telephony, complaints, complaintRefunds, admin, deregistration, idempotentRequests, consultationEvents, pages },
+    services: {
+      sessions,
+      accounts,
+      emailVerification,
+      payments,
+      settlements,
+      notifier,
+      jobs,
+      consultations,
+      bookings,
+      reschedules,
+      wallet,
+      telephony,
+      complaints,
+      complaintRefunds,
+      admin,
+      deregistration,
+      idempotentRequests,
+      consultationEvents,
+      pages,
+    },
   };
 }
 

@@ -36,19 +36,42 @@ const environmentSchema = z.object({
   REFERRAL_COMMISSION_PERCENT: z.coerce.number().int().min(0).max(100).default(10),
   REFERRAL_MONTHS: z.coerce.number().int().min(0).max(120).default(12),
   PAYMENT_PROVIDER: z.enum(['local', 'stripe']).default('local'),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
-  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe publishable key (pk_test_… or pk_live_…)').optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret key (sk_test_… or sk_live_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9_]+$/, 'must be a Stripe webhook signing secret (whsec_…)')
+    .optional(),
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe publishable key (pk_test_… or pk_live_…)')
+    .optional(),
   STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   DOCUMENTS_ENCRYPTION_KEY: z
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === DOCUMENTS_KEY_BYTES, `must be ${DOCUMENTS_KEY_BYTES} bytes encoded in base64`)
     .optional(),
-  KYC_AUTO_VALIDATE_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(30),
+  KYC_AUTO_VALIDATE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(30),
   // TEL-1 / §12: the three Twilio variables switch phone consultations from the simulator to Twilio.
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)').optional(),
-  TWILIO_AUTH_TOKEN: z.string().regex(/^[0-9a-zA-Z]{32}$/, 'must be a Twilio auth token (32 letters and digits)').optional(),
-  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a Twilio phone number in E.164 form, e.g. +33180000000').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC followed by 32 hex digits)')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z
+    .string()
+    .regex(/^[0-9a-zA-Z]{32}$/, 'must be a Twilio auth token (32 letters and digits)')
+    .optional(),
+  TWILIO_FROM_NUMBER: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be a Twilio phone number in E.164 form, e.g. +33180000000')
+    .optional(),
   TWILIO_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   // §10: SMTP server for real email; without it emails go to the local mailbox in DATA_DIR.
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
@@ -68,11 +91,16 @@ const environmentSchema = z.object({
   CONSULTO_ROLE: z.enum(['all', 'api', 'media']).default('all'),
   // The node's name in the cluster's tables (media_nodes, phone leases); stable across restarts.
   // Default: `local` for CONSULTO_ROLE=all, else host:PORT.
-  NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits, dots, colons, dashes or underscores').optional(),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits, dots, colons, dashes or underscores')
+    .optional(),
   // A media node's signaling WebSocket as browsers reach it: a ws(s):// URL, or a path on the page's own
   // origin (default /media/ws: the process itself, behind whatever host name the browser used).
   MEDIA_SIGNALING_URL: z
-    .union([z.url({ protocol: /^wss?$/ }), z.string().regex(/^\/[A-Za-z0-9._~/-]{0,200}$/)], { error: 'must be a ws:// or wss:// URL, or a path such as /media/nodes/media-1/ws' })
+    .union([z.url({ protocol: /^wss?$/ }), z.string().regex(/^\/[A-Za-z0-9._~/-]{0,200}$/)], {
+      error: 'must be a ws:// or wss:// URL, or a path such as /media/nodes/media-1/ws',
+    })
     .optional(),
   // Video rooms a media node accepts before placement prefers others (and then refuses it).
   MEDIA_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(500),
@@ -153,7 +181,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
   const twilioNames = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const;
   if (twilioNames.some((name) => variables[name])) {
     for (const name of twilioNames) {
-      if (!variables[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required with the other TWILIO_* variables (or unset them all for the simulator)`);
+      if (!variables[name])
+        throw new ConfigError(`Invalid configuration:\n  ${name}: required with the other TWILIO_* variables (or unset them all for the simulator)`);
     }
   }
   if (variables.MEDIASOUP_MIN_PORT >= variables.MEDIASOUP_MAX_PORT) {
@@ -182,7 +211,12 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
         : { provider: 'local', kycAutoValidateSeconds: variables.KYC_AUTO_VALIDATE_SECONDS },
     documentsEncryptionKey: variables.DOCUMENTS_ENCRYPTION_KEY
       ? Buffer.from(variables.DOCUMENTS_ENCRYPTION_KEY, 'base64')
-      : developmentSecret(dataDir, 'documents-key', () => randomBytes(DOCUMENTS_KEY_BYTES).toString('base64'), (value) => Buffer.from(value, 'base64')),
+      : developmentSecret(
+          dataDir,
+          'documents-key',
+          () => randomBytes(DOCUMENTS_KEY_BYTES).toString('base64'),
+          (value) => Buffer.from(value, 'base64'),
+        ),
     mail: { smtpUrl: variables.SMTP_URL, from: variables.MAIL_FROM },
     telephony: variables.TWILIO_ACCOUNT_SID
       ? {
@@ -210,7 +244,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     metricsToken: variables.METRICS_TOKEN,
   };
 }
-
 
 /**
  * Outside production a missing JWT_SECRET is generated once and kept in DATA_DIR,

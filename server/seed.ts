@@ -11,10 +11,7 @@ const DEMO_PHOTO_PIXELS = 96;
 /** Monday to Friday 08:00–20:00, Saturday morning, Paris time. */
 const DEMO_HOURS = {
   timeZone: 'Europe/Paris',
-  weekly: [
-    ...[1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '20:00' })),
-    { weekday: 6, start: '09:00', end: '12:00' },
-  ],
+  weekly: [...[1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '20:00' })), { weekday: 6, start: '09:00', end: '12:00' }],
   exceptions: [],
 };
 

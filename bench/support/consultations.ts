@@ -45,7 +45,15 @@ export async function seedParties(db: Database, experts: number): Promise<BenchP
 function benchTerms(index: number): ConsultationTerms {
   return index % 3 === 0
     ? { pricing: 'package', mode: 'video', packageMinutes: 15, packagePriceCents: 7500, surchargePerMinuteCents: 0, feePerMinuteCents: 15, discountPercent: 0 }
-    : { pricing: 'free_rate', mode: 'phone', ratePerMinuteCents: 180, surchargePerMinuteCents: 20, feePerMinuteCents: 15, discountPercent: 0, budgetCents: 4000 };
+    : {
+        pricing: 'free_rate',
+        mode: 'phone',
+        ratePerMinuteCents: 180,
+        surchargePerMinuteCents: 20,
+        feePerMinuteCents: 15,
+        discountPercent: 0,
+        budgetCents: 4000,
+      };
 }
 
 /**
@@ -89,10 +97,10 @@ export async function seedFinishedConsultations(db: Database, parties: BenchPart
       }
     };
     await Promise.all(Array.from({ length: SEED_HOLD_CONCURRENCY }, placeHolds));
-    await db.query(
-      `UPDATE consultations c SET payment_hold_ref = x.hold FROM unnest($1::uuid[], $2::text[]) AS x(id, hold) WHERE c.id = x.id`,
-      [rows.map((row) => row.id), holds],
-    );
+    await db.query(`UPDATE consultations c SET payment_hold_ref = x.hold FROM unnest($1::uuid[], $2::text[]) AS x(id, hold) WHERE c.id = x.id`, [
+      rows.map((row) => row.id),
+      holds,
+    ]);
     ids.push(...rows.map((row) => row.id));
   }
   return ids;

@@ -174,6 +174,9 @@ const LABEL_LENGTH = 72;
 /** The statement's opening words, whitespace collapsed: enough to recognise it in a table. */
 function statementLabel(sql: string): string {
   // The marker of prepared statements (server/platform/database.ts) is not part of what the statement does.
-  const flat = sql.replace(/^\/\* prepared \*\/ /, '').replace(/\s+/g, ' ').trim();
+  const flat = sql
+    .replace(/^\/\* prepared \*\/ /, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > LABEL_LENGTH ? `${flat.slice(0, LABEL_LENGTH - 1)}…` : flat;
 }

@@ -16,7 +16,20 @@ export function httpMethodLine(): string {
 export function printHttpTable(title: string, runs: readonly { bare: LoadFigures; route: LoadFigures }[], notes: readonly string[] = []): void {
   printTable(
     title,
-    ['handler', 'requests', 'requests/s', 'vs bare', 'p50', 'p99', 'max', 'errors', 'server CPU (cores)', 'generator CPU (cores)', 'other processes (cores)', 'load average (1 min)'],
+    [
+      'handler',
+      'requests',
+      'requests/s',
+      'vs bare',
+      'p50',
+      'p99',
+      'max',
+      'errors',
+      'server CPU (cores)',
+      'generator CPU (cores)',
+      'other processes (cores)',
+      'load average (1 min)',
+    ],
     runs.flatMap(({ bare, route }) =>
       [bare, route].map((run) => [
         run.label,
@@ -75,14 +88,15 @@ export async function profileStatementsPerRequest(title: string, bench: BenchPla
   const stats = [...bench.statements.stats.values()].sort((a, b) => b.totalMs - a.totalMs);
   const total = bench.statements.totalStatements();
   const statementMs = stats.reduce((sum, stat) => sum + stat.totalMs, 0);
-  return async () => printTable(
-    `${title}: statements per request (${requests} requests one at a time, ${(wallMs / requests).toFixed(2)} ms each end to end)`,
-    ['statement', 'per request', 'mean', 'share of request time'],
-    [
-      ...stats.map((stat) => [stat.label, stat.calls / requests, ms(stat.totalMs / stat.calls), percent(stat.totalMs / wallMs)]),
-      // A route answered from memory sends none.
-      ['all statements', total / requests, total ? ms(statementMs / total) : '—', percent(statementMs / wallMs)],
-    ],
-    [`Database: ${bench.databaseLabel}. Statements sent together (Promise.all) wait for each other on PGlite, which answers one at a time.`],
-  );
+  return async () =>
+    printTable(
+      `${title}: statements per request (${requests} requests one at a time, ${(wallMs / requests).toFixed(2)} ms each end to end)`,
+      ['statement', 'per request', 'mean', 'share of request time'],
+      [
+        ...stats.map((stat) => [stat.label, stat.calls / requests, ms(stat.totalMs / stat.calls), percent(stat.totalMs / wallMs)]),
+        // A route answered from memory sends none.
+        ['all statements', total / requests, total ? ms(statementMs / total) : '—', percent(statementMs / wallMs)],
+      ],
+      [`Database: ${bench.databaseLabel}. Statements sent together (Promise.all) wait for each other on PGlite, which answers one at a time.`],
+    );
 }

@@ -7,7 +7,9 @@ export function machineFacts(): string[] {
     `cores: ${availableParallelism()} (${model})`,
     `memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `node: ${process.version} on ${platform()} ${release()}`,
-    `load average at start (1, 5, 15 min): ${loadavg().map((load) => load.toFixed(2)).join(', ')}; above the core count, other work shares the CPU and depresses every figure`,
+    `load average at start (1, 5, 15 min): ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', ')}; above the core count, other work shares the CPU and depresses every figure`,
   ];
 }
 

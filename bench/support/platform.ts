@@ -42,9 +42,14 @@ export async function startBenchPlatform(postgresUrl?: string): Promise<BenchPla
   };
   const origin = `http://127.0.0.1:${(platform.server.address() as AddressInfo).port}`;
   try {
-    const signup = await call<{ user: { id: string; role: string; email: string; slug: string }; accessToken: string }>(origin, 'POST', '/api/auth/register/expert', {
-      json: expertSignup({ firstName: 'Bench', lastName: 'Marque' }),
-    });
+    const signup = await call<{ user: { id: string; role: string; email: string; slug: string }; accessToken: string }>(
+      origin,
+      'POST',
+      '/api/auth/register/expert',
+      {
+        json: expertSignup({ firstName: 'Bench', lastName: 'Marque' }),
+      },
+    );
     // ACC-10: a published page needs a verified email; the code is in the local mailbox.
     await verifyEmail(new HttpClient(origin), signup);
     const token = signup.accessToken;

@@ -62,7 +62,7 @@ export async function compareRouteWithBare(input: {
     await bareServer.close();
   }
   printHttpTable(input.title, runs, [
-    'PGlite runs in-process: its statements take the server\'s own event loop. PostgreSQL runs in its own processes on this machine.',
+    "PGlite runs in-process: its statements take the server's own event loop. PostgreSQL runs in its own processes on this machine.",
     ...(serverUrl ? [] : ['PostgreSQL row skipped: DATABASE_URL is not set (eval "$(bash .ci/start-postgres.sh)" to get one).']),
     '"after a write": every request finds the kept pages forgotten, as the first read after any write does (the database is read each time).',
     'Each route row is compared with the bare handler measured just before it (the row above it).',

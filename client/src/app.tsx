@@ -67,7 +67,13 @@ function Header() {
         </a>
         <span class="tagline">{t('app.tagline')}</span>
         <nav aria-label={t('shell.nav')} class={menuOpen ? 'site-nav open' : 'site-nav'}>
-          <button type="button" class="menu-button" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="site-nav-list" onClick={() => setMenuOpen(!menuOpen)}>
+          <button
+            type="button"
+            class="menu-button"
+            aria-expanded={menuOpen ? 'true' : 'false'}
+            aria-controls="site-nav-list"
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
             {t('shell.menu')}
           </button>
           <ul id="site-nav-list">

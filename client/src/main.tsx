@@ -11,11 +11,14 @@ document.documentElement.lang = language();
 startRouter();
 void loadCurrentUser();
 // The page's code and the language's texts download side by side, not one after the other.
-void matchRoute(window.location.pathname, ROUTES)?.route.load().catch(() => undefined);
+void matchRoute(window.location.pathname, ROUTES)
+  ?.route.load()
+  .catch(() => undefined);
 const root = document.getElementById('app')!;
 loadDictionary(language()).then(
   () => render(<App />, root),
   () => {
-    root.textContent = 'Consulto n’a pas pu se charger : vérifiez votre connexion, puis rechargez la page. / Consulto could not load: check your connection, then reload the page.';
+    root.textContent =
+      'Consulto n’a pas pu se charger : vérifiez votre connexion, puis rechargez la page. / Consulto could not load: check your connection, then reload the page.';
   },
 );

@@ -69,10 +69,18 @@ type SetupResult = { setupIntent: IntentResult; error?: undefined } | { setupInt
 
 export interface StripeClient {
   elements(options: { locale: Language }): Elements;
-  paymentRequest(options: { country: string; currency: string; total: { label: string; amount: number }; requestPayerName: boolean; requestPayerEmail: boolean }): PaymentRequest;
+  paymentRequest(options: {
+    country: string;
+    currency: string;
+    total: { label: string; amount: number };
+    requestPayerName: boolean;
+    requestPayerEmail: boolean;
+  }): PaymentRequest;
   /** A card typed into the Card Element, a wallet's PaymentMethod id, or (no data) the 3-D Secure step of a setup already confirmed. */
   confirmCardSetup(clientSecret: string, data?: { payment_method: { card: CardElement } | string }, options?: { handleActions: boolean }): Promise<SetupResult>;
-  handleNextAction(options: { clientSecret: string }): Promise<{ paymentIntent: IntentResult; error?: undefined } | { paymentIntent?: undefined; error: StripeError }>;
+  handleNextAction(options: {
+    clientSecret: string;
+  }): Promise<{ paymentIntent: IntentResult; error?: undefined } | { paymentIntent?: undefined; error: StripeError }>;
 }
 
 type StripeFactory = (publishableKey: string, options: { locale: Language }) => StripeClient;

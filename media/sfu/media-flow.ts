@@ -96,8 +96,7 @@ export function flowVerdict(track: FlowTrack, context: FlowContext): FlowVerdict
   const sending = track.lastMediaAtMs !== undefined && (context.allProducersPaused || recent(track.lastMediaAtMs));
   const forwardedLately = recent(track.lastForwardedAtMs);
   const receiving = track.lastFeedbackAtMs !== undefined && (!forwardedLately || recent(track.lastFeedbackAtMs));
-  const confirmed =
-    context.receiptConfirmed || (track.firstFeedbackAtMs !== undefined && nowMs - track.firstFeedbackAtMs >= RECEIPT_CONFIRMATION_WAIT_MS);
+  const confirmed = context.receiptConfirmed || (track.firstFeedbackAtMs !== undefined && nowMs - track.firstFeedbackAtMs >= RECEIPT_CONFIRMATION_WAIT_MS);
   const evidence: number[] = [];
   if (!context.allProducersPaused && track.lastMediaAtMs !== undefined) evidence.push(track.lastMediaAtMs);
   if (forwardedLately && track.lastFeedbackAtMs !== undefined) evidence.push(track.lastFeedbackAtMs);

@@ -136,7 +136,11 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
     if (this.#closed || !send || !recv) return;
     const nowMs = now();
-    this.#flow = recordFlowSample(this.#flow, { mediaFromParty: send.rtpBytesReceived, mediaToParty: recv.rtpBytesSent, feedbackFromParty: recv.bytesReceived }, nowMs);
+    this.#flow = recordFlowSample(
+      this.#flow,
+      { mediaFromParty: send.rtpBytesReceived, mediaToParty: recv.rtpBytesSent, feedbackFromParty: recv.bytesReceived },
+      nowMs,
+    );
     const verdict = flowVerdict(this.#flow, {
       nowMs,
       transportsUp: this.#transportsUp(),

@@ -129,7 +129,14 @@ export const METHODS = [
 /** Facts the server pushes. */
 export type Notification =
   | { type: 'newConsumer'; consumerId: string; producerId: string; kind: MediaKind; source: MediaSource; rtpParameters: types.RtpParameters; paused: boolean }
-  | { type: 'newDataConsumer'; dataConsumerId: string; dataProducerId: string; sctpStreamParameters: types.SctpStreamParameters; label: string; protocol: string }
+  | {
+      type: 'newDataConsumer';
+      dataConsumerId: string;
+      dataProducerId: string;
+      sctpStreamParameters: types.SctpStreamParameters;
+      label: string;
+      protocol: string;
+    }
   | { type: 'consumerClosed'; consumerId: string }
   | { type: 'consumerPaused'; consumerId: string; paused: boolean }
   /** BILL-4 / MEDIA-7: where each party stands; sent to both at every change. */

@@ -9,7 +9,6 @@ import type { MediaService, Participant, Session } from '../service.ts';
 import type { ProbeSession } from '../probe.ts';
 import {
   MEDIA_SOURCES,
-
   SIGNALING_MAX_MESSAGE_BYTES,
   SIGNALING_PATH,
   assertUnreachable,
@@ -51,7 +50,12 @@ const clientMessage = z.discriminatedUnion('method', [
     method: z.literal('produceData'),
     data: z.object({ transportId: id, sctpStreamParameters: object, label: z.string().max(100), protocol: z.string().max(100) }),
   }),
-  z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('setProducerPaused'), data: z.object({ producerId: id, paused: z.boolean() }) }),
+  z.object({
+    kind: z.literal('request'),
+    id: z.number().int(),
+    method: z.literal('setProducerPaused'),
+    data: z.object({ producerId: id, paused: z.boolean() }),
+  }),
   z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('closeProducer'), data: z.object({ producerId: id }) }),
   z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('resumeConsumer'), data: z.object({ consumerId: id }) }),
   z.object({ kind: z.literal('request'), id: z.number().int(), method: z.literal('restartIce'), data: z.object({ transportId: id }) }),
@@ -293,4 +297,3 @@ function toSignalingError(error: unknown, logger: Logger): SignalingError {
   logger.error({ err: error }, 'signaling request failed');
   return { code: 'internal_error', message: 'Unexpected error.' };
 }
-

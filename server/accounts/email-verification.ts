@@ -16,8 +16,7 @@ const MINUTE_MS = 60_000;
 export const EMAIL_CODES_PER_MINUTE: RateLimit = { bucket: 'email_code_minute', maxEvents: 1, windowMs: MINUTE_MS };
 export const EMAIL_CODES_PER_HOUR: RateLimit = { bucket: 'email_code_hour', maxEvents: 5, windowMs: 60 * MINUTE_MS };
 
-export const emailNotVerified = () =>
-  new AppError(403, 'email_not_verified', 'Verify your email address first: type the code we emailed you (ACC-10).');
+export const emailNotVerified = () => new AppError(403, 'email_not_verified', 'Verify your email address first: type the code we emailed you (ACC-10).');
 
 /** ACC-10: a client books, an expert publishes or is paid out, only with a verified email. */
 export async function assertEmailVerified(db: Queryable, userId: string): Promise<void> {
@@ -123,8 +122,7 @@ export class EmailVerification {
   }
 }
 
-const tooManyTries = () =>
-  new RateLimitedError('too_many_attempts', `${EMAIL_CODE_MAX_ATTEMPTS} wrong codes: ask for a new code.`, 60);
+const tooManyTries = () => new RateLimitedError('too_many_attempts', `${EMAIL_CODE_MAX_ATTEMPTS} wrong codes: ask for a new code.`, 60);
 
 /** Bound to the user, so one user's code hash says nothing about another's. */
 function hashCode(userId: string, code: string): string {

@@ -18,7 +18,15 @@ export function accountRoutes(
   const sourceOf = (req: Request): RequestSource => ({ address: req.ip ?? 'unknown', deviceToken: deviceTokenOf(req) });
 
   api.route(
-    { method: 'post', path: '/api/auth/register/client', summary: 'Sign up as a client (ACC-2); the ACC-10 code is emailed', tag, access: 'public', body: registerClientBody, successStatus: 201 },
+    {
+      method: 'post',
+      path: '/api/auth/register/client',
+      summary: 'Sign up as a client (ACC-2); the ACC-10 code is emailed',
+      tag,
+      access: 'public',
+      body: registerClientBody,
+      successStatus: 201,
+    },
     async ({ body, req, res }) => {
       const { user, tokens, deviceToken } = await accounts.registerClient(body, sourceOf(req));
       setDeviceCookie(res, deviceToken, publicUrl);
@@ -28,7 +36,15 @@ export function accountRoutes(
   );
 
   api.route(
-    { method: 'post', path: '/api/auth/register/expert', summary: 'Sign up as an expert (ACC-3); the ACC-10 code is emailed', tag, access: 'public', body: registerExpertBody, successStatus: 201 },
+    {
+      method: 'post',
+      path: '/api/auth/register/expert',
+      summary: 'Sign up as an expert (ACC-3); the ACC-10 code is emailed',
+      tag,
+      access: 'public',
+      body: registerExpertBody,
+      successStatus: 201,
+    },
     async ({ body, req, res }) => {
       const { user, tokens, deviceToken } = await accounts.registerExpert(body, sourceOf(req));
       setDeviceCookie(res, deviceToken, publicUrl);
@@ -38,7 +54,14 @@ export function accountRoutes(
   );
 
   api.route(
-    { method: 'post', path: '/api/auth/login', summary: 'Sign in (ACC-4: throttled per account and source, never against a known device)', tag, access: 'public', body: loginBody },
+    {
+      method: 'post',
+      path: '/api/auth/login',
+      summary: 'Sign in (ACC-4: throttled per account and source, never against a known device)',
+      tag,
+      access: 'public',
+      body: loginBody,
+    },
     async ({ body, req, res }) => {
       const { tokens, deviceToken } = await accounts.login(body.email, body.password, sourceOf(req));
       setDeviceCookie(res, deviceToken, publicUrl);
@@ -47,7 +70,14 @@ export function accountRoutes(
   );
 
   api.route(
-    { method: 'post', path: '/api/auth/verify-email', summary: 'Type the 6-digit code emailed at signup (ACC-10): 400 invalid_code, 429 after 5 tries', tag, access: 'user', body: verifyEmailBody },
+    {
+      method: 'post',
+      path: '/api/auth/verify-email',
+      summary: 'Type the 6-digit code emailed at signup (ACC-10): 400 invalid_code, 429 after 5 tries',
+      tag,
+      access: 'user',
+      body: verifyEmailBody,
+    },
     async ({ body, user }) => {
       await emailVerification.verify(user!.id, body.code);
       return { emailVerified: true };
@@ -55,24 +85,27 @@ export function accountRoutes(
   );
 
   api.route(
-    { method: 'post', path: '/api/auth/verify-email/resend', summary: 'Email a new ACC-10 code (at most one a minute, five an hour)', tag, access: 'user', successStatus: 202 },
+    {
+      method: 'post',
+      path: '/api/auth/verify-email/resend',
+      summary: 'Email a new ACC-10 code (at most one a minute, five an hour)',
+      tag,
+      access: 'user',
+      successStatus: 202,
+    },
     async ({ user }) => {
       await emailVerification.sendNewCode(user!.id);
       return { sent: true };
     },
   );
 
-  api.route(
-    { method: 'post', path: '/api/auth/refresh', summary: 'Rotate the refresh token (ACC-5)', tag, access: 'public', body: refreshBody },
-    ({ body }) => sessions.refresh(body.refreshToken),
+  api.route({ method: 'post', path: '/api/auth/refresh', summary: 'Rotate the refresh token (ACC-5)', tag, access: 'public', body: refreshBody }, ({ body }) =>
+    sessions.refresh(body.refreshToken),
   );
 
-  api.route(
-    { method: 'post', path: '/api/auth/logout', summary: 'End this session (ACC-5)', tag, access: 'user' },
-    async ({ user }) => {
-      await sessions.revoke(user!.sessionId, 'logout');
-    },
-  );
+  api.route({ method: 'post', path: '/api/auth/logout', summary: 'End this session (ACC-5)', tag, access: 'user' }, async ({ user }) => {
+    await sessions.revoke(user!.sessionId, 'logout');
+  });
 
   api.route({ method: 'get', path: '/api/me', summary: 'My profile', tag, access: 'user' }, async ({ user }) => {
     const row = await findUserById(db, user!.id);
@@ -96,10 +129,10 @@ export function accountRoutes(
       };
       const changed = Object.entries(columns).filter(([, value]) => value !== undefined);
       if (changed.length > 0) {
-        await db.query(
-          `UPDATE users SET ${changed.map(([column], index) => `${column} = $${index + 2}`).join(', ')} WHERE id = $1`,
-          [user!.id, ...changed.map(([, value]) => value)],
-        );
+        await db.query(`UPDATE users SET ${changed.map(([column], index) => `${column} = $${index + 2}`).join(', ')} WHERE id = $1`, [
+          user!.id,
+          ...changed.map(([, value]) => value),
+        ]);
       }
       return toUserView((await findUserById(db, user!.id))!, publicUrl);
     },

@@ -7,7 +7,10 @@ export const LANGUAGES = ['fr', 'en'] as const;
 export const CIVILITIES = ['mr', 'ms', 'mx'] as const;
 export const LEGAL_STATUSES = ['individual', 'sole_trader', 'company'] as const;
 
-const email = z.email().max(254).transform((value) => value.trim().toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((value) => value.trim().toLowerCase());
 const password = z.string().max(PASSWORD_MAX_LENGTH);
 const personName = z.string().trim().min(1).max(100);
 const acceptTerms = z.literal(true, { error: 'The terms must be accepted.' });
@@ -20,7 +23,11 @@ export const phoneNumber = z
     const normalised = normalisePhoneNumber(value);
     if (!normalised) {
       // TEL-6: a clear code of its own, not only "invalid_request".
-      context.addIssue({ code: 'custom', message: 'must be a valid phone number, e.g. +33612345678 or 06 12 34 56 78', params: { code: 'invalid_phone_number' } });
+      context.addIssue({
+        code: 'custom',
+        message: 'must be a valid phone number, e.g. +33612345678 or 06 12 34 56 78',
+        params: { code: 'invalid_phone_number' },
+      });
       return z.NEVER;
     }
     return normalised;

@@ -81,17 +81,17 @@ export class AccountService {
           const sponsorId = input.sponsorSlug ? await this.#sponsorId(tx, input.sponsorSlug) : null;
           const userId = await this.#insertUser(tx, 'expert', { ...input, passwordHash });
           const base = baseSlug(input.firstName, input.lastName);
-          const taken = await tx.query<{ slug: string }>(
-            `SELECT slug FROM expert_profiles WHERE slug = $1 OR slug LIKE $1 || '-%'`,
-            [base],
-          );
+          const taken = await tx.query<{ slug: string }>(`SELECT slug FROM expert_profiles WHERE slug = $1 OR slug LIKE $1 || '-%'`, [base]);
           await tx.query(
             `INSERT INTO expert_profiles (user_id, slug, legal_status, category, vat_number, siret,
                certified_adult_at, certified_liability_insurance_at, sponsor_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,
             [
               userId,
-              firstFreeSlug(base, taken.map((row) => row.slug)),
+              firstFreeSlug(
+                base,
+                taken.map((row) => row.slug),
+              ),
               input.status,
               input.category,
               input.vatNumber ?? null,
@@ -125,9 +125,7 @@ export class AccountService {
     if (attempt.waitMs > 0) {
       throw new RateLimitedError('too_many_attempts', 'Too many failed sign-in attempts. Wait a moment and try again.', attempt.waitMs / 1000);
     }
-    const passwordMatches = user && user.status !== 'closed'
-      ? await verifyPassword(user.password_hash, password)
-      : await verifyAgainstDecoy(password);
+    const passwordMatches = user && user.status !== 'closed' ? await verifyPassword(user.password_hash, password) : await verifyAgainstDecoy(password);
     if (!user || !passwordMatches) throw unauthorized('invalid_credentials', 'Email or password is incorrect.');
     const deviceToken = await this.#signIns.succeeded({ attemptId: attempt.attemptId, account, source, userId: user.id, deviceToken: from.deviceToken });
     if (user.status === 'suspended') {
@@ -145,11 +143,7 @@ export class AccountService {
     assertStrongPassword(newPassword, { email: user.email, firstName: user.first_name, lastName: user.last_name });
     const passwordHash = await hashPassword(newPassword);
     await this.#db.transaction(async (tx) => {
-      await tx.query('UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1', [
-        userId,
-        passwordHash,
-        this.#clock.now(),
-      ]);
+      await tx.query('UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1', [userId, passwordHash, this.#clock.now()]);
       await this.#sessions.revokeAllForUser(userId, 'password_changed', tx);
     });
   }
@@ -161,11 +155,7 @@ export class AccountService {
     await this.#throttle.record(SIGNUPS_PER_IP, ip);
   }
 
-  async #insertUser(
-    tx: Queryable,
-    role: Role,
-    input: (RegisterClientInput | RegisterExpertInput) & { passwordHash: string },
-  ): Promise<string> {
+  async #insertUser(tx: Queryable, role: Role, input: (RegisterClientInput | RegisterExpertInput) & { passwordHash: string }): Promise<string> {
     const expert = 'birthDate' in input ? input : undefined;
     try {
       const [row] = await tx.query<{ id: string }>(

@@ -27,10 +27,7 @@ export class Sessions {
   }
 
   async start(user: { id: string; role: Role }, db: Queryable = this.#db): Promise<TokenPair> {
-    const [session] = await db.query<{ id: string }>(
-      'INSERT INTO sessions (user_id, created_at) VALUES ($1, $2) RETURNING id',
-      [user.id, this.#clock.now()],
-    );
+    const [session] = await db.query<{ id: string }>('INSERT INTO sessions (user_id, created_at) VALUES ($1, $2) RETURNING id', [user.id, this.#clock.now()]);
     return this.#issuePair(db, { userId: user.id, role: user.role, sessionId: session!.id });
   }
 
@@ -56,10 +53,7 @@ export class Sessions {
         return { kind: 'reused' as const };
       }
       if (row.expires_at.getTime() <= this.#clock.now().getTime()) return { kind: 'invalid' as const };
-      await tx.query('UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1', [
-        hashRefreshToken(refreshToken),
-        this.#clock.now(),
-      ]);
+      await tx.query('UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1', [hashRefreshToken(refreshToken), this.#clock.now()]);
       return {
         kind: 'rotated' as const,
         pair: await this.#issuePair(tx, { userId: row.user_id, role: row.role, sessionId: row.session_id }),
@@ -76,11 +70,7 @@ export class Sessions {
 
   /** Password change, suspension, deregistration: every device is signed out. */
   async revokeAllForUser(userId: string, reason: string, db: Queryable = this.#db): Promise<void> {
-    await db.query('UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL', [
-      userId,
-      this.#clock.now(),
-      reason,
-    ]);
+    await db.query('UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL', [userId, this.#clock.now(), reason]);
   }
 
   /** Checks the token, then that its session is alive and its user active: revocation is immediate. */
@@ -110,10 +100,6 @@ export class Sessions {
   }
 
   async #revokeSession(db: Queryable, sessionId: string, reason: string): Promise<void> {
-    await db.query('UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [
-      sessionId,
-      this.#clock.now(),
-      reason,
-    ]);
+    await db.query('UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [sessionId, this.#clock.now(), reason]);
   }
 }

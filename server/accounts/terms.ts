@@ -6,8 +6,7 @@ const OLDEST_PLAUSIBLE_AGE_YEARS = 120;
 /** Full years between a `YYYY-MM-DD` birth date and a day, by the calendar (not 365-day years). */
 export function ageInYears(birthDate: string, today: Date): number {
   const [year, month, day] = birthDate.split('-').map(Number) as [number, number, number];
-  const hadBirthdayThisYear =
-    today.getUTCMonth() + 1 > month || (today.getUTCMonth() + 1 === month && today.getUTCDate() >= day);
+  const hadBirthdayThisYear = today.getUTCMonth() + 1 > month || (today.getUTCMonth() + 1 === month && today.getUTCDate() >= day);
   return today.getUTCFullYear() - year - (hadBirthdayThisYear ? 0 : 1);
 }
 

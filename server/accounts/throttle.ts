@@ -37,11 +37,7 @@ export class Throttle {
       subject,
       new Date(now.getTime() - limit.windowMs),
     ]);
-    await this.#db.query('INSERT INTO rate_limit_events (bucket, subject, occurred_at) VALUES ($1, $2, $3)', [
-      limit.bucket,
-      subject,
-      now,
-    ]);
+    await this.#db.query('INSERT INTO rate_limit_events (bucket, subject, occurred_at) VALUES ($1, $2, $3)', [limit.bucket, subject, now]);
   }
 }
 

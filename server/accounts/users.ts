@@ -38,10 +38,7 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
 }
 
 export async function findUserById(db: Queryable, id: string): Promise<UserRow | undefined> {
-  const [row] = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users u LEFT JOIN expert_profiles e ON e.user_id = u.id WHERE u.id = $1`,
-    [id],
-  );
+  const [row] = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u LEFT JOIN expert_profiles e ON e.user_id = u.id WHERE u.id = $1`, [id]);
   return row;
 }
 

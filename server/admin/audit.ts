@@ -52,7 +52,17 @@ export async function readAuditLog(
   db: Queryable,
   filter: { limit: number; before?: number | undefined; targetId?: string | undefined; action?: string | undefined },
 ): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
-  const rows = await db.query<{ id: number; admin_id: string; email: string; action: AdminAction; target_type: string; target_id: string | null; reason: string; details: Record<string, unknown>; created_at: Date }>(
+  const rows = await db.query<{
+    id: number;
+    admin_id: string;
+    email: string;
+    action: AdminAction;
+    target_type: string;
+    target_id: string | null;
+    reason: string;
+    details: Record<string, unknown>;
+    created_at: Date;
+  }>(
     `SELECT a.id, a.admin_id, u.email, a.action, a.target_type, a.target_id, a.reason, a.details, a.created_at
        FROM admin_audit_log a JOIN users u ON u.id = a.admin_id
       WHERE ($1::bigint IS NULL OR a.id < $1::bigint) AND ($2::text IS NULL OR a.target_id = $2::text) AND ($3::text IS NULL OR a.action = $3::text)

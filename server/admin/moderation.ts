@@ -48,7 +48,15 @@ export class AdminService {
   readonly #complaints: ComplaintService;
   readonly #logger: Logger;
 
-  constructor(deps: { db: Database; clock: Clock; sessions: Sessions; consultations: ConsultationStateMachine; notifier: Notifier; complaints: ComplaintService; logger: Logger }) {
+  constructor(deps: {
+    db: Database;
+    clock: Clock;
+    sessions: Sessions;
+    consultations: ConsultationStateMachine;
+    notifier: Notifier;
+    complaints: ComplaintService;
+    logger: Logger;
+  }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#sessions = deps.sessions;
@@ -161,30 +169,51 @@ export class AdminService {
         `INSERT INTO site_notices (message_fr, message_en, level, starts_at, ends_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [input.messageFr, input.messageEn, input.level, startsAt, endsAt, admin.id, now],
       );
-      await this.#audit(tx, admin, 'notice_published', 'notice', row!.id, input.reason, { messageFr: input.messageFr, messageEn: input.messageEn, level: input.level, startsAt: startsAt.toISOString(), endsAt: endsAt?.toISOString() ?? null });
+      await this.#audit(tx, admin, 'notice_published', 'notice', row!.id, input.reason, {
+        messageFr: input.messageFr,
+        messageEn: input.messageEn,
+        level: input.level,
+        startsAt: startsAt.toISOString(),
+        endsAt: endsAt?.toISOString() ?? null,
+      });
       return { id: row!.id };
     });
   }
 
   async withdrawNotice(admin: Admin, noticeId: string, reason: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      const rows = await tx.query('UPDATE site_notices SET withdrawn_at = $2 WHERE id = $1 AND withdrawn_at IS NULL RETURNING id', [noticeId, this.#clock.now()]);
+      const rows = await tx.query('UPDATE site_notices SET withdrawn_at = $2 WHERE id = $1 AND withdrawn_at IS NULL RETURNING id', [
+        noticeId,
+        this.#clock.now(),
+      ]);
       if (rows.length === 0) throw notFound('Notice');
       await this.#audit(tx, admin, 'notice_withdrawn', 'notice', noticeId, reason);
     });
   }
 
   /** TRUST-5: the admin dismisses a report or acts on it (for a review: removes it). */
-  async decideReport(admin: Admin, reportId: string, input: { decision: 'dismissed' | 'actioned'; removeReview: boolean; reason: string }): Promise<ReportView> {
+  async decideReport(
+    admin: Admin,
+    reportId: string,
+    input: { decision: 'dismissed' | 'actioned'; removeReview: boolean; reason: string },
+  ): Promise<ReportView> {
     await this.#db.transaction(async (tx) => {
-      const [report] = await tx.query<{ status: string; review_id: string | null }>('SELECT status, review_id FROM reports WHERE id = $1 FOR UPDATE', [reportId]);
+      const [report] = await tx.query<{ status: string; review_id: string | null }>('SELECT status, review_id FROM reports WHERE id = $1 FOR UPDATE', [
+        reportId,
+      ]);
       if (!report) throw notFound('Report');
       if (report.status !== 'open') throw conflict('report_already_decided', 'This report was already decided.');
       if (input.removeReview && (!report.review_id || input.decision !== 'actioned')) {
         throw badRequest('invalid_decision', 'Only an actioned report about a review can remove it.', 'removeReview');
       }
       const now = this.#clock.now();
-      await tx.query('UPDATE reports SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1', [reportId, input.decision, admin.id, now, input.reason]);
+      await tx.query('UPDATE reports SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 WHERE id = $1', [
+        reportId,
+        input.decision,
+        admin.id,
+        now,
+        input.reason,
+      ]);
       if (input.removeReview) await this.#removeReview(tx, admin, report.review_id!, input.reason, now);
       await this.#audit(tx, admin, 'report_decided', 'report', reportId, input.reason, { decision: input.decision, removeReview: input.removeReview });
     });
@@ -207,7 +236,11 @@ export class AdminService {
   /** TRUST-2 after escalation, TRUST-3: the admin answers; the audit entry commits with the answer. */
   async answerComplaint(admin: Admin, complaintId: string, input: AnswerInput & { reason: string }): Promise<ComplaintView> {
     return this.#complaints.answer({ id: admin.id, role: 'admin' }, complaintId, input, {
-      audit: (tx) => this.#audit(tx, admin, 'complaint_answered', 'complaint', complaintId, input.reason, { resolution: input.resolution, refundCents: input.refundCents ?? null }),
+      audit: (tx) =>
+        this.#audit(tx, admin, 'complaint_answered', 'complaint', complaintId, input.reason, {
+          resolution: input.resolution,
+          refundCents: input.refundCents ?? null,
+        }),
     });
   }
 
@@ -237,13 +270,19 @@ export class AdminService {
          ON CONFLICT (dedupe_key) DO NOTHING`,
         [NOTIFY_JOB, String(id), input.feePerMinuteCents, effectiveFrom.toISOString(), now],
       );
-      await this.#audit(tx, admin, 'fee_schedule_added', 'fee_schedule', String(id), input.reason, { feePerMinuteCents: input.feePerMinuteCents, effectiveFrom: effectiveFrom.toISOString() });
+      await this.#audit(tx, admin, 'fee_schedule_added', 'fee_schedule', String(id), input.reason, {
+        feePerMinuteCents: input.feePerMinuteCents,
+        effectiveFrom: effectiveFrom.toISOString(),
+      });
       return { id };
     });
   }
 
   /** BILL-8: a new surcharge table from a future date; bookings made before keep theirs (BILL-13). */
-  async addSurchargeTable(admin: Admin, input: { franceCents: number; euCents: number; worldCents: number; effectiveFrom: string; reason: string }): Promise<{ id: number }> {
+  async addSurchargeTable(
+    admin: Admin,
+    input: { franceCents: number; euCents: number; worldCents: number; effectiveFrom: string; reason: string },
+  ): Promise<{ id: number }> {
     const now = this.#clock.now();
     const effectiveFrom = new Date(input.effectiveFrom);
     if (effectiveFrom <= now) throw badRequest('effective_date_in_past', 'A new surcharge table applies from a future date (BILL-13).', 'effectiveFrom');
@@ -321,13 +360,26 @@ export class AdminService {
     return row;
   }
 
-  async #audit(tx: Queryable, admin: Admin, action: Parameters<typeof recordAdminAction>[1]['action'], targetType: string, targetId: string | null, reason: string, details?: Record<string, unknown>): Promise<void> {
+  async #audit(
+    tx: Queryable,
+    admin: Admin,
+    action: Parameters<typeof recordAdminAction>[1]['action'],
+    targetType: string,
+    targetId: string | null,
+    reason: string,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
     await recordAdminAction(tx, { adminId: admin.id, action, targetType, targetId, reason, details, at: this.#clock.now() });
   }
 
   async #notifyModerated(tx: Queryable, userId: string, action: ModerationAction, reason: string): Promise<void> {
     const now = this.#clock.now();
-    await enqueueNotification(tx, { event: 'account_moderated', userId, data: { action, reason }, idempotencyKey: `account_moderated:${action}:${userId}:${now.getTime()}`, at: now });
+    await enqueueNotification(tx, {
+      event: 'account_moderated',
+      userId,
+      data: { action, reason },
+      idempotencyKey: `account_moderated:${action}:${userId}:${now.getTime()}`,
+      at: now,
+    });
   }
 }
-

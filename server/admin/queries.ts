@@ -92,7 +92,16 @@ export async function listNotices(db: Queryable, filter: { state: (typeof NOTICE
   }[filter.state];
   const where = condition ?? 'TRUE';
   const params: unknown[] = condition ? [filter.now] : [];
-  const rows = await db.query<{ id: string; message_fr: string; message_en: string; level: string; starts_at: Date; ends_at: Date | null; withdrawn_at: Date | null; created_at: Date }>(
+  const rows = await db.query<{
+    id: string;
+    message_fr: string;
+    message_en: string;
+    level: string;
+    starts_at: Date;
+    ends_at: Date | null;
+    withdrawn_at: Date | null;
+    created_at: Date;
+  }>(
     `SELECT id, message_fr, message_en, level, starts_at, ends_at, withdrawn_at, created_at FROM site_notices
       WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, filter.limit, filter.offset],
@@ -117,7 +126,16 @@ export async function listNotices(db: Queryable, filter: { state: (typeof NOTICE
 }
 
 export async function readUserDetail(db: Queryable, userId: string) {
-  const [row] = await db.query<UserRow & { headline: string | null; description: string | null; has_photo: boolean | null; review_count: number | null; stars_total: number | null; closure: string | null }>(
+  const [row] = await db.query<
+    UserRow & {
+      headline: string | null;
+      description: string | null;
+      has_photo: boolean | null;
+      review_count: number | null;
+      stars_total: number | null;
+      closure: string | null;
+    }
+  >(
     `SELECT u.id, u.role, u.email, u.first_name, u.last_name, u.status, e.slug, w.blocked AS wallet_blocked, u.created_at,
             e.headline, e.description, e.photo IS NOT NULL AS has_photo, s.review_count, s.stars_total, c.kind AS closure
        FROM users u LEFT JOIN expert_profiles e ON e.user_id = u.id LEFT JOIN wallets w ON w.user_id = u.id

@@ -54,11 +54,14 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
     },
   );
 
-  api.route({ method: 'get', path: '/api/admin/users/:id', summary: 'One user: account, profile, wallet flag, counts', tag, access: ADMIN }, async ({ req }) => {
-    const detail = await readUserDetail(db, idParam(req.params['id'], 'User'));
-    if (!detail) throw notFound('User');
-    return detail;
-  });
+  api.route(
+    { method: 'get', path: '/api/admin/users/:id', summary: 'One user: account, profile, wallet flag, counts', tag, access: ADMIN },
+    async ({ req }) => {
+      const detail = await readUserDetail(db, idParam(req.params['id'], 'User'));
+      if (!detail) throw notFound('User');
+      return detail;
+    },
+  );
 
   const userAction = (path: string, summary: string, run: (adminId: string, userId: string, body: z.infer<typeof reasonBody>) => Promise<void>) =>
     api.route({ method: 'post', path: `/api/admin/users/:id/${path}`, summary, tag, access: ADMIN, body: reasonBody }, async ({ req, body, user }) => {
@@ -72,8 +75,12 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
   );
   userAction('reinstate', 'Reinstate a suspended account (TRUST-4)', (adminId, userId, body) => admin.reinstate({ id: adminId }, userId, body.reason));
   userAction('terminate', 'Terminate an account for good (TRUST-4)', (adminId, userId, body) => admin.terminate({ id: adminId }, userId, body.reason));
-  userAction('remove-photo', "Remove an expert's profile photo (TRUST-4)", (adminId, userId, body) => admin.removeProfilePhoto({ id: adminId }, userId, body.reason));
-  userAction('wallet/block', 'Block a wallet: no payouts (TRUST-4, PAY-5)', (adminId, userId, body) => admin.setWalletBlocked({ id: adminId }, userId, true, body.reason));
+  userAction('remove-photo', "Remove an expert's profile photo (TRUST-4)", (adminId, userId, body) =>
+    admin.removeProfilePhoto({ id: adminId }, userId, body.reason),
+  );
+  userAction('wallet/block', 'Block a wallet: no payouts (TRUST-4, PAY-5)', (adminId, userId, body) =>
+    admin.setWalletBlocked({ id: adminId }, userId, true, body.reason),
+  );
   userAction('wallet/unblock', 'Unblock a wallet (TRUST-4)', (adminId, userId, body) => admin.setWalletBlocked({ id: adminId }, userId, false, body.reason));
 
   api.route(
@@ -83,7 +90,16 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
       summary: "Empty an expert's headline and/or description (TRUST-4)",
       tag,
       access: ADMIN,
-      body: z.object({ fields: z.array(z.enum(['headline', 'description'])).min(1).max(2).default(['headline', 'description']), reason }).strict(),
+      body: z
+        .object({
+          fields: z
+            .array(z.enum(['headline', 'description']))
+            .min(1)
+            .max(2)
+            .default(['headline', 'description']),
+          reason,
+        })
+        .strict(),
     },
     async ({ req, body, user }) => {
       const userId = idParam(req.params['id'], 'User');
@@ -129,9 +145,12 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
     },
   );
 
-  api.route({ method: 'post', path: '/api/admin/notices/:id/withdraw', summary: 'Withdraw a notice (TRUST-4)', tag, access: ADMIN, body: reasonBody }, async ({ req, body, user }) => {
-    await admin.withdrawNotice({ id: user!.id }, idParam(req.params['id'], 'Notice'), body.reason);
-  });
+  api.route(
+    { method: 'post', path: '/api/admin/notices/:id/withdraw', summary: 'Withdraw a notice (TRUST-4)', tag, access: ADMIN, body: reasonBody },
+    async ({ req, body, user }) => {
+      await admin.withdrawNotice({ id: user!.id }, idParam(req.params['id'], 'Notice'), body.reason);
+    },
+  );
 
   api.route({ method: 'get', path: '/api/notices', summary: 'The site notices in force, in both languages', tag: 'platform', access: 'public' }, async () => ({
     notices: await activeNotices(db, clock.now()),
@@ -164,15 +183,19 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
     ({ req, body, user }) => admin.decideReport({ id: user!.id }, idParam(req.params['id'], 'Report'), body),
   );
 
-  api.route({ method: 'post', path: '/api/admin/reviews/:id/remove', summary: 'Remove an abusive review (TRUST-5)', tag, access: ADMIN, body: reasonBody }, async ({ req, body, user }) => {
-    await admin.removeReview({ id: user!.id }, idParam(req.params['id'], 'Review'), body.reason);
-  });
+  api.route(
+    { method: 'post', path: '/api/admin/reviews/:id/remove', summary: 'Remove an abusive review (TRUST-5)', tag, access: ADMIN, body: reasonBody },
+    async ({ req, body, user }) => {
+      await admin.removeReview({ id: user!.id }, idParam(req.params['id'], 'Review'), body.reason);
+    },
+  );
 
   api.route(
     {
       method: 'get',
       path: '/api/admin/complaints',
-      summary: 'The complaints queue sorted by deadline, paged: escalated and platform complaints to answer by default, overdue ones flagged (TRUST-2, TRUST-3)',
+      summary:
+        'The complaints queue sorted by deadline, paged: escalated and platform complaints to answer by default, overdue ones flagged (TRUST-2, TRUST-3)',
       tag,
       access: ADMIN,
       query: pageQuery(COMPLAINT_LIST_MAX, DEFAULT_PAGE_SIZE).extend({ status: z.enum(['to_answer', 'open', 'escalated', 'resolved']).default('to_answer') }),
@@ -196,8 +219,15 @@ export function adminRoutes(api: Api, deps: { db: Database; clock: Clock; admin:
       admin.answerComplaint({ id: user!.id }, idParam(req.params['id'], 'Complaint'), { ...body, reason: body.reason ?? body.reply ?? body.resolution }),
   );
 
-  api.route({ method: 'get', path: '/api/admin/fee-schedules', summary: 'Fee schedules and surcharge tables with their effective dates (BILL-7, BILL-8, BILL-13)', tag, access: ADMIN }, () =>
-    listFeeSchedules(db, clock.now()),
+  api.route(
+    {
+      method: 'get',
+      path: '/api/admin/fee-schedules',
+      summary: 'Fee schedules and surcharge tables with their effective dates (BILL-7, BILL-8, BILL-13)',
+      tag,
+      access: ADMIN,
+    },
+    () => listFeeSchedules(db, clock.now()),
   );
 
   api.route(

@@ -6,13 +6,7 @@ import type { Clock } from '../platform/clock.ts';
 import { badRequest, notFound } from '../platform/errors.ts';
 import { MAX_PACKAGE_MINUTES } from '../billing/index.ts';
 import { addDays, isCalendarDate, localDate } from './time-zone.ts';
-import {
-  MAX_EXCEPTIONS,
-  MAX_SLOT_DAYS,
-  MAX_WEEKLY_RANGES,
-  freeSlots,
-  validateAvailability,
-} from './schedule.ts';
+import { MAX_EXCEPTIONS, MAX_SLOT_DAYS, MAX_WEEKLY_RANGES, freeSlots, validateAvailability } from './schedule.ts';
 import { bookedIntervals, readAvailability, writeAvailability } from './store.ts';
 
 const clockTime = z.string().max(5);
@@ -85,7 +79,14 @@ export function availabilityRoutes(api: Api, deps: { db: Database; clock: Clock 
   );
 
   api.route(
-    { method: 'get', path: '/api/experts/:slug/slots', summary: 'Free appointment start times of an expert (EXP-6, BOOK-1)', tag, access: 'public', query: slotsQuery },
+    {
+      method: 'get',
+      path: '/api/experts/:slug/slots',
+      summary: 'Free appointment start times of an expert (EXP-6, BOOK-1)',
+      tag,
+      access: 'public',
+      query: slotsQuery,
+    },
     async ({ req, query }) => {
       const [expert] = await db.query<{ user_id: string }>(
         `SELECT e.user_id FROM expert_profiles e JOIN users u ON u.id = e.user_id WHERE e.slug = $1 AND u.status = 'active'`,

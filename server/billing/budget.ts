@@ -23,18 +23,10 @@ export function validateBudget(terms: FreeRateTerms): void {
     );
   }
   if (budgetCents > MAX_FREE_RATE_BUDGET_CENTS) {
-    throw new BillingRuleError(
-      'budget_too_large',
-      `A free-rate budget is at most ${MAX_FREE_RATE_BUDGET_CENTS} cents (BILL-1).`,
-      'budgetCents',
-    );
+    throw new BillingRuleError('budget_too_large', `A free-rate budget is at most ${MAX_FREE_RATE_BUDGET_CENTS} cents (BILL-1).`, 'budgetCents');
   }
   if (budgetCents < pricePerMinuteCents) {
-    throw new BillingRuleError(
-      'budget_too_small',
-      `The budget must pay for at least one minute: ${pricePerMinuteCents} cents (BILL-1).`,
-      'budgetCents',
-    );
+    throw new BillingRuleError('budget_too_small', `The budget must pay for at least one minute: ${pricePerMinuteCents} cents (BILL-1).`, 'budgetCents');
   }
 }
 

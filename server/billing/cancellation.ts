@@ -2,13 +2,7 @@ import { validateBudget } from './budget.ts';
 import { CANCELLATION_FREE_RATE_MINUTES, CANCELLATION_PACKAGE_PERCENT, LATE_CANCELLATION_HOURS } from './constants.ts';
 import { BillingRuleError, invariant } from './errors.ts';
 import { isNonNegativeSafeInteger, multiply, roundHalfUpDiv } from './integer.ts';
-import {
-  assertUnreachable,
-  clientPricePerMinuteCents,
-  discountedPackagePriceCents,
-  validateTermsStructure,
-  type ConsultationTerms,
-} from './terms.ts';
+import { assertUnreachable, clientPricePerMinuteCents, discountedPackagePriceCents, validateTermsStructure, type ConsultationTerms } from './terms.ts';
 
 /** What ended a consultation before anyone was connected. The booking state machine decides which one happened. */
 export type CancellationEvent =

@@ -39,10 +39,7 @@ export function refundSplit(parts: RefundableParts, refundCents: number): Refund
   for (const [name, value] of Object.entries(parts)) {
     invariant(isNonNegativeSafeInteger(value), `refundable ${name} = ${String(value)}`);
   }
-  invariant(
-    parts.sponsorCommissionCents <= parts.feeCents,
-    `sponsor commission ${parts.sponsorCommissionCents} above fee ${parts.feeCents}`,
-  );
+  invariant(parts.sponsorCommissionCents <= parts.feeCents, `sponsor commission ${parts.sponsorCommissionCents} above fee ${parts.feeCents}`);
   if (!Number.isSafeInteger(refundCents) || refundCents < 0) {
     throw new BillingRuleError('invalid_amount', 'A refund is a whole, non-negative number of cents.', 'amountCents');
   }
@@ -51,12 +48,7 @@ export function refundSplit(parts: RefundableParts, refundCents: number): Refund
     throw new BillingRuleError('refund_too_large', `At most ${chargeCents} cents can still be refunded.`, 'amountCents');
   }
   // In tie-break order: the platform's net fee, the surcharge, the sponsor's commission, the expert's earnings.
-  const held = [
-    parts.feeCents - parts.sponsorCommissionCents,
-    parts.surchargeCents,
-    parts.sponsorCommissionCents,
-    parts.expertEarningsCents,
-  ];
+  const held = [parts.feeCents - parts.sponsorCommissionCents, parts.surchargeCents, parts.sponsorCommissionCents, parts.expertEarningsCents];
   const given = largestRemainderShares(held, refundCents, chargeCents);
   const [platformFeeCents = 0, surchargeCents = 0, sponsorCommissionCents = 0, expertEarningsCents = 0] = given;
   const split: RefundSplit = {

@@ -89,8 +89,7 @@ function settlePackage(terms: PackageTerms, connectedSeconds: number): Settlemen
     return { chargeCents: 0, feeCents: 0, surchargeCents: 0, expertEarningsCents: 0, billedSeconds, maxSeconds, oneThirdRuleApplied: false };
   }
   // BILL-5: `0 < t ≤ M × 60 / 3`, written `3t ≤ M × 60` to stay in integers, and only for `M ≤ 60`.
-  const oneThirdRuleApplied =
-    packageMinutes <= ONE_THIRD_RULE_MAX_PACKAGE_MINUTES && multiply(3, billedSeconds) <= maxSeconds;
+  const oneThirdRuleApplied = packageMinutes <= ONE_THIRD_RULE_MAX_PACKAGE_MINUTES && multiply(3, billedSeconds) <= maxSeconds;
   const packagePriceCents = discountedPackagePriceCents(terms); // BILL-6: P' before any other rule
   const packageChargeCents = oneThirdRuleApplied ? floorDiv(packagePriceCents, 3) : packagePriceCents;
   // BILL-5: phone surcharge on top of the package price, per connected second.
@@ -98,9 +97,7 @@ function settlePackage(terms: PackageTerms, connectedSeconds: number): Settlemen
   // BILL-7: `f × M`, or `floor(f × M / 3)` under the one-third rule. Capped by the package part of the
   // charge (our decision, the SPEC is silent): a large discount (BILL-6, EXP-7) or a fee raised after
   // pricing can bring P' below the fee, and the expert's earnings must never be negative (BILL-7).
-  const nominalFeeCents = oneThirdRuleApplied
-    ? floorDiv(multiply(feePerMinuteCents, packageMinutes), 3)
-    : multiply(feePerMinuteCents, packageMinutes);
+  const nominalFeeCents = oneThirdRuleApplied ? floorDiv(multiply(feePerMinuteCents, packageMinutes), 3) : multiply(feePerMinuteCents, packageMinutes);
   const feeCents = Math.min(nominalFeeCents, packageChargeCents);
   return {
     chargeCents: packageChargeCents + surchargeCents,

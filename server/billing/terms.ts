@@ -76,11 +76,7 @@ export function clientPricePerMinuteCents(terms: FreeRateTerms): number {
  */
 export function validateTermsStructure(terms: ConsultationTerms): void {
   if (!isNonNegativeSafeInteger(terms.discountPercent) || terms.discountPercent > MAX_DISCOUNT_PERCENT) {
-    throw new BillingRuleError(
-      'invalid_discount',
-      `A discount is a whole percentage between 0 and ${MAX_DISCOUNT_PERCENT}.`,
-      'discountPercent',
-    );
+    throw new BillingRuleError('invalid_discount', `A discount is a whole percentage between 0 and ${MAX_DISCOUNT_PERCENT}.`, 'discountPercent');
   }
   invariant(terms.mode === 'video' || terms.mode === 'phone', `unknown mode ${String(terms.mode)}`);
   invariant(
@@ -106,9 +102,7 @@ export function validateTermsStructure(terms: ConsultationTerms): void {
     case 'package':
       // EXP-5, same remark about the fee.
       invariant(
-        Number.isSafeInteger(terms.packageMinutes) &&
-          terms.packageMinutes >= MIN_PACKAGE_MINUTES &&
-          terms.packageMinutes <= MAX_PACKAGE_MINUTES,
+        Number.isSafeInteger(terms.packageMinutes) && terms.packageMinutes >= MIN_PACKAGE_MINUTES && terms.packageMinutes <= MAX_PACKAGE_MINUTES,
         `package minutes ${terms.packageMinutes} are outside EXP-5's ${MIN_PACKAGE_MINUTES}..${MAX_PACKAGE_MINUTES}`,
       );
       invariant(

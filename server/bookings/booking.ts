@@ -101,7 +101,11 @@ export class BookingService {
     if (request.mode === 'phone') {
       const parsed = request.phoneNumber === undefined ? undefined : parseE164(request.phoneNumber);
       if (!parsed) {
-        throw badRequest('invalid_phone_number', 'A phone consultation needs a valid number to call in E.164 form, e.g. +33612345678 (BOOK-1, TEL-6).', 'phoneNumber');
+        throw badRequest(
+          'invalid_phone_number',
+          'A phone consultation needs a valid number to call in E.164 form, e.g. +33612345678 (BOOK-1, TEL-6).',
+          'phoneNumber',
+        );
       }
       phoneNumber = parsed.e164;
       phoneCountry = parsed.country;
@@ -165,8 +169,20 @@ export class BookingService {
     const jobs: JobRequest[] = startAt
       ? [
           ...bookingJobs({ consultationId: id, startAt, now, deferredHold: deferred }),
-          notificationJob({ event: 'booking_confirmed_client', userId: clientId, consultationId: id, at: now, data: bookingData(id, request.mode, startAt, phoneReturnCode) }),
-          notificationJob({ event: 'booking_confirmed_expert', userId: expert.user_id, consultationId: id, at: now, data: bookingData(id, request.mode, startAt, phoneReturnCode) }),
+          notificationJob({
+            event: 'booking_confirmed_client',
+            userId: clientId,
+            consultationId: id,
+            at: now,
+            data: bookingData(id, request.mode, startAt, phoneReturnCode),
+          }),
+          notificationJob({
+            event: 'booking_confirmed_expert',
+            userId: expert.user_id,
+            consultationId: id,
+            at: now,
+            data: bookingData(id, request.mode, startAt, phoneReturnCode),
+          }),
         ]
       : [
           ...bookingJobs({ consultationId: id, startAt: null, now, deferredHold: false }),

@@ -17,7 +17,8 @@ export function clientAreaRoutes(api: Api, deps: { db: Database; clock: Clock; p
     {
       method: 'get',
       path: '/api/client-area/upcoming',
-      summary: 'My upcoming consultations, soonest first: time, expert, mode, amount held, way in from 10 minutes before, cancellation price now, rescheduling (BOOK-7)',
+      summary:
+        'My upcoming consultations, soonest first: time, expert, mode, amount held, way in from 10 minutes before, cancellation price now, rescheduling (BOOK-7)',
       tag,
       access: ['client'],
       query: z.object({ limit: z.coerce.number().int().min(1).max(UPCOMING_LIMIT_MAX).default(DEFAULT_UPCOMING) }).strict(),
@@ -29,7 +30,8 @@ export function clientAreaRoutes(api: Api, deps: { db: Database; clock: Clock; p
     {
       method: 'get',
       path: '/api/client-area/past',
-      summary: 'My past consultations, newest first: date, connected time, amount, status, receipt, and whether rating, complaint and report are still possible; page with `before`',
+      summary:
+        'My past consultations, newest first: date, connected time, amount, status, receipt, and whether rating, complaint and report are still possible; page with `before`',
       tag,
       access: ['client'],
       query: z

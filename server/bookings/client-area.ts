@@ -133,7 +133,10 @@ interface UpcomingRow extends ExpertColumns {
   hold_placed: boolean;
 }
 
-export async function upcomingConsultations(db: Queryable, input: { clientId: string; now: Date; limit: number; publicUrl: string }): Promise<UpcomingConsultation[]> {
+export async function upcomingConsultations(
+  db: Queryable,
+  input: { clientId: string; now: Date; limit: number; publicUrl: string },
+): Promise<UpcomingConsultation[]> {
   const rows = await db.query<UpcomingRow>(
     `SELECT c.id, c.status, c.mode, c.pricing, c.start_at, c.reserved_minutes, c.terms, c.payment_hold_ref IS NOT NULL AS hold_placed, ${EXPERT_COLUMNS}
        FROM consultations c ${EXPERT_JOINS}
@@ -141,7 +144,11 @@ export async function upcomingConsultations(db: Queryable, input: { clientId: st
       ORDER BY COALESCE(c.start_at, c.created_at), c.id LIMIT $2`,
     [input.clientId, Math.min(input.limit, UPCOMING_LIMIT_MAX)],
   );
-  const proposals = await openProposalsOf(db, rows.map((row) => row.id), input.now);
+  const proposals = await openProposalsOf(
+    db,
+    rows.map((row) => row.id),
+    input.now,
+  );
   return rows.map((row) => upcomingView(row, input.now, input.publicUrl, proposals.get(row.id) ?? null));
 }
 
@@ -271,7 +278,13 @@ function pastView(row: PastRow, now: Date, publicUrl: string): PastConsultation 
     chargeCents,
     refundedCents: row.refunded_cents,
     receipt: row.receipt_number
-      ? { number: row.receipt_number, issuedAt: row.receipt_issued_at!.toISOString(), json: `${api}/receipt`, html: `${api}/receipt.html`, pdf: `${api}/receipt.pdf` }
+      ? {
+          number: row.receipt_number,
+          issuedAt: row.receipt_issued_at!.toISOString(),
+          json: `${api}/receipt`,
+          html: `${api}/receipt.html`,
+          pdf: `${api}/receipt.pdf`,
+        }
       : null,
     review: row.review_stars !== null ? { stars: row.review_stars, createdAt: row.review_created_at!.toISOString() } : null,
     complaint: row.complaint_id ? { id: row.complaint_id, status: row.complaint_status! } : null,

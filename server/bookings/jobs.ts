@@ -8,14 +8,7 @@ import type { JobQueue, JobRequest, JobResult } from '../jobs/queue.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { notificationJob } from '../jobs/notify.ts';
 import type { ConsultationStateMachine } from './state-machine.ts';
-import {
-  HOLD_RETRY_INTERVAL_MINUTES,
-  IMMEDIATE_REQUEST_TIMEOUT_MINUTES,
-  REMINDER_LEADS,
-  deferredHoldAt,
-  holdFixDeadline,
-  minutesAfter,
-} from './rules.ts';
+import { HOLD_RETRY_INTERVAL_MINUTES, IMMEDIATE_REQUEST_TIMEOUT_MINUTES, REMINDER_LEADS, deferredHoldAt, holdFixDeadline, minutesAfter } from './rules.ts';
 
 /** The booking deadlines, as durable jobs (server/jobs/queue.ts). One job per consultation and kind. */
 export const BOOKING_JOBS = {
@@ -60,7 +53,14 @@ export function bookingJobs(input: { consultationId: string; startAt: Date | nul
   const { consultationId: id, startAt, now } = input;
   if (!startAt) {
     // BOOK-4
-    return [{ kind: BOOKING_JOBS.expireRequest, payload: { consultationId: id }, runAt: minutesAfter(now, IMMEDIATE_REQUEST_TIMEOUT_MINUTES), dedupeKey: `expire:${id}` }];
+    return [
+      {
+        kind: BOOKING_JOBS.expireRequest,
+        payload: { consultationId: id },
+        runAt: minutesAfter(now, IMMEDIATE_REQUEST_TIMEOUT_MINUTES),
+        dedupeKey: `expire:${id}`,
+      },
+    ];
   }
   const scheduleVersion = input.scheduleVersion ?? 0;
   const suffix = versionSuffix(scheduleVersion);
@@ -72,7 +72,13 @@ export function bookingJobs(input: { consultationId: string; startAt: Date | nul
   for (const reminder of REMINDER_LEADS) {
     // BOOK-6: a reminder whose time has already passed at booking is not sent.
     const runAt = minutesAfter(startAt, -reminder.leadMinutes);
-    if (runAt > now) jobs.push({ kind: BOOKING_JOBS.reminder, payload: { ...payload, reminder: reminder.name }, runAt, dedupeKey: `reminder-${reminder.name}:${id}${suffix}` });
+    if (runAt > now)
+      jobs.push({
+        kind: BOOKING_JOBS.reminder,
+        payload: { ...payload, reminder: reminder.name },
+        runAt,
+        dedupeKey: `reminder-${reminder.name}:${id}${suffix}`,
+      });
   }
   if (input.deferredHold) {
     // BOOK-3
@@ -121,8 +127,15 @@ export function registerBookingJobs(
     const data = { consultationId: consultationId(payload), mode: row.mode, startAt: row.start_at.toISOString(), scheduleVersion: row.schedule_version };
     const occurrence = row.schedule_version === 0 ? undefined : `v${row.schedule_version}`;
     await db.transaction(async (tx) => {
-      for (const [userId, recipientRole] of [[row.client_id, 'client'], [row.expert_id, 'expert']] as const) {
-        await enqueueJob(tx, notificationJob({ event: reminder.event, userId, consultationId: data.consultationId, at: now, data: { ...data, recipientRole }, occurrence }), now);
+      for (const [userId, recipientRole] of [
+        [row.client_id, 'client'],
+        [row.expert_id, 'expert'],
+      ] as const) {
+        await enqueueJob(
+          tx,
+          notificationJob({ event: reminder.event, userId, consultationId: data.consultationId, at: now, data: { ...data, recipientRole }, occurrence }),
+          now,
+        );
       }
     });
   });

@@ -39,7 +39,9 @@ export function requestRoutes(
       await consultations.acceptRequest(id);
       if (view.mode === 'phone') {
         // TEL-1: the expert's phone rings now; already ringing (the request started the calls), nothing more happens.
-        await deps.startPhoneCalls(id).catch((error: unknown) => deps.logger.error({ err: error, consultationId: id }, 'starting the calls of an accepted request failed'));
+        await deps
+          .startPhoneCalls(id)
+          .catch((error: unknown) => deps.logger.error({ err: error, consultationId: id }, 'starting the calls of an accepted request failed'));
       }
       return readConsultation(db, id, user!);
     },

@@ -79,7 +79,8 @@ const toProposal = (row: ProposalRow): RescheduleProposal => ({
 
 const PROPOSAL_COLUMNS = 'id, consultation_id, status, current_start_at, schedule_version, proposed_start_at, created_at, expires_at, decided_at';
 
-const proposalNotOpen = () => conflict('proposal_not_open', 'This proposal is no longer open: it was answered, withdrawn, replaced or it expired.', 'proposalId');
+const proposalNotOpen = () =>
+  conflict('proposal_not_open', 'This proposal is no longer open: it was answered, withdrawn, replaced or it expired.', 'proposalId');
 const consultationChanged = () => conflict('consultation_changed', 'This appointment changed meanwhile; reload it and try again.');
 
 /**
@@ -341,11 +342,19 @@ export class RescheduleService {
         if (replacedHold) {
           await enqueueJob(
             tx,
-            { kind: RESCHEDULE_JOBS.releaseReplacedHold, payload: { consultationId: row.id, holdRef: replacedHold }, runAt: now, dedupeKey: `release-replaced:${replacedHold}` },
+            {
+              kind: RESCHEDULE_JOBS.releaseReplacedHold,
+              payload: { consultationId: row.id, holdRef: replacedHold },
+              runAt: now,
+              dedupeKey: `release-replaced:${replacedHold}`,
+            },
             now,
           );
         }
-        for (const [userId, recipientRole] of [[row.client_id, 'client'], [row.expert_id, 'expert']] as const) {
+        for (const [userId, recipientRole] of [
+          [row.client_id, 'client'],
+          [row.expert_id, 'expert'],
+        ] as const) {
           await enqueueJob(
             tx,
             notificationJob({
@@ -379,7 +388,11 @@ export class RescheduleService {
   async #holdNow(row: AppointmentRow, attempt: string): Promise<string> {
     const idempotencyKey = `hold:${row.id}:move:${attempt}`;
     const refused = () =>
-      new AppError(402, 'hold_failed', 'The saved card was refused for the new time; change the card (PUT /api/consultations/:id/payment-method) and try again (BOOK-3).');
+      new AppError(
+        402,
+        'hold_failed',
+        'The saved card was refused for the new time; change the card (PUT /api/consultations/:id/payment-method) and try again (BOOK-3).',
+      );
     let authorisation;
     try {
       authorisation = await this.#payments.authorise({

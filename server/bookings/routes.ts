@@ -22,7 +22,12 @@ const bookingBody = z
     mode: z.enum(['video', 'phone']),
     startAt: z.iso.datetime({ offset: true }).nullable(),
     // BILL-1's ceiling is checked by the billing rules with its own code (budget_too_large); this only bounds the integer.
-    budgetCents: z.number().int().min(0).max(MAX_FREE_RATE_BUDGET_CENTS * 1000).optional(),
+    budgetCents: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_FREE_RATE_BUDGET_CENTS * 1000)
+      .optional(),
     packageId: z.string().max(MAX_TOKEN_LENGTH).optional(),
     phoneNumber: z.string().max(32).optional(),
     paymentMethod: z.string().min(1).max(MAX_TOKEN_LENGTH),
@@ -91,11 +96,14 @@ export function bookingRoutes(
     },
   );
 
-  api.route({ method: 'get', path: '/api/consultations/:id', summary: 'A consultation, for its parties and admins', tag, access: 'user' }, async ({ req, user }) => {
-    const view = await readConsultation(db, String(req.params['id']), user!);
-    if (!view) throw notFound('Consultation');
-    return view;
-  });
+  api.route(
+    { method: 'get', path: '/api/consultations/:id', summary: 'A consultation, for its parties and admins', tag, access: 'user' },
+    async ({ req, user }) => {
+      const view = await readConsultation(db, String(req.params['id']), user!);
+      if (!view) throw notFound('Consultation');
+      return view;
+    },
+  );
 
   api.route(
     {
@@ -130,7 +138,10 @@ export function bookingRoutes(
       if (view.status !== 'scheduled' || view.paymentHoldPlaced) {
         throw conflict('hold_already_placed', 'This consultation does not need a new card.');
       }
-      await db.query(`UPDATE consultations SET payment_method_ref = $2 WHERE id = $1 AND status = 'scheduled' AND payment_hold_ref IS NULL`, [id, body.paymentMethod]);
+      await db.query(`UPDATE consultations SET payment_method_ref = $2 WHERE id = $1 AND status = 'scheduled' AND payment_hold_ref IS NULL`, [
+        id,
+        body.paymentMethod,
+      ]);
       const now = clock.now();
       if (now >= deferredHoldAt(new Date(view.startAt!))) {
         await placeDeferredHold({ db, payments: deps.payments, consultations, logger: deps.logger, consultationId: id, now });

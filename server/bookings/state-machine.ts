@@ -221,10 +221,7 @@ export class ConsultationStateMachine {
     return status;
   }
 
-  async #move(
-    consultationId: string,
-    decide: (row: LockedConsultation, now: Date) => Change,
-  ): Promise<{ status: ConsultationStatus; changed: boolean }> {
+  async #move(consultationId: string, decide: (row: LockedConsultation, now: Date) => Change): Promise<{ status: ConsultationStatus; changed: boolean }> {
     return this.#db.transaction(async (tx) => {
       const [row] = await tx.query<LockedConsultation>(
         `SELECT id, status, expert_id, client_id, mode, start_at, expert_joined_at, client_joined_at, accepted_at, declined_at

@@ -11,7 +11,13 @@ export function calendarRoutes(api: Api, deps: { db: Database; clock: Clock; pub
   const tag = 'calendar';
 
   api.route(
-    { method: 'get', path: '/api/me/calendar', summary: 'BOOK-8: my private calendar feed address (created on first ask): {url, webcalUrl}', tag, access: 'user' },
+    {
+      method: 'get',
+      path: '/api/me/calendar',
+      summary: 'BOOK-8: my private calendar feed address (created on first ask): {url, webcalUrl}',
+      tag,
+      access: 'user',
+    },
     async ({ user }) => calendarFeedUrls(publicUrl, await calendarFeedToken(db, user!.id, clock.now())),
   );
 

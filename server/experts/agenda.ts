@@ -104,7 +104,11 @@ export async function readAgenda(
       ORDER BY c.start_at, c.id LIMIT ${AGENDA_APPOINTMENTS_MAX}`,
     [input.expertId, wallClockToUtc(from, 0, timeZone), wallClockToUtc(addDays(to, 1), 0, timeZone)],
   );
-  const proposals = await openProposalsOf(db, rows.filter((row) => row.status === 'scheduled').map((row) => row.id), input.now);
+  const proposals = await openProposalsOf(
+    db,
+    rows.filter((row) => row.status === 'scheduled').map((row) => row.id),
+    input.now,
+  );
   return {
     timeZone,
     from,

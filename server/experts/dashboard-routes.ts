@@ -15,7 +15,7 @@ export function dashboardRoutes(api: Api, deps: { db: Database; clock: Clock; pu
       method: 'get',
       path: '/api/experts/me/dashboard',
       summary:
-        'What now: live requests, the consultation in progress, the next appointments with their way in, this month\'s earnings, the wallet, the setup checklist and whether the page is published',
+        "What now: live requests, the consultation in progress, the next appointments with their way in, this month's earnings, the wallet, the setup checklist and whether the page is published",
       tag,
       access: ['expert'],
       query: z.object({ next: z.coerce.number().int().min(1).max(NEXT_APPOINTMENTS_MAX).default(NEXT_APPOINTMENTS_DEFAULT) }).strict(),

@@ -103,7 +103,11 @@ export const clientOf = (row: { client_id: string; client_first_name: string; cl
   lastName: row.client_last_name,
 });
 
-export function appointmentView(row: ConsultationRow & { start_at: Date; status: 'scheduled' | 'live' }, proposal: RescheduleProposal | null, publicUrl: string): ExpertAppointment {
+export function appointmentView(
+  row: ConsultationRow & { start_at: Date; status: 'scheduled' | 'live' },
+  proposal: RescheduleProposal | null,
+  publicUrl: string,
+): ExpertAppointment {
   return {
     id: row.id,
     status: row.status,
@@ -149,7 +153,11 @@ export async function readExpertDashboard(db: Queryable, input: { expertId: stri
   ]);
   const [state] = profile;
   if (!state) throw notFound('Expert profile');
-  const proposals = await openProposalsOf(db, upcoming.map((row) => row.id), now);
+  const proposals = await openProposalsOf(
+    db,
+    upcoming.map((row) => row.id),
+    now,
+  );
   const items: ChecklistItem[] = [
     { key: 'photo', done: state.has_photo },
     { key: 'pricing', done: state.has_pricing },

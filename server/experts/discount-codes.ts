@@ -145,7 +145,13 @@ export function discountCodeRoutes(api: Api, deps: { db: Database; clock: Clock 
   );
 
   api.route(
-    { method: 'post', path: '/api/experts/me/discount-codes/:id/disable', summary: 'Disable a discount code; it can no longer be used (EXP-7)', tag, access: ['expert'] },
+    {
+      method: 'post',
+      path: '/api/experts/me/discount-codes/:id/disable',
+      summary: 'Disable a discount code; it can no longer be used (EXP-7)',
+      tag,
+      access: ['expert'],
+    },
     async ({ user, req }) => {
       const id = String(req.params['id']);
       if (!UUID.test(id)) throw notFound('Discount code');

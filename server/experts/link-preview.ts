@@ -79,9 +79,17 @@ function headTags(preview: Preview): string {
   ];
   if (preview.url) tags.push(['property', 'og:url', preview.url]);
   if (preview.image) {
-    tags.push(['property', 'og:image', preview.image.url], ['property', 'og:image:alt', preview.image.alt], ['name', 'twitter:image', preview.image.url], ['name', 'twitter:image:alt', preview.image.alt]);
+    tags.push(
+      ['property', 'og:image', preview.image.url],
+      ['property', 'og:image:alt', preview.image.alt],
+      ['name', 'twitter:image', preview.image.url],
+      ['name', 'twitter:image:alt', preview.image.alt],
+    );
   }
-  const lines = [`<title>${escapeHtml(preview.title === SITE_NAME ? SITE_NAME : `${preview.title} · ${SITE_NAME}`)}</title>`, `<meta name="description" content="${escapeHtml(preview.description)}" />`];
+  const lines = [
+    `<title>${escapeHtml(preview.title === SITE_NAME ? SITE_NAME : `${preview.title} · ${SITE_NAME}`)}</title>`,
+    `<meta name="description" content="${escapeHtml(preview.description)}" />`,
+  ];
   if (preview.url) lines.push(`<link rel="canonical" href="${escapeHtml(preview.url)}" />`);
   for (const [attribute, name, content] of tags) lines.push(`<meta ${attribute}="${name}" content="${escapeHtml(content)}" />`);
   return lines.join('\n    ');
@@ -94,7 +102,10 @@ const REFERRAL_PATH = /^\/inscription\/(?!(?:client|expert)\/?$)([^/]+)\/?$/;
 const SLUG_MAX_LENGTH = 200;
 
 /** The head tags of an address the web client draws: the expert's card on their two pages, the site's elsewhere. */
-export function linkPreviewHeads(deps: { publicUrl: string; readProfile: (slug: string) => Promise<PublicExpertProfile | undefined> }): (path: string) => Promise<string> {
+export function linkPreviewHeads(deps: {
+  publicUrl: string;
+  readProfile: (slug: string) => Promise<PublicExpertProfile | undefined>;
+}): (path: string) => Promise<string> {
   return async (path) => {
     const consultation = CONSULTATION_PATH.exec(path);
     const referral = consultation ? undefined : REFERRAL_PATH.exec(path);

@@ -50,19 +50,37 @@ export function qrRoutes(api: Api, deps: { db: Database; publicUrl: string }) {
   ] as const;
   for (const variant of variants) {
     api.route(
-      { method: 'get', path: `/api/experts/:slug/${variant.suffix}.svg`, summary: `QR code of the ${variant.what}, SVG`, tag, access: 'public', query: svgQuery },
+      {
+        method: 'get',
+        path: `/api/experts/:slug/${variant.suffix}.svg`,
+        summary: `QR code of the ${variant.what}, SVG`,
+        tag,
+        access: 'public',
+        query: svgQuery,
+      },
       async ({ req, res, query }) => {
         const slug = await activeSlug(String(req.params['slug']));
         const svg = await qrSvg(variant.urlOf(publicUrl, slug));
-        qrHeaders(res, `consulto-${slug}-${variant.suffix}.svg`, query.download === '1').type('image/svg+xml').send(svg);
+        qrHeaders(res, `consulto-${slug}-${variant.suffix}.svg`, query.download === '1')
+          .type('image/svg+xml')
+          .send(svg);
       },
     );
     api.route(
-      { method: 'get', path: `/api/experts/:slug/${variant.suffix}.png`, summary: `QR code of the ${variant.what}, PNG`, tag, access: 'public', query: pngQuery },
+      {
+        method: 'get',
+        path: `/api/experts/:slug/${variant.suffix}.png`,
+        summary: `QR code of the ${variant.what}, PNG`,
+        tag,
+        access: 'public',
+        query: pngQuery,
+      },
       async ({ req, res, query }) => {
         const slug = await activeSlug(String(req.params['slug']));
         const png = await qrPng(variant.urlOf(publicUrl, slug), query.size);
-        qrHeaders(res, `consulto-${slug}-${variant.suffix}.png`, query.download === '1').type('image/png').send(png);
+        qrHeaders(res, `consulto-${slug}-${variant.suffix}.png`, query.download === '1')
+          .type('image/png')
+          .send(png);
       },
     );
   }

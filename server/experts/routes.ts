@@ -32,30 +32,29 @@ export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publi
     },
     async ({ req, user }) => {
       const photo = assertPhoto(req.body, req.headers['content-type']);
-      await db.query(
-        'UPDATE expert_profiles SET photo = $2, photo_content_type = $3, photo_updated_at = $4 WHERE user_id = $1',
-        [user!.id, photo.bytes, photo.contentType, clock.now()],
-      );
+      await db.query('UPDATE expert_profiles SET photo = $2, photo_content_type = $3, photo_updated_at = $4 WHERE user_id = $1', [
+        user!.id,
+        photo.bytes,
+        photo.contentType,
+        clock.now(),
+      ]);
     },
   );
 
-  api.route(
-    { method: 'get', path: '/api/experts/:slug/photo', summary: "An expert's photo", tag, access: 'public' },
-    async ({ req, res }) => {
-      const [row] = await db.query<{ photo: Uint8Array | null; photo_content_type: string | null; photo_updated_at: Date | null }>(
-        `SELECT e.photo, e.photo_content_type, e.photo_updated_at FROM expert_profiles e JOIN users u ON u.id = e.user_id
+  api.route({ method: 'get', path: '/api/experts/:slug/photo', summary: "An expert's photo", tag, access: 'public' }, async ({ req, res }) => {
+    const [row] = await db.query<{ photo: Uint8Array | null; photo_content_type: string | null; photo_updated_at: Date | null }>(
+      `SELECT e.photo, e.photo_content_type, e.photo_updated_at FROM expert_profiles e JOIN users u ON u.id = e.user_id
           WHERE e.slug = $1 AND u.status = 'active'`,
-        [req.params['slug']],
-      );
-      if (!row?.photo) throw notFound('Photo');
-      res
-        .type(row.photo_content_type!)
-        .set('Cache-Control', 'public, max-age=300')
-        .set('Cross-Origin-Resource-Policy', 'cross-origin')
-        .set('Last-Modified', row.photo_updated_at!.toUTCString())
-        .send(Buffer.from(row.photo));
-    },
-  );
+      [req.params['slug']],
+    );
+    if (!row?.photo) throw notFound('Photo');
+    res
+      .type(row.photo_content_type!)
+      .set('Cache-Control', 'public, max-age=300')
+      .set('Cross-Origin-Resource-Policy', 'cross-origin')
+      .set('Last-Modified', row.photo_updated_at!.toUTCString())
+      .send(Buffer.from(row.photo));
+  });
 
   api.route(
     { method: 'get', path: '/api/experts/:slug', summary: 'Public profile of a consultation page: pricing, availability', tag, access: 'public' },

@@ -45,7 +45,10 @@ export async function readOwnProfile(db: Queryable, userId: string, publicUrl: s
 }
 
 export function bannerFor(profile: PublicExpertProfile, publicUrl: string, language: BannerLanguage = 'fr') {
-  return { html: consultationBanner(profile, consultationUrlOf(publicUrl, profile.slug), language), consultationUrl: consultationUrlOf(publicUrl, profile.slug) };
+  return {
+    html: consultationBanner(profile, consultationUrlOf(publicUrl, profile.slug), language),
+    consultationUrl: consultationUrlOf(publicUrl, profile.slug),
+  };
 }
 
 export function signupBannerFor(profile: PublicExpertProfile, publicUrl: string, language: BannerLanguage = 'fr') {
@@ -75,18 +78,27 @@ export function workspaceRoutes(api: Api, deps: { db: Database; clock: Clock; pu
   );
 
   api.route(
-    { method: 'get', path: '/api/experts/me/banner', summary: 'My banner: a copy-paste HTML snippet with no script (EXP-3)', tag, access: ['expert'], query: bannerQuery },
+    {
+      method: 'get',
+      path: '/api/experts/me/banner',
+      summary: 'My banner: a copy-paste HTML snippet with no script (EXP-3)',
+      tag,
+      access: ['expert'],
+      query: bannerQuery,
+    },
     async ({ user, query }) => bannerFor(await readOwnProfile(db, user!.id, publicUrl), publicUrl, query.language),
   );
 
   api.route(
     { method: 'patch', path: '/api/experts/me/profile', summary: 'Edit my headline, description and category', tag, access: ['expert'], body: profileBody },
     async ({ user, body }) => {
-      const columns = Object.entries({ headline: body.headline, description: body.description, category: body.category }).filter(([, value]) => value !== undefined);
-      await db.query(
-        `UPDATE expert_profiles SET ${columns.map(([column], index) => `${column} = $${index + 2}`).join(', ')} WHERE user_id = $1`,
-        [user!.id, ...columns.map(([, value]) => value)],
+      const columns = Object.entries({ headline: body.headline, description: body.description, category: body.category }).filter(
+        ([, value]) => value !== undefined,
       );
+      await db.query(`UPDATE expert_profiles SET ${columns.map(([column], index) => `${column} = $${index + 2}`).join(', ')} WHERE user_id = $1`, [
+        user!.id,
+        ...columns.map(([, value]) => value),
+      ]);
       return readOwnProfile(db, user!.id, publicUrl);
     },
   );

@@ -2,14 +2,7 @@
  * PAY-1 ledger accounts. A user's wallet is one pending and one available account; a sponsor's
  * commissions land in the same wallet (every sponsor is an expert, REF-3), tagged by purpose.
  */
-export type AccountKind =
-  | 'client_payments'
-  | 'wallet_pending'
-  | 'wallet_available'
-  | 'platform_fees'
-  | 'platform_telephony'
-  | 'payouts'
-  | 'refunds';
+export type AccountKind = 'client_payments' | 'wallet_pending' | 'wallet_available' | 'platform_fees' | 'platform_telephony' | 'payouts' | 'refunds';
 
 export interface LedgerAccount {
   id: string;

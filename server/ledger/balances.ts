@@ -3,10 +3,7 @@ import { accounts } from './accounts.ts';
 
 /** PAY-1: balances are derived from postings, never stored. */
 export async function accountBalanceCents(db: Queryable, accountId: string): Promise<number> {
-  const [row] = await db.query<{ balance: number }>(
-    'SELECT COALESCE(sum(amount_cents), 0) AS balance FROM ledger_postings WHERE account_id = $1',
-    [accountId],
-  );
+  const [row] = await db.query<{ balance: number }>('SELECT COALESCE(sum(amount_cents), 0) AS balance FROM ledger_postings WHERE account_id = $1', [accountId]);
   return row!.balance;
 }
 

@@ -83,7 +83,10 @@ async function assertSameReplay(tx: Queryable, idempotencyKey: string, lines: re
     [idempotencyKey],
   );
   const signature = (rows: { account: string; amount: number; purpose: string }[]) =>
-    rows.map((row) => `${row.account}|${row.amount}|${row.purpose}`).sort().join(',');
+    rows
+      .map((row) => `${row.account}|${row.amount}|${row.purpose}`)
+      .sort()
+      .join(',');
   const before = signature(posted.map((row) => ({ account: row.account_id, amount: row.amount_cents, purpose: row.purpose })));
   const now = signature(lines.map((line) => ({ account: line.account.id, amount: line.amountCents, purpose: line.purpose })));
   if (before !== now) throw new InvariantViolation(`idempotency key ${idempotencyKey} replayed with different lines`);

@@ -31,7 +31,10 @@ const MAX_STREAMS_PER_USER = 5;
 /** What one node holds open at most. */
 const MAX_STREAMS = 10_000;
 
-export function eventStreamRoutes(api: Api, deps: { db: Database; sessions: Sessions; events: ConsultationChangeSource; logger: Logger }): { openStreams(): number } {
+export function eventStreamRoutes(
+  api: Api,
+  deps: { db: Database; sessions: Sessions; events: ConsultationChangeSource; logger: Logger },
+): { openStreams(): number } {
   const { db, sessions, events, logger } = deps;
   const perUser = new Map<string, number>();
   let open = 0;
@@ -46,7 +49,8 @@ export function eventStreamRoutes(api: Api, deps: { db: Database; sessions: Sess
     },
     async ({ req, res, user }) => {
       const streams = perUser.get(user!.id) ?? 0;
-      if (open >= MAX_STREAMS || streams >= MAX_STREAMS_PER_USER) throw new AppError(429, 'too_many_streams', 'Too many open event streams; close another tab.');
+      if (open >= MAX_STREAMS || streams >= MAX_STREAMS_PER_USER)
+        throw new AppError(429, 'too_many_streams', 'Too many open event streams; close another tab.');
       const accessToken = req.headers.authorization!.slice('Bearer '.length).trim();
       open += 1;
       perUser.set(user!.id, streams + 1);

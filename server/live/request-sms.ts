@@ -51,7 +51,12 @@ export function requestSmsHandler(deps: { db: Database; clock: Clock; provider: 
     );
     // Answered or over already, not opted in, or nowhere to text: nothing to say.
     if (!row || row.status !== 'requested' || !row.opted_in || !row.phone_mobile || row.expert_status !== 'active') return;
-    const body = requestSmsBody({ language: row.language, clientFirstName: row.client_first_name, mode: row.mode, url: consultationPageUrl(deps.publicUrl, consultationId) });
+    const body = requestSmsBody({
+      language: row.language,
+      clientFirstName: row.client_first_name,
+      mode: row.mode,
+      url: consultationPageUrl(deps.publicUrl, consultationId),
+    });
     const idempotencyKey = `immediate_request:${consultationId}`;
     const now = clock.now();
     const [claimed] = await db.query(
@@ -72,6 +77,10 @@ export function requestSmsHandler(deps: { db: Database; clock: Clock; provider: 
       deps.logger.warn({ err: error, consultationId }, 'request SMS not sent; retried by the job');
       throw error;
     }
-    await db.query(`UPDATE sms_messages SET status = 'sent', provider_message_id = $2, sent_at = $3 WHERE idempotency_key = $1`, [idempotencyKey, messageId, clock.now()]);
+    await db.query(`UPDATE sms_messages SET status = 'sent', provider_message_id = $2, sent_at = $3 WHERE idempotency_key = $1`, [
+      idempotencyKey,
+      messageId,
+      clock.now(),
+    ]);
   };
 }

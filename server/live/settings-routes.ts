@@ -17,7 +17,13 @@ export function expertNotificationRoutes(api: Api, deps: { db: Database }): void
   };
 
   api.route(
-    { method: 'get', path: '/api/experts/me/notifications', summary: 'BOOK-4: my notification settings (an SMS for each immediate request)', tag: 'experts', access: ['expert'] },
+    {
+      method: 'get',
+      path: '/api/experts/me/notifications',
+      summary: 'BOOK-4: my notification settings (an SMS for each immediate request)',
+      tag: 'experts',
+      access: ['expert'],
+    },
     ({ user }) => read(user!.id),
   );
 
@@ -32,7 +38,8 @@ export function expertNotificationRoutes(api: Api, deps: { db: Database }): void
     },
     async ({ user, body }) => {
       const current = await read(user!.id);
-      if (body.smsOnImmediateRequest && !current.mobile) throw conflict('mobile_missing', 'Add a mobile number to your profile first.', 'smsOnImmediateRequest');
+      if (body.smsOnImmediateRequest && !current.mobile)
+        throw conflict('mobile_missing', 'Add a mobile number to your profile first.', 'smsOnImmediateRequest');
       await db.query('UPDATE expert_profiles SET sms_on_immediate_request = $2 WHERE user_id = $1', [user!.id, body.smsOnImmediateRequest]);
       return read(user!.id);
     },

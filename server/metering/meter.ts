@@ -201,7 +201,11 @@ export class Meter {
         return;
       case 'grace':
         this.#forget(consultationId);
-        this.#onSignal({ kind: 'grace_expired', consultationId, connectedSeconds: Math.min(metered.maxSeconds, Math.floor(metered.accumulatedMs / MS_PER_SECOND)) });
+        this.#onSignal({
+          kind: 'grace_expired',
+          consultationId,
+          connectedSeconds: Math.min(metered.maxSeconds, Math.floor(metered.accumulatedMs / MS_PER_SECOND)),
+        });
         return;
     }
   }

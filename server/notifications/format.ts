@@ -7,10 +7,12 @@ export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 export type NotificationData = Record<string, string | number | boolean | null>;
 
 export function money(cents: number, language: Language): string {
-  return new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' })
-    .format(cents / 100)
-    // Intl uses narrow no-break spaces in French; plain no-break spaces survive every mail client.
-    .replace(/\u202f/g, '\u00a0');
+  return (
+    new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' })
+      .format(cents / 100)
+      // Intl uses narrow no-break spaces in French; plain no-break spaces survive every mail client.
+      .replace(/\u202f/g, '\u00a0')
+  );
 }
 
 export function dateTime(iso: string, language: Language, timeZone: string = DEFAULT_TIME_ZONE): string {
@@ -53,12 +55,7 @@ export function number(data: NotificationData, key: string): number | undefined 
 }
 
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Only http(s) links are ever put in an href: a `javascript:` URL in the data is dropped. */

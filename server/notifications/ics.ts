@@ -47,12 +47,7 @@ const CALENDAR_HEADER = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Consulto//
 
 export function buildIcs(event: CalendarEvent): string {
   const method = event.method ?? 'PUBLISH';
-  const lines = [
-    ...CALENDAR_HEADER,
-    `METHOD:${method}`,
-    ...eventLines({ ...event, status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED' }),
-    'END:VCALENDAR',
-  ];
+  const lines = [...CALENDAR_HEADER, `METHOD:${method}`, ...eventLines({ ...event, status: method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED' }), 'END:VCALENDAR'];
   return lines.map(foldLine).join(CRLF) + CRLF;
 }
 
@@ -112,7 +107,10 @@ export function escapeText(value: string): string {
 
 /** `20261123T090000Z`: DATE-TIME in UTC (form #2), which every calendar reads without a VTIMEZONE. */
 export function utcDateTime(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**

@@ -167,11 +167,17 @@ export class MailNotifier implements Notifier {
     const startAt = typeof data['startAt'] === 'string' ? new Date(data['startAt']) : undefined;
     const durationMinutes = Number(data['durationMinutes']);
     if (!method || !startAt || !Number.isFinite(startAt.getTime()) || !Number.isInteger(durationMinutes) || durationMinutes < 1) return [];
-    const consultationId = typeof data['consultationId'] === 'string' ? data['consultationId'] : createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+    const consultationId =
+      typeof data['consultationId'] === 'string' ? data['consultationId'] : createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
     const url =
       typeof data['url'] === 'string'
         ? data['url']
-        : emailConsultationUrl(this.#publicUrl, { consultationId, recipientRole: String(data['recipientRole'] ?? ''), mode: String(data['mode'] ?? ''), join: true });
+        : emailConsultationUrl(this.#publicUrl, {
+            consultationId,
+            recipientRole: String(data['recipientRole'] ?? ''),
+            mode: String(data['mode'] ?? ''),
+            join: true,
+          });
     const scheduleVersion = Number(data['scheduleVersion'] ?? 0);
     const ics = buildIcs({
       // The same UID for the confirmation, the reminders, a move and the cancellation, and in the feed (BOOK-8): one event.

@@ -24,11 +24,18 @@ export function mailboxRoutes(mailbox: MailboxTransport): express.Router {
           `<tr><td>${escapeHtml(mail.date)}</td><td>${escapeHtml(mail.to)}</td><td><a href="/dev/mailbox/${mail.id}">${escapeHtml(mail.subject)}</a></td><td>${escapeHtml(mail.event)}</td><td>${mail.attachments.map((a) => escapeHtml(a.filename)).join(', ')}</td></tr>`,
       )
       .join('\n');
-    noStore(res).type('html').send(page('Mailbox', `<h1>Local mailbox (${messages.length})</h1>
+    noStore(res)
+      .type('html')
+      .send(
+        page(
+          'Mailbox',
+          `<h1>Local mailbox (${messages.length})</h1>
 <p>Emails the platform would have sent; set SMTP_URL to send them for real.</p>
 <table><thead><tr><th>Date (UTC)</th><th>To</th><th>Subject</th><th>Event</th><th>Attachments</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="5">No email yet.</td></tr>'}
-</tbody></table>`));
+</tbody></table>`,
+        ),
+      );
   });
 
   router.get('/dev/mailbox/:id.eml', async (req, res) => {
@@ -41,13 +48,18 @@ ${rows || '<tr><td colspan="5">No email yet.</td></tr>'}
     const mail = await mailbox.read(req.params['id']);
     const attachment = mail?.attachments[Number(req.params['index'])];
     if (!attachment) throw new AppError(404, 'not_found', 'Attachment not found.');
-    noStore(res).type(attachment.contentType).set('Content-Disposition', `attachment; filename="${attachment.filename.replace(/[^\w.-]/g, '_')}"`).send(attachment.content);
+    noStore(res)
+      .type(attachment.contentType)
+      .set('Content-Disposition', `attachment; filename="${attachment.filename.replace(/[^\w.-]/g, '_')}"`)
+      .send(attachment.content);
   });
 
   router.get('/dev/mailbox/:id', async (req, res) => {
     const mail = await mailbox.read(req.params['id']);
     if (!mail) throw new AppError(404, 'not_found', 'Email not found.');
-    noStore(res).type('html').send(page(mail.subject, messageView(mail)));
+    noStore(res)
+      .type('html')
+      .send(page(mail.subject, messageView(mail)));
   });
 
   return router;

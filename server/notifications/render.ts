@@ -31,9 +31,10 @@ export function renderEmail(
     `--\n${FOOTER[input.language]} ${input.publicUrl}`,
   ].join('\n\n');
   const paragraph = (content: string) => `<p style="margin:0 0 16px 0;">${escapeHtml(content)}</p>`;
-  const button = template.action && actionUrl
-    ? `<p style="margin:24px 0;"><a href="${escapeHtml(actionUrl)}" style="display:inline-block;padding:10px 18px;border-radius:6px;background:#0b6e4f;color:#ffffff;text-decoration:none;font-weight:bold;">${escapeHtml(template.action.label)}</a></p>`
-    : '';
+  const button =
+    template.action && actionUrl
+      ? `<p style="margin:24px 0;"><a href="${escapeHtml(actionUrl)}" style="display:inline-block;padding:10px 18px;border-radius:6px;background:#0b6e4f;color:#ffffff;text-decoration:none;font-weight:bold;">${escapeHtml(template.action.label)}</a></p>`
+      : '';
   const html = `<!doctype html>
 <html lang="${input.language}"><head><meta charset="utf-8"><title>${escapeHtml(template.subject)}</title></head>
 <body style="margin:0;padding:24px;background:#f6f8fa;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;">

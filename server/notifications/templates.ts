@@ -64,7 +64,9 @@ const phoneReturn = (data: NotificationData, language: Language): string[] => {
   const code = text(data, 'phoneReturnCode');
   if (!code) return [];
   return language === 'fr'
-    ? [`Par téléphone, si vous raccrochez, vous pouvez revenir dans les 2 minutes en rappelant le numéro qui vous a appelé ; d’un autre téléphone, tapez le code ${code}.`]
+    ? [
+        `Par téléphone, si vous raccrochez, vous pouvez revenir dans les 2 minutes en rappelant le numéro qui vous a appelé ; d’un autre téléphone, tapez le code ${code}.`,
+      ]
     : [`By phone, if you hang up you may come back within 2 minutes by calling back the number that called you; from another phone, type the code ${code}.`];
 };
 
@@ -389,22 +391,33 @@ export const TEMPLATES = {
     fr: ({ data, publicUrl }) => {
       const status = text(data, 'status');
       const line =
-        status === 'validated' ? 'Vos justificatifs d’identité sont validés : vous pouvez demander un virement.'
-          : status === 'refused' ? `Vos justificatifs d’identité sont refusés${text(data, 'reason') ? ` : ${text(data, 'reason')}` : ''}. Déposez de nouveaux documents.`
+        status === 'validated'
+          ? 'Vos justificatifs d’identité sont validés : vous pouvez demander un virement.'
+          : status === 'refused'
+            ? `Vos justificatifs d’identité sont refusés${text(data, 'reason') ? ` : ${text(data, 'reason')}` : ''}. Déposez de nouveaux documents.`
             : 'Vos justificatifs d’identité sont en cours de vérification (48 h en général).';
-      return { subject: 'Vérification d’identité : nouveau statut', paragraphs: [line], action: { label: 'Voir mon portefeuille', url: `${publicUrl}${WALLET_PATH}` } };
+      return {
+        subject: 'Vérification d’identité : nouveau statut',
+        paragraphs: [line],
+        action: { label: 'Voir mon portefeuille', url: `${publicUrl}${WALLET_PATH}` },
+      };
     },
     en: ({ data, publicUrl }) => {
       const status = text(data, 'status');
       const line =
-        status === 'validated' ? 'Your identity documents are validated: you can now order a payout.'
-          : status === 'refused' ? `Your identity documents were refused${text(data, 'reason') ? `: ${text(data, 'reason')}` : ''}. Please upload new documents.`
+        status === 'validated'
+          ? 'Your identity documents are validated: you can now order a payout.'
+          : status === 'refused'
+            ? `Your identity documents were refused${text(data, 'reason') ? `: ${text(data, 'reason')}` : ''}. Please upload new documents.`
             : 'Your identity documents are being checked (usually within 48 h).';
       return { subject: 'Identity check: new status', paragraphs: [line], action: { label: 'See my wallet', url: `${publicUrl}${WALLET_PATH}` } };
     },
   },
   payout_paid: {
-    fr: ({ data }) => ({ subject: 'Virement effectué', paragraphs: [`Votre virement de ${money(cents(data, 'amountCents'), 'fr')} a été effectué vers votre compte bancaire.`] }),
+    fr: ({ data }) => ({
+      subject: 'Virement effectué',
+      paragraphs: [`Votre virement de ${money(cents(data, 'amountCents'), 'fr')} a été effectué vers votre compte bancaire.`],
+    }),
     en: ({ data }) => ({ subject: 'Payout sent', paragraphs: [`Your payout of ${money(cents(data, 'amountCents'), 'en')} was sent to your bank account.`] }),
   },
   payout_failed: {
@@ -482,7 +495,10 @@ export const TEMPLATES = {
       };
       return {
         subject: 'Décision de modération sur votre compte',
-        paragraphs: [labels[text(data, 'action')] ?? 'Une décision de modération concerne votre compte.', ...(text(data, 'reason') ? [`Motif : ${text(data, 'reason')}`] : [])],
+        paragraphs: [
+          labels[text(data, 'action')] ?? 'Une décision de modération concerne votre compte.',
+          ...(text(data, 'reason') ? [`Motif : ${text(data, 'reason')}`] : []),
+        ],
       };
     },
     en: ({ data }) => {
@@ -497,7 +513,10 @@ export const TEMPLATES = {
       };
       return {
         subject: 'Moderation decision about your account',
-        paragraphs: [labels[text(data, 'action')] ?? 'A moderation decision concerns your account.', ...(text(data, 'reason') ? [`Reason: ${text(data, 'reason')}`] : [])],
+        paragraphs: [
+          labels[text(data, 'action')] ?? 'A moderation decision concerns your account.',
+          ...(text(data, 'reason') ? [`Reason: ${text(data, 'reason')}`] : []),
+        ],
       };
     },
   },
@@ -522,8 +541,12 @@ export const TEMPLATES = {
       subject: 'Votre réclamation est enregistrée',
       paragraphs: [
         text(data, 'kind') === 'platform'
-          ? 'Votre réclamation sur le fonctionnement de Consulto est enregistrée. L’équipe Consulto vous répondra au plus tard le ' + dateTime(text(data, 'answerBefore'), 'fr') + '.'
-          : 'Votre réclamation sur la consultation est enregistrée et transmise à l’expert, qui a jusqu’au ' + dateTime(text(data, 'answerBefore'), 'fr') + ' pour répondre. Sans réponse, elle sera transmise à l’équipe Consulto.',
+          ? 'Votre réclamation sur le fonctionnement de Consulto est enregistrée. L’équipe Consulto vous répondra au plus tard le ' +
+            dateTime(text(data, 'answerBefore'), 'fr') +
+            '.'
+          : 'Votre réclamation sur la consultation est enregistrée et transmise à l’expert, qui a jusqu’au ' +
+            dateTime(text(data, 'answerBefore'), 'fr') +
+            ' pour répondre. Sans réponse, elle sera transmise à l’équipe Consulto.',
       ],
     }),
     en: ({ data }) => ({
@@ -531,7 +554,9 @@ export const TEMPLATES = {
       paragraphs: [
         text(data, 'kind') === 'platform'
           ? 'Your complaint about the Consulto platform is registered. The Consulto team will answer by ' + dateTime(text(data, 'answerBefore'), 'en') + '.'
-          : 'Your complaint about the consultation is registered and sent to the expert, who has until ' + dateTime(text(data, 'answerBefore'), 'en') + ' to answer. Without an answer it goes to the Consulto team.',
+          : 'Your complaint about the consultation is registered and sent to the expert, who has until ' +
+            dateTime(text(data, 'answerBefore'), 'en') +
+            ' to answer. Without an answer it goes to the Consulto team.',
       ],
     }),
   },

@@ -8,12 +8,7 @@ import type { Notification, Notifier } from './notifier.ts';
  * the email is handed to `retryLater` (the durable job table) and goes out when the transport
  * is back; the idempotency key makes sure it goes out once.
  */
-export function welcomeExpert(deps: {
-  notifier: Notifier;
-  publicUrl: string;
-  logger: Logger;
-  retryLater?: (notification: Notification) => Promise<void>;
-}) {
+export function welcomeExpert(deps: { notifier: Notifier; publicUrl: string; logger: Logger; retryLater?: (notification: Notification) => Promise<void> }) {
   return async (expert: UserRow): Promise<void> => {
     if (!expert.slug) return;
     const notification: Notification = {

@@ -186,7 +186,11 @@ export class LocalPaymentProvider implements PaymentProvider {
       [setupRef],
     );
     if (!setup || setup.status !== 'succeeded' || !setup.payment_method) return { status: 'incomplete' };
-    return { status: 'succeeded', customerRef: setup.customer_ref, card: { paymentMethodRef: setup.payment_method, ...TEST_CARD_DETAILS[setup.payment_method]! } };
+    return {
+      status: 'succeeded',
+      customerRef: setup.customer_ref,
+      card: { paymentMethodRef: setup.payment_method, ...TEST_CARD_DETAILS[setup.payment_method]! },
+    };
   }
 
   async createConnectedAccount(request: ConnectedAccountRequest): Promise<{ accountRef: string }> {
@@ -257,9 +261,7 @@ export class LocalPaymentProvider implements PaymentProvider {
         fails ? 'The bank refused the transfer: the account is closed.' : null,
       ],
     );
-    return payout!.status === 'paid'
-      ? { status: 'paid', payoutRef: payout!.id }
-      : { status: 'failed', payoutRef: payout!.id, reason: payout!.failure_reason! };
+    return payout!.status === 'paid' ? { status: 'paid', payoutRef: payout!.id } : { status: 'failed', payoutRef: payout!.id, reason: payout!.failure_reason! };
   }
 
   /** The local provider keeps no balance on the connected account: nothing to take back. */

@@ -67,9 +67,7 @@ export interface CardSetup {
   clientSecret: string;
 }
 
-export type CardSetupResult =
-  | { status: 'succeeded'; card: SavedCardDetails; customerRef: string }
-  | { status: 'incomplete' };
+export type CardSetupResult = { status: 'succeeded'; card: SavedCardDetails; customerRef: string } | { status: 'incomplete' };
 
 /** PAY-7: all we ever keep of a card. */
 export interface SavedCardDetails {
@@ -109,11 +107,7 @@ export interface PayoutRequest {
 }
 
 /** `pending`: the provider accepted it and will tell the outcome later (webhook). */
-export type PayoutResult = { payoutRef: string; transferRef?: string } & (
-  | { status: 'paid' }
-  | { status: 'pending' }
-  | { status: 'failed'; reason: string }
-);
+export type PayoutResult = { payoutRef: string; transferRef?: string } & ({ status: 'paid' } | { status: 'pending' } | { status: 'failed'; reason: string });
 
 /**
  * A fact the provider told us, already translated out of its vocabulary. Facts are recorded

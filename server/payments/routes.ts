@@ -28,22 +28,33 @@ const SAVED_CARD_COLUMNS = 'id, payment_method_ref, brand, last4, exp_month, exp
 type SavedCardRow = { id: string; payment_method_ref: string; brand: string; last4: string; exp_month: number; exp_year: number; created_at: Date };
 
 function savedCard(row: SavedCardRow): SavedCard {
-  return { id: row.id, paymentMethod: row.payment_method_ref, brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, createdAt: new Date(row.created_at).toISOString() };
+  return {
+    id: row.id,
+    paymentMethod: row.payment_method_ref,
+    brand: row.brand,
+    last4: row.last4,
+    expMonth: row.exp_month,
+    expYear: row.exp_year,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
 }
 
 /**
  * PAY-7 card routes: the browser confirms a card setup with the provider (Stripe Elements, or
  * the local test cards) and we keep the token, brand, last 4 digits and expiry; never a number.
  */
-export function paymentRoutes(
-  api: Api,
-  deps: { db: Database; clock: Clock; provider: PaymentProvider; config: PaymentsConfig; developmentRoutes: boolean },
-) {
+export function paymentRoutes(api: Api, deps: { db: Database; clock: Clock; provider: PaymentProvider; config: PaymentsConfig; developmentRoutes: boolean }) {
   const { db, clock, provider, config } = deps;
   const tag = 'payments';
 
   api.route(
-    { method: 'get', path: '/api/payments/config', summary: 'Which payment provider the browser talks to (PAY-7), and its publishable key', tag, access: 'public' },
+    {
+      method: 'get',
+      path: '/api/payments/config',
+      summary: 'Which payment provider the browser talks to (PAY-7), and its publishable key',
+      tag,
+      access: 'public',
+    },
     () =>
       config.provider === 'stripe'
         ? { provider: 'stripe', publishableKey: config.publishableKey }
@@ -51,15 +62,30 @@ export function paymentRoutes(
   );
 
   api.route(
-    { method: 'post', path: '/api/payments/cards/setup', summary: 'Start saving a card (SetupIntent): the browser confirms it with the provider', tag, access: ['client'], successStatus: 201 },
+    {
+      method: 'post',
+      path: '/api/payments/cards/setup',
+      summary: 'Start saving a card (SetupIntent): the browser confirms it with the provider',
+      tag,
+      access: ['client'],
+      successStatus: 201,
+    },
     async ({ user }) => {
-      const [customer] = await db.query<{ customer_ref: string }>('SELECT customer_ref FROM payment_customers WHERE user_id = $1 AND provider = $2', [user!.id, provider.name]);
+      const [customer] = await db.query<{ customer_ref: string }>('SELECT customer_ref FROM payment_customers WHERE user_id = $1 AND provider = $2', [
+        user!.id,
+        provider.name,
+      ]);
       // Each request is a new card to save: a key of its own, so two setups never share one SetupIntent.
-      const setup = await provider.createCardSetup({ userId: user!.id, customerRef: customer?.customer_ref, idempotencyKey: `card-setup:${user!.id}:${randomUUID()}` });
-      await db.query(
-        'INSERT INTO payment_customers (user_id, provider, customer_ref) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING',
-        [user!.id, provider.name, setup.customerRef],
-      );
+      const setup = await provider.createCardSetup({
+        userId: user!.id,
+        customerRef: customer?.customer_ref,
+        idempotencyKey: `card-setup:${user!.id}:${randomUUID()}`,
+      });
+      await db.query('INSERT INTO payment_customers (user_id, provider, customer_ref) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING', [
+        user!.id,
+        provider.name,
+        setup.customerRef,
+      ]);
       return { setupRef: setup.setupRef, clientSecret: setup.clientSecret, provider: provider.name };
     },
   );
@@ -86,7 +112,17 @@ export function paymentRoutes(
         `INSERT INTO saved_cards (user_id, provider, setup_ref, payment_method_ref, brand, last4, exp_month, exp_year, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (setup_ref) DO UPDATE SET setup_ref = EXCLUDED.setup_ref RETURNING ${SAVED_CARD_COLUMNS}`,
-        [user!.id, provider.name, body.setupRef, result.card.paymentMethodRef, result.card.brand, result.card.last4, result.card.expMonth, result.card.expYear, clock.now()],
+        [
+          user!.id,
+          provider.name,
+          body.setupRef,
+          result.card.paymentMethodRef,
+          result.card.brand,
+          result.card.last4,
+          result.card.expMonth,
+          result.card.expYear,
+          clock.now(),
+        ],
       );
       return savedCard(row!);
     },
@@ -154,7 +190,11 @@ export function paymentRoutes(
  * any JSON parser), the fact is recorded once by event id, and its meaning is decided by the
  * wallet's state machine. A forged signature is a 400 and changes nothing.
  */
-export function webhookHandler(deps: { provider: PaymentProvider; record: (providerName: string, event: ProviderEvent) => Promise<{ duplicate: boolean }>; logger: Logger }) {
+export function webhookHandler(deps: {
+  provider: PaymentProvider;
+  record: (providerName: string, event: ProviderEvent) => Promise<{ duplicate: boolean }>;
+  logger: Logger;
+}) {
   return async (req: Request, res: Response): Promise<void> => {
     let event: ProviderEvent;
     try {

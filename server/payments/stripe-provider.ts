@@ -41,7 +41,9 @@ export class StripePaymentProvider implements PaymentProvider {
     this.#stripe = new Stripe(options.secretKey, {
       timeout: STRIPE_TIMEOUT_MS,
       maxNetworkRetries: STRIPE_NETWORK_RETRIES,
-      ...(api ? { host: api.hostname, port: Number(api.port || (api.protocol === 'http:' ? 80 : 443)), protocol: api.protocol === 'http:' ? 'http' : 'https' } : {}),
+      ...(api
+        ? { host: api.hostname, port: Number(api.port || (api.protocol === 'http:' ? 80 : 443)), protocol: api.protocol === 'http:' ? 'http' : 'https' }
+        : {}),
     });
     this.#webhookSecret = options.webhookSecret;
   }
@@ -85,7 +87,11 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async capture(request: CaptureRequest): Promise<{ captureRef: string }> {
-    const intent = await this.#stripe.paymentIntents.capture(request.holdRef, { amount_to_capture: request.amountCents }, { idempotencyKey: request.idempotencyKey });
+    const intent = await this.#stripe.paymentIntents.capture(
+      request.holdRef,
+      { amount_to_capture: request.amountCents },
+      { idempotencyKey: request.idempotencyKey },
+    );
     const charge = intent.latest_charge;
     return { captureRef: typeof charge === 'string' ? charge : (charge?.id ?? intent.id) };
   }
@@ -100,7 +106,10 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async refund(request: { holdRef: string; amountCents: number; idempotencyKey: string }): Promise<{ refundRef: string }> {
-    const refund = await this.#stripe.refunds.create({ payment_intent: request.holdRef, amount: request.amountCents }, { idempotencyKey: request.idempotencyKey });
+    const refund = await this.#stripe.refunds.create(
+      { payment_intent: request.holdRef, amount: request.amountCents },
+      { idempotencyKey: request.idempotencyKey },
+    );
     return { refundRef: refund.id };
   }
 
@@ -109,7 +118,12 @@ export class StripePaymentProvider implements PaymentProvider {
       request.customerRef ??
       (await this.#stripe.customers.create({ metadata: { user_id: request.userId } }, { idempotencyKey: `customer:${request.userId}` })).id;
     const setup = await this.#stripe.setupIntents.create(
-      { customer: customerRef, usage: 'off_session', automatic_payment_methods: { enabled: true, allow_redirects: 'never' }, metadata: { user_id: request.userId } },
+      {
+        customer: customerRef,
+        usage: 'off_session',
+        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+        metadata: { user_id: request.userId },
+      },
       { idempotencyKey: request.idempotencyKey },
     );
     return { setupRef: setup.id, customerRef, clientSecret: setup.client_secret ?? '' };
@@ -224,7 +238,11 @@ export class StripePaymentProvider implements PaymentProvider {
       const type = (error as { type?: string }).type;
       if (type === 'StripeInvalidRequestError' || type === 'StripePermissionError') {
         // Refused for good: take the transfer back, or the money would sit on the connected account while our ledger returns it.
-        await this.#stripe.transfers.createReversal(transfer.id, { amount: request.amountCents, metadata }, { idempotencyKey: `${request.idempotencyKey}:reversal` });
+        await this.#stripe.transfers.createReversal(
+          transfer.id,
+          { amount: request.amountCents, metadata },
+          { idempotencyKey: `${request.idempotencyKey}:reversal` },
+        );
       }
       throw error;
     }
@@ -265,7 +283,10 @@ export class StripePaymentProvider implements PaymentProvider {
     } catch (error) {
       const stripeError = error as { type?: string; code?: string; param?: string; message?: string };
       if (stripeError.type === 'StripeCardError') {
-        throw new PaymentDeclinedError(stripeError.code === 'authentication_required' ? 'authentication_required' : 'card_declined', stripeError.message ?? 'The card was declined.');
+        throw new PaymentDeclinedError(
+          stripeError.code === 'authentication_required' ? 'authentication_required' : 'card_declined',
+          stripeError.message ?? 'The card was declined.',
+        );
       }
       // A token that does not exist, or that belongs to another customer.
       if (stripeError.type === 'StripeInvalidRequestError' && (stripeError.code === 'resource_missing' || stripeError.param === 'payment_method')) {
@@ -285,7 +306,12 @@ function translateEvent(event: Stripe.Event): ProviderEvent {
       const rejected = requirements?.disabled_reason?.startsWith('rejected');
       const errors = requirements?.errors ?? [];
       if (rejected || errors.length > 0) {
-        return { ...common, type: 'kyc.refused', accountRef: account.id, reason: errors[0]?.reason ?? `Refused by the payment provider (${requirements?.disabled_reason}).` };
+        return {
+          ...common,
+          type: 'kyc.refused',
+          accountRef: account.id,
+          reason: errors[0]?.reason ?? `Refused by the payment provider (${requirements?.disabled_reason}).`,
+        };
       }
       if (account.payouts_enabled && (requirements?.currently_due ?? []).length === 0) return { ...common, type: 'kyc.validated', accountRef: account.id };
       return { ...common, type: 'ignored' };

@@ -251,9 +251,7 @@ async function listenOnServer(connectionString: string, channel: string, handler
 
 /** SQLSTATE of a failed statement, the same on PGlite and `pg`. */
 export function sqlState(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error).code)
-    : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
 export const UNIQUE_VIOLATION = '23505';

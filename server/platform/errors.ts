@@ -16,15 +16,12 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, param?: string) =>
-  new AppError(400, code, message, param);
+export const badRequest = (code: string, message: string, param?: string) => new AppError(400, code, message, param);
 export const unauthorized = (code: string, message: string) => new AppError(401, code, message);
 export const paymentRequired = (code: string, message: string) => new AppError(402, code, message);
-export const forbidden = (message = 'You are not allowed to do this.') =>
-  new AppError(403, 'forbidden', message);
+export const forbidden = (message = 'You are not allowed to do this.') => new AppError(403, 'forbidden', message);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found.`);
-export const conflict = (code: string, message: string, param?: string) =>
-  new AppError(409, code, message, param);
+export const conflict = (code: string, message: string, param?: string) => new AppError(409, code, message, param);
 export const tooManyRequests = (code: string, message: string) => new AppError(429, code, message);
 
 /** A 429 that tells the client when to try again (`Retry-After`, in seconds). */

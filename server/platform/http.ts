@@ -81,9 +81,7 @@ export class Api {
   ): void {
     const successStatus = spec.successStatus ?? 200;
     this.#operations.push({ ...spec, successStatus });
-    const middlewares = spec.rawBody
-      ? [express.raw({ type: [...spec.rawBody.contentTypes], limit: spec.rawBody.maxBytes })]
-      : [];
+    const middlewares = spec.rawBody ? [express.raw({ type: [...spec.rawBody.contentTypes], limit: spec.rawBody.maxBytes })] : [];
     const paramNames = pathParamNames(spec.path);
     if (spec.idempotent && !this.#idempotency) throw new Error(`${spec.path} is idempotent but the Api has no idempotency store`);
     this.router[spec.method](spec.path, ...middlewares, async (req: Request, res: Response) => {
@@ -130,9 +128,7 @@ export class Api {
         : operation.rawBody
           ? {
               required: true,
-              content: Object.fromEntries(
-                operation.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
-              ),
+              content: Object.fromEntries(operation.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
             }
           : undefined;
       paths[openApiPath] ??= {};

@@ -49,7 +49,12 @@ export class IdempotentRequests {
     const header = req.headers['idempotency-key'];
     if (header === undefined) return work();
     if (typeof header !== 'string' || header.length === 0 || header.length > IDEMPOTENCY_KEY_MAX_LENGTH || !KEY_SYNTAX.test(header)) {
-      throw new AppError(400, 'invalid_idempotency_key', `The Idempotency-Key header must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable characters.`, 'Idempotency-Key');
+      throw new AppError(
+        400,
+        'invalid_idempotency_key',
+        `The Idempotency-Key header must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable characters.`,
+        'Idempotency-Key',
+      );
     }
     const fingerprint = fingerprintOf(operation, request.body);
     for (;;) {
@@ -147,12 +152,15 @@ export class IdempotentRequests {
 
 const reused = () =>
   new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with another request body; use a new key for a new request.', 'Idempotency-Key');
-const inUse = () =>
-  new AppError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still running; retry in a moment.', 'Idempotency-Key');
+const inUse = () => new AppError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still running; retry in a moment.', 'Idempotency-Key');
 
 /** The operation and the JSON body with its keys sorted: the same request sent again has the same fingerprint. */
 export function fingerprintOf(operation: string, body: unknown): string {
-  return createHash('sha256').update(operation).update('\n').update(canonicalJson(body ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(operation)
+    .update('\n')
+    .update(canonicalJson(body ?? null))
+    .digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -128,7 +128,10 @@ export function metricsHandler(token: string | undefined): RequestHandler {
       res.status(401).json({ error: { code: 'unauthorized', message: 'GET /metrics needs its bearer token (METRICS_TOKEN).' } });
       return;
     }
-    res.set('Content-Type', metricsRegistry.contentType).set('Cache-Control', 'no-store').send(await metricsRegistry.metrics());
+    res
+      .set('Content-Type', metricsRegistry.contentType)
+      .set('Cache-Control', 'no-store')
+      .send(await metricsRegistry.metrics());
   };
 }
 

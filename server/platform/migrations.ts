@@ -26,12 +26,7 @@ export async function migrate(db: Database): Promise<string[]> {
     checksum text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
   )`);
-  const applied = new Map(
-    (await db.query<AppliedMigration>('SELECT version, name, checksum FROM schema_migrations')).map((row) => [
-      row.version,
-      row,
-    ]),
-  );
+  const applied = new Map((await db.query<AppliedMigration>('SELECT version, name, checksum FROM schema_migrations')).map((row) => [row.version, row]));
   const files = (await readdir(MIGRATIONS_DIR)).filter((file) => MIGRATION_FILE.test(file)).sort();
   const newlyApplied: string[] = [];
   for (const file of files) {
@@ -50,11 +45,7 @@ export async function migrate(db: Database): Promise<string[]> {
     }
     await db.transaction(async (tx) => {
       for (const statement of splitStatements(sql)) await tx.query(statement);
-      await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-        version,
-        file,
-        checksum,
-      ]);
+      await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [version, file, checksum]);
     });
     newlyApplied.push(file);
   }

@@ -30,7 +30,8 @@ export function pathParamSchema(name: string): object {
 export function checkPathParams(names: readonly string[], params: Record<string, unknown>): void {
   for (const name of names) {
     const value = params[name];
-    const valid = typeof value === 'string' && (isIdParam(name) ? ID_PARAM.safeParse(value).success : value.length > 0 && value.length <= TOKEN_PARAM_MAX_LENGTH);
+    const valid =
+      typeof value === 'string' && (isIdParam(name) ? ID_PARAM.safeParse(value).success : value.length > 0 && value.length <= TOKEN_PARAM_MAX_LENGTH);
     if (!valid) throw new AppError(404, 'not_found', `No such ${name}.`, name);
   }
 }

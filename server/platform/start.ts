@@ -79,19 +79,42 @@ export async function startPlatform(
   const { role, nodeId } = config.cluster;
   const runsApi = role !== 'media';
   const runsMedia = role !== 'api';
-  const { app, services } = createApp({ config: { ...config, publicUrl }, db, clock, logger, settlementCheckpoint: options.settlementCheckpoint, bookingNotifier: options.bookingNotifier });
+  const { app, services } = createApp({
+    config: { ...config, publicUrl },
+    db,
+    clock,
+    logger,
+    settlementCheckpoint: options.settlementCheckpoint,
+    bookingNotifier: options.bookingNotifier,
+  });
   server.on('request', runsApi ? app : mediaNodeApp({ db, metricsToken: config.metricsToken, logger }));
   let media: MediaService | undefined;
   let signaling: SignalingServer | undefined;
   let mediaNode: { stop(): Promise<void> } | undefined;
   if (runsMedia) {
-    media = await MediaService.create({ db, clock, logger, consultations: services.consultations, jwtSecret: config.jwtSecret, config: config.media, timers: options.mediaTimers, nodeId });
+    media = await MediaService.create({
+      db,
+      clock,
+      logger,
+      consultations: services.consultations,
+      jwtSecret: config.jwtSecret,
+      config: config.media,
+      timers: options.mediaTimers,
+      nodeId,
+    });
     // PAY-2 / MEDIA-4: video consultations a crash cut are ended for their last checkpoint, before anyone can join.
     const videosRecovered = await media.recoverAfterRestart();
     if (videosRecovered) logger.info({ videosRecovered }, 'video consultations recovered');
     signaling = new SignalingServer({ server, media, logger });
     const node = media;
-    mediaNode = await runMediaNode({ db, logger, nodeId, signalingUrl: config.cluster.signalingUrl, capacity: config.cluster.mediaCapacity, load: () => node.load });
+    mediaNode = await runMediaNode({
+      db,
+      logger,
+      nodeId,
+      signalingUrl: config.cluster.signalingUrl,
+      capacity: config.cluster.mediaCapacity,
+      load: () => node.load,
+    });
   }
   // BOOK-4: changes reach open pages and the rooms whichever node made them (LISTEN/NOTIFY).
   await services.consultationEvents.listen(db);
@@ -109,7 +132,9 @@ export async function startPlatform(
   const forgetMetrics = registerMetricsSource({
     liveConsultations: () => ({ video: media?.meteringCount ?? 0, phone: runsApi ? services.telephony.phone.liveCount : 0 }),
     jobQueueDepth: async () => {
-      const [row] = await db.query<{ depth: number }>('SELECT count(*)::int AS depth FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now()');
+      const [row] = await db.query<{ depth: number }>(
+        'SELECT count(*)::int AS depth FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now()',
+      );
       return row?.depth ?? 0;
     },
     mediaWorkers: async () => (media ? media.workerUsage() : []),

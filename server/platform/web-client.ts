@@ -48,7 +48,8 @@ export function webClientRouter({ distDir, headFor }: WebClientOptions): express
   router.use(
     express.static(distDir, {
       index: false,
-      setHeaders: (res, path) => res.setHeader('Cache-Control', `/${relative(distDir, path).split(sep).join('/')}`.startsWith(HASHED_PREFIX) ? IMMUTABLE : REVALIDATE),
+      setHeaders: (res, path) =>
+        res.setHeader('Cache-Control', `/${relative(distDir, path).split(sep).join('/')}`.startsWith(HASHED_PREFIX) ? IMMUTABLE : REVALIDATE),
     }),
   );
   // A missing hashed file is a 404, not the HTML: a browser holding an old page must not run HTML as a script.
@@ -90,10 +91,7 @@ function sendHtml(req: Request, res: Response, html: string): void {
   res.type('html');
   const encoding = acceptedEncoding(req, () => true);
   if (!encoding) return void res.send(html);
-  const body =
-    encoding.name === 'br'
-      ? brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: HTML_BROTLI_QUALITY } })
-      : gzipSync(html);
+  const body = encoding.name === 'br' ? brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: HTML_BROTLI_QUALITY } }) : gzipSync(html);
   res.setHeader('Content-Encoding', encoding.name);
   res.send(body);
 }

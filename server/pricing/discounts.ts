@@ -22,10 +22,11 @@ export async function resolveDiscountCode(
   if (code.expires_at && code.expires_at <= input.at) throw refusal('This discount code has expired.');
   if (code.max_uses !== null && (await usesOf(db, code.id)) >= code.max_uses) throw usedUp();
   if (code.first_consultation_only && input.clientId) {
-    const [previous] = await db.query(
-      'SELECT 1 FROM consultations WHERE expert_id = $1 AND client_id = $2 AND status = ANY($3::text[]) LIMIT 1',
-      [input.expertId, input.clientId, STATUSES_USING_A_CODE],
-    );
+    const [previous] = await db.query('SELECT 1 FROM consultations WHERE expert_id = $1 AND client_id = $2 AND status = ANY($3::text[]) LIMIT 1', [
+      input.expertId,
+      input.clientId,
+      STATUSES_USING_A_CODE,
+    ]);
     if (previous) throw refusal('This discount code is only for a first consultation.');
   }
   return { id: code.id, percentOff: code.percent_off };

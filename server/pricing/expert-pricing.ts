@@ -48,17 +48,19 @@ export async function replaceExpertPricing(tx: Queryable, expertId: string, pric
   );
   const kept = new Set<string>();
   for (const [position, offer] of pricing.packages.entries()) {
-    const same = current.find(
-      (row) => !kept.has(row.id) && row.mode === offer.mode && row.minutes === offer.minutes && row.price_cents === offer.priceCents,
-    );
+    const same = current.find((row) => !kept.has(row.id) && row.mode === offer.mode && row.minutes === offer.minutes && row.price_cents === offer.priceCents);
     if (same) {
       kept.add(same.id);
       await tx.query('UPDATE packages SET position = $2 WHERE id = $1', [same.id, position]);
     } else {
-      await tx.query(
-        'INSERT INTO packages (expert_id, mode, minutes, price_cents, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [expertId, offer.mode, offer.minutes, offer.priceCents, position, at],
-      );
+      await tx.query('INSERT INTO packages (expert_id, mode, minutes, price_cents, position, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        expertId,
+        offer.mode,
+        offer.minutes,
+        offer.priceCents,
+        position,
+        at,
+      ]);
     }
   }
   const retired = current.filter((row) => !kept.has(row.id)).map((row) => row.id);

@@ -4,7 +4,14 @@ import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { notFound } from '../platform/errors.ts';
 import { countryCode } from '../accounts/schemas.ts';
-import { MAX_PACKAGES_PER_EXPERT, clientPricePerMinuteCents, holdAmountCents, priceCancellation, settleConsultation, validatePricing } from '../billing/index.ts';
+import {
+  MAX_PACKAGES_PER_EXPERT,
+  clientPricePerMinuteCents,
+  holdAmountCents,
+  priceCancellation,
+  settleConsultation,
+  validatePricing,
+} from '../billing/index.ts';
 import { feeScheduleAt } from './fee-schedule.ts';
 import { readExpertPricing, replaceExpertPricing } from './expert-pricing.ts';
 import { termsInForce } from './terms.ts';
@@ -17,9 +24,7 @@ const centsSchema = z.number().int();
 const pricingBody = z.object({
   videoRatePerMinuteCents: centsSchema.nullable().optional(),
   phoneRatePerMinuteCents: centsSchema.nullable().optional(),
-  packages: z
-    .array(z.object({ mode: modeSchema, minutes: z.number().int(), priceCents: centsSchema }).strict())
-    .max(MAX_PACKAGES_PER_EXPERT * 10),
+  packages: z.array(z.object({ mode: modeSchema, minutes: z.number().int(), priceCents: centsSchema }).strict()).max(MAX_PACKAGES_PER_EXPERT * 10),
 });
 
 /** A quote never needs more than a day of seconds; the billing rules cut at the budget or the package anyway. */
@@ -78,7 +83,8 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock; page
     {
       method: 'post',
       path: '/api/experts/me/pricing/preview',
-      summary: 'The same breakdown for rates and packages being typed, without saving them; invalid ones are refused as PUT refuses them (EXP-4, EXP-5, BILL-7)',
+      summary:
+        'The same breakdown for rates and packages being typed, without saving them; invalid ones are refused as PUT refuses them (EXP-4, EXP-5, BILL-7)',
       tag,
       access: ['expert'],
       body: pricingBody,

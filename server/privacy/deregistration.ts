@@ -89,7 +89,18 @@ export class Deregistration {
 
   async #refuseIfBlocked(db: Queryable, userId: string): Promise<void> {
     const blockers = await deregistrationBlockers(db, userId);
-    if (blockers.length > 0) throw conflict(blockers[0]!, `${MESSAGES[blockers[0]!]}${blockers.length > 1 ? ` Also: ${blockers.slice(1).map((code) => MESSAGES[code]).join(' ')}` : ''}`);
+    if (blockers.length > 0)
+      throw conflict(
+        blockers[0]!,
+        `${MESSAGES[blockers[0]!]}${
+          blockers.length > 1
+            ? ` Also: ${blockers
+                .slice(1)
+                .map((code) => MESSAGES[code])
+                .join(' ')}`
+            : ''
+        }`,
+      );
   }
 }
 

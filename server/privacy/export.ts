@@ -19,7 +19,7 @@ function toJson(value: unknown): unknown {
 }
 
 const rows = async (db: Queryable, sql: string, params: unknown[]) => toJson(await db.query<Row>(`${sql} LIMIT ${EXPORT_SECTION_MAX_ROWS}`, params)) as Row[];
-const one = async (db: Queryable, sql: string, params: unknown[]) => ((await rows(db, sql, params))[0] ?? null);
+const one = async (db: Queryable, sql: string, params: unknown[]) => (await rows(db, sql, params))[0] ?? null;
 
 /**
  * ACC-9: everything the platform holds about a user, as JSON. Secrets are left out (password
@@ -48,10 +48,20 @@ export async function exportPersonalData(db: Queryable, userId: string, exported
           [userId],
         )
       : null,
-    rates: isExpert ? await one(db, 'SELECT video_rate_per_minute_cents, phone_rate_per_minute_cents, updated_at FROM expert_rates WHERE expert_id = $1', [userId]) : null,
-    packages: isExpert ? await rows(db, 'SELECT id, mode, minutes, price_cents, retired_at, created_at FROM packages WHERE expert_id = $1 ORDER BY created_at', [userId]) : [],
+    rates: isExpert
+      ? await one(db, 'SELECT video_rate_per_minute_cents, phone_rate_per_minute_cents, updated_at FROM expert_rates WHERE expert_id = $1', [userId])
+      : null,
+    packages: isExpert
+      ? await rows(db, 'SELECT id, mode, minutes, price_cents, retired_at, created_at FROM packages WHERE expert_id = $1 ORDER BY created_at', [userId])
+      : [],
     availability: isExpert ? await one(db, 'SELECT time_zone, weekly, exceptions, updated_at FROM expert_availability WHERE expert_id = $1', [userId]) : null,
-    discountCodes: isExpert ? await rows(db, 'SELECT code, percent_off, expires_at, max_uses, first_consultation_only, disabled_at, created_at FROM discount_codes WHERE expert_id = $1 ORDER BY created_at', [userId]) : [],
+    discountCodes: isExpert
+      ? await rows(
+          db,
+          'SELECT code, percent_off, expires_at, max_uses, first_consultation_only, disabled_at, created_at FROM discount_codes WHERE expert_id = $1 ORDER BY created_at',
+          [userId],
+        )
+      : [],
     consultations: await rows(
       db,
       `SELECT c.id, CASE WHEN c.client_id = $1 THEN 'client' ELSE 'expert' END AS my_role, c.mode, c.pricing, c.status, c.start_at, c.reserved_minutes,
@@ -61,9 +71,19 @@ export async function exportPersonalData(db: Queryable, userId: string, exported
         WHERE c.client_id = $1 OR c.expert_id = $1 ORDER BY c.created_at`,
       [userId],
     ),
-    receipts: await rows(db, 'SELECT number, consultation_id, issued_at, content FROM receipts WHERE client_id = $1 OR expert_id = $1 ORDER BY issued_at', [userId]),
-    reviewsWritten: await rows(db, 'SELECT id, consultation_id, stars, comment, moderation_state, created_at FROM reviews WHERE client_id = $1 ORDER BY created_at', [userId]),
-    reviewsReceived: isExpert ? await rows(db, 'SELECT id, consultation_id, stars, comment, moderation_state, created_at FROM reviews WHERE expert_id = $1 ORDER BY created_at', [userId]) : [],
+    receipts: await rows(db, 'SELECT number, consultation_id, issued_at, content FROM receipts WHERE client_id = $1 OR expert_id = $1 ORDER BY issued_at', [
+      userId,
+    ]),
+    reviewsWritten: await rows(
+      db,
+      'SELECT id, consultation_id, stars, comment, moderation_state, created_at FROM reviews WHERE client_id = $1 ORDER BY created_at',
+      [userId],
+    ),
+    reviewsReceived: isExpert
+      ? await rows(db, 'SELECT id, consultation_id, stars, comment, moderation_state, created_at FROM reviews WHERE expert_id = $1 ORDER BY created_at', [
+          userId,
+        ])
+      : [],
     complaints: await rows(
       db,
       `SELECT id, kind, CASE WHEN complainant_id = $1 THEN 'complainant' ELSE 'expert' END AS my_role, consultation_id, comment, occurred_at, filed_at,
@@ -71,9 +91,15 @@ export async function exportPersonalData(db: Queryable, userId: string, exported
          FROM complaints WHERE complainant_id = $1 OR expert_id = $1 ORDER BY filed_at`,
       [userId],
     ),
-    reportsFiled: await rows(db, 'SELECT id, target_type, target_user_id, review_id, reason, comment, status, created_at FROM reports WHERE reporter_id = $1 ORDER BY created_at', [userId]),
+    reportsFiled: await rows(
+      db,
+      'SELECT id, target_type, target_user_id, review_id, reason, comment, status, created_at FROM reports WHERE reporter_id = $1 ORDER BY created_at',
+      [userId],
+    ),
     blockedClients: isExpert ? await rows(db, 'SELECT client_id, created_at FROM expert_blocks WHERE expert_id = $1 ORDER BY created_at', [userId]) : [],
-    wallet: isExpert ? { ...(await walletBalances(db, userId)), blocked: (await one(db, 'SELECT blocked FROM wallets WHERE user_id = $1', [userId]))?.['blocked'] ?? false } : null,
+    wallet: isExpert
+      ? { ...(await walletBalances(db, userId)), blocked: (await one(db, 'SELECT blocked FROM wallets WHERE user_id = $1', [userId]))?.['blocked'] ?? false }
+      : null,
     walletMovements: isExpert
       ? await rows(
           db,
@@ -82,9 +108,19 @@ export async function exportPersonalData(db: Queryable, userId: string, exported
           [pending, available],
         )
       : [],
-    payouts: await rows(db, 'SELECT id, amount_cents, currency, status, failure_reason, iban_last4, created_at, updated_at FROM payouts WHERE user_id = $1 ORDER BY created_at', [userId]),
-    identityCheck: await one(db, 'SELECT status, refusal_reason, iban, bic, company_name, submitted_at, decided_at FROM kyc_profiles WHERE user_id = $1', [userId]),
-    identityDocuments: await rows(db, 'SELECT id, kind, file_name, content_type, size_bytes, issued_on, uploaded_at, replaced_at FROM kyc_documents WHERE user_id = $1 ORDER BY uploaded_at', [userId]),
+    payouts: await rows(
+      db,
+      'SELECT id, amount_cents, currency, status, failure_reason, iban_last4, created_at, updated_at FROM payouts WHERE user_id = $1 ORDER BY created_at',
+      [userId],
+    ),
+    identityCheck: await one(db, 'SELECT status, refusal_reason, iban, bic, company_name, submitted_at, decided_at FROM kyc_profiles WHERE user_id = $1', [
+      userId,
+    ]),
+    identityDocuments: await rows(
+      db,
+      'SELECT id, kind, file_name, content_type, size_bytes, issued_on, uploaded_at, replaced_at FROM kyc_documents WHERE user_id = $1 ORDER BY uploaded_at',
+      [userId],
+    ),
     savedCards: await rows(db, 'SELECT brand, last4, exp_month, exp_year, created_at FROM saved_cards WHERE user_id = $1 ORDER BY created_at', [userId]),
     sessions: await rows(db, 'SELECT created_at, revoked_at, revoked_reason FROM sessions WHERE user_id = $1 ORDER BY created_at', [userId]),
     emails: await rows(db, 'SELECT event, subject, status, sent_at, created_at FROM notifications_sent WHERE user_id = $1 ORDER BY created_at', [userId]),

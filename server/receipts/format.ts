@@ -57,7 +57,13 @@ function parisTime(iso: string): CivilTime {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new RangeError(`not a date: ${iso}`);
   const parts = Object.fromEntries(PARIS_PARTS.formatToParts(date).map((part) => [part.type, part.value]));
-  return { year: Number(parts['year']), month: Number(parts['month']), day: Number(parts['day']), hour: Number(parts['hour']), minute: Number(parts['minute']) };
+  return {
+    year: Number(parts['year']),
+    month: Number(parts['month']),
+    day: Number(parts['day']),
+    hour: Number(parts['hour']),
+    minute: Number(parts['minute']),
+  };
 }
 
 const MONTH_NAMES: Record<Language, readonly string[]> = {
@@ -87,8 +93,30 @@ export function formatMonth(month: string, language: Language): string {
 }
 
 const COUNTRY_NAMES: Record<Language, Record<string, string>> = {
-  fr: { FR: 'France', BE: 'Belgique', CH: 'Suisse', LU: 'Luxembourg', MC: 'Monaco', DE: 'Allemagne', ES: 'Espagne', IT: 'Italie', GB: 'Royaume-Uni', CA: 'Canada' },
-  en: { FR: 'France', BE: 'Belgium', CH: 'Switzerland', LU: 'Luxembourg', MC: 'Monaco', DE: 'Germany', ES: 'Spain', IT: 'Italy', GB: 'United Kingdom', CA: 'Canada' },
+  fr: {
+    FR: 'France',
+    BE: 'Belgique',
+    CH: 'Suisse',
+    LU: 'Luxembourg',
+    MC: 'Monaco',
+    DE: 'Allemagne',
+    ES: 'Espagne',
+    IT: 'Italie',
+    GB: 'Royaume-Uni',
+    CA: 'Canada',
+  },
+  en: {
+    FR: 'France',
+    BE: 'Belgium',
+    CH: 'Switzerland',
+    LU: 'Luxembourg',
+    MC: 'Monaco',
+    DE: 'Germany',
+    ES: 'Spain',
+    IT: 'Italy',
+    GB: 'United Kingdom',
+    CA: 'Canada',
+  },
 };
 
 /** A country's name for the common ones, else its ISO code (always unambiguous on paper). */

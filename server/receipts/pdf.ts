@@ -56,7 +56,12 @@ export async function renderPdfDocument(document: PrintedDocument, options: PdfO
     ensureSpace(40);
     pdf.font(BOLD_FONT).fontSize(HEADING_SIZE_POINTS).fillColor(GREY).text(text.toUpperCase(), left, pdf.y, { width });
     const y = pdf.y + 2;
-    pdf.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).strokeColor('#d1d5db').stroke();
+    pdf
+      .moveTo(left, y)
+      .lineTo(left + width, y)
+      .lineWidth(0.5)
+      .strokeColor('#d1d5db')
+      .stroke();
     pdf.y = y + 4;
     pdf.font(BODY_FONT).fontSize(BODY_SIZE_POINTS).fillColor(BLACK);
   };
@@ -71,7 +76,10 @@ export async function renderPdfDocument(document: PrintedDocument, options: PdfO
     ensureSpace(rowHeight + ROW_GAP_POINTS);
     const y = pdf.y;
     for (const cell of cells) {
-      pdf.font(cell.bold ? BOLD_FONT : BODY_FONT).fontSize(sizePoints).text(cell.text, cell.x, y, { width: cell.width, align: cell.align });
+      pdf
+        .font(cell.bold ? BOLD_FONT : BODY_FONT)
+        .fontSize(sizePoints)
+        .text(cell.text, cell.x, y, { width: cell.width, align: cell.align });
     }
     pdf.x = left;
     pdf.y = y + rowHeight + ROW_GAP_POINTS;
@@ -129,7 +137,13 @@ export async function renderPdfDocument(document: PrintedDocument, options: PdfO
         const cells = (values: readonly string[], bold: boolean) =>
           values.map((text, index) => ({ text, ...positions[index]!, align: section.columns[index]!.align, bold }));
         pdf.fillColor(GREY);
-        row(cells(section.columns.map((column) => column.label), true), SMALL_SIZE_POINTS);
+        row(
+          cells(
+            section.columns.map((column) => column.label),
+            true,
+          ),
+          SMALL_SIZE_POINTS,
+        );
         pdf.fillColor(BLACK);
         if (section.rows.length === 0) row([{ text: section.empty, x: left, width, align: 'left' }], SMALL_SIZE_POINTS);
         for (const values of section.rows) row(cells(values, false), SMALL_SIZE_POINTS);

@@ -34,7 +34,10 @@ const WORDS = {
     consultationDate: 'Date de la consultation',
     service: 'Prestation',
     consultation: { video: 'Consultation vidéo', phone: 'Consultation par téléphone' },
-    cancellation: { video: "Frais d'annulation tardive ou d'absence (consultation vidéo)", phone: "Frais d'annulation tardive ou d'absence (consultation par téléphone)" },
+    cancellation: {
+      video: "Frais d'annulation tardive ou d'absence (consultation vidéo)",
+      phone: "Frais d'annulation tardive ou d'absence (consultation par téléphone)",
+    },
     duration: 'Durée facturée',
     rate: 'Tarif',
     perMinute: (amount: string) => `${amount} la minute`,
@@ -90,8 +93,7 @@ const WORDS = {
     totalNoVat: 'Total',
     paid: `Paid by card on ${PLATFORM_NAME}.`,
     parisTime: 'Times are Paris time.',
-    footer: (expert: string) =>
-      `${PLATFORM_NAME} acts as billing agent: the service is provided and sold by ${expert}, who alone is responsible for it.`,
+    footer: (expert: string) => `${PLATFORM_NAME} acts as billing agent: the service is provided and sold by ${expert}, who alone is responsible for it.`,
   },
 } as const;
 
@@ -151,7 +153,13 @@ export function receiptDocument(content: ReceiptContent, language: Language): Pr
 
   const notes = [...(amounts.vatMention ? vatMentionLines(amounts.vatMention, language) : []), w.paid, w.parisTime];
   const sections: Section[] = [
-    { kind: 'parties', parties: [{ heading: w.seller, lines: expertLines }, { heading: w.client, lines: [content.client.name] }] },
+    {
+      kind: 'parties',
+      parties: [
+        { heading: w.seller, lines: expertLines },
+        { heading: w.client, lines: [content.client.name] },
+      ],
+    },
     { kind: 'facts', heading: w.details, rows: facts },
     { kind: 'amounts', heading: w.amounts, rows: amountRows },
     { kind: 'notes', lines: notes },

@@ -35,10 +35,9 @@ export function receiptRoutes(api: Api, deps: { db: Database; clock: Clock }) {
   async function readableReceipt(user: AuthUser, consultationIdText: string | undefined): Promise<StoredReceipt> {
     const consultationId = consultationIdParam.safeParse(consultationIdText);
     if (!consultationId.success) throw notFound('Consultation');
-    const [consultation] = await db.query<{ client_id: string; expert_id: string }>(
-      'SELECT client_id, expert_id FROM consultations WHERE id = $1',
-      [consultationId.data],
-    );
+    const [consultation] = await db.query<{ client_id: string; expert_id: string }>('SELECT client_id, expert_id FROM consultations WHERE id = $1', [
+      consultationId.data,
+    ]);
     const allowed = consultation && (user.role === 'admin' || user.id === consultation.client_id || user.id === consultation.expert_id);
     if (!allowed) throw notFound('Consultation');
     const [receipt] = await db.query<{ number: string; issued_at: Date; content: ReceiptContent }>(
@@ -88,7 +87,13 @@ export function receiptRoutes(api: Api, deps: { db: Database; clock: Clock }) {
 
   // The suffixed routes come first: `:month` alone would also match `2026-11.pdf`.
   api.route(
-    { method: 'get', path: '/api/experts/me/statements/:month.html', summary: 'A monthly statement of operating fees as HTML (BILL-9)', tag, access: ['expert'] },
+    {
+      method: 'get',
+      path: '/api/experts/me/statements/:month.html',
+      summary: 'A monthly statement of operating fees as HTML (BILL-9)',
+      tag,
+      access: ['expert'],
+    },
     async ({ req, res, user }) => {
       const statement = await statementOf(user!, String(req.params['month']));
       sendHtml(res, statementDocument(statement, await languageOf(user!)));
@@ -96,7 +101,13 @@ export function receiptRoutes(api: Api, deps: { db: Database; clock: Clock }) {
   );
 
   api.route(
-    { method: 'get', path: '/api/experts/me/statements/:month.pdf', summary: 'A monthly statement of operating fees as a PDF (BILL-9)', tag, access: ['expert'] },
+    {
+      method: 'get',
+      path: '/api/experts/me/statements/:month.pdf',
+      summary: 'A monthly statement of operating fees as a PDF (BILL-9)',
+      tag,
+      access: ['expert'],
+    },
     async ({ req, res, user }) => {
       const statement = await statementOf(user!, String(req.params['month']));
       await sendPdf(res, statementDocument(statement, await languageOf(user!)));
@@ -104,7 +115,13 @@ export function receiptRoutes(api: Api, deps: { db: Database; clock: Clock }) {
   );
 
   api.route(
-    { method: 'get', path: '/api/experts/me/statements/:month', summary: 'A monthly statement of operating fees, month YYYY-MM in Paris time (BILL-9)', tag, access: ['expert'] },
+    {
+      method: 'get',
+      path: '/api/experts/me/statements/:month',
+      summary: 'A monthly statement of operating fees, month YYYY-MM in Paris time (BILL-9)',
+      tag,
+      access: ['expert'],
+    },
     ({ req, user }) => statementOf(user!, String(req.params['month'])),
   );
 }

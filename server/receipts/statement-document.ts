@@ -92,7 +92,13 @@ export function statementDocument(statement: FeeStatement, language: Language): 
     datedAt: statement.generatedAt,
     fileName: `${language === 'fr' ? 'releve' : 'statement'}-${statement.month}`,
     sections: [
-      { kind: 'parties', parties: [{ heading: w.platform, lines: [PLATFORM_NAME] }, { heading: w.expert, lines: expertLines }] },
+      {
+        kind: 'parties',
+        parties: [
+          { heading: w.platform, lines: [PLATFORM_NAME] },
+          { heading: w.expert, lines: expertLines },
+        ],
+      },
       {
         kind: 'facts',
         heading: w.summary,

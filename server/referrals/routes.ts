@@ -40,7 +40,7 @@ export function referralRoutes(api: Api, deps: { db: Database; clock: Clock; pub
     {
       method: 'get',
       path: '/api/referrals/sponsors/:slug',
-      summary: "REF-1: the sponsor named by a referral signup URL (`/inscription/<slug>`): display name and photo for the signup page",
+      summary: 'REF-1: the sponsor named by a referral signup URL (`/inscription/<slug>`): display name and photo for the signup page',
       tag,
       access: 'public',
     },

@@ -7,7 +7,11 @@ import type { Outcome } from './outcome.ts';
  * into the expert's pending earnings, the platform's fee (less the sponsor's commission, which
  * REF-3 pays from the platform's share) and the telephony surcharge. Sums to zero by construction.
  */
-export function settlementLines(parties: { clientId: string; expertId: string; sponsorId: string | null }, outcome: Outcome, commissionCents: number): JournalLine[] {
+export function settlementLines(
+  parties: { clientId: string; expertId: string; sponsorId: string | null },
+  outcome: Outcome,
+  commissionCents: number,
+): JournalLine[] {
   const lines: JournalLine[] = [
     { account: accounts.clientPayments(parties.clientId), amountCents: -outcome.chargeCents, purpose: 'charge' },
     { account: accounts.walletPending(parties.expertId), amountCents: outcome.expertEarningsCents, purpose: 'earnings' },

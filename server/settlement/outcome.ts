@@ -1,10 +1,4 @@
-import {
-  priceCancellation,
-  settleConsultation,
-  type CancellationEvent,
-  type ConsultationTerms,
-  InvariantViolation,
-} from '../billing/index.ts';
+import { priceCancellation, settleConsultation, type CancellationEvent, type ConsultationTerms, InvariantViolation } from '../billing/index.ts';
 
 /** The facts of a finished consultation that decide what it costs. */
 export interface FinishedConsultation {

@@ -164,7 +164,13 @@ export class SettlementService {
       }
     }
     if (priced.length) {
-      const written = await retrying(() => recordCapturing(this.#db, priced.map((item) => item.record), now));
+      const written = await retrying(() =>
+        recordCapturing(
+          this.#db,
+          priced.map((item) => item.record),
+          now,
+        ),
+      );
       const lost = priced.filter((item) => !written.has(item.record.consultationId)).map((item) => item.record.consultationId);
       // A concurrent settlement recorded these first: its amounts are the ones that stand.
       const theirs = lost.length ? await readSettlements(this.#db, lost) : new Map<string, SettlementRecord>();
@@ -183,7 +189,14 @@ export class SettlementService {
     // Step 3: everything the settlement writes, in one statement.
     if (ready.length) {
       // Those this statement did not settle were settled meanwhile by a concurrent call, with the same frozen amounts.
-      await retrying(() => postSettlements(this.#db, ready.map((item) => this.#posting(item, now)), now, this.#knownAccounts));
+      await retrying(() =>
+        postSettlements(
+          this.#db,
+          ready.map((item) => this.#posting(item, now)),
+          now,
+          this.#knownAccounts,
+        ),
+      );
       for (const { record } of ready) {
         this.#checkpoint('after_postings');
         done({ ...record, status: 'settled' });
@@ -219,7 +232,10 @@ export class SettlementService {
     return finishedAt < windowEnd ? consultation.sponsorId : null;
   }
 
-  async #moveCardMoney(items: readonly { consultation: ConsultationToSettle; record: SettlementRecord }[], fail: (id: string, error: unknown) => void): Promise<Captured[]> {
+  async #moveCardMoney(
+    items: readonly { consultation: ConsultationToSettle; record: SettlementRecord }[],
+    fail: (id: string, error: unknown) => void,
+  ): Promise<Captured[]> {
     const moved: Captured[] = [];
     const toCapture: { consultation: ConsultationToSettle; record: SettlementRecord; holdRef: string }[] = [];
     for (const { consultation, record } of items) {
@@ -273,12 +289,22 @@ export class SettlementService {
             kind: record.kind === 'consultation' ? 'consultation_settlement' : 'cancellation_settlement',
             consultationId: id,
             createdAt: now,
-            lines: settlementLines({ clientId: consultation.clientId, expertId: consultation.expertId, sponsorId: record.sponsorId }, record, record.commissionCents),
+            lines: settlementLines(
+              { clientId: consultation.clientId, expertId: consultation.expertId, sponsorId: record.sponsorId },
+              record,
+              record.commissionCents,
+            ),
           }
         : null,
       penaltyJournal:
         record.expertPenaltyCents > 0
-          ? { idempotencyKey: `penalty:${id}`, kind: 'expert_penalty', consultationId: id, createdAt: now, lines: penaltyLines(consultation.expertId, record.expertPenaltyCents) }
+          ? {
+              idempotencyKey: `penalty:${id}`,
+              kind: 'expert_penalty',
+              consultationId: id,
+              createdAt: now,
+              lines: penaltyLines(consultation.expertId, record.expertPenaltyCents),
+            }
           : null,
       walletHolds: [
         { ownerId: consultation.expertId, amountCents: record.expertEarningsCents },
@@ -303,7 +329,8 @@ export class SettlementService {
 /** PAY-1: the charge is split without remainder, nobody receives a negative share, the commission comes out of the fee. */
 function assertSplit(record: SettlementRecord): void {
   const parts = [record.chargeCents, record.feeCents, record.surchargeCents, record.expertEarningsCents, record.commissionCents, record.expertPenaltyCents];
-  if (!parts.every((cents) => Number.isSafeInteger(cents) && cents >= 0)) throw new InvariantViolation(`settlement of ${record.consultationId} has a bad amount`);
+  if (!parts.every((cents) => Number.isSafeInteger(cents) && cents >= 0))
+    throw new InvariantViolation(`settlement of ${record.consultationId} has a bad amount`);
   if (record.chargeCents !== record.feeCents + record.surchargeCents + record.expertEarningsCents) {
     throw new InvariantViolation(`settlement of ${record.consultationId}: the charge is not fee + surcharge + earnings`);
   }

@@ -199,7 +199,12 @@ export interface SettlementPosting {
  * posted twice; the unique keys (journal, receipt, hold) would refuse it anyway and abort the
  * statement rather than post half. Returns the consultations this statement settled.
  */
-export async function postSettlements(db: Queryable, postings: readonly SettlementPosting[], at: Date, knownAccounts: KnownLedgerAccounts): Promise<Set<string>> {
+export async function postSettlements(
+  db: Queryable,
+  postings: readonly SettlementPosting[],
+  at: Date,
+  knownAccounts: KnownLedgerAccounts,
+): Promise<Set<string>> {
   const sorted = [...postings].sort((a, b) => compare(a.consultationId, b.consultationId));
   const journals = sorted.flatMap((posting) =>
     [posting.journal, posting.penaltyJournal].flatMap((entry) => {

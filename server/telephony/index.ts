@@ -18,8 +18,7 @@ export type { CallFact, CallParty, TelephonyProvider } from './provider.ts';
 
 /** SPEC §12: Twilio when its three variables are set, else the local simulator (TEL-4). */
 export type TelephonyConfig =
-  | { provider: 'simulator' }
-  | { provider: 'twilio'; accountSid: string; authToken: string; fromNumber: string; apiUrl: string | undefined };
+  { provider: 'simulator' } | { provider: 'twilio'; accountSid: string; authToken: string; fromNumber: string; apiUrl: string | undefined };
 
 export interface Telephony {
   phone: PhoneConsultations;

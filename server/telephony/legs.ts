@@ -60,13 +60,16 @@ export interface TimedFact {
  * An interval still open at the end is closed at `untilMs`: the provider kept both legs up while
  * we were away, until the platform hung up.
  */
-export function connectedSecondsFromFacts(facts: readonly TimedFact[], untilMs: number, maxSeconds: number): { connectedSeconds: number; everConnected: boolean } {
+export function connectedSecondsFromFacts(
+  facts: readonly TimedFact[],
+  untilMs: number,
+  maxSeconds: number,
+): { connectedSeconds: number; everConnected: boolean } {
   const legs = new Map<string, LegState>();
   let runningSinceMs: number | null = null;
   let accumulatedMs = 0;
   let everConnected = false;
-  const bothIn = () =>
-    (['expert', 'client'] as const).every((party) => [...legs.values()].some((leg) => leg.party === party && isInConference(leg)));
+  const bothIn = () => (['expert', 'client'] as const).every((party) => [...legs.values()].some((leg) => leg.party === party && isInConference(leg)));
   for (const { fact, atMs } of facts) {
     legs.set(fact.callId, applyFact(legs.get(fact.callId) ?? newLeg(fact.callId, fact.party), fact));
     const running = bothIn();

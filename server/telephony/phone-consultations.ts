@@ -7,7 +7,15 @@ import { Meter, type MeterSignal } from '../metering/meter.ts';
 import { DeadlineQueue, processTimers, type Timers } from '../metering/deadline-queue.ts';
 import { applyFact, connectedSecondsFromFacts, isInConference, legsFromFacts, meterStateFromFacts, newLeg, type LegState } from './legs.ts';
 import type { ChannelListener } from '../platform/database.ts';
-import { hasUnfinishedSession, recordSessionRequest, renewLeases, takeOverLapsedSessions, takeSessionRequests, PHONE_LEASE_RENEW_INTERVAL_MS, type TakenOverSession } from './leases.ts';
+import {
+  hasUnfinishedSession,
+  recordSessionRequest,
+  renewLeases,
+  takeOverLapsedSessions,
+  takeSessionRequests,
+  PHONE_LEASE_RENEW_INTERVAL_MS,
+  type TakenOverSession,
+} from './leases.ts';
 import type { ConsultationLifecycle, PhoneEndReason } from './lifecycle.ts';
 import type { CallFact, CallParty, ConferenceRef, ReturningCaller, TelephonyProvider } from './provider.ts';
 import {
@@ -161,7 +169,14 @@ export class PhoneConsultations {
     const now = this.#clock.now();
     const joinDeadlineAt = joinDeadline(row);
     const conferenceName = `consulto-${consultationId}`;
-    const created = await insertSession(this.#db, { consultationId, provider: this.#provider.name, conferenceName, startedAt: now, joinDeadlineAt, ownerNodeId: this.#nodeId });
+    const created = await insertSession(this.#db, {
+      consultationId,
+      provider: this.#provider.name,
+      conferenceName,
+      startedAt: now,
+      joinDeadlineAt,
+      ownerNodeId: this.#nodeId,
+    });
     if (!created) {
       // Another start (or an earlier process) owns it; a restart does not call anybody twice.
       this.#logger.warn({ consultationId }, 'phone session already started');
@@ -433,7 +448,10 @@ export class PhoneConsultations {
       lastFactRowId: facts.at(-1)?.id ?? 0,
     };
     this.#sessions.set(consultationId, session);
-    this.#logger.warn({ consultationId, connectedSecondsSoFar: Math.floor(state.accumulatedMs / SECOND_MS) }, 'phone consultation taken over from a node whose lease lapsed');
+    this.#logger.warn(
+      { consultationId, connectedSecondsSoFar: Math.floor(state.accumulatedMs / SECOND_MS) },
+      'phone consultation taken over from a node whose lease lapsed',
+    );
     if (!['requested', 'scheduled', 'live'].includes(consultation.status)) {
       // Closed while nobody owned it: hang up, report nothing.
       await this.#enqueue(session, () => this.#finish(session, 'platform', 0, { report: false }));
@@ -445,7 +463,8 @@ export class PhoneConsultations {
       // A missed call the dead owner would have retried is retried now.
       for (const party of PARTIES) {
         const due = party === 'expert' || session.joinedReported.has('expert');
-        if (due && !this.#hasActiveLeg(session, party) && !session.present[party]) this.#deadlines.schedule(retryKey(consultationId, party), this.#clock.now().getTime());
+        if (due && !this.#hasActiveLeg(session, party) && !session.present[party])
+          this.#deadlines.schedule(retryKey(consultationId, party), this.#clock.now().getTime());
       }
     }
     this.#wake(consultationId);
@@ -672,7 +691,8 @@ export class PhoneConsultations {
       switch (signal.kind) {
         case 'budget_warning':
           // TEL-3: spoken 60 s before the cap, or at the start when the terms buy 60 s or less (BILL-3).
-          if (!session.finished) await this.#provider.announce(session.conference, { kind: 'budget_warning', secondsLeft: signal.secondsLeft, atStart: signal.atStart });
+          if (!session.finished)
+            await this.#provider.announce(session.conference, { kind: 'budget_warning', secondsLeft: signal.secondsLeft, atStart: signal.atStart });
           return;
         case 'cap_reached':
           // BILL-3 / BILL-5: the budget or the package minutes are used up.

@@ -24,10 +24,14 @@ export function phoneRoutes(api: Api, deps: { db: Database; phone: PhoneConsulta
     },
     async ({ req, user }) => {
       const id = String(req.params['id']);
-      const [row] = await deps.db.query<{ client_id: string; expert_id: string; mode: string; status: string; terms: ConsultationTerms; connected_seconds: number }>(
-        'SELECT client_id, expert_id, mode, status, terms, connected_seconds FROM consultations WHERE id = $1',
-        [id],
-      );
+      const [row] = await deps.db.query<{
+        client_id: string;
+        expert_id: string;
+        mode: string;
+        status: string;
+        terms: ConsultationTerms;
+        connected_seconds: number;
+      }>('SELECT client_id, expert_id, mode, status, terms, connected_seconds FROM consultations WHERE id = $1', [id]);
       const party = row && (row.client_id === user!.id || row.expert_id === user!.id || user!.role === 'admin');
       if (!row || !party || row.mode !== 'phone') throw notFound('Consultation');
       // Scale out: the session may run on another API node; then its recorded facts tell the same time.
@@ -57,7 +61,10 @@ export function phoneRoutes(api: Api, deps: { db: Database; phone: PhoneConsulta
     },
     async ({ req, user }) => {
       const id = String(req.params['id']);
-      const [row] = await deps.db.query<{ expert_id: string; mode: string; status: string }>('SELECT expert_id, mode, status FROM consultations WHERE id = $1', [id]);
+      const [row] = await deps.db.query<{ expert_id: string; mode: string; status: string }>(
+        'SELECT expert_id, mode, status FROM consultations WHERE id = $1',
+        [id],
+      );
       if (!row || row.expert_id !== user!.id) throw notFound('Consultation');
       if (row.mode !== 'phone') throw conflict('not_a_phone_consultation', 'A video consultation ends from the room.');
       if (row.status !== 'live' || !(await deps.phone.endByExpert(id))) throw conflict('not_on_the_phone', 'This consultation is not on the phone now.');

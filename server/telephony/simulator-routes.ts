@@ -8,7 +8,15 @@ import type { SimulatedTelephony, SimulatorAction } from './simulator.ts';
 
 const ACTIONS: readonly SimulatorAction[] = ['answer', 'hangup', 'drop', 'call-platform'];
 /** TEL-5: what a phone may send when calling the platform: its number and, maybe, the keypad code. */
-const callPlatformBody = z.object({ from: z.string().max(32).optional(), code: z.string().regex(/^\d{6}$/).optional() }).strict();
+const callPlatformBody = z
+  .object({
+    from: z.string().max(32).optional(),
+    code: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
+  })
+  .strict();
 
 /**
  * TEL-4, development only (never mounted when NODE_ENV=production): drive each simulated phone

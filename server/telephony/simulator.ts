@@ -223,7 +223,14 @@ export class SimulatedTelephony implements TelephonyProvider {
 
   #status(callId: string, status: Extract<CallFact, { kind: 'call_status' }>['status']): CallFact {
     const call = this.#calls.get(callId)!;
-    return { kind: 'call_status', factId: `sim:${callId}:${status}:${this.#sequence++}`, consultationId: call.consultationId, party: call.party!, callId, status };
+    return {
+      kind: 'call_status',
+      factId: `sim:${callId}:${status}:${this.#sequence++}`,
+      consultationId: call.consultationId,
+      party: call.party!,
+      callId,
+      status,
+    };
   }
 
   #conference(call: SimulatedCall, kind: 'conference_joined' | 'conference_left'): CallFact {

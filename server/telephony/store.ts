@@ -48,11 +48,7 @@ export async function recordConferenceId(db: Queryable, consultationId: string, 
 }
 
 export async function finishSession(db: Queryable, consultationId: string, outcome: string, at: Date): Promise<void> {
-  await db.query('UPDATE phone_sessions SET finished_at = $2, outcome = $3 WHERE consultation_id = $1 AND finished_at IS NULL', [
-    consultationId,
-    at,
-    outcome,
-  ]);
+  await db.query('UPDATE phone_sessions SET finished_at = $2, outcome = $3 WHERE consultation_id = $1 AND finished_at IS NULL', [consultationId, at, outcome]);
 }
 
 export async function recordCall(
@@ -111,10 +107,10 @@ export async function readFacts(db: Queryable, consultationId: string, afterId =
     call_status: string | null;
     conference_id: string | null;
     received_at: Date;
-  }>('SELECT id, fact_id, call_id, party, kind, call_status, conference_id, received_at FROM phone_call_events WHERE consultation_id = $1 AND id > $2 ORDER BY id', [
-    consultationId,
-    afterId,
-  ]);
+  }>(
+    'SELECT id, fact_id, call_id, party, kind, call_status, conference_id, received_at FROM phone_call_events WHERE consultation_id = $1 AND id > $2 ORDER BY id',
+    [consultationId, afterId],
+  );
   return rows.map((row) => ({
     id: Number(row.id),
     atMs: row.received_at.getTime(),

@@ -110,7 +110,12 @@ export function twilioWebhookRoutes(deps: { authToken: string; publicUrl: string
       code: digits !== undefined && RETURN_CODE.test(digits) ? digits : undefined,
     });
     if (admitted) {
-      res.send(conferenceTwiml({ conferenceName: admitted.conferenceName, statusCallback: `${deps.publicUrl}${TWILIO_STATUS_PATH}?${new URLSearchParams({ consultation: admitted.consultationId })}` }));
+      res.send(
+        conferenceTwiml({
+          conferenceName: admitted.conferenceName,
+          statusCallback: `${deps.publicUrl}${TWILIO_STATUS_PATH}?${new URLSearchParams({ consultation: admitted.consultationId })}`,
+        }),
+      );
       return;
     }
     if (attempt < RETURN_CODE_ATTEMPTS) {

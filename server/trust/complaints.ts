@@ -162,15 +162,20 @@ export class ComplaintService {
         [input.consultationId],
       );
       if (!row || row.client_id !== user.id) throw notFound('Consultation');
-      if (!row.settled || !row.finished_at) throw conflict('consultation_not_finished', 'A complaint is filed once the consultation is over (TRUST-2).', 'consultationId');
+      if (!row.settled || !row.finished_at)
+        throw conflict('consultation_not_finished', 'A complaint is filed once the consultation is over (TRUST-2).', 'consultationId');
       occurredAt = row.finished_at;
       expertId = row.expert_id;
       consultationId = input.consultationId;
     } else {
       occurredAt = input.incidentAt ? new Date(input.incidentAt) : now;
-      if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw badRequest('incident_in_future', 'The incident cannot be in the future.', 'incidentAt');
+      if (occurredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
+        throw badRequest('incident_in_future', 'The incident cannot be in the future.', 'incidentAt');
       if (input.consultationId) {
-        const [row] = await this.#db.query<{ id: string }>('SELECT id FROM consultations WHERE id = $1 AND (client_id = $2 OR expert_id = $2)', [input.consultationId, user.id]);
+        const [row] = await this.#db.query<{ id: string }>('SELECT id FROM consultations WHERE id = $1 AND (client_id = $2 OR expert_id = $2)', [
+          input.consultationId,
+          user.id,
+        ]);
         if (!row) throw notFound('Consultation');
         consultationId = row.id;
       }
@@ -208,7 +213,8 @@ export class ComplaintService {
         return complaintId;
       });
     } catch (error) {
-      if (sqlState(error) === UNIQUE_VIOLATION) throw conflict('complaint_exists', 'A complaint about this consultation was already filed (TRUST-2).', 'consultationId');
+      if (sqlState(error) === UNIQUE_VIOLATION)
+        throw conflict('complaint_exists', 'A complaint about this consultation was already filed (TRUST-2).', 'consultationId');
       throw error;
     }
     return (await this.read(id))!;
@@ -236,10 +242,15 @@ export class ComplaintService {
     }
     const now = this.#clock.now();
     const outcome = await this.#db.transaction(async (tx) => {
-      const [row] = await tx.query<{ id: string; kind: ComplaintKind; status: ComplaintStatus; expert_id: string | null; complainant_id: string; consultation_id: string | null; answer_due_at: Date }>(
-        'SELECT id, kind, status, expert_id, complainant_id, consultation_id, answer_due_at FROM complaints WHERE id = $1 FOR UPDATE',
-        [complaintId],
-      );
+      const [row] = await tx.query<{
+        id: string;
+        kind: ComplaintKind;
+        status: ComplaintStatus;
+        expert_id: string | null;
+        complainant_id: string;
+        consultation_id: string | null;
+        answer_due_at: Date;
+      }>('SELECT id, kind, status, expert_id, complainant_id, consultation_id, answer_due_at FROM complaints WHERE id = $1 FOR UPDATE', [complaintId]);
       // An expert sees only the complaints about their own consultations: anything else does not exist for them.
       if (!row || (user.role !== 'admin' && row.expert_id !== user.id)) throw notFound('Complaint');
       if (row.status === 'resolved') throw conflict('complaint_already_answered', 'This complaint was already answered.');
@@ -288,7 +299,13 @@ export class ComplaintService {
         at: now,
       });
       if (user.role === 'admin' && row.expert_id) {
-        await enqueueNotification(tx, { event: 'complaint_resolved_by_admin', userId: row.expert_id, data, idempotencyKey: `complaint_resolved_by_admin:${complaintId}`, at: now });
+        await enqueueNotification(tx, {
+          event: 'complaint_resolved_by_admin',
+          userId: row.expert_id,
+          data,
+          idempotencyKey: `complaint_resolved_by_admin:${complaintId}`,
+          at: now,
+        });
       }
       await options.audit?.(tx);
       return { refund: refundCents !== null };
@@ -347,16 +364,20 @@ export class ComplaintService {
 
   /** The complaints a user filed, and for an expert those about their consultations. */
   async listMine(user: { id: string }, limit: number): Promise<ComplaintView[]> {
-    const rows = await this.#db.query<ComplaintRow>(
-      `${SELECT_COMPLAINTS} WHERE k.complainant_id = $1 OR k.expert_id = $1 ORDER BY k.filed_at DESC LIMIT $2`,
-      [user.id, limit],
-    );
+    const rows = await this.#db.query<ComplaintRow>(`${SELECT_COMPLAINTS} WHERE k.complainant_id = $1 OR k.expert_id = $1 ORDER BY k.filed_at DESC LIMIT $2`, [
+      user.id,
+      limit,
+    ]);
     const now = this.#clock.now();
     return rows.map((row) => toView(row, now));
   }
 
   /** The admins' queue: escalated and platform complaints still to answer by default, the nearest deadline first, a page at a time. */
-  async adminQueue(filter: { status?: ComplaintStatus | 'to_answer' | undefined; limit: number; offset?: number }): Promise<{ complaints: ComplaintView[]; total: number }> {
+  async adminQueue(filter: {
+    status?: ComplaintStatus | 'to_answer' | undefined;
+    limit: number;
+    offset?: number;
+  }): Promise<{ complaints: ComplaintView[]; total: number }> {
     const status = filter.status ?? 'to_answer';
     const toAnswer = status === 'to_answer';
     const where = (statusParam: number) =>
@@ -381,4 +402,3 @@ export async function hasOpenComplaint(db: Queryable, userId: string): Promise<b
   );
   return row !== undefined;
 }
-

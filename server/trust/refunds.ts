@@ -91,7 +91,14 @@ export async function postComplaintRefund(
   ];
   if (split.sponsorCommissionCents > 0) {
     if (!charge.sponsorId) throw new InvariantViolation(`commission refunded on ${charge.consultationId} without a sponsor`);
-    lines.push(...(await walletLines(tx, { journalId: charge.journalId, ownerId: charge.sponsorId, amountCents: split.sponsorCommissionCents, purpose: 'refund_commission' })));
+    lines.push(
+      ...(await walletLines(tx, {
+        journalId: charge.journalId,
+        ownerId: charge.sponsorId,
+        amountCents: split.sponsorCommissionCents,
+        purpose: 'refund_commission',
+      })),
+    );
   }
   const total = lines.reduce((sum, line) => sum + line.amountCents, 0);
   if (total !== 0) throw new InvariantViolation(`refund journal of ${input.complaintId} sums to ${total}`);
@@ -143,7 +150,14 @@ export class ComplaintRefunds {
   }
 
   async execute(complaintId: string): Promise<boolean> {
-    const [row] = await this.#db.query<{ refund_cents: number; consultation_id: string; client_id: string; payment_hold_ref: string | null; payment_method_ref: string | null; charge_cents: number }>(
+    const [row] = await this.#db.query<{
+      refund_cents: number;
+      consultation_id: string;
+      client_id: string;
+      payment_hold_ref: string | null;
+      payment_method_ref: string | null;
+      charge_cents: number;
+    }>(
       `SELECT k.refund_cents, k.consultation_id, c.client_id, c.payment_hold_ref, c.payment_method_ref, s.charge_cents
          FROM complaints k JOIN consultations c ON c.id = k.consultation_id JOIN settlements s ON s.consultation_id = c.id
         WHERE k.id = $1 AND k.refund_status = 'pending'`,
@@ -162,10 +176,11 @@ export class ComplaintRefunds {
       });
     }
     const { refundRef } = await this.#payments.refund({ holdRef, amountCents: row.refund_cents, idempotencyKey: `refund:${complaintId}` });
-    await this.#db.query(
-      `UPDATE complaints SET refund_status = 'refunded', refund_ref = $2, refunded_at = $3 WHERE id = $1 AND refund_status = 'pending'`,
-      [complaintId, refundRef, this.#clock.now()],
-    );
+    await this.#db.query(`UPDATE complaints SET refund_status = 'refunded', refund_ref = $2, refunded_at = $3 WHERE id = $1 AND refund_status = 'pending'`, [
+      complaintId,
+      refundRef,
+      this.#clock.now(),
+    ]);
     return true;
   }
 

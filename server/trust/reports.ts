@@ -65,7 +65,15 @@ const toView = (row: ReportRow): ReportView => ({
 /** TRUST-5: any signed-in user reports an expert's profile or a review as abusive; it joins the admins' queue. */
 export async function fileReport(
   db: Queryable,
-  input: { reporterId: string; targetType: 'profile' | 'review'; expertSlug?: string | undefined; reviewId?: string | undefined; reason: ReportReason; comment?: string | undefined; at: Date },
+  input: {
+    reporterId: string;
+    targetType: 'profile' | 'review';
+    expertSlug?: string | undefined;
+    reviewId?: string | undefined;
+    reason: ReportReason;
+    comment?: string | undefined;
+    at: Date;
+  },
 ): Promise<ReportView> {
   let targetUserId: string | null = null;
   let reviewId: string | null = null;
@@ -99,7 +107,10 @@ export async function readReport(db: Queryable, reportId: string): Promise<Repor
 }
 
 /** The admins' queue of one status, oldest first, a page at a time with the total (TRUST-5). */
-export async function listReports(db: Queryable, filter: { status: ReportView['status']; limit: number; offset?: number }): Promise<{ reports: ReportView[]; total: number }> {
+export async function listReports(
+  db: Queryable,
+  filter: { status: ReportView['status']; limit: number; offset?: number },
+): Promise<{ reports: ReportView[]; total: number }> {
   const rows = await db.query<ReportRow>(`${SELECT_REPORTS} WHERE p.status = $1 ORDER BY p.created_at, p.id LIMIT $2 OFFSET $3`, [
     filter.status,
     filter.limit,

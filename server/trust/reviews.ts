@@ -60,7 +60,14 @@ export async function submitReview(
   input: { clientId: string; consultationId: string; stars: number; comment?: string | undefined },
 ): Promise<ReviewView> {
   const now = clock.now();
-  const [row] = await db.query<{ client_id: string; expert_id: string; status: string; ended_at: Date | null; charge_cents: number | null; settled: boolean | null }>(
+  const [row] = await db.query<{
+    client_id: string;
+    expert_id: string;
+    status: string;
+    ended_at: Date | null;
+    charge_cents: number | null;
+    settled: boolean | null;
+  }>(
     `SELECT c.client_id, c.expert_id, c.status, c.ended_at, s.charge_cents, s.status = 'settled' AS settled
        FROM consultations c LEFT JOIN settlements s ON s.consultation_id = c.id WHERE c.id = $1`,
     [input.consultationId],
@@ -97,10 +104,10 @@ export async function listPublishedReviews(db: Queryable, slug: string, limit: n
     [slug],
   );
   if (!expert) return undefined;
-  const rows = await db.query<ReviewRow>(
-    `${SELECT_REVIEWS} WHERE r.expert_id = $1 AND r.moderation_state = 'published' ORDER BY r.created_at DESC LIMIT $2`,
-    [expert.user_id, limit],
-  );
+  const rows = await db.query<ReviewRow>(`${SELECT_REVIEWS} WHERE r.expert_id = $1 AND r.moderation_state = 'published' ORDER BY r.created_at DESC LIMIT $2`, [
+    expert.user_id,
+    limit,
+  ]);
   return rows.map(toView);
 }
 

@@ -45,12 +45,23 @@ const reportBody = z
 const limitQuery = (max: number) => z.object({ limit: z.coerce.number().int().min(1).max(max).default(Math.min(50, max)) });
 
 /** TRUST-1, TRUST-2, TRUST-3, TRUST-5, TRUST-6: what clients and experts do from their areas. */
-export function trustRoutes(api: Api, deps: { db: Database; clock: Clock; complaints: ComplaintService; consultations: ConsultationStateMachine; logger: Logger }) {
+export function trustRoutes(
+  api: Api,
+  deps: { db: Database; clock: Clock; complaints: ComplaintService; consultations: ConsultationStateMachine; logger: Logger },
+) {
   const { db, clock, complaints } = deps;
   const tag = 'trust';
 
   api.route(
-    { method: 'post', path: '/api/consultations/:id/review', summary: 'Rate a charged consultation once, within 30 days (TRUST-1)', tag, access: ['client'], body: reviewBody, successStatus: 201 },
+    {
+      method: 'post',
+      path: '/api/consultations/:id/review',
+      summary: 'Rate a charged consultation once, within 30 days (TRUST-1)',
+      tag,
+      access: ['client'],
+      body: reviewBody,
+      successStatus: 201,
+    },
     async ({ req, body, user }) => {
       const consultationId = String(req.params['id']);
       if (!uuid.safeParse(consultationId).success) throw notFound('Consultation');
@@ -60,12 +71,26 @@ export function trustRoutes(api: Api, deps: { db: Database; clock: Clock; compla
 
   // Before `/api/experts/:slug/reviews`, which would otherwise read "me" as a slug.
   api.route(
-    { method: 'get', path: '/api/experts/me/reviews', summary: 'All reviews of my consultations with their moderation state (TRUST-1, TRUST-5)', tag, access: ['expert'], query: limitQuery(REVIEW_LIST_MAX) },
+    {
+      method: 'get',
+      path: '/api/experts/me/reviews',
+      summary: 'All reviews of my consultations with their moderation state (TRUST-1, TRUST-5)',
+      tag,
+      access: ['expert'],
+      query: limitQuery(REVIEW_LIST_MAX),
+    },
     async ({ user, query }) => ({ reviews: await listReviewsOfExpert(db, user!.id, query.limit) }),
   );
 
   api.route(
-    { method: 'get', path: '/api/experts/:slug/reviews', summary: "The published reviews of an expert's consultation page (TRUST-1)", tag, access: 'public', query: limitQuery(REVIEW_LIST_MAX) },
+    {
+      method: 'get',
+      path: '/api/experts/:slug/reviews',
+      summary: "The published reviews of an expert's consultation page (TRUST-1)",
+      tag,
+      access: 'public',
+      query: limitQuery(REVIEW_LIST_MAX),
+    },
     async ({ req, query }) => {
       const reviews = await listPublishedReviews(db, String(req.params['slug']), query.limit);
       if (!reviews) throw notFound('Expert');
@@ -74,20 +99,38 @@ export function trustRoutes(api: Api, deps: { db: Database; clock: Clock; compla
   );
 
   api.route(
-    { method: 'post', path: '/api/complaints', summary: 'File a complaint about a consultation (TRUST-2) or the platform (TRUST-3)', tag, access: 'user', body: complaintBody, successStatus: 201 },
+    {
+      method: 'post',
+      path: '/api/complaints',
+      summary: 'File a complaint about a consultation (TRUST-2) or the platform (TRUST-3)',
+      tag,
+      access: 'user',
+      body: complaintBody,
+      successStatus: 201,
+    },
     ({ body, user }) => complaints.file(user!, body),
   );
 
   api.route(
-    { method: 'get', path: '/api/complaints', summary: 'The complaints I filed, and for an expert those about my consultations', tag, access: ['client', 'expert'], query: limitQuery(COMPLAINT_LIST_MAX) },
+    {
+      method: 'get',
+      path: '/api/complaints',
+      summary: 'The complaints I filed, and for an expert those about my consultations',
+      tag,
+      access: ['client', 'expert'],
+      query: limitQuery(COMPLAINT_LIST_MAX),
+    },
     async ({ user, query }) => ({ complaints: await complaints.listMine(user!, query.limit) }),
   );
 
-  api.route({ method: 'get', path: '/api/complaints/:id', summary: 'A complaint: its complainant, the expert concerned and admins only', tag, access: 'user' }, ({ req, user }) => {
-    const id = String(req.params['id']);
-    if (!uuid.safeParse(id).success) throw notFound('Complaint');
-    return complaints.readFor(user!, id);
-  });
+  api.route(
+    { method: 'get', path: '/api/complaints/:id', summary: 'A complaint: its complainant, the expert concerned and admins only', tag, access: 'user' },
+    ({ req, user }) => {
+      const id = String(req.params['id']);
+      if (!uuid.safeParse(id).success) throw notFound('Complaint');
+      return complaints.readFor(user!, id);
+    },
+  );
 
   api.route(
     {
@@ -106,7 +149,15 @@ export function trustRoutes(api: Api, deps: { db: Database; clock: Clock; compla
   );
 
   api.route(
-    { method: 'post', path: '/api/reports', summary: "Report an expert's profile or a review as abusive (TRUST-5)", tag, access: 'user', body: reportBody, successStatus: 201 },
+    {
+      method: 'post',
+      path: '/api/reports',
+      summary: "Report an expert's profile or a review as abusive (TRUST-5)",
+      tag,
+      access: 'user',
+      body: reportBody,
+      successStatus: 201,
+    },
     ({ body, user }) => fileReport(db, { reporterId: user!.id, ...body, at: clock.now() }),
   );
 
@@ -130,9 +181,12 @@ export function trustRoutes(api: Api, deps: { db: Database; clock: Clock; compla
     },
   );
 
-  api.route({ method: 'delete', path: '/api/experts/me/blocks/:clientId', summary: 'Unblock a client (TRUST-6)', tag, access: ['expert'] }, async ({ req, user }) => {
-    const clientId = String(req.params['clientId']);
-    if (!uuid.safeParse(clientId).success) throw notFound('Blocked client');
-    await unblockClient(db, user!.id, clientId);
-  });
+  api.route(
+    { method: 'delete', path: '/api/experts/me/blocks/:clientId', summary: 'Unblock a client (TRUST-6)', tag, access: ['expert'] },
+    async ({ req, user }) => {
+      const clientId = String(req.params['clientId']);
+      if (!uuid.safeParse(clientId).success) throw notFound('Blocked client');
+      await unblockClient(db, user!.id, clientId);
+    },
+  );
 }

@@ -57,10 +57,13 @@ async function applyKycFact(tx: Queryable, event: Extract<ProviderEvent, { type:
   const decision = decideKyc({ status: profile.status, lastEventAt: profile.last_event_at, submittedAt: profile.submitted_at }, event);
   if (decision.action === 'none') return [];
   const reason = decision.status === 'refused' ? decision.reason : null;
-  await tx.query(
-    `UPDATE kyc_profiles SET status = $2, refusal_reason = $3, decided_at = $4, last_event_at = $5, updated_at = $4 WHERE user_id = $1`,
-    [profile.user_id, decision.status, reason, now, event.occurredAt],
-  );
+  await tx.query(`UPDATE kyc_profiles SET status = $2, refusal_reason = $3, decided_at = $4, last_event_at = $5, updated_at = $4 WHERE user_id = $1`, [
+    profile.user_id,
+    decision.status,
+    reason,
+    now,
+    event.occurredAt,
+  ]);
   return [
     {
       event: 'kyc_status_changed',
@@ -101,13 +104,22 @@ export async function applyPayoutFact(
         which.payoutRef,
         now,
       ]);
-      return [{ event: 'payout_paid', userId: payout.user_id, data: { payoutId: payout.id, amountCents: payout.amount_cents }, idempotencyKey: `payout_paid:${payout.id}` }];
+      return [
+        {
+          event: 'payout_paid',
+          userId: payout.user_id,
+          data: { payoutId: payout.id, amountCents: payout.amount_cents },
+          idempotencyKey: `payout_paid:${payout.id}`,
+        },
+      ];
     case 'mark_failed': {
       if (payout.amount_cents <= 0) throw new InvariantViolation(`payout ${payout.id} of ${payout.amount_cents}`);
-      await tx.query(
-        `UPDATE payouts SET status = 'failed', failure_reason = $2, provider_ref = COALESCE(provider_ref, $3), updated_at = $4 WHERE id = $1`,
-        [payout.id, decision.reason, which.payoutRef, now],
-      );
+      await tx.query(`UPDATE payouts SET status = 'failed', failure_reason = $2, provider_ref = COALESCE(provider_ref, $3), updated_at = $4 WHERE id = $1`, [
+        payout.id,
+        decision.reason,
+        which.payoutRef,
+        now,
+      ]);
       await postJournal(tx, {
         idempotencyKey: `payout-failed:${payout.id}`,
         kind: 'payout_failed',

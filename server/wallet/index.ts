@@ -20,7 +20,15 @@ export interface Wallet {
   record(providerName: string, event: ProviderEvent): Promise<{ duplicate: boolean }>;
 }
 
-export function createWallet(deps: { db: Database; clock: Clock; logger: Logger; provider: PaymentProvider; dataDir: string; documentsKey: Buffer; notifier?: WalletNotifier }): Wallet {
+export function createWallet(deps: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  provider: PaymentProvider;
+  dataDir: string;
+  documentsKey: Buffer;
+  notifier?: WalletNotifier;
+}): Wallet {
   const documents = new DocumentStore(deps.dataDir, deps.documentsKey);
   const kyc = new KycService({ ...deps, documents });
   const payouts = new PayoutService(deps);

@@ -2,7 +2,12 @@ import type { KycDocumentKind, LegalStatus } from '../payments/provider.ts';
 
 export type KycStatus = 'not_submitted' | 'pending' | 'validated' | 'refused';
 
-export const KYC_DOCUMENT_KINDS = ['id_document', 'proof_of_address', 'registry_extract', 'articles_of_association'] as const satisfies readonly KycDocumentKind[];
+export const KYC_DOCUMENT_KINDS = [
+  'id_document',
+  'proof_of_address',
+  'registry_extract',
+  'articles_of_association',
+] as const satisfies readonly KycDocumentKind[];
 
 /**
  * PAY-4: what an expert must give before the check starts, by legal status. A sole trader has

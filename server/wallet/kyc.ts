@@ -72,7 +72,15 @@ export class KycService {
   async view(userId: string): Promise<KycView> {
     const legalStatus = await this.#legalStatus(userId);
     const profile = await this.#profile(userId);
-    const rows = await this.#db.query<{ id: string; kind: KycDocumentKind; file_name: string; content_type: string; size_bytes: number; issued_on: string | null; uploaded_at: Date }>(
+    const rows = await this.#db.query<{
+      id: string;
+      kind: KycDocumentKind;
+      file_name: string;
+      content_type: string;
+      size_bytes: number;
+      issued_on: string | null;
+      uploaded_at: Date;
+    }>(
       `SELECT id, kind, file_name, content_type, size_bytes, issued_on, uploaded_at FROM kyc_documents
         WHERE user_id = $1 AND replaced_at IS NULL ORDER BY uploaded_at`,
       [userId],
@@ -135,7 +143,15 @@ export class KycService {
         [id, userId, input.kind, input.fileName, contentType, bytes.length, input.issuedOn ?? null, storagePath, now],
       );
     });
-    return { id, kind: input.kind, fileName: input.fileName, contentType, sizeBytes: bytes.length, issuedOn: input.issuedOn ?? null, uploadedAt: now.toISOString() };
+    return {
+      id,
+      kind: input.kind,
+      fileName: input.fileName,
+      contentType,
+      sizeBytes: bytes.length,
+      issuedOn: input.issuedOn ?? null,
+      uploadedAt: now.toISOString(),
+    };
   }
 
   /** PAY-4: only the owner and admins read a document; anyone else gets the same 404 as for a missing one. */
@@ -229,7 +245,14 @@ export class KycService {
     }
     await sendAll(
       this.#notifier,
-      [{ event: 'kyc_status_changed', userId, data: { status: 'pending', reason: null }, idempotencyKey: `kyc_status_changed:${userId}:submitted:${submittedAt.getTime()}` }],
+      [
+        {
+          event: 'kyc_status_changed',
+          userId,
+          data: { status: 'pending', reason: null },
+          idempotencyKey: `kyc_status_changed:${userId}:submitted:${submittedAt.getTime()}`,
+        },
+      ],
       (error) => this.#logger.error({ err: error, userId }, 'KYC email failed'),
     );
     return this.view(userId);

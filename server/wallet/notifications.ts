@@ -14,7 +14,11 @@ export interface WalletNotifier {
 export type WalletNotification = Parameters<WalletNotifier['notify']>[0];
 
 /** An email that fails must not undo or fail a money movement already committed. */
-export async function sendAll(notifier: WalletNotifier | undefined, notifications: readonly WalletNotification[], onError: (error: unknown) => void): Promise<void> {
+export async function sendAll(
+  notifier: WalletNotifier | undefined,
+  notifications: readonly WalletNotification[],
+  onError: (error: unknown) => void,
+): Promise<void> {
   if (!notifier) return;
   for (const notification of notifications) {
     try {

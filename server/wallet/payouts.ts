@@ -141,7 +141,12 @@ export class PayoutService {
     if (!payout) return;
     let result: PayoutResult;
     try {
-      result = await this.#provider.payOut({ payoutId, accountRef: payout.provider_account_ref, amountCents: payout.amount_cents, idempotencyKey: `payout:${payoutId}` });
+      result = await this.#provider.payOut({
+        payoutId,
+        accountRef: payout.provider_account_ref,
+        amountCents: payout.amount_cents,
+        idempotencyKey: `payout:${payoutId}`,
+      });
     } catch (error) {
       if (!(error instanceof PayoutRejectedError)) {
         this.#logger.warn({ err: error, payoutId }, 'payout not sent to the provider; it will be retried');
@@ -180,7 +185,12 @@ export class PayoutService {
     let reclaimed = 0;
     for (const payout of due) {
       try {
-        await this.#provider.reclaimFailedPayout({ payoutId: payout.id, transferRef: payout.provider_transfer_ref, amountCents: payout.amount_cents, idempotencyKey: `payout:${payout.id}:reversal` });
+        await this.#provider.reclaimFailedPayout({
+          payoutId: payout.id,
+          transferRef: payout.provider_transfer_ref,
+          amountCents: payout.amount_cents,
+          idempotencyKey: `payout:${payout.id}:reversal`,
+        });
       } catch (error) {
         this.#logger.warn({ err: error, payoutId: payout.id }, 'failed payout not reclaimed yet; it will be retried');
         continue;

@@ -37,7 +37,13 @@ export function walletRoutes(api: Api, deps: { db: Database; wallet: Wallet }) {
   );
 
   api.route(
-    { method: 'get', path: '/api/wallet/kyc', summary: 'My identity check (PAY-4): status, required and uploaded documents, bank details', tag, access: WALLET_OWNERS },
+    {
+      method: 'get',
+      path: '/api/wallet/kyc',
+      summary: 'My identity check (PAY-4): status, required and uploaded documents, bank details',
+      tag,
+      access: WALLET_OWNERS,
+    },
     ({ user }) => wallet.kyc.view(user!.id),
   );
 
@@ -71,7 +77,13 @@ export function walletRoutes(api: Api, deps: { db: Database; wallet: Wallet }) {
   );
 
   api.route(
-    { method: 'get', path: '/api/wallet/kyc/documents/:documentId', summary: 'Download an identity document: its owner and admins only', tag, access: ['expert', 'admin'] },
+    {
+      method: 'get',
+      path: '/api/wallet/kyc/documents/:documentId',
+      summary: 'Download an identity document: its owner and admins only',
+      tag,
+      access: ['expert', 'admin'],
+    },
     async ({ user, req, res }) => {
       try {
         const document = await wallet.kyc.readDocument(user!, String(req.params['documentId']));
@@ -101,7 +113,13 @@ export function walletRoutes(api: Api, deps: { db: Database; wallet: Wallet }) {
   );
 
   api.route(
-    { method: 'post', path: '/api/wallet/kyc/submit', summary: 'Send the complete file to the payment provider: status becomes pending', tag, access: WALLET_OWNERS },
+    {
+      method: 'post',
+      path: '/api/wallet/kyc/submit',
+      summary: 'Send the complete file to the payment provider: status becomes pending',
+      tag,
+      access: WALLET_OWNERS,
+    },
     ({ user }) => wallet.kyc.submit(user!.id),
   );
 

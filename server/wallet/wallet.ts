@@ -48,7 +48,11 @@ export interface WalletMovement {
 }
 
 /** The ledger postings of the user's two wallet accounts, newest first, paged by posting id. */
-export async function readMovements(db: Queryable, userId: string, page: { limit: number; before?: number | undefined }): Promise<{ movements: WalletMovement[]; nextBefore: number | null }> {
+export async function readMovements(
+  db: Queryable,
+  userId: string,
+  page: { limit: number; before?: number | undefined },
+): Promise<{ movements: WalletMovement[]; nextBefore: number | null }> {
   const pending = accounts.walletPending(userId).id;
   const available = accounts.walletAvailable(userId).id;
   const rows = await db.query<{

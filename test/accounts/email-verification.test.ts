@@ -111,7 +111,11 @@ describe('ACC-10 verified email', () => {
       expect(presence.status).to.equal(403);
       expect(presence.body.error.code).to.equal('email_not_verified');
       const client = await signUpClient(platform.http);
-      const booking = await platform.http.post('/api/consultations', bookingBody(expert.user.slug!, { startAt: new Date(clock.now().getTime() + 30 * 60 * MINUTE_MS).toISOString() }), client.accessToken);
+      const booking = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expert.user.slug!, { startAt: new Date(clock.now().getTime() + 30 * 60 * MINUTE_MS).toISOString() }),
+        client.accessToken,
+      );
       expect(booking.status).to.equal(409);
       expect(booking.body.error.code).to.equal('page_not_published');
       await verifyEmail(platform.http, expert);

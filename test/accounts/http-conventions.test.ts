@@ -66,7 +66,13 @@ describe('HTTP conventions (SPEC §11)', () => {
     expect(response.status).to.equal(200);
     expect(response.body.openapi).to.match(/^3\./);
     const registerClient = response.body.paths['/api/auth/register/client'].post;
-    expect(registerClient.requestBody.content['application/json'].schema.required).to.include.members(['email', 'password', 'firstName', 'lastName', 'acceptTerms']);
+    expect(registerClient.requestBody.content['application/json'].schema.required).to.include.members([
+      'email',
+      'password',
+      'firstName',
+      'lastName',
+      'acceptTerms',
+    ]);
     expect(response.body.paths['/api/experts/{slug}/photo'].get.parameters[0]).to.include({ name: 'slug', in: 'path' });
   });
 

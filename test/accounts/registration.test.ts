@@ -111,7 +111,17 @@ describe('accounts: registration', () => {
       expect(response.body.user.consultationUrl).to.equal(`${platform.url}/consultation/helene-d-argenson`);
     });
 
-    for (const missing of ['birthDate', 'civility', 'status', 'address', 'phoneLandline', 'phoneMobile', 'category', 'certifyAdult', 'certifyLiabilityInsurance']) {
+    for (const missing of [
+      'birthDate',
+      'civility',
+      'status',
+      'address',
+      'phoneLandline',
+      'phoneMobile',
+      'category',
+      'certifyAdult',
+      'certifyLiabilityInsurance',
+    ]) {
       it(`refuses a signup without ${missing}`, async () => {
         const body: Record<string, unknown> = expertSignup();
         delete body[missing];
@@ -137,7 +147,10 @@ describe('accounts: registration', () => {
     });
 
     it('accepts an optional SIRET and VAT number', async () => {
-      const response = await platform.http.post('/api/auth/register/expert', expertSignup({ siret: '732 829 320 00074', vatNumber: 'fr44732829320', status: 'sole_trader' }));
+      const response = await platform.http.post(
+        '/api/auth/register/expert',
+        expertSignup({ siret: '732 829 320 00074', vatNumber: 'fr44732829320', status: 'sole_trader' }),
+      );
       expect(response.status).to.equal(201);
     });
   });

@@ -74,7 +74,11 @@ describe('ACC-5 sessions with JSON Web Tokens', () => {
   it('a password change signs out every session', async () => {
     const client = await signUpClient(platform.http);
     const other = await platform.http.post('/api/auth/login', { email: client.user.email, password: TEST_PASSWORD });
-    const wrong = await platform.http.post('/api/me/password', { currentPassword: 'nope-nope-nope', newPassword: 'a-brand-new-passphrase' }, client.accessToken);
+    const wrong = await platform.http.post(
+      '/api/me/password',
+      { currentPassword: 'nope-nope-nope', newPassword: 'a-brand-new-passphrase' },
+      client.accessToken,
+    );
     expect(wrong.status).to.equal(400);
     const changed = await platform.http.post('/api/me/password', { currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-passphrase' }, client.accessToken);
     expect(changed.status).to.equal(204);

@@ -2,12 +2,7 @@ import { expect } from 'chai';
 import { startTestPlatform, type TestPlatform, type HttpResponse } from '../support/platform.ts';
 import { ManualClock } from '../../server/platform/clock.ts';
 import { TEST_PASSWORD, clientSignup, verifyEmail } from '../support/fixtures.ts';
-import {
-  FREE_FAILURES_PER_SOURCE,
-  SIGN_IN_WINDOW_MS,
-  UNKNOWN_SOURCE_FAILURES_PER_ACCOUNT,
-  signInWaitMs,
-} from '../../server/accounts/sign-in-throttle.ts';
+import { FREE_FAILURES_PER_SOURCE, SIGN_IN_WINDOW_MS, UNKNOWN_SOURCE_FAILURES_PER_ACCOUNT, signInWaitMs } from '../../server/accounts/sign-in-throttle.ts';
 
 const OWNER_ADDRESS = '203.0.113.7';
 const STRANGER_ADDRESS = '198.51.100.9';
@@ -29,7 +24,10 @@ describe('ACC-4 sign-in throttling without lock-out of the owner', () => {
     expect(response.status).to.equal(201);
     await verifyEmail(platform.http, response.body);
     const setCookie = response.headers.get('set-cookie') ?? '';
-    expect(setCookie).to.match(/consulto_device=[\w-]+;.*HttpOnly/i).and.match(/SameSite=Strict/i).and.match(/Path=\/api\/auth/);
+    expect(setCookie)
+      .to.match(/consulto_device=[\w-]+;.*HttpOnly/i)
+      .and.match(/SameSite=Strict/i)
+      .and.match(/Path=\/api\/auth/);
     return { email: body.email, cookie: setCookie.split(';')[0]! };
   }
 
@@ -115,7 +113,11 @@ describe('ACC-4 sign-in throttling without lock-out of the owner', () => {
     expect(waits).to.deep.equal([1000, 2000, 4000, 8000, SIGN_IN_WINDOW_MS]);
     const trusted = { ...source, trusted: true };
     const manyStrangers = Array.from({ length: 50 }, () => 0);
-    expect(signInWaitMs(trusted, { sourceFailures: 0, lastSourceFailureMs: null, unknownSourceFailuresMs: manyStrangers, addressFailuresMs: manyStrangers }, 0)).to.equal(0);
-    expect(signInWaitMs(source, { sourceFailures: 0, lastSourceFailureMs: null, unknownSourceFailuresMs: manyStrangers, addressFailuresMs: [] }, 0)).to.equal(SIGN_IN_WINDOW_MS);
+    expect(
+      signInWaitMs(trusted, { sourceFailures: 0, lastSourceFailureMs: null, unknownSourceFailuresMs: manyStrangers, addressFailuresMs: manyStrangers }, 0),
+    ).to.equal(0);
+    expect(signInWaitMs(source, { sourceFailures: 0, lastSourceFailureMs: null, unknownSourceFailuresMs: manyStrangers, addressFailuresMs: [] }, 0)).to.equal(
+      SIGN_IN_WINDOW_MS,
+    );
   });
 });

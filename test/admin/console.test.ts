@@ -23,7 +23,11 @@ describe('TRUST-4 admin console API', function () {
   const post = (path: string, body: object, user = admin) => platform.http.post(path, body, user.accessToken);
   const auditCount = async () => (await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM admin_audit_log'))[0]!.n;
   const lastAudit = async () =>
-    (await platform.db.query<{ admin_id: string; action: string; target_id: string; reason: string; created_at: Date }>('SELECT admin_id, action, target_id, reason, created_at FROM admin_audit_log ORDER BY id DESC LIMIT 1'))[0]!;
+    (
+      await platform.db.query<{ admin_id: string; action: string; target_id: string; reason: string; created_at: Date }>(
+        'SELECT admin_id, action, target_id, reason, created_at FROM admin_audit_log ORDER BY id DESC LIMIT 1',
+      )
+    )[0]!;
 
   describe('access control', () => {
     it('a client or an expert cannot open the admin API (403), and without a token it is 401', async () => {
@@ -148,7 +152,12 @@ describe('TRUST-4 admin console API', function () {
 
   describe('site notices', () => {
     it('publishes a notice shown to everyone, then withdraws it; both audited', async () => {
-      const published = await post('/api/admin/notices', { messageFr: 'Maintenance ce soir', messageEn: 'Maintenance tonight', level: 'warning', reason: 'Database upgrade.' });
+      const published = await post('/api/admin/notices', {
+        messageFr: 'Maintenance ce soir',
+        messageEn: 'Maintenance tonight',
+        level: 'warning',
+        reason: 'Database upgrade.',
+      });
       expect(published.status).to.equal(201);
       const notices = await platform.http.get('/api/notices');
       expect(notices.body.notices.map((n: { id: string }) => n.id)).to.include(published.body.id);
@@ -165,7 +174,11 @@ describe('TRUST-4 admin console API', function () {
   describe('BILL-13 fee schedule and surcharge table with effective dates', () => {
     it('schedules a fee change at least 15 days ahead, emails every active expert, keeps the current fee until then', async () => {
       const now = platform.clock.now().getTime();
-      const tooSoon = await post('/api/admin/fee-schedules', { feePerMinuteCents: 20, effectiveFrom: new Date(now + 15 * DAY_MS - 1000).toISOString(), reason: 'Costs.' });
+      const tooSoon = await post('/api/admin/fee-schedules', {
+        feePerMinuteCents: 20,
+        effectiveFrom: new Date(now + 15 * DAY_MS - 1000).toISOString(),
+        reason: 'Costs.',
+      });
       expect(tooSoon.status).to.equal(400);
       expect(tooSoon.body.error.code).to.equal('notice_too_short');
       const effectiveFrom = new Date(now + 30 * DAY_MS).toISOString();
@@ -187,9 +200,21 @@ describe('TRUST-4 admin console API', function () {
 
     it('schedules a surcharge table from a future date; a past date is refused', async () => {
       const now = platform.clock.now().getTime();
-      const past = await post('/api/admin/surcharge-tables', { franceCents: 0, euCents: 25, worldCents: 60, effectiveFrom: new Date(now - 1000).toISOString(), reason: 'r' });
+      const past = await post('/api/admin/surcharge-tables', {
+        franceCents: 0,
+        euCents: 25,
+        worldCents: 60,
+        effectiveFrom: new Date(now - 1000).toISOString(),
+        reason: 'r',
+      });
       expect(past.body.error.code).to.equal('effective_date_in_past');
-      const added = await post('/api/admin/surcharge-tables', { franceCents: 0, euCents: 25, worldCents: 60, effectiveFrom: new Date(now + DAY_MS).toISOString(), reason: 'Carrier prices.' });
+      const added = await post('/api/admin/surcharge-tables', {
+        franceCents: 0,
+        euCents: 25,
+        worldCents: 60,
+        effectiveFrom: new Date(now + DAY_MS).toISOString(),
+        reason: 'Carrier prices.',
+      });
       expect(added.status).to.equal(201);
       expect(await lastAudit()).to.include({ action: 'surcharge_table_added' });
     });

@@ -47,10 +47,18 @@ describe('admin console lists: paging, filters and sorting (TRUST-2, TRUST-3, TR
 
     it('sorts by name and filters by role and status', async () => {
       const byName = await get('/api/admin/users?q=zpage&role=expert&sort=name&order=asc');
-      expect(byName.body.users.map((user: { lastName: string }) => user.lastName)).to.deep.equal(['Zpagealpha', 'Zpagebravo', 'Zpagecharlie', 'Zpagedelta', 'Zpageecho']);
+      expect(byName.body.users.map((user: { lastName: string }) => user.lastName)).to.deep.equal([
+        'Zpagealpha',
+        'Zpagebravo',
+        'Zpagecharlie',
+        'Zpagedelta',
+        'Zpageecho',
+      ]);
       const reversed = await get('/api/admin/users?q=zpage&role=client&sort=name&order=desc');
       expect(reversed.body.users.map((user: { lastName: string }) => user.lastName)).to.deep.equal(['Zpagehotel', 'Zpagegolf', 'Zpagefoxtrot']);
-      expect((await platform.http.post(`/api/admin/users/${experts[1]!.user.id}/suspend`, { reason: 'Checking the paging.' }, admin.accessToken)).status).to.equal(200);
+      expect(
+        (await platform.http.post(`/api/admin/users/${experts[1]!.user.id}/suspend`, { reason: 'Checking the paging.' }, admin.accessToken)).status,
+      ).to.equal(200);
       const suspended = await get('/api/admin/users?status=suspended&role=expert');
       expect(ids(suspended.body)).to.deep.equal([experts[1]!.user.id]);
       expect(suspended.body.total).to.equal(1);
@@ -58,7 +66,19 @@ describe('admin console lists: paging, filters and sorting (TRUST-2, TRUST-3, TR
     });
 
     it('refuses bad paging, sorting or filtering with 400, and non-admins with 403', async () => {
-      for (const query of ['page=0', 'page=-1', 'page=10001', 'page=1.5', 'limit=0', 'limit=201', 'limit=ten', 'sort=email', 'order=up', 'role=king', 'status=gone']) {
+      for (const query of [
+        'page=0',
+        'page=-1',
+        'page=10001',
+        'page=1.5',
+        'limit=0',
+        'limit=201',
+        'limit=ten',
+        'sort=email',
+        'order=up',
+        'role=king',
+        'status=gone',
+      ]) {
         const response = await get(`/api/admin/users?${query}`);
         expect(response.status, query).to.equal(400);
         expect(response.body.error.code).to.equal('invalid_request');
@@ -93,7 +113,11 @@ describe('admin console lists: paging, filters and sorting (TRUST-2, TRUST-3, TR
   it('the reports queue and the notices are paged; notices filter by state', async () => {
     for (const client of clients) {
       await signInAgain(platform, client);
-      const reported = await platform.http.post('/api/reports', { targetType: 'profile', expertSlug: experts[0]!.user.slug, reason: 'other' }, client.accessToken);
+      const reported = await platform.http.post(
+        '/api/reports',
+        { targetType: 'profile', expertSlug: experts[0]!.user.slug, reason: 'other' },
+        client.accessToken,
+      );
       expect(reported.status).to.equal(201);
     }
     await signInAgain(platform, admin);
@@ -101,7 +125,8 @@ describe('admin console lists: paging, filters and sorting (TRUST-2, TRUST-3, TR
     expect(reports.body).to.include({ total: 3, page: 2, hasMore: false });
     expect(reports.body.reports).to.have.length(1);
 
-    const publish = (body: object) => platform.http.post('/api/admin/notices', { messageFr: 'Maintenance', messageEn: 'Maintenance', reason: 'Planned work.', ...body }, admin.accessToken);
+    const publish = (body: object) =>
+      platform.http.post('/api/admin/notices', { messageFr: 'Maintenance', messageEn: 'Maintenance', reason: 'Planned work.', ...body }, admin.accessToken);
     const active = await publish({});
     clockOf(platform).advance(1000);
     const scheduled = await publish({ startsAt: new Date(platform.clock.now().getTime() + DAY_MS).toISOString() });
@@ -114,9 +139,16 @@ describe('admin console lists: paging, filters and sorting (TRUST-2, TRUST-3, TR
       [withdrawn.body.id, 'withdrawn'],
       [scheduled.body.id, 'scheduled'],
     ]);
-    for (const [state, expected] of [['active', active], ['scheduled', scheduled], ['ended', withdrawn]] as const) {
+    for (const [state, expected] of [
+      ['active', active],
+      ['scheduled', scheduled],
+      ['ended', withdrawn],
+    ] as const) {
       const filtered = await get(`/api/admin/notices?state=${state}`);
-      expect(filtered.body.notices.map((notice: { id: string }) => notice.id), state).to.deep.equal([expected.body.id]);
+      expect(
+        filtered.body.notices.map((notice: { id: string }) => notice.id),
+        state,
+      ).to.deep.equal([expected.body.id]);
     }
     expect((await get('/api/admin/notices?state=soon')).status).to.equal(400);
     const audit = await get('/api/admin/audit-log?limit=2');

@@ -112,7 +112,11 @@ describe('EXP-6 availability', () => {
     it('PUT answers 200 with the same body and GET returns it; the default is no hours in Europe/Paris', async () => {
       const expert = await setUpExpert(platform.http);
       const fresh = await setUpExpert(platform.http, { availability: { timeZone: 'Europe/Paris', weekly: [], exceptions: [] } });
-      expect((await platform.http.get('/api/experts/me/availability', fresh.token)).body).to.deep.equal({ timeZone: 'Europe/Paris', weekly: [], exceptions: [] });
+      expect((await platform.http.get('/api/experts/me/availability', fresh.token)).body).to.deep.equal({
+        timeZone: 'Europe/Paris',
+        weekly: [],
+        exceptions: [],
+      });
       const put = await platform.http.put('/api/experts/me/availability', body, expert.token);
       expect(put.status).to.equal(200);
       expect(put.body).to.deep.equal(body);
@@ -127,9 +131,29 @@ describe('EXP-6 availability', () => {
       ['an end before the start', { ...body, weekly: [{ weekday: 1, start: '10:00', end: '09:00' }] }, 'invalid_time_range'],
       ['24:00 as a start', { ...body, weekly: [{ weekday: 1, start: '24:00', end: '24:00' }] }, 'invalid_time'],
       ['a time of 9h', { ...body, weekly: [{ weekday: 1, start: '9:00', end: '10:00' }] }, 'invalid_time'],
-      ['overlapping ranges', { ...body, weekly: [{ weekday: 1, start: '09:00', end: '11:00' }, { weekday: 1, start: '10:00', end: '12:00' }] }, 'overlapping_hours'],
+      [
+        'overlapping ranges',
+        {
+          ...body,
+          weekly: [
+            { weekday: 1, start: '09:00', end: '11:00' },
+            { weekday: 1, start: '10:00', end: '12:00' },
+          ],
+        },
+        'overlapping_hours',
+      ],
       ['an impossible date', { ...body, exceptions: [{ date: '2026-02-30', closed: true }] }, 'invalid_date'],
-      ['a date both closed and open', { ...body, exceptions: [{ date: '2026-12-24', closed: true }, { date: '2026-12-24', start: '10:00', end: '11:00' }] }, 'conflicting_exceptions'],
+      [
+        'a date both closed and open',
+        {
+          ...body,
+          exceptions: [
+            { date: '2026-12-24', closed: true },
+            { date: '2026-12-24', start: '10:00', end: '11:00' },
+          ],
+        },
+        'conflicting_exceptions',
+      ],
       ['closed: false', { ...body, exceptions: [{ date: '2026-12-24', closed: false }] }, 'invalid_request'],
       ['an unknown field', { ...body, weekly: [{ weekday: 1, start: '09:00', end: '10:00', note: 'x' }] }, 'invalid_request'],
     ];
@@ -176,7 +200,13 @@ describe('EXP-6 availability', () => {
       const booked = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: '2026-11-24T08:30:00.000Z' }), client.token);
       expect(booked.status).to.equal(201);
       const after = await platform.http.get(`/api/experts/${expert.slug}/slots?from=2026-11-23&days=2&minutes=15`);
-      expect(after.body.slots).to.deep.equal(['2026-11-24T08:00:00.000Z', '2026-11-24T08:15:00.000Z', '2026-11-24T08:45:00.000Z', '2026-11-24T09:00:00.000Z', '2026-11-24T09:15:00.000Z']);
+      expect(after.body.slots).to.deep.equal([
+        '2026-11-24T08:00:00.000Z',
+        '2026-11-24T08:15:00.000Z',
+        '2026-11-24T08:45:00.000Z',
+        '2026-11-24T09:00:00.000Z',
+        '2026-11-24T09:15:00.000Z',
+      ]);
       expect((await platform.http.get(`/api/experts/${expert.slug}/slots?from=2026-13-01`)).body.error.code).to.equal('invalid_date');
       expect((await platform.http.get(`/api/experts/${expert.slug}/slots?days=400`)).status).to.equal(400);
       expect((await platform.http.get(`/api/experts/nobody/slots`)).status).to.equal(404);

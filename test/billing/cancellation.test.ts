@@ -160,7 +160,9 @@ describe('BILL-12 expert cancellation or no-show', () => {
   });
 
   it('is not reduced by a discount (EXP-7 never reduces the operating fee), nor raised by a surcharge', () => {
-    expect(priceCancellation(freeRate({ mode: 'phone', surchargePerMinuteCents: 50, discountPercent: 50 }), { kind: 'expert_no_show' }).expertPenaltyCents).to.equal(150);
+    expect(
+      priceCancellation(freeRate({ mode: 'phone', surchargePerMinuteCents: 50, discountPercent: 50 }), { kind: 'expert_no_show' }).expertPenaltyCents,
+    ).to.equal(150);
     expect(priceCancellation(pkg({ discountPercent: 90 }), { kind: 'expert_no_show' }).expertPenaltyCents).to.equal(34);
   });
 

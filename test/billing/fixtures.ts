@@ -104,20 +104,15 @@ export const freeRateTermsArb: fc.Arbitrary<FreeRateTerms> = fc
   })
   .chain(({ modeAndSurcharge, ratePerMinuteCents, feePerMinuteCents, discountPercent }) => {
     const minuteCents = specDiscount(ratePerMinuteCents, discountPercent) + modeAndSurcharge.surchargePerMinuteCents;
-    const budgetArb = fc.oneof(
-      fc.constantFrom(minuteCents, MAX_FREE_RATE_BUDGET_CENTS),
-      fc.integer({ min: minuteCents, max: MAX_FREE_RATE_BUDGET_CENTS }),
-    );
-    return budgetArb.map(
-      (budgetCents): FreeRateTerms => ({
-        pricing: 'free_rate',
-        ...modeAndSurcharge,
-        ratePerMinuteCents,
-        feePerMinuteCents,
-        discountPercent,
-        budgetCents,
-      }),
-    );
+    const budgetArb = fc.oneof(fc.constantFrom(minuteCents, MAX_FREE_RATE_BUDGET_CENTS), fc.integer({ min: minuteCents, max: MAX_FREE_RATE_BUDGET_CENTS }));
+    return budgetArb.map((budgetCents): FreeRateTerms => ({
+      pricing: 'free_rate',
+      ...modeAndSurcharge,
+      ratePerMinuteCents,
+      feePerMinuteCents,
+      discountPercent,
+      budgetCents,
+    }));
   });
 
 /** Valid package terms (EXP-5), including prices that a discount or a later fee brought below the fee. */
@@ -130,22 +125,16 @@ export const packageTermsArb: fc.Arbitrary<PackageTerms> = fc
     pricePerMinuteCents: fc.oneof(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: MAX_RATE_PER_MINUTE_CENTS })),
     extraCents: fc.integer({ min: 0, max: 99 }),
   })
-  .map(
-    ({ modeAndSurcharge, packageMinutes, feePerMinuteCents, discountPercent, pricePerMinuteCents, extraCents }): PackageTerms => ({
-      pricing: 'package',
-      ...modeAndSurcharge,
-      packageMinutes,
-      packagePriceCents: Math.max(0, pricePerMinuteCents * packageMinutes - extraCents),
-      feePerMinuteCents,
-      discountPercent,
-    }),
-  );
+  .map(({ modeAndSurcharge, packageMinutes, feePerMinuteCents, discountPercent, pricePerMinuteCents, extraCents }): PackageTerms => ({
+    pricing: 'package',
+    ...modeAndSurcharge,
+    packageMinutes,
+    packagePriceCents: Math.max(0, pricePerMinuteCents * packageMinutes - extraCents),
+    feePerMinuteCents,
+    discountPercent,
+  }));
 
 export const termsArb = fc.oneof(freeRateTermsArb, packageTermsArb);
 
 /** Connected seconds around the interesting boundaries and far beyond any maximum. */
-export const connectedSecondsArb = fc.oneof(
-  fc.integer({ min: 0, max: 120 }),
-  fc.integer({ min: 0, max: 5400 + 60 }),
-  fc.integer({ min: 0, max: 400_000 }),
-);
+export const connectedSecondsArb = fc.oneof(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 5400 + 60 }), fc.integer({ min: 0, max: 400_000 }));

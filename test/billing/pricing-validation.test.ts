@@ -41,7 +41,11 @@ describe('EXP-5 packages', () => {
   });
 
   it('requires a price above the fee for the minutes (BILL-7): f × M refused, f × M + 1 accepted', () => {
-    expectRuleError(() => validatePricing({ packages: [offer({ minutes: 15, priceCents: 225 })] }, FEE), 'package_price_not_above_fee', 'packages.0.priceCents');
+    expectRuleError(
+      () => validatePricing({ packages: [offer({ minutes: 15, priceCents: 225 })] }, FEE),
+      'package_price_not_above_fee',
+      'packages.0.priceCents',
+    );
     expect(() => validatePricing({ packages: [offer({ minutes: 15, priceCents: 226 })] }, FEE)).not.to.throw();
   });
 
@@ -55,11 +59,7 @@ describe('EXP-5 packages', () => {
   });
 
   it('refuses an unknown mode', () => {
-    expectRuleError(
-      () => validatePricing({ packages: [{ mode: 'chat' as 'video', minutes: 15, priceCents: 7500 }] }, FEE),
-      'invalid_mode',
-      'packages.0.mode',
-    );
+    expectRuleError(() => validatePricing({ packages: [{ mode: 'chat' as 'video', minutes: 15, priceCents: 7500 }] }, FEE), 'invalid_mode', 'packages.0.mode');
   });
 
   it('treats an impossible fee as a bug', () => {

@@ -15,15 +15,7 @@ import {
   type ConsultationTerms,
   type PackageOffer,
 } from '../../server/billing/index.ts';
-import {
-  NUM_RUNS,
-  connectedSecondsArb,
-  freeRateTermsArb,
-  packageTermsArb,
-  specDiscount,
-  specRound,
-  termsArb,
-} from './fixtures.ts';
+import { NUM_RUNS, connectedSecondsArb, freeRateTermsArb, packageTermsArb, specDiscount, specRound, termsArb } from './fixtures.ts';
 
 const options = { numRuns: NUM_RUNS };
 
@@ -80,7 +72,8 @@ describe('BILL-5 package properties', () => {
         expect(s.maxSeconds).to.equal(terms.packageMinutes * 60);
         expect(s.surchargeCents).to.equal(specRound(terms.surchargePerMinuteCents * t, 60));
         // BILL-7: f × M or floor(f × M / 3), capped by the package part (our decision).
-        const nominalFee = t === 0 ? 0 : oneThird ? Math.floor((terms.feePerMinuteCents * terms.packageMinutes) / 3) : terms.feePerMinuteCents * terms.packageMinutes;
+        const nominalFee =
+          t === 0 ? 0 : oneThird ? Math.floor((terms.feePerMinuteCents * terms.packageMinutes) / 3) : terms.feePerMinuteCents * terms.packageMinutes;
         expect(s.feeCents).to.equal(Math.min(nominalFee, expected));
       }),
       options,
@@ -147,11 +140,7 @@ describe('BILL-7 money properties of every settlement and quote', () => {
 const eventArb: fc.Arbitrary<CancellationEvent> = fc.oneof(
   fc.record({
     kind: fc.constant('client_cancellation' as const),
-    hoursBeforeStart: fc.oneof(
-      fc.constantFrom(47, 48, 49, 0, -1),
-      fc.double({ min: -48, max: 24 * 30, noNaN: true }),
-      fc.integer({ min: -100, max: 1000 }),
-    ),
+    hoursBeforeStart: fc.oneof(fc.constantFrom(47, 48, 49, 0, -1), fc.double({ min: -48, max: 24 * 30, noNaN: true }), fc.integer({ min: -100, max: 1000 })),
   }),
   fc.constantFrom<CancellationEvent>(
     { kind: 'client_no_show' },
@@ -210,18 +199,16 @@ describe('BILL-10 / BILL-11 / BILL-12 cancellation properties', () => {
 });
 
 describe('REF-3 commission and refund properties', () => {
-  const settledArb = fc
-    .tuple(termsArb, connectedSecondsArb, fc.integer({ min: 0, max: 100 }))
-    .map(([terms, connectedSeconds, commissionPercent]) => {
-      const s = settleConsultation(terms, connectedSeconds);
-      return {
-        expertEarningsCents: s.expertEarningsCents,
-        feeCents: s.feeCents,
-        surchargeCents: s.surchargeCents,
-        sponsorCommissionCents: referralCommissionCents(s.feeCents, commissionPercent),
-        commissionPercent,
-      };
-    });
+  const settledArb = fc.tuple(termsArb, connectedSecondsArb, fc.integer({ min: 0, max: 100 })).map(([terms, connectedSeconds, commissionPercent]) => {
+    const s = settleConsultation(terms, connectedSeconds);
+    return {
+      expertEarningsCents: s.expertEarningsCents,
+      feeCents: s.feeCents,
+      surchargeCents: s.surchargeCents,
+      sponsorCommissionCents: referralCommissionCents(s.feeCents, commissionPercent),
+      commissionPercent,
+    };
+  });
 
   it('the commission never exceeds its exact share of the fee, by less than a cent', () => {
     fc.assert(
@@ -236,9 +223,7 @@ describe('REF-3 commission and refund properties', () => {
   it('a refund split sums to the refund, never exceeds a part, and is within a cent of the exact proportion', () => {
     const caseArb = settledArb.chain((parts) => {
       const chargeCents = parts.expertEarningsCents + parts.feeCents + parts.surchargeCents;
-      return fc
-        .oneof(fc.constantFrom(0, chargeCents), fc.integer({ min: 0, max: chargeCents }))
-        .map((refundCents) => ({ parts, chargeCents, refundCents }));
+      return fc.oneof(fc.constantFrom(0, chargeCents), fc.integer({ min: 0, max: chargeCents })).map((refundCents) => ({ parts, chargeCents, refundCents }));
     });
     fc.assert(
       fc.property(caseArb, ({ parts, chargeCents, refundCents }) => {

@@ -1,15 +1,5 @@
 import { expect } from 'chai';
-import {
-  BookingPlatform,
-  HOUR_MS,
-  bookingBody,
-  consultationCount,
-  holdOf,
-  liveHoldCount,
-  setUpClient,
-  setUpExpert,
-  tokenOf,
-} from '../support/bookings.ts';
+import { BookingPlatform, HOUR_MS, bookingBody, consultationCount, holdOf, liveHoldCount, setUpClient, setUpExpert, tokenOf } from '../support/bookings.ts';
 import { signUpExpert } from '../support/fixtures.ts';
 
 describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', () => {
@@ -30,7 +20,14 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
       const response = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(30) }), client.token);
       expect(response.status, JSON.stringify(response.body)).to.equal(201);
       const consultation = response.body;
-      expect(consultation).to.include({ status: 'scheduled', mode: 'video', pricing: 'free_rate', reservedMinutes: 15, budgetCents: 3000, paymentHoldPlaced: true });
+      expect(consultation).to.include({
+        status: 'scheduled',
+        mode: 'video',
+        pricing: 'free_rate',
+        reservedMinutes: 15,
+        budgetCents: 3000,
+        paymentHoldPlaced: true,
+      });
       // BILL-1: 3000 cents at 200 cents/min buy 900 s, so 15 minutes are reserved.
       expect(consultation.terms).to.deep.include({ ratePerMinuteCents: 200, feePerMinuteCents: 15, surchargePerMinuteCents: 0, discountPercent: 0 });
       expect(consultation.termsAcceptedAt).to.equal(platform.clock.now().toISOString());
@@ -43,7 +40,9 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
     });
 
     it('reserves the package minutes, and at most 90 minutes for a budget', async () => {
-      const cheap = await setUpExpert(platform.http, { pricing: { videoRatePerMinuteCents: 50, packages: [{ mode: 'video', minutes: 45, priceCents: 9000 }] } });
+      const cheap = await setUpExpert(platform.http, {
+        pricing: { videoRatePerMinuteCents: 50, packages: [{ mode: 'video', minutes: 45, priceCents: 9000 }] },
+      });
       const byPackage = await platform.http.post(
         '/api/consultations',
         bookingBody(cheap.slug, { startAt: inHours(40), budgetCents: undefined, packageId: cheap.packages[0]!.id }),
@@ -90,12 +89,22 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
       ['no "I accept the terms" tick', () => ({ startAt: '2026-11-24T09:00:00.000Z', acceptTerms: undefined }), 400, 'terms_not_accepted'],
       ['acceptTerms false', () => ({ startAt: '2026-11-24T09:00:00.000Z', acceptTerms: false }), 400, 'terms_not_accepted'],
       ['no withdrawal waiver tick', () => ({ startAt: '2026-11-24T09:00:00.000Z', waiveWithdrawal: undefined }), 400, 'withdrawal_not_waived'],
-      ['an unknown package', () => ({ startAt: '2026-11-24T09:00:00.000Z', budgetCents: undefined, packageId: '00000000-0000-4000-8000-000000000000' }), 400, 'unknown_package'],
+      [
+        'an unknown package',
+        () => ({ startAt: '2026-11-24T09:00:00.000Z', budgetCents: undefined, packageId: '00000000-0000-4000-8000-000000000000' }),
+        400,
+        'unknown_package',
+      ],
       ['a package id that is not an id', () => ({ startAt: '2026-11-24T09:00:00.000Z', budgetCents: undefined, packageId: 'nope' }), 400, 'unknown_package'],
       ['both a budget and a package', () => ({ startAt: '2026-11-24T09:00:00.000Z', packageId: expert.packages[0]!.id }), 400, 'pricing_choice_required'],
       ['a declined card (BOOK-3)', () => ({ startAt: '2026-11-24T09:00:00.000Z', paymentMethod: 'pm_card_chargeDeclined' }), 402, 'card_declined'],
       ['phone mode without a number', () => ({ startAt: '2026-11-24T09:00:00.000Z', mode: 'phone' }), 400, 'invalid_phone_number'],
-      ['phone mode with a national number', () => ({ startAt: '2026-11-24T09:00:00.000Z', mode: 'phone', phoneNumber: '0612345678' }), 400, 'invalid_phone_number'],
+      [
+        'phone mode with a national number',
+        () => ({ startAt: '2026-11-24T09:00:00.000Z', mode: 'phone', phoneNumber: '0612345678' }),
+        400,
+        'invalid_phone_number',
+      ],
       ['an unknown expert', () => ({ expertSlug: 'nobody-here', startAt: '2026-11-24T09:00:00.000Z' }), 404, 'not_found'],
       ['an immediate request while the expert is not available now (BOOK-4)', () => ({ startAt: null }), 409, 'expert_not_available'],
       ['a start that is not an ISO time', () => ({ startAt: 'tomorrow' }), 400, 'invalid_request'],
@@ -156,7 +165,9 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
       expect(statuses.filter((status) => status === 201)).to.have.length(1);
       expect(statuses.filter((status) => status === 409)).to.have.length(49);
       for (const response of responses.filter((candidate) => candidate.status === 409)) expect(response.body.error.code).to.equal('slot_taken');
-      const [{ n }] = (await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations WHERE expert_id = $1', [popular.id])) as [{ n: number }];
+      const [{ n }] = (await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations WHERE expert_id = $1', [popular.id])) as [
+        { n: number },
+      ];
       expect(n).to.equal(1);
       expect(await liveHoldCount(platform.db)).to.equal(holdsBefore + 1);
     });

@@ -1,14 +1,5 @@
 import { expect } from 'chai';
-import {
-  BookingPlatform,
-  HOUR_MS,
-  MINUTE_MS,
-  bookingBody,
-  holdOf,
-  setUpClient,
-  setUpExpert,
-  tokenOf,
-} from '../support/bookings.ts';
+import { BookingPlatform, HOUR_MS, MINUTE_MS, bookingBody, holdOf, setUpClient, setUpExpert, tokenOf } from '../support/bookings.ts';
 import { walletBalances, sumOfAllAccountsCents } from '../../server/ledger/balances.ts';
 
 /**
@@ -50,12 +41,21 @@ describe('cancellations and no-shows (BILL-10, BILL-11, BILL-12, BILL-13, BOOK-5
       expect((await holdOf(platform.db, early.id))!.status).to.equal('released');
       const lateView = await cancelAt(client, late.id, new Date(late.startAt.getTime() - 47 * HOUR_MS));
       // min(3000, 10 × 200) = 2000; fee 10 × 15 = 150; the expert 1850.
-      expect(lateView).to.include({ status: 'cancelled', cancellationChargeCents: 2000, chargeCents: 2000, feeCents: 150, surchargeCents: 0, expertEarningsCents: 1850 });
+      expect(lateView).to.include({
+        status: 'cancelled',
+        cancellationChargeCents: 2000,
+        chargeCents: 2000,
+        feeCents: 150,
+        surchargeCents: 0,
+        expertEarningsCents: 1850,
+      });
       expect(await holdOf(platform.db, late.id)).to.deep.include({ status: 'captured', captured_cents: 2000 });
       expect((await walletBalances(platform.db, expert.id)).pendingCents).to.equal(1850);
       expect(await sumOfAllAccountsCents(platform.db)).to.equal(0);
       await platform.drainJobs();
-      const notice = platform.notifier.sent.find((sent) => sent.event === 'consultation_cancelled' && sent.userId === client.id && sent.data['consultationId'] === late.id)!;
+      const notice = platform.notifier.sent.find(
+        (sent) => sent.event === 'consultation_cancelled' && sent.userId === client.id && sent.data['consultationId'] === late.id,
+      )!;
       expect(notice.data).to.include({ cancelledBy: 'client', cancellationChargeCents: 2000 });
     });
 
@@ -150,11 +150,7 @@ describe('cancellations and no-shows (BILL-10, BILL-11, BILL-12, BILL-13, BOOK-5
     it('a late cancellation is priced at the rate of the booking, not the new one', async () => {
       const expert = await setUpExpert(platform.http);
       const booked = await book(expert.slug, 30);
-      const repriced = await platform.http.put(
-        '/api/experts/me/pricing',
-        { videoRatePerMinuteCents: 400, packages: [] },
-        await tokenOf(platform.http, expert),
-      );
+      const repriced = await platform.http.put('/api/experts/me/pricing', { videoRatePerMinuteCents: 400, packages: [] }, await tokenOf(platform.http, expert));
       expect(repriced.status).to.equal(200);
       const view = await cancelAt(client, booked.id, platform.clock.now());
       expect(view.terms.ratePerMinuteCents).to.equal(200);
@@ -171,7 +167,9 @@ describe('cancellations and no-shows (BILL-10, BILL-11, BILL-12, BILL-13, BOOK-5
       await platform.services.consultations.markPartyJoined(booked.id, 'client');
       platform.clock.set(new Date(booked.startAt.getTime() + 9 * MINUTE_MS));
       await platform.drainJobs();
-      const [{ status: before }] = (await platform.db.query<{ status: string }>('SELECT status FROM consultations WHERE id = $1', [booked.id])) as [{ status: string }];
+      const [{ status: before }] = (await platform.db.query<{ status: string }>('SELECT status FROM consultations WHERE id = $1', [booked.id])) as [
+        { status: string },
+      ];
       expect(before).to.equal('scheduled');
       platform.clock.set(new Date(booked.startAt.getTime() + 10 * MINUTE_MS));
       await platform.drainJobs();

@@ -14,7 +14,11 @@ describe('BOOK-3 3-D Secure at booking: the hold waits for the client, then book
   let slotHour = 30;
   /** A fresh appointment each time, so tests do not compete for a slot. */
   const nextBody = (overrides: Record<string, unknown> = {}) =>
-    bookingBody(expert.slug, { startAt: new Date(platform.clock.now().getTime() + slotHour++ * HOUR_MS).toISOString(), paymentMethod: 'pm_card_authenticationRequired', ...overrides });
+    bookingBody(expert.slug, {
+      startAt: new Date(platform.clock.now().getTime() + slotHour++ * HOUR_MS).toISOString(),
+      paymentMethod: 'pm_card_authenticationRequired',
+      ...overrides,
+    });
   const book = (body: Record<string, unknown>, token = client.token) => platform.http.post('/api/consultations', body, token);
   const answerStep = (holdRef: string, outcome: 'succeeded' | 'failed', token = client.token) =>
     platform.http.post(`/api/payments/local/holds/${holdRef}/confirm`, { outcome }, token);
@@ -112,7 +116,7 @@ describe('BOOK-3 3-D Secure at booking: the hold waits for the client, then book
     expect(await holdStatus(holdRef)).to.equal('authorised');
   });
 
-  it("another client can neither answer the step nor book with the hold", async () => {
+  it('another client can neither answer the step nor book with the hold', async () => {
     const body = nextBody();
     const holdRef = await firstAttempt(body);
     const stranger = await setUpClient(platform.http);
@@ -165,7 +169,9 @@ describe('BOOK-3 3-D Secure at booking: the hold waits for the client, then book
 
   it('an unknown reference is 409 authentication_expired and a malformed one is 400, changing nothing', async () => {
     const rows = await consultationCount(platform.db);
-    expect((await book({ ...nextBody({ paymentMethod: 'pm_card_visa' }), authenticatedHoldRef: 'lpi_unknown' })).body.error.code).to.equal('authentication_expired');
+    expect((await book({ ...nextBody({ paymentMethod: 'pm_card_visa' }), authenticatedHoldRef: 'lpi_unknown' })).body.error.code).to.equal(
+      'authentication_expired',
+    );
     const malformed = await book({ ...nextBody({ paymentMethod: 'pm_card_visa' }), authenticatedHoldRef: '' });
     expect(malformed.status).to.equal(400);
     expect(await consultationCount(platform.db)).to.equal(rows);

@@ -67,14 +67,18 @@ describe('client area: upcoming and past consultations (BOOK-3, BOOK-7, BILL-10,
     expect(first.expert).to.include({ id: expert.id, slug: expert.slug, consultationUrl: `${platform.http.baseUrl}/consultation/${expert.slug}` });
     expect(first.expert.photoUrl).to.match(new RegExp(`/api/experts/${expert.slug}/photo\\?v=\\d+$`));
     expect(first.expert.firstName).to.be.a('string').and.not.equal('');
-    expect(first.cancellation).to.deep.equal({ allowed: true, chargeCents: 0, freeUntil: new Date(new Date(near.startAt!).getTime() - 48 * HOUR_MS).toISOString() });
+    expect(first.cancellation).to.deep.equal({
+      allowed: true,
+      chargeCents: 0,
+      freeUntil: new Date(new Date(near.startAt!).getTime() - 48 * HOUR_MS).toISOString(),
+    });
     expect(first.reschedule).to.deep.include({ allowedForClient: true, proposal: null });
     // A far appointment: the package price is held 24 h before (BOOK-3).
     expect(second).to.deep.include({ pricing: 'package', packageMinutes: 15, amountHeldCents: 7500, holdPlaced: false });
     expect(second.holdPlannedAt).to.equal(new Date(new Date(far.startAt!).getTime() - DAY_MS).toISOString());
   });
 
-  it('the price shown within 48 h is the price a cancellation then charges (BILL-10), and rescheduling is then the expert\'s', async () => {
+  it("the price shown within 48 h is the price a cancellation then charges (BILL-10), and rescheduling is then the expert's", async () => {
     const someone = await setUpClient(platform.http);
     const booked = await book(someone, { startAt: inHours(60).toISOString() });
     platform.clock.set(inHours(13));
@@ -82,7 +86,11 @@ describe('client area: upcoming and past consultations (BOOK-3, BOOK-7, BILL-10,
     // min(B, 10 × (r + s)) = min(3000, 2000).
     expect(item.cancellation).to.include({ allowed: true, chargeCents: 2000 });
     expect(item.reschedule.allowedForClient).to.equal(false);
-    const proposed = await platform.http.post(`/api/consultations/${booked.id}/reschedule`, { startAt: inHours(50).toISOString() }, await tokenOf(platform.http, expert));
+    const proposed = await platform.http.post(
+      `/api/consultations/${booked.id}/reschedule`,
+      { startAt: inHours(50).toISOString() },
+      await tokenOf(platform.http, expert),
+    );
     expect(proposed.status).to.equal(202);
     expect((await upcoming(someone))[0].reschedule.proposal).to.deep.equal(proposed.body.proposal);
     const cancelled = await platform.http.post(`/api/consultations/${booked.id}/cancel`, undefined, await tokenOf(platform.http, someone));
@@ -105,10 +113,24 @@ describe('client area: upcoming and past consultations (BOOK-3, BOOK-7, BILL-10,
 
     it('shows date, connected time, amount, status, receipt, and rate / complain / report until each is used or too late', async () => {
       const someone = await setUpClient(platform.http);
-      const id = await insertFinishedConsultation(asTestPlatform(), { expertId: expert.id, clientId: someone.id, terms: packageTerms(), connectedSeconds: 900 });
+      const id = await insertFinishedConsultation(asTestPlatform(), {
+        expertId: expert.id,
+        clientId: someone.id,
+        terms: packageTerms(),
+        connectedSeconds: 900,
+      });
       await platform.services.settlements.settle(id);
       let [item] = (await past(someone)).body.consultations;
-      expect(item).to.deep.include({ id, status: 'ended', connectedSeconds: 900, chargeCents: 7500, refundedCents: 0, mode: 'video', review: null, complaint: null });
+      expect(item).to.deep.include({
+        id,
+        status: 'ended',
+        connectedSeconds: 900,
+        chargeCents: 7500,
+        refundedCents: 0,
+        mode: 'video',
+        review: null,
+        complaint: null,
+      });
       expect(item.actions).to.deep.equal({ rate: true, complain: true, report: true });
       expect(item.receipt.number).to.be.a('string');
       expect((await platform.http.get(item.receipt.pdf, await tokenOf(platform.http, someone))).status).to.equal(200);
@@ -120,7 +142,9 @@ describe('client area: upcoming and past consultations (BOOK-3, BOOK-7, BILL-10,
       expect(item.actions).to.deep.equal({ rate: false, complain: true, report: true });
       expect(item.review.stars).to.equal(5);
       expect((await platform.http.post('/api/reports', { targetType: 'profile', expertSlug: expert.slug, reason: 'other' }, token)).status).to.equal(201);
-      expect((await platform.http.post('/api/complaints', { kind: 'consultation', consultationId: id, comment: 'The sound kept cutting out.' }, token)).status).to.equal(201);
+      expect(
+        (await platform.http.post('/api/complaints', { kind: 'consultation', consultationId: id, comment: 'The sound kept cutting out.' }, token)).status,
+      ).to.equal(201);
       [item] = (await past(someone)).body.consultations;
       expect(item.actions).to.deep.equal({ rate: false, complain: false, report: false });
       expect(item.complaint.status).to.equal('open');
@@ -128,7 +152,12 @@ describe('client area: upcoming and past consultations (BOOK-3, BOOK-7, BILL-10,
 
     it('a complaint is offered for 7 days, a rating for 30 (TRUST-1, TRUST-2)', async () => {
       const someone = await setUpClient(platform.http);
-      const id = await insertFinishedConsultation(asTestPlatform(), { expertId: expert.id, clientId: someone.id, terms: packageTerms(), connectedSeconds: 900 });
+      const id = await insertFinishedConsultation(asTestPlatform(), {
+        expertId: expert.id,
+        clientId: someone.id,
+        terms: packageTerms(),
+        connectedSeconds: 900,
+      });
       await platform.services.settlements.settle(id);
       platform.clock.set(new Date(platform.clock.now().getTime() + 7 * DAY_MS + 1000));
       let [item] = (await past(someone)).body.consultations;
@@ -159,7 +188,9 @@ describe('client area: upcoming and past consultations (BOOK-3, BOOK-7, BILL-10,
       const someone = await setUpClient(platform.http);
       const ids: string[] = [];
       for (let index = 0; index < 3; index++) {
-        ids.push(await insertFinishedConsultation(asTestPlatform(), { expertId: expert.id, clientId: someone.id, terms: packageTerms(), connectedSeconds: 900 }));
+        ids.push(
+          await insertFinishedConsultation(asTestPlatform(), { expertId: expert.id, clientId: someone.id, terms: packageTerms(), connectedSeconds: 900 }),
+        );
         platform.clock.set(new Date(platform.clock.now().getTime() + MINUTE_MS));
       }
       const first = await past(someone, '?limit=2');
@@ -179,7 +210,11 @@ describe('client area: upcoming and past consultations (BOOK-3, BOOK-7, BILL-10,
     const paths = (await platform.http.get('/api/openapi.json')).body.paths;
     expect(paths['/api/client-area/upcoming'].get.parameters.map((p: { name: string }) => p.name)).to.deep.equal(['limit']);
     expect(paths['/api/client-area/past'].get.parameters.map((p: { name: string }) => p.name)).to.have.members(['limit', 'before']);
-    for (const path of ['/api/consultations/{id}/reschedule', '/api/consultations/{id}/reschedule-proposal/accept', '/api/consultations/{id}/reschedule-proposal/refuse']) {
+    for (const path of [
+      '/api/consultations/{id}/reschedule',
+      '/api/consultations/{id}/reschedule-proposal/accept',
+      '/api/consultations/{id}/reschedule-proposal/refuse',
+    ]) {
       expect(paths[path].post.requestBody.content['application/json'].schema.required, path).to.have.length(1);
     }
   });

@@ -62,7 +62,10 @@ describe('§11 Idempotency-Key on POST /api/consultations', () => {
     const client = await setUpClient(platform.http);
     const taken = inHours(200);
     expect((await book(client.token, bookingBody(expert.slug, { startAt: taken }))).status).to.equal(201);
-    const refused = [await book(client.token, bookingBody(expert.slug, { startAt: taken }), 'k-409'), await book(client.token, bookingBody(expert.slug, { startAt: taken }), 'k-409')];
+    const refused = [
+      await book(client.token, bookingBody(expert.slug, { startAt: taken }), 'k-409'),
+      await book(client.token, bookingBody(expert.slug, { startAt: taken }), 'k-409'),
+    ];
     expect(refused.map((answer) => answer.status)).to.deep.equal([409, 409]);
     expect(refused[1]!.body).to.deep.equal(refused[0]!.body);
     const invalid = await book(client.token, { ...bookingBody(expert.slug), mode: 'carrier-pigeon' }, 'k-400');

@@ -158,13 +158,13 @@ describe('BOOK-4 live requests: the expert is told at once, accepts or declines,
   it('an expert who accepted at the last moment gets 2 more minutes: the request does not expire under them', async () => {
     const { expert, clientPage, book } = await parties();
     const id = await book();
-    (platform.clock).advance(4 * MINUTE_MS + 50_000);
+    platform.clock.advance(4 * MINUTE_MS + 50_000);
     const accepted = await platform.http.post(`/api/consultations/${id}/accept`, undefined, await tokenOf(platform.http, expert));
     expect(Date.parse(accepted.body.requestExpiresAt) - Date.parse(accepted.body.acceptedAt)).to.equal(2 * MINUTE_MS);
-    (platform.clock).advance(20_000);
+    platform.clock.advance(20_000);
     await platform.drainJobs();
     expect((await platform.http.get(`/api/consultations/${id}`, await tokenOf(platform.http, expert))).body.status).to.equal('requested');
-    (platform.clock).advance(2 * MINUTE_MS);
+    platform.clock.advance(2 * MINUTE_MS);
     await platform.drainJobs();
     const expired = await clientPage.sees(id, (consultation) => consultation.status === 'expired');
     expect(expired.declinedAt).to.equal(null);
@@ -188,7 +188,11 @@ describe('BOOK-4 live requests: the expert is told at once, accepts or declines,
     const expert = await setUpExpert(platform.http, { availableNow: true });
     const token = await tokenOf(platform.http, expert);
     const controllers = Array.from({ length: 5 }, () => new AbortController());
-    const open = await Promise.all(controllers.map((controller) => fetch(`${platform.http.baseUrl}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal })));
+    const open = await Promise.all(
+      controllers.map((controller) =>
+        fetch(`${platform.http.baseUrl}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal }),
+      ),
+    );
     expect(open.map((response) => response.status)).to.deep.equal([200, 200, 200, 200, 200]);
     expect(open[0]!.headers.get('content-type')).to.match(/^text\/event-stream/);
     expect(open[0]!.headers.get('x-accel-buffering')).to.equal('no');
@@ -249,7 +253,9 @@ describe('BOOK-4 two API nodes on one database: a change made through one reache
       if (serverUrl) {
         // On a server, a listening connection can be lost (a restart, a failover): it comes back by
         // itself and the pages are told to read their lists again, since changes may have been missed.
-        await nodes[1]!.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN consultation_events%' AND pid <> pg_backend_pid()`);
+        await nodes[1]!.db.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN consultation_events%' AND pid <> pg_backend_pid()`,
+        );
         await waitFor(() => page.events.some((event) => event.type === 'resync'), 10_000, 'resync after the lost connection');
         const again = await nodeA.post('/api/consultations', bookingBody(expert.slug), client.token);
         expect(again.status).to.equal(201);

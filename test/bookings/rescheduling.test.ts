@@ -1,15 +1,5 @@
 import { expect } from 'chai';
-import {
-  BookingPlatform,
-  HOUR_MS,
-  MINUTE_MS,
-  bookingBody,
-  holdOf,
-  setUpClient,
-  setUpExpert,
-  tokenOf,
-  type Person,
-} from '../support/bookings.ts';
+import { BookingPlatform, HOUR_MS, MINUTE_MS, bookingBody, holdOf, setUpClient, setUpExpert, tokenOf, type Person } from '../support/bookings.ts';
 import { calendarOf, mailbox } from '../support/calendar.ts';
 import { signUpAdmin } from '../trust/support.ts';
 import { holdPlanAfterMove, proposalExpiresAt, rescheduleKind } from '../../server/bookings/reschedule-rules.ts';
@@ -26,7 +16,9 @@ describe('BOOK-7 rescheduling', () => {
       expect(rescheduleKind('client', at(48), now)).to.equal('move');
       expect(rescheduleKind('expert', at(49), now)).to.equal('move');
       expect(rescheduleKind('expert', at(47.9), now)).to.equal('propose');
-      expect(() => rescheduleKind('client', at(47.9), now)).to.throw(AppError).with.property('code', 'reschedule_window_closed');
+      expect(() => rescheduleKind('client', at(47.9), now))
+        .to.throw(AppError)
+        .with.property('code', 'reschedule_window_closed');
     });
 
     it('a proposal lapses after 24 h, at the old start, or at the proposed time, whichever comes first', () => {
@@ -57,13 +49,21 @@ describe('BOOK-7 rescheduling', () => {
     const inHours = (hours: number) => new Date(platform.clock.now().getTime() + hours * HOUR_MS);
 
     async function book(expertSlug: string, startAt: Date, overrides: Record<string, unknown> = {}) {
-      const response = await platform.http.post('/api/consultations', bookingBody(expertSlug, { startAt: startAt.toISOString(), ...overrides }), await tokenOf(platform.http, client));
+      const response = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expertSlug, { startAt: startAt.toISOString(), ...overrides }),
+        await tokenOf(platform.http, client),
+      );
       expect(response.status, JSON.stringify(response.body)).to.equal(201);
       return response.body as { id: string; startAt: string; terms: object };
     }
 
     async function reschedule(who: Person, id: string, startAt: Date | string) {
-      return platform.http.post(`/api/consultations/${id}/reschedule`, { startAt: typeof startAt === 'string' ? startAt : startAt.toISOString() }, await tokenOf(platform.http, who));
+      return platform.http.post(
+        `/api/consultations/${id}/reschedule`,
+        { startAt: typeof startAt === 'string' ? startAt : startAt.toISOString() },
+        await tokenOf(platform.http, who),
+      );
     }
 
     const row = async (id: string) =>
@@ -166,12 +166,26 @@ describe('BOOK-7 rescheduling', () => {
         [client, booked.id, 'tomorrow', 400, 'invalid_request'],
       ];
       for (const [who, id, startAt, status, code] of cases) {
-        const response = await platform.http.post(`/api/consultations/${id}/reschedule`, { startAt }, typeof who === 'string' ? who : await tokenOf(platform.http, who));
+        const response = await platform.http.post(
+          `/api/consultations/${id}/reschedule`,
+          { startAt },
+          typeof who === 'string' ? who : await tokenOf(platform.http, who),
+        );
         expect(response.status, `${code} ${JSON.stringify(response.body)}`).to.equal(status);
         expect(response.body.error.code).to.equal(code);
       }
-      expect((await platform.http.post(`/api/consultations/${booked.id}/reschedule`, { startAt: inHours(130).toISOString() }, admin.accessToken)).status).to.equal(403);
-      expect((await platform.http.post(`/api/consultations/${booked.id}/reschedule`, { startAt: inHours(130).toISOString(), extra: 1 }, await tokenOf(platform.http, client))).status).to.equal(400);
+      expect(
+        (await platform.http.post(`/api/consultations/${booked.id}/reschedule`, { startAt: inHours(130).toISOString() }, admin.accessToken)).status,
+      ).to.equal(403);
+      expect(
+        (
+          await platform.http.post(
+            `/api/consultations/${booked.id}/reschedule`,
+            { startAt: inHours(130).toISOString(), extra: 1 },
+            await tokenOf(platform.http, client),
+          )
+        ).status,
+      ).to.equal(400);
       expect(await row(booked.id)).to.deep.include({ start_at: start, schedule_version: 0, status: 'scheduled' });
 
       const limited = await setUpExpert(platform.http, {
@@ -203,7 +217,7 @@ describe('BOOK-7 rescheduling', () => {
     });
 
     describe('within 48 h: the expert proposes, the client accepts or refuses', () => {
-      it('the client cannot move it; the expert\'s move is a proposal (202) the client refuses: nothing changes, the expert is told', async () => {
+      it("the client cannot move it; the expert's move is a proposal (202) the client refuses: nothing changes, the expert is told", async () => {
         const expert = await setUpExpert(platform.http);
         const start = inHours(30);
         const booked = await book(expert.slug, start);
@@ -214,7 +228,12 @@ describe('BOOK-7 rescheduling', () => {
         const proposed = await reschedule(expert, booked.id, inHours(34));
         expect(proposed.status, JSON.stringify(proposed.body)).to.equal(202);
         const proposal = proposed.body.proposal;
-        expect(proposal).to.include({ status: 'pending', currentStartAt: start.toISOString(), proposedStartAt: inHours(34).toISOString(), expiresAt: inHours(24).toISOString() });
+        expect(proposal).to.include({
+          status: 'pending',
+          currentStartAt: start.toISOString(),
+          proposedStartAt: inHours(34).toISOString(),
+          expiresAt: inHours(24).toISOString(),
+        });
         expect((await row(booked.id)).start_at).to.deep.equal(start);
         const seen = await platform.http.get(`/api/consultations/${booked.id}/reschedule-proposal`, await tokenOf(platform.http, client));
         expect(seen.body.proposal).to.deep.equal(proposal);
@@ -222,13 +241,29 @@ describe('BOOK-7 rescheduling', () => {
         expect(second.status).to.equal(409);
         expect(second.body.error.code).to.equal('proposal_pending');
         // Only the client answers.
-        expect((await platform.http.post(`/api/consultations/${booked.id}/reschedule-proposal/accept`, { proposalId: proposal.id }, await tokenOf(platform.http, expert))).status).to.equal(403);
+        expect(
+          (
+            await platform.http.post(
+              `/api/consultations/${booked.id}/reschedule-proposal/accept`,
+              { proposalId: proposal.id },
+              await tokenOf(platform.http, expert),
+            )
+          ).status,
+        ).to.equal(403);
 
-        const refused = await platform.http.post(`/api/consultations/${booked.id}/reschedule-proposal/refuse`, { proposalId: proposal.id }, await tokenOf(platform.http, client));
+        const refused = await platform.http.post(
+          `/api/consultations/${booked.id}/reschedule-proposal/refuse`,
+          { proposalId: proposal.id },
+          await tokenOf(platform.http, client),
+        );
         expect(refused.status).to.equal(200);
         expect(refused.body.proposal.status).to.equal('refused');
         expect(await row(booked.id)).to.deep.include({ start_at: start, schedule_version: 0 });
-        const late = await platform.http.post(`/api/consultations/${booked.id}/reschedule-proposal/accept`, { proposalId: proposal.id }, await tokenOf(platform.http, client));
+        const late = await platform.http.post(
+          `/api/consultations/${booked.id}/reschedule-proposal/accept`,
+          { proposalId: proposal.id },
+          await tokenOf(platform.http, client),
+        );
         expect(late.status).to.equal(409);
         expect(late.body.error.code).to.equal('proposal_not_open');
         await drain();
@@ -241,15 +276,29 @@ describe('BOOK-7 rescheduling', () => {
         const start = inHours(20);
         const booked = await book(expert.slug, start);
         const first = (await reschedule(expert, booked.id, inHours(26))).body.proposal;
-        const withdrawn = await platform.http.post(`/api/consultations/${booked.id}/reschedule-proposal/withdraw`, { proposalId: first.id }, await tokenOf(platform.http, expert));
+        const withdrawn = await platform.http.post(
+          `/api/consultations/${booked.id}/reschedule-proposal/withdraw`,
+          { proposalId: first.id },
+          await tokenOf(platform.http, expert),
+        );
         expect(withdrawn.body.proposal.status).to.equal('withdrawn');
         const second = (await reschedule(expert, booked.id, inHours(28))).body.proposal;
-        const stale = await platform.http.post(`/api/consultations/${booked.id}/reschedule-proposal/accept`, { proposalId: first.id }, await tokenOf(platform.http, client));
+        const stale = await platform.http.post(
+          `/api/consultations/${booked.id}/reschedule-proposal/accept`,
+          { proposalId: first.id },
+          await tokenOf(platform.http, client),
+        );
         expect(stale.body.error.code).to.equal('proposal_not_open');
-        const accepted = await platform.http.post(`/api/consultations/${booked.id}/reschedule-proposal/accept`, { proposalId: second.id }, await tokenOf(platform.http, client));
+        const accepted = await platform.http.post(
+          `/api/consultations/${booked.id}/reschedule-proposal/accept`,
+          { proposalId: second.id },
+          await tokenOf(platform.http, client),
+        );
         expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
         expect(accepted.body.startAt).to.equal(inHours(28).toISOString());
-        expect((await platform.http.get(`/api/consultations/${booked.id}/reschedule-proposal`, await tokenOf(platform.http, expert))).body.proposal).to.equal(null);
+        expect((await platform.http.get(`/api/consultations/${booked.id}/reschedule-proposal`, await tokenOf(platform.http, expert))).body.proposal).to.equal(
+          null,
+        );
         await drain();
         for (const party of [client, expert]) {
           const [mail] = await mailsAbout(party.email, 'consultation_rescheduled', booked.id);
@@ -264,9 +313,15 @@ describe('BOOK-7 rescheduling', () => {
         const proposal = (await reschedule(expert, booked.id, inHours(44))).body.proposal;
         platform.clock.set(inHours(24));
         await drain();
-        const accept = await platform.http.post(`/api/consultations/${booked.id}/reschedule-proposal/accept`, { proposalId: proposal.id }, await tokenOf(platform.http, client));
+        const accept = await platform.http.post(
+          `/api/consultations/${booked.id}/reschedule-proposal/accept`,
+          { proposalId: proposal.id },
+          await tokenOf(platform.http, client),
+        );
         expect(accept.body.error.code).to.equal('proposal_not_open');
-        expect((await platform.db.query<{ status: string }>('SELECT status FROM reschedule_proposals WHERE id = $1', [proposal.id]))[0]!.status).to.equal('expired');
+        expect((await platform.db.query<{ status: string }>('SELECT status FROM reschedule_proposals WHERE id = $1', [proposal.id]))[0]!.status).to.equal(
+          'expired',
+        );
         expect(await mailsAbout(expert.email, 'reschedule_proposal_expired', booked.id)).to.have.length(1);
         expect((await row(booked.id)).start_at).to.deep.equal(start);
         // A new proposal can be made once the old one lapsed.
@@ -279,7 +334,11 @@ describe('BOOK-7 rescheduling', () => {
         const booked = await book(expert.slug, start);
         const proposal = (await reschedule(expert, booked.id, inHours(36))).body.proposal;
         await book(expert.slug, inHours(36));
-        const accept = await platform.http.post(`/api/consultations/${booked.id}/reschedule-proposal/accept`, { proposalId: proposal.id }, await tokenOf(platform.http, client));
+        const accept = await platform.http.post(
+          `/api/consultations/${booked.id}/reschedule-proposal/accept`,
+          { proposalId: proposal.id },
+          await tokenOf(platform.http, client),
+        );
         expect(accept.status).to.equal(409);
         expect(accept.body.error.code).to.equal('slot_taken');
         expect(await row(booked.id)).to.deep.include({ start_at: start, schedule_version: 0 });

@@ -1,14 +1,5 @@
 import { expect } from 'chai';
-import {
-  BookingPlatform,
-  HOUR_MS,
-  MINUTE_MS,
-  bookingBody,
-  holdOf,
-  setUpClient,
-  setUpExpert,
-  tokenOf,
-} from '../support/bookings.ts';
+import { BookingPlatform, HOUR_MS, MINUTE_MS, bookingBody, holdOf, setUpClient, setUpExpert, tokenOf } from '../support/bookings.ts';
 import { TRANSITIONS, canTransition, isTerminal, type ConsultationStatus } from '../../server/bookings/state-machine.ts';
 import { MAX_JOB_ATTEMPTS, retryDelayMs } from '../../server/jobs/queue.ts';
 
@@ -32,7 +23,6 @@ describe('consultation state machine and durable jobs', () => {
       expect(canTransition('live', 'cancelled')).to.equal(false);
       expect(canTransition('ended', 'live')).to.equal(false);
     });
-
   });
 
   describe('with a platform', () => {
@@ -45,8 +35,7 @@ describe('consultation state machine and durable jobs', () => {
     });
     after(() => platform.close());
 
-    const statusOf = async (id: string) =>
-      ((await platform.db.query<{ status: string }>('SELECT status FROM consultations WHERE id = $1', [id]))[0]!).status;
+    const statusOf = async (id: string) => (await platform.db.query<{ status: string }>('SELECT status FROM consultations WHERE id = $1', [id]))[0]!.status;
 
     async function book(expertSlug: string, startAt: Date | null, overrides: Record<string, unknown> = {}) {
       const response = await platform.http.post(
@@ -146,7 +135,11 @@ describe('consultation state machine and durable jobs', () => {
         expect(await platform.services.consultations.markPartyJoined(id, 'client')).to.equal('scheduled');
         expect(await platform.services.consultations.markPartyJoined(id, 'client')).to.equal('scheduled');
         expect(await platform.services.consultations.markPartyJoined(id, 'expert')).to.equal('live');
-        const cancel: { status: number; body: { error: { code: string } } } = await platform.http.post(`/api/consultations/${id}/cancel`, undefined, await tokenOf(platform.http, client));
+        const cancel: { status: number; body: { error: { code: string } } } = await platform.http.post(
+          `/api/consultations/${id}/cancel`,
+          undefined,
+          await tokenOf(platform.http, client),
+        );
         expect(cancel.status).to.equal(409);
         platform.clock.advance(20 * MINUTE_MS);
         await platform.drainJobs(); // the no-show check finds it live and leaves it
@@ -176,7 +169,9 @@ describe('consultation state machine and durable jobs', () => {
         expect(platform.notifier.events(client.id)).to.include('booking_confirmed_client');
         expect(platform.notifier.events(expert.id)).to.include('booking_confirmed_expert');
         const reminders = (consultationId: string) =>
-          platform.notifier.sent.filter((sent) => sent.data['consultationId'] === consultationId && sent.event.startsWith('appointment_reminder')).map((sent) => sent.event);
+          platform.notifier.sent
+            .filter((sent) => sent.data['consultationId'] === consultationId && sent.event.startsWith('appointment_reminder'))
+            .map((sent) => sent.event);
         platform.clock.set(new Date(startAt.getTime() - 24 * HOUR_MS - MINUTE_MS));
         await platform.drainJobs();
         expect(reminders(id)).to.deep.equal([]);
@@ -187,7 +182,12 @@ describe('consultation state machine and durable jobs', () => {
         await platform.drainJobs();
         platform.clock.set(new Date(startAt.getTime() + HOUR_MS - 15 * MINUTE_MS));
         await platform.drainJobs();
-        expect(reminders(id)).to.deep.equal(['appointment_reminder_24h', 'appointment_reminder_24h', 'appointment_reminder_15min', 'appointment_reminder_15min']);
+        expect(reminders(id)).to.deep.equal([
+          'appointment_reminder_24h',
+          'appointment_reminder_24h',
+          'appointment_reminder_15min',
+          'appointment_reminder_15min',
+        ]);
         expect(reminders(cancelledId)).to.deep.equal([]);
       });
     });
@@ -322,8 +322,7 @@ describe('consultation state machine and durable jobs', () => {
         await platform.restart();
         platform.clock.advance(6 * MINUTE_MS);
         await platform.drainJobs();
-        const statusOf = async (id: string) =>
-          ((await platform.db.query<{ status: string }>('SELECT status FROM consultations WHERE id = $1', [id]))[0]!).status;
+        const statusOf = async (id: string) => (await platform.db.query<{ status: string }>('SELECT status FROM consultations WHERE id = $1', [id]))[0]!.status;
         expect(await statusOf(request.body.id)).to.equal('expired');
 
         await platform.restart();

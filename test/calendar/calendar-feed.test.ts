@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { BookingPlatform, HOUR_MS, bookingBody, setUpClient, setUpExpert, tokenOf, type Person } from '../support/bookings.ts';
 import { calendarOf, mailbox, parseCalendar } from '../support/calendar.ts';
 
-
 /** BOOK-8 over real HTTP: the address, the feed parsed by ical.js as a calendar app would, rotation. */
 describe('BOOK-8 calendar feeds', () => {
   let platform: BookingPlatform;
@@ -21,7 +20,11 @@ describe('BOOK-8 calendar feeds', () => {
   const inHours = (hours: number) => new Date(platform.clock.now().getTime() + hours * HOUR_MS);
 
   async function book(who: Person, startAt: Date | null) {
-    const response = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: startAt?.toISOString() ?? null }), await tokenOf(platform.http, who));
+    const response = await platform.http.post(
+      '/api/consultations',
+      bookingBody(expert.slug, { startAt: startAt?.toISOString() ?? null }),
+      await tokenOf(platform.http, who),
+    );
     expect(response.status, JSON.stringify(response.body)).to.equal(201);
     return response.body as { id: string; startAt: string | null };
   }
@@ -34,7 +37,12 @@ describe('BOOK-8 calendar feeds', () => {
 
   async function fetchFeed(url: string) {
     const response = await fetch(url);
-    return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text(), cacheControl: response.headers.get('cache-control') };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text: await response.text(),
+      cacheControl: response.headers.get('cache-control'),
+    };
   }
 
   it('gives each user one private address, the same on every ask, and only to them (401 without a session)', async () => {
@@ -60,7 +68,9 @@ describe('BOOK-8 calendar feeds', () => {
     await platform.http.post(`/api/consultations/${immediate.id}/cancel`, undefined, await tokenOf(platform.http, client));
     await platform.http.post(`/api/consultations/${toCancel.id}/cancel`, undefined, await tokenOf(platform.http, client));
     const movedTo = inHours(8 * 24);
-    expect((await platform.http.post(`/api/consultations/${toMove.id}/reschedule`, { startAt: movedTo.toISOString() }, await tokenOf(platform.http, expert))).status).to.equal(200);
+    expect(
+      (await platform.http.post(`/api/consultations/${toMove.id}/reschedule`, { startAt: movedTo.toISOString() }, await tokenOf(platform.http, expert))).status,
+    ).to.equal(200);
 
     const feed = await fetchFeed(await feedUrl(client));
     expect(feed.status).to.equal(200);
@@ -76,7 +86,7 @@ describe('BOOK-8 calendar feeds', () => {
       endAt: new Date(new Date(upcoming.startAt!).getTime() + 15 * 60_000).toISOString(),
       status: 'CONFIRMED',
       sequence: 0,
-      summary: `Consulto – ${(await expertName())}`,
+      summary: `Consulto – ${await expertName()}`,
       url: `${platform.http.baseUrl}/consultations/${upcoming.id}`,
     });
     expect(byId.get(toCancel.id)).to.include({ status: 'CANCELLED', sequence: 1 });
@@ -106,7 +116,10 @@ describe('BOOK-8 calendar feeds', () => {
     const before = parseCalendar((await fetchFeed(url)).text).events.find((event) => event.uid.includes(booked.id))!;
     platform.clock.set(inHours(1));
     const newStart = inHours(11 * 24);
-    expect((await platform.http.post(`/api/consultations/${booked.id}/reschedule`, { startAt: newStart.toISOString() }, await tokenOf(platform.http, client))).status).to.equal(200);
+    expect(
+      (await platform.http.post(`/api/consultations/${booked.id}/reschedule`, { startAt: newStart.toISOString() }, await tokenOf(platform.http, client)))
+        .status,
+    ).to.equal(200);
     const after = parseCalendar((await fetchFeed(url)).text).events.find((event) => event.uid.includes(booked.id))!;
     expect(after).to.include({ uid: before.uid, startAt: newStart.toISOString(), sequence: before.sequence + 1 });
     expect(after.dtstamp > before.dtstamp).to.equal(true);
@@ -123,7 +136,11 @@ describe('BOOK-8 calendar feeds', () => {
     expect(gone.status).to.equal(404);
     expect((await gone.json()).error.code).to.equal('not_found');
     expect((await fetchFeed(rotated.body.url)).status).to.equal(200);
-    for (const path of ['/api/calendar/nope.ics', `/api/calendar/${'a'.repeat(43)}.ics`, `/api/calendar/${rotated.body.url.split('/').pop().replace('.ics', '')}`]) {
+    for (const path of [
+      '/api/calendar/nope.ics',
+      `/api/calendar/${'a'.repeat(43)}.ics`,
+      `/api/calendar/${rotated.body.url.split('/').pop().replace('.ics', '')}`,
+    ]) {
       expect((await platform.http.get(path)).status, path).to.equal(404);
     }
     // §11: a NUL byte is refused at the edge, before any lookup.
@@ -131,7 +148,7 @@ describe('BOOK-8 calendar feeds', () => {
     expect((await platform.http.post('/api/me/calendar/rotate')).status).to.equal(401);
   });
 
-  it('ACC-8: a deregistered account\'s address answers 404 and is erased', async () => {
+  it("ACC-8: a deregistered account's address answers 404 and is erased", async () => {
     const leaving = await setUpClient(platform.http);
     const url = await feedUrl(leaving);
     expect((await fetchFeed(url)).status).to.equal(200);

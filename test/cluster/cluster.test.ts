@@ -103,14 +103,23 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     // The people first, one after the other: two experts of the same name signing up at once collide
     // on their slug (a 500 of account creation, left for its own issue).
     const videoBookings: Awaited<ReturnType<typeof immediateVideoConsultation>>[] = [];
-    for (let index = 0; index < GENERATED_VIDEOS; index++) videoBookings.push(await immediateVideoConsultation(http, { ratePerMinuteCents: 300, budgetCents: 3000 }));
+    for (let index = 0; index < GENERATED_VIDEOS; index++)
+      videoBookings.push(await immediateVideoConsultation(http, { ratePerMinuteCents: 300, budgetCents: 3000 }));
     const phoneParties: { expert: Awaited<ReturnType<typeof setUpExpert>>; client: Awaited<ReturnType<typeof setUpClient>> }[] = [];
-    for (let index = 0; index < GENERATED_PHONES; index++) phoneParties.push({ expert: await setUpExpert(http, { pricing: PHONE_PRICING, availableNow: true }), client: await setUpClient(http) });
+    for (let index = 0; index < GENERATED_PHONES; index++)
+      phoneParties.push({ expert: await setUpExpert(http, { pricing: PHONE_PRICING, availableNow: true }), client: await setUpClient(http) });
 
     phase('people signed up');
     // Two browser consultations: the expert's requests go through api-1, the client's through api-2.
     // The meter starts between the pages' opening and both seeing each other's media: the bounds of each call's connected time.
-    const browserRuns: { consultationId: string; expertPage: Page; clientPage: Page; servedBy: Map<string, string>; openedAtMs: number; flowingAtMs: number }[] = [];
+    const browserRuns: {
+      consultationId: string;
+      expertPage: Page;
+      clientPage: Page;
+      servedBy: Map<string, string>;
+      openedAtMs: number;
+      flowingAtMs: number;
+    }[] = [];
     for (let index = 0; index < 2; index++) {
       const booked = await immediateVideoConsultation(http, { ratePerMinuteCents: 300, budgetCents: 3000 });
       browsers.push(await launchBrowser(), await launchBrowser());
@@ -166,7 +175,11 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     // Generated phone consultations: any API node's poller starts them; the phones answer through HAProxy.
     const phoneRuns: PhoneRun[] = await Promise.all(
       phoneParties.map(async ({ expert, client }) => {
-        const booked = await http.post('/api/consultations', bookingBody(expert.slug, { mode: 'phone', phoneNumber: CLIENT_NUMBER_FR, budgetCents: 3000 }), client.token);
+        const booked = await http.post(
+          '/api/consultations',
+          bookingBody(expert.slug, { mode: 'phone', phoneNumber: CLIENT_NUMBER_FR, budgetCents: 3000 }),
+          client.token,
+        );
         expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
         const consultationId = booked.body.id as string;
         const expertCall = await waitFor(() => ringing(twilio, consultationId, 'expert'), 60_000, 'the expert’s phone ringing');
@@ -182,10 +195,16 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     for (const run of phoneRuns) run.owner = (await phoneSession(db, run.consultationId)).owner_node_id;
 
     // A video checkpoint has been written for the browser calls before anything dies.
-    await waitFor(async () => {
-      const rows = await db.query<{ connected_seconds: number }>('SELECT connected_seconds FROM consultations WHERE id = ANY($1::uuid[])', [browserRuns.map((run) => run.consultationId)]);
-      return rows.every((row) => row.connected_seconds > 0) || undefined;
-    }, 25_000, 'a video checkpoint');
+    await waitFor(
+      async () => {
+        const rows = await db.query<{ connected_seconds: number }>('SELECT connected_seconds FROM consultations WHERE id = ANY($1::uuid[])', [
+          browserRuns.map((run) => run.consultationId),
+        ]);
+        return rows.every((row) => row.connected_seconds > 0) || undefined;
+      },
+      25_000,
+      'a video checkpoint',
+    );
 
     const owners = countBy(phoneRuns.map((run) => run.owner));
     const deadApi: NodeName = (owners.get('api-1') ?? 0) >= (owners.get('api-2') ?? 0) ? 'api-1' : 'api-2';
@@ -202,18 +221,30 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     cluster.kill(deadMedia);
 
     // MEDIA-4: the dead media node's live consultations are ended and settled by a survivor.
-    await waitFor(async () => {
-      const rows = await db.query<{ status: string }>('SELECT status FROM consultations WHERE id = ANY($1::uuid[])', [orphanedVideos]);
-      return rows.every((row) => row.status === 'ended') || undefined;
-    }, 30_000, 'the dead media node’s consultations ended');
+    await waitFor(
+      async () => {
+        const rows = await db.query<{ status: string }>('SELECT status FROM consultations WHERE id = ANY($1::uuid[])', [orphanedVideos]);
+        return rows.every((row) => row.status === 'ended') || undefined;
+      },
+      30_000,
+      'the dead media node’s consultations ended',
+    );
     const videoSweptMs = Date.now() - killedAtMs;
     // Phone sessions: their leases lapse and the surviving API node takes them over.
-    await waitFor(async () => {
-      const rows = await db.query<{ owner_node_id: string }>('SELECT owner_node_id FROM phone_sessions WHERE consultation_id = ANY($1::uuid[])', [orphanedPhones.map((run) => run.consultationId)]);
-      return rows.every((row) => row.owner_node_id === survivorApi) || undefined;
-    }, 30_000, 'the dead API node’s phone sessions taken over');
+    await waitFor(
+      async () => {
+        const rows = await db.query<{ owner_node_id: string }>('SELECT owner_node_id FROM phone_sessions WHERE consultation_id = ANY($1::uuid[])', [
+          orphanedPhones.map((run) => run.consultationId),
+        ]);
+        return rows.every((row) => row.owner_node_id === survivorApi) || undefined;
+      },
+      30_000,
+      'the dead API node’s phone sessions taken over',
+    );
     const phonesTakenOverMs = Date.now() - killedAtMs;
-    console.log(`      dead media node (${deadMedia}) swept in ${videoSweptMs} ms; phone sessions of ${deadApi} (${orphanedPhones.length}) taken over in ${phonesTakenOverMs} ms`);
+    console.log(
+      `      dead media node (${deadMedia}) swept in ${videoSweptMs} ms; phone sessions of ${deadApi} (${orphanedPhones.length}) taken over in ${phonesTakenOverMs} ms`,
+    );
 
     // The calls carry on under the new owner, then the parties hang up (callbacks to any live node).
     await new Promise((done) => setTimeout(done, 3000));
@@ -228,7 +259,11 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     const survivingBrowserRuns = browserRuns.filter((_run, index) => browserNodes[index] !== deadMedia);
     const browserEndedAtMs = Date.now();
     for (const run of survivingBrowserRuns) {
-      await withinMs(run.expertPage.evaluate(() => (window as unknown as { consultoCall: { end(): Promise<void> } }).consultoCall.end()), 15_000, 'ending a browser call');
+      await withinMs(
+        run.expertPage.evaluate(() => (window as unknown as { consultoCall: { end(): Promise<void> } }).consultoCall.end()),
+        15_000,
+        'ending a browser call',
+      );
     }
     // `leave` ends the consultation (BILL-4): the node closes both sockets once it is settled.
     for (const run of videoRuns.filter((candidate) => candidate.node !== deadMedia)) {
@@ -237,18 +272,35 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
       await withinMs(socket.closed, 15_000, 'leave');
     }
     phase('parties hung up and left');
-    const everyId = [...browserRuns.map((run) => run.consultationId), ...videoRuns.map((run) => run.consultationId), ...phoneRuns.map((run) => run.consultationId)];
-    await waitFor(async () => {
-      const rows = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM consultations c JOIN settlements s ON s.consultation_id = c.id WHERE c.id = ANY($1::uuid[]) AND c.status = 'ended' AND s.status = 'settled'`,
-        [everyId],
-      );
-      return rows[0]!.n === everyId.length || undefined;
-    }, 60_000, 'every consultation ended and settled');
+    const everyId = [
+      ...browserRuns.map((run) => run.consultationId),
+      ...videoRuns.map((run) => run.consultationId),
+      ...phoneRuns.map((run) => run.consultationId),
+    ];
+    await waitFor(
+      async () => {
+        const rows = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM consultations c JOIN settlements s ON s.consultation_id = c.id WHERE c.id = ANY($1::uuid[]) AND c.status = 'ended' AND s.status = 'settled'`,
+          [everyId],
+        );
+        return rows[0]!.n === everyId.length || undefined;
+      },
+      60_000,
+      'every consultation ended and settled',
+    );
 
     phase('every consultation ended and settled');
     // Settled exactly once, charged for the connected seconds by the frozen terms.
-    const ended = await db.query<{ id: string; mode: string; connected_seconds: number; end_reason: string; terms: ConsultationTerms; settlements: number; charge_cents: number; journals: number }>(
+    const ended = await db.query<{
+      id: string;
+      mode: string;
+      connected_seconds: number;
+      end_reason: string;
+      terms: ConsultationTerms;
+      settlements: number;
+      charge_cents: number;
+      journals: number;
+    }>(
       `SELECT c.id, c.mode, c.connected_seconds, c.end_reason, c.terms,
               (SELECT count(*)::int FROM settlements s WHERE s.consultation_id = c.id) AS settlements,
               (SELECT s.charge_cents FROM settlements s WHERE s.consultation_id = c.id) AS charge_cents,
@@ -290,12 +342,16 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     const [sum] = await db.query<{ total: number }>('SELECT COALESCE(sum(amount_cents), 0)::int AS total FROM ledger_postings');
     expect(sum!.total).to.equal(0);
     // No job lost: none failed, and every due one not held by a live lease is done (the dead node's leases expire and run again).
-    await waitFor(async () => {
-      const [row] = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())`,
-      );
-      return row!.n === 0 || undefined;
-    }, 30_000, 'due jobs done');
+    await waitFor(
+      async () => {
+        const [row] = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())`,
+        );
+        return row!.n === 0 || undefined;
+      },
+      30_000,
+      'due jobs done',
+    );
     const [failed] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE failed_at IS NOT NULL');
     expect(failed!.n).to.equal(0);
     expect(TAKEOVER_LIMIT_MS).to.be.at.least(videoSweptMs);
@@ -328,7 +384,10 @@ async function liveCount(db: Database): Promise<number> {
 }
 
 async function phoneSession(db: Database, consultationId: string) {
-  const [row] = await db.query<{ owner_node_id: string; outcome: string | null }>('SELECT owner_node_id, outcome FROM phone_sessions WHERE consultation_id = $1', [consultationId]);
+  const [row] = await db.query<{ owner_node_id: string; outcome: string | null }>(
+    'SELECT owner_node_id, outcome FROM phone_sessions WHERE consultation_id = $1',
+    [consultationId],
+  );
   return row!;
 }
 

@@ -81,19 +81,36 @@ describe('MEDIA-1 MEDIA-4 media nodes: placement by one conditional write, a dea
     expect((await placeRoom(platform.db, consultationId)).nodeId, 'a live room is not moved').to.equal('media-b');
 
     const logger = createLogger('silent');
-    const sweepers = ['survivor-1', 'survivor-2'].map((nodeId) => new DeadMediaNodeSweeper({ db: platform.db, consultations: platform.services.consultations, logger, nodeId }));
+    const sweepers = ['survivor-1', 'survivor-2'].map(
+      (nodeId) => new DeadMediaNodeSweeper({ db: platform.db, consultations: platform.services.consultations, logger, nodeId }),
+    );
     // Two sweepers at once (and the platform's own, every 2 s): one claims the node, the end happens once.
     const ended = await Promise.all(sweepers.map((sweeper) => sweeper.sweep()));
     expect(ended.reduce((sum, count) => sum + count, 0)).to.be.at.most(1);
-    await waitFor(async () => {
-      const rows = await platform.db.query<{ status: string }>(`SELECT s.status FROM settlements s WHERE s.consultation_id = $1`, [consultationId]);
-      return rows[0]?.status === 'settled' || undefined;
-    }, 10_000, 'settled');
-    const [row] = await platform.db.query<{ status: string; end_reason: string; connected_seconds: number }>('SELECT status, end_reason, connected_seconds FROM consultations WHERE id = $1', [consultationId]);
+    await waitFor(
+      async () => {
+        const rows = await platform.db.query<{ status: string }>(`SELECT s.status FROM settlements s WHERE s.consultation_id = $1`, [consultationId]);
+        return rows[0]?.status === 'settled' || undefined;
+      },
+      10_000,
+      'settled',
+    );
+    const [row] = await platform.db.query<{ status: string; end_reason: string; connected_seconds: number }>(
+      'SELECT status, end_reason, connected_seconds FROM consultations WHERE id = $1',
+      [consultationId],
+    );
     expect(row).to.deep.equal({ status: 'ended', end_reason: 'platform', connected_seconds: 37 });
     const settlements = await platform.db.query<{ charge_cents: number }>('SELECT charge_cents FROM settlements WHERE consultation_id = $1', [consultationId]);
     expect(settlements).to.have.length(1);
-    const terms = { pricing: 'free_rate', mode: 'video', ratePerMinuteCents: 300, surchargePerMinuteCents: 0, feePerMinuteCents: 15, discountPercent: 0, budgetCents: 600 } as const;
+    const terms = {
+      pricing: 'free_rate',
+      mode: 'video',
+      ratePerMinuteCents: 300,
+      surchargePerMinuteCents: 0,
+      feePerMinuteCents: 15,
+      discountPercent: 0,
+      budgetCents: 600,
+    } as const;
     expect(settlements[0]!.charge_cents).to.equal(settleConsultation(terms, 37).chargeCents);
     // Sweeping again finds nothing; the ledger balances.
     expect(await sweepers[0]!.sweep()).to.equal(0);
@@ -119,7 +136,13 @@ describe('MEDIA-1 MEDIA-4 media nodes: placement by one conditional write, a dea
     const metrics = await fetch(`${platform.url}/metrics`);
     expect(metrics.status).to.equal(200);
     const text = await metrics.text();
-    for (const name of ['consulto_live_consultations', 'consulto_job_queue_depth', 'consulto_http_request_duration_seconds_bucket', 'consulto_settlement_duration_seconds', 'consulto_meter_deadline_lateness_seconds']) {
+    for (const name of [
+      'consulto_live_consultations',
+      'consulto_job_queue_depth',
+      'consulto_http_request_duration_seconds_bucket',
+      'consulto_settlement_duration_seconds',
+      'consulto_meter_deadline_lateness_seconds',
+    ]) {
       expect(text).to.include(name);
     }
     expect(text).to.include('route="/api/consultations/:id/join-token"');

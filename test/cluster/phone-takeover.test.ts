@@ -29,7 +29,12 @@ describe('TEL-1 BILL-4 phone sessions across API nodes: callbacks reach the owne
     twilio = await TwilioFake.start();
     const database = await openTestDatabase();
     db = database.db;
-    const twilioEnvironment = { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: PLATFORM_NUMBER, TWILIO_API_URL: twilio.url };
+    const twilioEnvironment = {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: PLATFORM_NUMBER,
+      TWILIO_API_URL: twilio.url,
+    };
     const a = isolatedConfig('consulto-node-a', { ...twilioEnvironment, NODE_ID: 'api-a', CONSULTO_ROLE: 'api' });
     const b = isolatedConfig('consulto-node-b', { ...twilioEnvironment, NODE_ID: 'api-b', CONSULTO_ROLE: 'api', JWT_SECRET: a.config.jwtSecret });
     const secondDb: Database = database.url ? openPostgres(database.url) : { ...database.db, close: async () => undefined };
@@ -54,18 +59,24 @@ describe('TEL-1 BILL-4 phone sessions across API nodes: callbacks reach the owne
       call.statusCallback = call.statusCallback.replace(new URL(nodeA.url).origin, new URL(nodeB.url).origin);
       call.url = call.url.replace(new URL(nodeA.url).origin, new URL(nodeB.url).origin);
     }
-    for (const conference of twilio.conferences.values()) conference.statusCallback = conference.statusCallback.replace(new URL(nodeA.url).origin, new URL(nodeB.url).origin);
+    for (const conference of twilio.conferences.values())
+      conference.statusCallback = conference.statusCallback.replace(new URL(nodeA.url).origin, new URL(nodeB.url).origin);
   };
 
   async function liveCall(): Promise<{ id: string; expertCall: string; clientCall: string; bothInAtMs: number; expertToken: string }> {
     const http = new HttpClient(nodeA.url);
     const expert = await setUpExpert(http, { pricing: PHONE_PRICING, availableNow: true });
     const client = await setUpClient(http);
-    const booked = await http.post('/api/consultations', bookingBody(expert.slug, { mode: 'phone', phoneNumber: CLIENT_NUMBER_FR, budgetCents: 3000 }), client.token);
+    const booked = await http.post(
+      '/api/consultations',
+      bookingBody(expert.slug, { mode: 'phone', phoneNumber: CLIENT_NUMBER_FR, budgetCents: 3000 }),
+      client.token,
+    );
     expect(booked.status).to.equal(201);
     const id = booked.body.id as string;
     await nodeA.services.telephony.phone.start(id);
-    const ringing = (party: string) => [...twilio.calls.values()].find((call) => call.consultationId === id && call.party === party && call.state === 'ringing')?.sid;
+    const ringing = (party: string) =>
+      [...twilio.calls.values()].find((call) => call.consultationId === id && call.party === party && call.state === 'ringing')?.sid;
     const expertCall = await waitFor(() => ringing('expert'), 10_000, 'expert ringing');
     await twilio.answer(expertCall);
     const clientCall = await waitFor(() => ringing('client'), 10_000, 'client ringing');
@@ -75,7 +86,12 @@ describe('TEL-1 BILL-4 phone sessions across API nodes: callbacks reach the owne
   }
 
   const session = async (id: string) =>
-    (await db.query<{ owner_node_id: string; outcome: string | null; finished_at: Date | null }>('SELECT owner_node_id, outcome, finished_at FROM phone_sessions WHERE consultation_id = $1', [id]))[0]!;
+    (
+      await db.query<{ owner_node_id: string; outcome: string | null; finished_at: Date | null }>(
+        'SELECT owner_node_id, outcome, finished_at FROM phone_sessions WHERE consultation_id = $1',
+        [id],
+      )
+    )[0]!;
 
   it('a callback and the expert’s end landing on a node that does not own the session are recorded and acted on by the owner', async () => {
     const call = await liveCall();

@@ -79,8 +79,7 @@ describe('accounts in the browser', function () {
   const main = (page: Page) => page.getByRole('main');
 
   /** A control by its visible label, whatever the required star or the "optional" mention after it. */
-  const field = (scope: Page | Locator, label: string) =>
-    scope.getByLabel(new RegExp(`^${escapeRegExp(label)}(\\s*\\*|\\s*\\((facultatif|optional)\\))?$`));
+  const field = (scope: Page | Locator, label: string) => scope.getByLabel(new RegExp(`^${escapeRegExp(label)}(\\s*\\*|\\s*\\((facultatif|optional)\\))?$`));
 
   /** Describes a control by its accessible description (hint + error), as a screen reader reads it. */
   async function errorOf(page: Page, label: string | RegExp): Promise<{ invalid: string | null; message: string }> {
@@ -208,7 +207,11 @@ describe('accounts in the browser', function () {
       await page.waitForURL('**/compte');
       await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
-      expect(await main(page).getByRole('link', { name: `${platform.url}/consultation/${slug}` }).count()).to.equal(1);
+      expect(
+        await main(page)
+          .getByRole('link', { name: `${platform.url}/consultation/${slug}` })
+          .count(),
+      ).to.equal(1);
     });
 
     it('ACC-2 lets the expert correct a detail from "my account"', async () => {
@@ -283,12 +286,20 @@ describe('accounts in the browser', function () {
       await page.waitForURL('**/compte');
       await waitForAppReady(page);
       await arrivedOn(page, 'Mon compte');
-      expect(await main(page).textContent()).to.include('Bonjour Alice').and.include('Aucune consultation à venir.');
+      expect(await main(page).textContent())
+        .to.include('Bonjour Alice')
+        .and.include('Aucune consultation à venir.');
       await page.getByRole('navigation', { name: 'Sections de mon compte' }).getByRole('link', { name: 'Profil' }).click();
       await page.waitForURL('**/compte/profil');
       await waitForAppReady(page);
-      expect(await main(page).textContent()).to.include('Client').and.include(email);
-      expect(await main(page).getByRole('link', { name: /\/consultation\// }).count()).to.equal(0);
+      expect(await main(page).textContent())
+        .to.include('Client')
+        .and.include(email);
+      expect(
+        await main(page)
+          .getByRole('link', { name: /\/consultation\// })
+          .count(),
+      ).to.equal(0);
     });
 
     it('ACC-5 changes the password from "my account": the new one signs in, the old one no longer does', async () => {
@@ -331,7 +342,11 @@ describe('accounts in the browser', function () {
     it('ignores a ?retour= that leaves the site', async () => {
       const email = uniqueEmail('client');
       await platform.http.post('/api/auth/register/client', {
-        email, password: TEST_PASSWORD, firstName: 'Chloé', lastName: 'Roux', acceptTerms: true,
+        email,
+        password: TEST_PASSWORD,
+        firstName: 'Chloé',
+        lastName: 'Roux',
+        acceptTerms: true,
       });
       const page = await openPage('/connexion?retour=//evil.example/phish');
       await field(page, 'Adresse e-mail').fill(email);
@@ -343,7 +358,11 @@ describe('accounts in the browser', function () {
     it('sends a signed-out visitor of "my account" to sign in, then back', async () => {
       const email = uniqueEmail('client');
       await platform.http.post('/api/auth/register/client', {
-        email, password: TEST_PASSWORD, firstName: 'Hugo', lastName: 'Retour', acceptTerms: true,
+        email,
+        password: TEST_PASSWORD,
+        firstName: 'Hugo',
+        lastName: 'Retour',
+        acceptTerms: true,
       });
       const page = await openPage('/compte');
       await arrivedOn(page, 'Connexion');
@@ -471,9 +490,24 @@ describe('accounts in the browser', function () {
         [...document.querySelectorAll<HTMLInputElement>('main [aria-required="true"]')].map((control) => control.name),
       );
       expect(requiredNames).to.include.members([
-        'status', 'civility', 'firstName', 'lastName', 'birthDate', 'address.line1', 'address.postalCode', 'address.city',
-        'address.country', 'phoneLandline', 'phoneMobile', 'category', 'photo', 'email', 'password', 'certifyAdult',
-        'certifyLiabilityInsurance', 'acceptTerms',
+        'status',
+        'civility',
+        'firstName',
+        'lastName',
+        'birthDate',
+        'address.line1',
+        'address.postalCode',
+        'address.city',
+        'address.country',
+        'phoneLandline',
+        'phoneMobile',
+        'category',
+        'photo',
+        'email',
+        'password',
+        'certifyAdult',
+        'certifyLiabilityInsurance',
+        'acceptTerms',
       ]);
       expect(requiredNames).to.not.include('vatNumber');
       expect(requiredNames).to.not.include('siret');

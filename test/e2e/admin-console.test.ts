@@ -96,7 +96,9 @@ describe('Issue 13 admin console in the browser: every list paged, users filtere
     await page.waitForURL(/role=expert/);
     await page.locator('.pager-range').getByText('1–2 sur 2').waitFor();
     expect((await names()).sort()).to.deep.equal(['Yann Zeller', 'Étienne Abadie']);
-    expect(await page.locator('main tbody').innerText()).to.include('Expert').and.not.include('Client');
+    expect(await page.locator('main tbody').innerText())
+      .to.include('Expert')
+      .and.not.include('Client');
 
     await page.getByLabel(/^Statut/).selectOption('suspended');
     await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
@@ -141,10 +143,17 @@ describe('Issue 13 admin console in the browser: every list paged, users filtere
     const queue = page.locator('main tbody tr');
     await queue.first().waitFor();
     expect(await queue.count()).to.equal(2);
-    expect(await queue.nth(0).innerText()).to.include('Première réclamation.').and.include('En retard');
-    expect(await queue.nth(1).innerText()).to.include('Deuxième réclamation.').and.not.include('En retard');
+    expect(await queue.nth(0).innerText())
+      .to.include('Première réclamation.')
+      .and.include('En retard');
+    expect(await queue.nth(1).innerText())
+      .to.include('Deuxième réclamation.')
+      .and.not.include('En retard');
 
-    await queue.nth(0).getByRole('button', { name: /^Répondre/ }).click();
+    await queue
+      .nth(0)
+      .getByRole('button', { name: /^Répondre/ })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Répondre à la réclamation' });
     await dialog.getByLabel(/^Réponse envoyée à l’auteur/).fill('Le paiement est rétabli, merci.');
     await dialog.getByRole('button', { name: 'Répondre' }).click();
@@ -160,11 +169,18 @@ describe('Issue 13 admin console in the browser: every list paged, users filtere
 
   it('TRUST-5 decides a report with a reason; the open queue empties and the decision is in the journal', async () => {
     const expert = await signUpExpert(platform.http, { firstName: 'Paul', lastName: 'Signalé' });
-    const report = await platform.http.post('/api/reports', { targetType: 'profile', expertSlug: expert.user.slug, reason: 'harassment', comment: 'Messages insistants.' }, client.accessToken);
+    const report = await platform.http.post(
+      '/api/reports',
+      { targetType: 'profile', expertSlug: expert.user.slug, reason: 'harassment', comment: 'Messages insistants.' },
+      client.accessToken,
+    );
     expect(report.status).to.equal(201);
     await openConsole('/admin/signalements');
     const row = page.locator('main tbody tr').filter({ hasText: 'Paul Signalé' });
-    expect(await row.innerText()).to.include('Harcèlement').and.include('Profil').and.not.include('harassment');
+    expect(await row.innerText())
+      .to.include('Harcèlement')
+      .and.include('Profil')
+      .and.not.include('harassment');
     await row.getByRole('button', { name: /^Traiter/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Traiter le signalement' });
     await dialog.getByLabel('Classer sans suite').check();

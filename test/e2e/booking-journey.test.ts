@@ -68,7 +68,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     expect(await page.getByText('Jules Martin').count()).to.equal(0);
   });
 
-  it('signed out: the page shows the offer and the price; the choice leads to an inline sign-up that never leaves the expert\'s page (ACC-7)', async () => {
+  it("signed out: the page shows the offer and the price; the choice leads to an inline sign-up that never leaves the expert's page (ACC-7)", async () => {
     await page.goto(`/consultation/${expert.slug}`);
     await page.getByRole('heading', { level: 1, name: 'Camille Dubois' }).waitFor();
     await page.getByRole('img', { name: 'Photo de Camille Dubois' }).waitFor();
@@ -106,7 +106,7 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     await page.getByLabel(/^Code reçu par e-mail/).waitFor();
   });
 
-  it('BOOK-2, BILL-8: by phone, the per-minute price includes the surcharge of the number\'s country', async () => {
+  it("BOOK-2, BILL-8: by phone, the per-minute price includes the surcharge of the number's country", async () => {
     await page.getByRole('link', { name: 'Modifier ma réservation' }).click();
     await page.getByRole('heading', { level: 1, name: 'Camille Dubois' }).waitFor();
     await page.getByLabel('Téléphone', { exact: true }).check();

@@ -25,7 +25,8 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** "10:15" in Montréal, as the page writes times (fr-FR, 24-hour). */
 const montrealTime = (at: string | number) => new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: ZONE }).format(new Date(at));
-const parisTime = (at: string | number) => new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' }).format(new Date(at));
+const parisTime = (at: string | number) =>
+  new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' }).format(new Date(at));
 
 describe('Issue 13 client area in the browser: a client’s day, in their own time zone', function () {
   this.timeout(180_000);
@@ -72,7 +73,8 @@ describe('Issue 13 client area in the browser: a client’s day, in their own ti
   }
 
   const cardOf = (on: Page, startAt: string): Locator => on.locator('.consultation-card').filter({ has: on.locator(`time[datetime="${startAt}"]`) });
-  const dbStatus = async (id: string) => (await platform.db.query<{ status: string; start_at: Date | null }>('SELECT status, start_at FROM consultations WHERE id = $1', [id]))[0]!;
+  const dbStatus = async (id: string) =>
+    (await platform.db.query<{ status: string; start_at: Date | null }>('SELECT status, start_at FROM consultations WHERE id = $1', [id]))[0]!;
 
   before(async () => {
     if (!existsSync(CLIENT_BUILD)) throw new Error('client/dist is missing: run `npm run build:client` first.');
@@ -109,7 +111,9 @@ describe('Issue 13 client area in the browser: a client’s day, in their own ti
     expect(text).to.not.include(parisTime(appointments.far.startAt));
     expect(text).to.include('Vidéo avec').and.include(`30,00 €`);
     const zoneNote = await page.locator('.zone-note').innerText();
-    const zoneName = new Intl.DateTimeFormat('fr-FR', { timeZone: ZONE, timeZoneName: 'long' }).formatToParts(new Date()).find((part) => part.type === 'timeZoneName')!.value;
+    const zoneName = new Intl.DateTimeFormat('fr-FR', { timeZone: ZONE, timeZoneName: 'long' })
+      .formatToParts(new Date())
+      .find((part) => part.type === 'timeZoneName')!.value;
     expect(zoneNote).to.include(zoneName);
   });
 
@@ -262,7 +266,12 @@ describe('Issue 13 client area in the browser: a client’s day, in their own ti
     await report.getByLabel('Profil faux ou trompeur').check();
     await report.getByRole('button', { name: 'Envoyer le signalement' }).click();
     await page.getByRole('status').filter({ hasText: 'Signalement envoyé à l’équipe Consulto.' }).waitFor();
-    expect(await page.locator('.past-table').getByRole('button', { name: /^Signaler/ }).count()).to.equal(0);
+    expect(
+      await page
+        .locator('.past-table')
+        .getByRole('button', { name: /^Signaler/ })
+        .count(),
+    ).to.equal(0);
     expect(await row.getByRole('button', { name: /^Réclamation/ }).count()).to.equal(1);
   });
 
@@ -281,7 +290,9 @@ describe('Issue 13 client area in the browser: a client’s day, in their own ti
     await step.getByRole('button', { name: 'Vérifier mon adresse' }).click();
     await opened.getByText('Adresse e-mail vérifiée. Bienvenue !').waitFor();
     await step.waitFor({ state: 'detached' });
-    const [row] = await platform.db.query<{ verified: boolean }>('SELECT email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1', [unverified.user.id]);
+    const [row] = await platform.db.query<{ verified: boolean }>('SELECT email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1', [
+      unverified.user.id,
+    ]);
     expect(row!.verified).to.equal(true);
   });
 });

@@ -15,7 +15,16 @@ import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/b
 import { TEST_PASSWORD, TINY_PNG, emailedCode, signUpClient, signUpExpert, type SignedUp } from '../support/fixtures.ts';
 import { bookingBody } from '../support/bookings.ts';
 import { freeRateVideoTerms, insertFinishedConsultation } from '../support/consultations.ts';
-import { DESKTOP, HEADER_MAX_HEIGHT_PX, PHONE, axeViolations, headerHeightPx, saveScreenshot, sidewaysOverflowPx, smallTargets } from '../support/page-quality.ts';
+import {
+  DESKTOP,
+  HEADER_MAX_HEIGHT_PX,
+  PHONE,
+  axeViolations,
+  headerHeightPx,
+  saveScreenshot,
+  sidewaysOverflowPx,
+  smallTargets,
+} from '../support/page-quality.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
 const HOUR_MS = 60 * 60 * 1000;
@@ -127,7 +136,10 @@ describe("Issue 13: an expert's day in the workspace", function () {
     const form = page.getByRole('form', { name: 'Tarifs et forfaits' });
     await form.getByLabel(/^Tarif vidéo/).fill('1,50');
     // BILL-7 from the billing code through `pricing/preview`: 0,15 € per minute, the expert keeps 1,35 €.
-    await page.getByTestId('breakdown-video').getByText(/Frais de service 0,15\s€ · vous gardez 1,35\s€ par minute/).waitFor();
+    await page
+      .getByTestId('breakdown-video')
+      .getByText(/Frais de service 0,15\s€ · vous gardez 1,35\s€ par minute/)
+      .waitFor();
     await page.getByTestId('breakdown-phone').getByText('Non proposé.').waitFor();
     await form.getByRole('button', { name: 'Ajouter un forfait' }).click();
     await form.getByLabel(/^Durée \(minutes\)/).fill('30');
@@ -150,7 +162,9 @@ describe("Issue 13: an expert's day in the workspace", function () {
     await banner().waitFor({ state: 'detached' });
     const pricing = (await api('/api/experts/me/pricing')).body;
     expect(pricing).to.deep.include({ videoRatePerMinuteCents: 150, phoneRatePerMinuteCents: null });
-    expect(pricing.packages.map(({ mode, minutes, priceCents }: any) => ({ mode, minutes, priceCents }))).to.deep.equal([{ mode: 'video', minutes: 30, priceCents: 4000 }]);
+    expect(pricing.packages.map(({ mode, minutes, priceCents }: any) => ({ mode, minutes, priceCents }))).to.deep.equal([
+      { mode: 'video', minutes: 30, priceCents: 4000 },
+    ]);
     expect((await platform.http.get(`/api/experts/${expert.user.slug}`)).body.published).to.equal(true);
   });
 
@@ -238,7 +252,10 @@ describe("Issue 13: an expert's day in the workspace", function () {
     await page.getByRole('heading', { level: 1, name: 'Disponibilités' }).waitFor();
 
     await page.getByRole('button', { name: 'Ajouter ce jour' }).click();
-    await page.getByTestId('exceptions').getByText(/Horaires spéciaux : 09:00–20:00/).waitFor();
+    await page
+      .getByTestId('exceptions')
+      .getByText(/Horaires spéciaux : 09:00–20:00/)
+      .waitFor();
     await page.getByRole('button', { name: 'Enregistrer les disponibilités' }).click();
     await page.getByText('Disponibilités enregistrées.').waitFor();
     const saved = (await api('/api/experts/me/availability')).body;
@@ -290,13 +307,16 @@ describe("Issue 13: an expert's day in the workspace", function () {
   let farId = '';
   let nearId = '';
 
-  it('BOOK-1, EXP-6: bookings appear in the agenda week, at the expert\'s wall-clock time and zone', async () => {
+  it("BOOK-1, EXP-6: bookings appear in the agenda week, at the expert's wall-clock time and zone", async () => {
     const slots: string[] = (await platform.http.get(`/api/experts/${expert.user.slug}/slots?days=14&minutes=20`)).body.slots;
     const far = slots.find((slot) => Date.parse(slot) > Date.now() + 50 * HOUR_MS && parisDate(new Date(slot)) !== tomorrow())!;
     const near = slots.find((slot) => parisDate(new Date(slot)) === tomorrow() && Date.parse(slot) > Date.now() + HOUR_MS)!;
     expect(far, 'a weekday slot more than 48 h ahead').to.be.a('string');
     expect(near, 'a slot tomorrow').to.be.a('string');
-    for (const [startAt, keep] of [[far, (id: string) => (farId = id)], [near, (id: string) => (nearId = id)]] as const) {
+    for (const [startAt, keep] of [
+      [far, (id: string) => (farId = id)],
+      [near, (id: string) => (nearId = id)],
+    ] as const) {
       const booked = await platform.http.post('/api/consultations', bookingBody(expert.user.slug!, { startAt }), client.accessToken);
       expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
       keep(booked.body.id);
@@ -305,15 +325,23 @@ describe("Issue 13: an expert's day in the workspace", function () {
     await nav().getByRole('link', { name: 'Agenda' }).click();
     await page.waitForURL('**/espace/agenda');
     await waitForAppReady(page);
-    await page.getByText(/Heures affichées dans votre fuseau : Europe\/Paris/).first().waitFor();
-    for (const [id, startAt] of [[nearId, near], [farId, far]] as const) {
+    await page
+      .getByText(/Heures affichées dans votre fuseau : Europe\/Paris/)
+      .first()
+      .waitFor();
+    for (const [id, startAt] of [
+      [nearId, near],
+      [farId, far],
+    ] as const) {
       const appointment = page.locator(`[data-appointment="${id}"]`);
       for (let week = 0; week < 3 && (await appointment.count()) === 0; week++) {
         await page.getByRole('button', { name: 'Semaine suivante' }).click();
         await waitForAppReady(page);
       }
       await appointment.waitFor();
-      expect(await appointment.textContent()).to.contain('Alice Bernard').and.to.contain(parisTime(startAt));
+      expect(await appointment.textContent())
+        .to.contain('Alice Bernard')
+        .and.to.contain(parisTime(startAt));
       await backToThisWeek();
     }
   });
@@ -417,7 +445,11 @@ describe("Issue 13: an expert's day in the workspace", function () {
     await waitForAppReady(early);
     const way = early.getByTestId('next-appointments').getByRole('link', { name: 'Rejoindre la salle avec Alice Bernard' }).first();
     expect(await way.getAttribute('href')).to.equal(`/salle/${next.id}`);
-    await early.getByTestId('next-appointments').getByText(`La salle ouvre à ${timeAt(next.startAt)}.`).first().waitFor();
+    await early
+      .getByTestId('next-appointments')
+      .getByText(`La salle ouvre à ${timeAt(next.startAt)}.`)
+      .first()
+      .waitFor();
     // The packaged Chromium is single-process: a context stays open until the browser closes.
   });
 
@@ -436,7 +468,9 @@ describe("Issue 13: an expert's day in the workspace", function () {
     const movements = page.getByTestId('wallet-movements');
     const row = movements.getByRole('row', { name: /Gains d’une consultation/ });
     await row.waitFor();
-    expect(await row.textContent()).to.match(/en attente/).and.to.match(/\+18,50\s€/);
+    expect(await row.textContent())
+      .to.match(/en attente/)
+      .and.to.match(/\+18,50\s€/);
     const text = (await page.getByRole('main').textContent()) ?? '';
     for (const code of ['consultation_settlement', 'settlement', 'wallet_pending', 'late_cancellation']) expect(text).to.not.contain(code);
     await page.getByTestId('wallet-balances').getByText(euros('18,50')).waitFor();

@@ -34,7 +34,11 @@ describe('Expert workspace and referral workspace in the browser', function () {
     browser = await launchBrowser();
     expert = await signUpExpert(platform.http, { firstName: 'Hélène', lastName: 'Espace' });
     client = await signUpClient(platform.http);
-    const photo = await platform.http.request('PUT', '/api/experts/me/photo', { token: expert.accessToken, rawBody: TINY_PNG, headers: { 'content-type': 'image/png' } });
+    const photo = await platform.http.request('PUT', '/api/experts/me/photo', {
+      token: expert.accessToken,
+      rawBody: TINY_PNG,
+      headers: { 'content-type': 'image/png' },
+    });
     expect(photo.status).to.equal(204);
 
     const context = await browser.newContext({ baseURL: platform.url, locale: 'fr-FR' });
@@ -160,7 +164,11 @@ describe('Expert workspace and referral workspace in the browser', function () {
       expect(codes[0]).to.include({ code: 'BIENVENUE10', percentOff: 10, maxUses: 5, status: 'active' });
 
       await page.getByRole('button', { name: 'Désactiver le code BIENVENUE10' }).click();
-      await page.getByTestId('discount-codes').getByRole('row', { name: /BIENVENUE10/ }).getByRole('cell', { name: 'désactivé', exact: true }).waitFor();
+      await page
+        .getByTestId('discount-codes')
+        .getByRole('row', { name: /BIENVENUE10/ })
+        .getByRole('cell', { name: 'désactivé', exact: true })
+        .waitFor();
       expect((await api('/api/experts/me/discount-codes')).body.discountCodes[0].status).to.equal('disabled');
     });
   });
@@ -180,7 +188,10 @@ describe('Expert workspace and referral workspace in the browser', function () {
       expect(await qr.getAttribute('src')).to.equal(`/api/experts/${expert.user.slug}/qr.svg`);
       const svg = await platform.http.get(`/api/experts/${expert.user.slug}/qr.svg`);
       expect(svg.headers.get('content-type')).to.contain('image/svg+xml');
-      for (const [name, type] of [['SVG', 'image/svg+xml'], ['PNG', 'image/png']] as const) {
+      for (const [name, type] of [
+        ['SVG', 'image/svg+xml'],
+        ['PNG', 'image/png'],
+      ] as const) {
         const href = await share.getByRole('link', { name: new RegExp(`QR code en ${name}`) }).getAttribute('href');
         const response = await platform.http.get(href!);
         expect(response.status).to.equal(200);
@@ -222,7 +233,10 @@ describe('Expert workspace and referral workspace in the browser', function () {
       await totals.getByText(euros('20,00')).waitFor();
       await totals.getByText(euros('1,50')).waitFor();
       const line = earnings.getByRole('table', { name: 'Gains par consultation' }).getByRole('row').nth(1);
-      expect(await line.textContent()).to.match(/10\smin/).and.to.match(euros('18,50')).and.to.match(/terminée/);
+      expect(await line.textContent())
+        .to.match(/10\smin/)
+        .and.to.match(euros('18,50'))
+        .and.to.match(/terminée/);
 
       const chart = earnings.getByRole('img', { name: /Gains nets des 12 derniers mois/ });
       await chart.waitFor();
@@ -232,7 +246,10 @@ describe('Expert workspace and referral workspace in the browser', function () {
       const monthly = earnings.getByRole('table', { name: 'Gains par mois' });
       expect(await monthly.getByRole('row').nth(1).textContent()).to.match(euros('18,50'));
 
-      await page.getByRole('region', { name: 'Relevés mensuels' }).getByRole('button', { name: /Ouvrir le relevé de/ }).waitFor();
+      await page
+        .getByRole('region', { name: 'Relevés mensuels' })
+        .getByRole('button', { name: /Ouvrir le relevé de/ })
+        .waitFor();
     });
   });
 

@@ -38,7 +38,11 @@ const WATCH_LIVE_ALERTS = `{
 }`;
 
 async function liveChannelOpen(page: Page): Promise<void> {
-  await waitFor(() => page.evaluate(() => ((window as unknown as { liveChannelOpen: boolean }).liveChannelOpen ? true : undefined)), 10_000, 'live channel open');
+  await waitFor(
+    () => page.evaluate(() => ((window as unknown as { liveChannelOpen: boolean }).liveChannelOpen ? true : undefined)),
+    10_000,
+    'live channel open',
+  );
 }
 
 /**
@@ -136,7 +140,11 @@ describe('BOOK-4 a live request answered from the workspace', function () {
     await saveScreenshot(expertPage, 'workspace-live-banner');
     const declinedAtMs = Date.now();
     await banner.getByRole('button', { name: `Refuser la demande de ${clientName}` }).click();
-    await clientPage.waitForFunction(() => document.querySelector('[data-testid="consultation-status"]')?.getAttribute('data-status') === 'expired', undefined, { timeout: 2000 });
+    await clientPage.waitForFunction(
+      () => document.querySelector('[data-testid="consultation-status"]')?.getAttribute('data-status') === 'expired',
+      undefined,
+      { timeout: 2000 },
+    );
     expect(Date.now() - declinedAtMs).to.be.below(2000);
     expect(await clientPage.locator('h1').innerText()).to.equal('Request declined');
     expect(await clientPage.getByText('Nothing was charged: the held amount is released.').count()).to.equal(1);

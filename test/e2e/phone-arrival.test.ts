@@ -56,12 +56,28 @@ describe('§13 phone arrival: from a scanned QR code to a paid consultation on a
       availableNow: true,
       pricing: { videoRatePerMinuteCents: 200, phoneRatePerMinuteCents: 250, packages: [{ mode: 'video', minutes: 15, priceCents: 7500 }] },
     });
-    await platform.http.request('PUT', '/api/experts/me/photo', { token: expert.token, rawBody: solidColourPng(160, [60, 100, 150]), headers: { 'content-type': 'image/png' } });
-    await platform.http.request('PATCH', '/api/experts/me/profile', { token: expert.token, body: { headline: HEADLINE, description: 'Quinze ans de pratique en cabinet.' } });
+    await platform.http.request('PUT', '/api/experts/me/photo', {
+      token: expert.token,
+      rawBody: solidColourPng(160, [60, 100, 150]),
+      headers: { 'content-type': 'image/png' },
+    });
+    await platform.http.request('PATCH', '/api/experts/me/profile', {
+      token: expert.token,
+      body: { headline: HEADLINE, description: 'Quinze ans de pratique en cabinet.' },
+    });
     const earlierClient = await signUpClient(platform.http, { firstName: 'Bruno' });
-    const consultationId = await insertFinishedConsultation(platform, { expertId: expert.id, clientId: earlierClient.user.id, terms: freeRateVideoTerms({ budgetCents: 2000 }), connectedSeconds: 300 });
+    const consultationId = await insertFinishedConsultation(platform, {
+      expertId: expert.id,
+      clientId: earlierClient.user.id,
+      terms: freeRateVideoTerms({ budgetCents: 2000 }),
+      connectedSeconds: 300,
+    });
     await platform.services.settlements.settle(consultationId);
-    const review = await platform.http.post(`/api/consultations/${consultationId}/review`, { stars: 5, comment: 'Très à l’écoute.' }, earlierClient.accessToken);
+    const review = await platform.http.post(
+      `/api/consultations/${consultationId}/review`,
+      { stars: 5, comment: 'Très à l’écoute.' },
+      earlierClient.accessToken,
+    );
     expect(review.status, JSON.stringify(review.body)).to.equal(201);
     earlier = { consultationId, refreshToken: earlierClient.refreshToken };
     await page.goto('/api/health');
@@ -199,13 +215,18 @@ describe('§13 phone arrival: from a scanned QR code to a paid consultation on a
 
     await onScreen('En attente de Camille Dubois');
     await page.getByTestId('countdown').waitFor();
-    console.log(`      phone arrival (390×844, new client, immediate video, budget): ${taps} taps, ${screens.length} screens (${screens.join(' → ')}); targets ≤ ${MAX_TAPS} taps, ≤ ${MAX_SCREENS} screens`);
+    console.log(
+      `      phone arrival (390×844, new client, immediate video, budget): ${taps} taps, ${screens.length} screens (${screens.join(' → ')}); targets ≤ ${MAX_TAPS} taps, ≤ ${MAX_SCREENS} screens`,
+    );
     expect(taps).to.be.at.most(MAX_TAPS);
     expect(screens.length).to.be.at.most(MAX_SCREENS);
 
     // Paid for real: the request waits for the expert with the 20 € budget held on the card (BOOK-3, BOOK-4).
     requestId = new URL(page.url()).pathname.split('/').pop()!;
-    const [consultation] = await platform.db.query<{ status: string; start_at: Date | null; terms: { budgetCents: number } }>('SELECT status, start_at, terms FROM consultations WHERE id = $1', [requestId]);
+    const [consultation] = await platform.db.query<{ status: string; start_at: Date | null; terms: { budgetCents: number } }>(
+      'SELECT status, start_at, terms FROM consultations WHERE id = $1',
+      [requestId],
+    );
     expect(consultation).to.deep.include({ status: 'requested', start_at: null });
     expect(consultation!.terms.budgetCents).to.equal(2000);
     expect(await holdOf(platform.db, requestId)).to.include({ status: 'authorised', amount_cents: 2000 });

@@ -53,7 +53,13 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     if (!existsSync(CLIENT_BUILD)) throw new Error('client/dist is missing: run `npm run build:client` first.');
     fake = await FakeStripe.start();
     platform = await startTestPlatform({
-      environment: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY, STRIPE_API_URL: fake.url },
+      environment: {
+        PAYMENT_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
+        STRIPE_API_URL: fake.url,
+      },
     });
     browser = await launchBrowser();
     // One context and one page for the whole file: the packaged Chromium is single-process and
@@ -62,7 +68,9 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     page = await context.newPage();
     recordPageProblems(page, pageProblems, { ignoreRequested4xx: true });
     sent = await routeStripe(page, fake, platform.config.publicUrl);
-    expert = await setUpExpert(platform.http, { pricing: { videoRatePerMinuteCents: 200, packages: [{ mode: 'video', minutes: 15, priceCents: PACKAGE_CENTS }] } });
+    expert = await setUpExpert(platform.http, {
+      pricing: { videoRatePerMinuteCents: 200, packages: [{ mode: 'video', minutes: 15, priceCents: PACKAGE_CENTS }] },
+    });
     const client = await signUpClient(platform.http);
     clientId = client.user.id;
     await page.goto('/api/health');
@@ -80,7 +88,8 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
 
   const consultationCount = async () =>
     (await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM consultations WHERE client_id = $1', [clientId]))[0]!.n;
-  const savedCards = () => platform.db.query<{ last4: string; payment_method_ref: string }>('SELECT last4, payment_method_ref FROM saved_cards WHERE user_id = $1', [clientId]);
+  const savedCards = () =>
+    platform.db.query<{ last4: string; payment_method_ref: string }>('SELECT last4, payment_method_ref FROM saved_cards WHERE user_id = $1', [clientId]);
   const intentsAwaitingCapture = () => [...fake.paymentIntents.values()].filter((intent) => intent['status'] === 'requires_capture');
   const submit = () => payButton(page);
   const challenge = () => page.getByRole('dialog', { name: '3D Secure Test Page' });
@@ -106,7 +115,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     pageProblems.length = 0;
   });
 
-  it('PAY-7, BOOK-3: a new card typed into the Card Element books the package; the hold is a PaymentIntent awaiting capture of 75,00 € on the client\'s customer', async () => {
+  it("PAY-7, BOOK-3: a new card typed into the Card Element books the package; the hold is a PaymentIntent awaiting capture of 75,00 € on the client's customer", async () => {
     const response = await page.goto(`/consultation/${expert.slug}`);
     // PAY-7 under the real CSP: Stripe's script and API are allowed, nothing else is opened.
     const policy = response!.headers()['content-security-policy'] ?? '';
@@ -126,7 +135,13 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     const [consultation] = await platform.db.query<{ payment_hold_ref: string }>('SELECT payment_hold_ref FROM consultations WHERE client_id = $1', [clientId]);
     const intent = fake.paymentIntents.get(consultation!.payment_hold_ref)!;
     const [customer] = await platform.db.query<{ customer_ref: string }>('SELECT customer_ref FROM payment_customers WHERE user_id = $1', [clientId]);
-    expect(intent).to.include({ status: 'requires_capture', amount: PACKAGE_CENTS, capture_method: 'manual', payment_method: saved!.payment_method_ref, customer: customer!.customer_ref });
+    expect(intent).to.include({
+      status: 'requires_capture',
+      amount: PACKAGE_CENTS,
+      capture_method: 'manual',
+      payment_method: saved!.payment_method_ref,
+      customer: customer!.customer_ref,
+    });
     expect(fake.attachedTo.get(saved!.payment_method_ref)).to.equal(customer!.customer_ref);
   });
 
@@ -208,7 +223,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     expect(await consultationCount()).to.equal(before + 1);
     expect(await page.evaluate(() => (window as unknown as { fakeStripeWalletCompletions: string[] }).fakeStripeWalletCompletions)).to.deep.equal(['success']);
     const wallet = (await savedCards()).find((card) => card.last4 === '4444');
-    expect(wallet, 'the wallet\'s card is saved like a new card').to.not.equal(undefined);
+    expect(wallet, "the wallet's card is saved like a new card").to.not.equal(undefined);
     const consultationId = new URL(page.url()).pathname.split('/').pop()!;
     const [booked] = await platform.db.query<{ payment_hold_ref: string }>('SELECT payment_hold_ref FROM consultations WHERE id = $1', [consultationId]);
     const intent = fake.paymentIntents.get(booked!.payment_hold_ref)!;
@@ -226,7 +241,7 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     expect(await submit().isEnabled()).to.equal(true);
   });
 
-  it('BOOK-3 wallets: a wallet\'s card whose bank asks for 3-D Secure: the sheet closes, the bank\'s step runs for the setup and for the hold, then it books', async () => {
+  it("BOOK-3 wallets: a wallet's card whose bank asks for 3-D Secure: the sheet closes, the bank's step runs for the setup and for the hold, then it books", async () => {
     await page.evaluate(([key, number]) => localStorage.setItem(key, number), [WALLET_CARD_KEY, CARDS.authentication.replaceAll(' ', '')] as const);
     const before = await consultationCount();
     await toPayment();
@@ -261,5 +276,4 @@ describe('PAY-7 cards through Stripe Elements in the browser (PAYMENT_PROVIDER=s
     await page.locator('input[name="exp-date"]').fill('12 / 34');
     await page.locator('input[name="cvc"]').fill('123');
   }
-
 });

@@ -2,7 +2,18 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import type { MediaServiceEvents } from '../../media/service.ts';
 import { immediateVideoConsultation, waitFor } from '../media/support.ts';
-import { expectMediaFlowing, launchBrowsers, liveCallInBrowsers, roomStatus, signedInPage, startVideoPlatform, waitForStatus, type VideoPlatform, enterRoom, endCall } from '../media/video-platform.ts';
+import {
+  expectMediaFlowing,
+  launchBrowsers,
+  liveCallInBrowsers,
+  roomStatus,
+  signedInPage,
+  startVideoPlatform,
+  waitForStatus,
+  type VideoPlatform,
+  enterRoom,
+  endCall,
+} from '../media/video-platform.ts';
 
 const FIRST_FRAME_MARK = 'consulto:first-remote-frame';
 
@@ -69,7 +80,8 @@ describe('MEDIA-3 the call client and its page in two browsers', function () {
     expect(started.consultationId).to.equal(consultationId);
     const frames = await Promise.all([expertPage, clientPage].map((page) => waitFor(() => firstRemoteFrameAtMs(page), 10_000, 'first remote frame')));
     // The platform's clock is the wall clock here (the test has not moved it): both clocks are comparable.
-    for (const frameAtMs of frames) expect(started.atMs, `meter started ${(started.atMs - frameAtMs).toFixed(0)} ms after a first frame`).to.be.at.least(frameAtMs);
+    for (const frameAtMs of frames)
+      expect(started.atMs, `meter started ${(started.atMs - frameAtMs).toFixed(0)} ms after a first frame`).to.be.at.least(frameAtMs);
   });
 
   it('MEDIA-6 a screen shared by the client reaches the expert’s page, shown as the screen, and goes when the share stops', async () => {

@@ -14,7 +14,8 @@ async function layoutProblems(page: Page): Promise<string[]> {
     const box = await button.boundingBox();
     const name = await button.getAttribute('title');
     if (!box) problems.push(`${name}: not shown`);
-    else if (box.x < 0 || box.y < 0 || box.x + box.width > size.width + 0.5 || box.y + box.height > size.height + 0.5) problems.push(`${name}: outside ${JSON.stringify(box)}`);
+    else if (box.x < 0 || box.y < 0 || box.x + box.width > size.width + 0.5 || box.y + box.height > size.height + 0.5)
+      problems.push(`${name}: outside ${JSON.stringify(box)}`);
   }
   const scrolled = await page.evaluate(() => {
     window.scrollTo(0, 10_000);
@@ -53,13 +54,21 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     await page.setViewportSize(DESKTOP);
     await page.goto(`${platform.url}/salle/${consultationId}`);
     await waitForAppReady(page);
-    await waitFor(() => page.getByTestId('preview-video').evaluate((video: HTMLVideoElement) => (video.videoWidth > 0 && video.muted ? true : undefined)), 10_000, 'camera preview');
+    await waitFor(
+      () => page.getByTestId('preview-video').evaluate((video: HTMLVideoElement) => (video.videoWidth > 0 && video.muted ? true : undefined)),
+      10_000,
+      'camera preview',
+    );
     // The fake microphone beeps: the meter moves.
     await waitFor(async () => (Number(await page.getByTestId('mic-level').getAttribute('value')) > 0 ? true : undefined), 10_000, 'microphone level');
-    const verdict = await waitFor(async () => {
-      const value = await page.getByTestId('connection-verdict').getAttribute('data-verdict');
-      return value === 'testing' ? undefined : value;
-    }, 20_000, 'connection verdict');
+    const verdict = await waitFor(
+      async () => {
+        const value = await page.getByTestId('connection-verdict').getAttribute('data-verdict');
+        return value === 'testing' ? undefined : value;
+      },
+      20_000,
+      'connection verdict',
+    );
     // Loopback with a shared CPU: good, or weak when the machine is busy; never blocked.
     expect(verdict).to.be.oneOf(['good', 'weak']);
     expect(await page.getByTestId('connection-verdict').innerText()).to.match(/connexion/i);
@@ -68,11 +77,15 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     await page.setViewportSize(PHONE);
     expect(await axeViolations(page)).to.deep.equal([]);
     await saveScreenshot(page, 'room-device-check');
-    const previewTrackId = await page.getByTestId('preview-video').evaluate((video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0]!.id);
+    const previewTrackId = await page
+      .getByTestId('preview-video')
+      .evaluate((video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0]!.id);
     await page.getByTestId('enter-room').click();
     await waitForStatus(page, 'waiting');
     // The call sends the preview's camera: it did not restart.
-    expect(await page.getByTestId('local-video').evaluate((video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0]!.id)).to.equal(previewTrackId);
+    expect(await page.getByTestId('local-video').evaluate((video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0]!.id)).to.equal(
+      previewTrackId,
+    );
     expect(await page.getByTestId('local-video').evaluate((video: HTMLVideoElement) => video.muted)).to.equal(true);
     await saveScreenshot(page, 'room-waiting');
   });
@@ -83,7 +96,11 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     for (const size of [DESKTOP, PHONE]) {
       for (const page of [expertPage, clientPage]) {
         await page.setViewportSize(size);
-        await waitFor(() => page.getByTestId('remote-video').evaluate((video: HTMLVideoElement) => (video.videoWidth > 0 ? true : undefined)), 10_000, 'remote picture');
+        await waitFor(
+          () => page.getByTestId('remote-video').evaluate((video: HTMLVideoElement) => (video.videoWidth > 0 ? true : undefined)),
+          10_000,
+          'remote picture',
+        );
         expect(await layoutProblems(page), `${size.width}×${size.height}`).to.deep.equal([]);
         const remote = (await page.getByTestId('remote-video').boundingBox())!;
         const self = (await page.getByTestId('local-video').boundingBox())!;
@@ -151,16 +168,23 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     await page.goto(`${platform.url}/salle/${booked.body.id}`);
     await waitForAppReady(page);
     const opens = page.getByTestId('room-opens');
-    const expectedTime = await page.evaluate((iso) => new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' }).format(new Date(iso)), startAt.toISOString());
+    const expectedTime = await page.evaluate(
+      (iso) => new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' }).format(new Date(iso)),
+      startAt.toISOString(),
+    );
     expect(await opens.innerText()).to.match(new RegExp(`^La salle ouvre à ${expectedTime}\\. Ouverture dans \\d+:\\d{2}:\\d{2}\\.`));
     const first = await opens.innerText();
     await waitFor(async () => ((await opens.innerText()) !== first ? true : undefined), 3000, 'the countdown moving');
     expect(await page.getByTestId('enter-room').isDisabled()).to.equal(true);
     // The connection test is open before the start (a probe, never the room).
-    const verdict = await waitFor(async () => {
-      const value = await page.getByTestId('connection-verdict').getAttribute('data-verdict');
-      return value === 'testing' ? undefined : value;
-    }, 20_000, 'connection verdict');
+    const verdict = await waitFor(
+      async () => {
+        const value = await page.getByTestId('connection-verdict').getAttribute('data-verdict');
+        return value === 'testing' ? undefined : value;
+      },
+      20_000,
+      'connection verdict',
+    );
     expect(verdict).to.be.oneOf(['good', 'weak']);
     expect(await axeViolations(page)).to.deep.equal([]);
     await saveScreenshot(page, 'room-opens-later');

@@ -42,7 +42,10 @@ describe('MEDIA-1…3, BILL-3 video consultation in two browsers: media both way
   });
 
   it('both see and hear each other, the cost runs, the warning comes, the server ends it at the cap and charges the quote', async () => {
-    const { expert, client, consultationId } = await immediateVideoConsultation(platform.http, { ratePerMinuteCents: RATE_PER_MINUTE_CENTS, budgetCents: BUDGET_CENTS });
+    const { expert, client, consultationId } = await immediateVideoConsultation(platform.http, {
+      ratePerMinuteCents: RATE_PER_MINUTE_CENTS,
+      budgetCents: BUDGET_CENTS,
+    });
     const dataBefore = listFiles(platform.dataDir);
     const tempBefore = listFiles(isolatedTemp);
 

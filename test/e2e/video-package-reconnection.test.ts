@@ -62,13 +62,17 @@ describe('BILL-4 reconnection within the grace period and BILL-5 one-third rule,
     await endCall(expertPage);
     const event = await ended;
     expect(event.reason).to.equal('party_left');
-    expect(event.connectedSeconds).to.be.above(0).and.below(pausedAt + 30);
+    expect(event.connectedSeconds)
+      .to.be.above(0)
+      .and.below(pausedAt + 30);
 
     const view = await platform.http.get(`/api/consultations/${consultationId}`, client.token);
     expect(view.body).to.include({ status: 'ended', endReason: 'party_left', connectedSeconds: event.connectedSeconds });
     const expected = settleConsultation(view.body.terms, event.connectedSeconds);
     expect(expected.oneThirdRuleApplied).to.equal(true);
-    expect(view.body.chargeCents).to.equal(Math.floor(PACKAGE_PRICE_CENTS / 3)).and.to.equal(expected.chargeCents);
+    expect(view.body.chargeCents)
+      .to.equal(Math.floor(PACKAGE_PRICE_CENTS / 3))
+      .and.to.equal(expected.chargeCents);
     for (const page of [expertPage, clientPage]) {
       await waitFor(async () => ((await page.getByTestId('amount-charged').count()) > 0 ? true : undefined), 10_000, 'end screen');
     }

@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import type { MediaServiceEvents } from '../../media/service.ts';
 import { waitFor } from '../media/support.ts';
-import { expectMediaFlowing, launchBrowsers, liveCallInBrowsers, startVideoPlatform, waitForStatus, type VideoPlatform, endCall } from '../media/video-platform.ts';
+import {
+  expectMediaFlowing,
+  launchBrowsers,
+  liveCallInBrowsers,
+  startVideoPlatform,
+  waitForStatus,
+  type VideoPlatform,
+  endCall,
+} from '../media/video-platform.ts';
 
 const OFFLINE_MS = 10_000;
 /** The test holds the page's signaling sockets, to drop one as a network would. */
@@ -40,7 +48,11 @@ describe('MEDIA-7 a network loss repaired without a reload, the gap not billed',
   });
 
   it('10 s offline: both pages say "reconnecting", the call comes back by itself and the charge leaves out the gap (± 1 s)', async () => {
-    const { consultationId, expertPage, clientPage } = await liveCallInBrowsers(platform, browsers, { ratePerMinuteCents: 300, budgetCents: 3000, languages: ['en', 'en'] });
+    const { consultationId, expertPage, clientPage } = await liveCallInBrowsers(platform, browsers, {
+      ratePerMinuteCents: 300,
+      budgetCents: 3000,
+      languages: ['en', 'en'],
+    });
     const meterChanges: MediaServiceEvents['meterRunning'][0][] = [];
     platform.media.on('meterRunning', (event) => {
       if (event.consultationId === consultationId) meterChanges.push(event);

@@ -37,7 +37,8 @@ describe('MEDIA-4 and PAY-2 with real media in two browsers', function () {
     await platform.media.checkpointConnectedSeconds();
     const after = platform.media.reading(consultationId)!.connectedSeconds;
     const seconds = async () =>
-      (await platform.db.query<{ connected_seconds: number }>('SELECT connected_seconds FROM consultations WHERE id = $1', [consultationId]))[0]!.connected_seconds;
+      (await platform.db.query<{ connected_seconds: number }>('SELECT connected_seconds FROM consultations WHERE id = $1', [consultationId]))[0]!
+        .connected_seconds;
     expect(before).to.be.at.least(42);
     expect(await seconds()).to.be.within(before, after);
     await platform.db.query('UPDATE consultations SET connected_seconds = 100 WHERE id = $1', [consultationId]);
@@ -49,7 +50,10 @@ describe('MEDIA-4 and PAY-2 with real media in two browsers', function () {
     // 300 cents at 300 cents a minute buy exactly 60 s (BILL-1): no later moment is 60 s before the cap.
     const { consultationId, expertPage, clientPage } = await liveCallInBrowsers(platform, browsers, { ratePerMinuteCents: 300, budgetCents: 300 });
     expect(platform.media.reading(consultationId)).to.include({ maxSeconds: 60 });
-    for (const [page, words] of [[expertPage, '60 secondes'], [clientPage, '60 seconds']] as const) {
+    for (const [page, words] of [
+      [expertPage, '60 secondes'],
+      [clientPage, '60 seconds'],
+    ] as const) {
       await waitFor(async () => ((await page.getByTestId('budget-warning').isVisible()) ? true : undefined), 10_000, 'the warning');
       expect(await page.getByTestId('budget-warning').textContent()).to.include(words);
     }
@@ -67,7 +71,9 @@ describe('MEDIA-4 and PAY-2 with real media in two browsers', function () {
     process.kill(worker!.pid, 'SIGKILL');
     const [event] = await ended;
     expect(event).to.include({ consultationId, reason: 'platform' });
-    expect(event.connectedSeconds).to.be.within(atKill - 1, atKill + 1).and.at.least(37);
+    expect(event.connectedSeconds)
+      .to.be.within(atKill - 1, atKill + 1)
+      .and.at.least(37);
     const expected = settleConsultation(
       { pricing: 'free_rate', mode: 'video', ratePerMinuteCents: 300, surchargePerMinuteCents: 0, feePerMinuteCents: 15, discountPercent: 0, budgetCents: 600 },
       event.connectedSeconds,

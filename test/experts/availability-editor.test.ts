@@ -33,7 +33,7 @@ describe('EXP-6 availability editor model', () => {
         const open = new Set<number>();
         for (const [erase, stroke] of strokes) {
           day = erase ? removeRange(day, stroke) : addRange(day, stroke);
-          for (let minute = stroke.start; minute < stroke.end; minute++) (erase ? open.delete(minute) : open.add(minute));
+          for (let minute = stroke.start; minute < stroke.end; minute++) erase ? open.delete(minute) : open.add(minute);
         }
         expect(rangeProblem(day)).to.equal(undefined);
         for (let index = 1; index < day.length; index++) expect(day[index]!.start).to.be.greaterThan(day[index - 1]!.end);
@@ -44,9 +44,24 @@ describe('EXP-6 availability editor model', () => {
 
   it('says what is wrong with ranges typed in the list: an end before its start, or an overlap', () => {
     expect(rangeProblem([{ start: 600, end: 540 }])).to.deep.equal({ index: 0, kind: 'order' });
-    expect(rangeProblem([{ start: 540, end: 720 }, { start: 700, end: 800 }])).to.deep.equal({ index: 1, kind: 'overlap' });
-    expect(rangeProblem([{ start: 540, end: 720 }, { start: 720, end: 800 }])).to.equal(undefined);
-    expect(normalise([{ start: 720, end: 800 }, { start: 540, end: 720 }])).to.deep.equal([{ start: 540, end: 800 }]);
+    expect(
+      rangeProblem([
+        { start: 540, end: 720 },
+        { start: 700, end: 800 },
+      ]),
+    ).to.deep.equal({ index: 1, kind: 'overlap' });
+    expect(
+      rangeProblem([
+        { start: 540, end: 720 },
+        { start: 720, end: 800 },
+      ]),
+    ).to.equal(undefined);
+    expect(
+      normalise([
+        { start: 720, end: 800 },
+        { start: 540, end: 720 },
+      ]),
+    ).to.deep.equal([{ start: 540, end: 800 }]);
   });
 
   it('copies Monday to the weekdays as separate copies, and round-trips the API body with 24:00 and dated exceptions', () => {
@@ -60,7 +75,14 @@ describe('EXP-6 availability editor model', () => {
       timeZone: 'Europe/Paris',
       week: copied,
       exceptions: [
-        { date: '2030-12-24', closed: false, ranges: [{ start: 600, end: 660 }, { start: 840, end: 900 }] },
+        {
+          date: '2030-12-24',
+          closed: false,
+          ranges: [
+            { start: 600, end: 660 },
+            { start: 840, end: 900 },
+          ],
+        },
         { date: '2030-12-25', closed: true },
       ],
     });

@@ -28,7 +28,11 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       const checklist = async () => {
         const response = await get('/api/experts/me/dashboard', expert);
         expect(response.status, JSON.stringify(response.body)).to.equal(200);
-        return { published: response.body.published, done: Object.fromEntries(response.body.checklist.items.map((item: { key: string; done: boolean }) => [item.key, item.done])), body: response.body };
+        return {
+          published: response.body.published,
+          done: Object.fromEntries(response.body.checklist.items.map((item: { key: string; done: boolean }) => [item.key, item.done])),
+          body: response.body,
+        };
       };
       let state = await checklist();
       expect(state.published).to.equal(false);
@@ -42,7 +46,11 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       await platform.http.put('/api/experts/me/pricing', { videoRatePerMinuteCents: 120, packages: [] }, token);
       state = await checklist();
       expect(state).to.deep.include({ published: true });
-      await platform.http.put('/api/experts/me/availability', { timeZone: 'Europe/Paris', weekly: [{ weekday: 1, start: '09:00', end: '12:00' }], exceptions: [] }, token);
+      await platform.http.put(
+        '/api/experts/me/availability',
+        { timeZone: 'Europe/Paris', weekly: [{ weekday: 1, start: '09:00', end: '12:00' }], exceptions: [] },
+        token,
+      );
       expect((await checklist()).done.opening_hours).to.equal(true);
       expect((await platform.http.post('/api/experts/me/sharing', { channel: 'fax' }, token)).status).to.equal(400);
       expect((await platform.http.post('/api/experts/me/sharing', { channel: 'qr' }, token)).status).to.equal(204);
@@ -51,14 +59,31 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       expect(state.body.checklist.doneCount).to.equal(4);
     });
 
-    it('shows live requests with their deadline, the next appointments with their way in and proposals, this month\'s earnings and the wallet', async () => {
+    it("shows live requests with their deadline, the next appointments with their way in and proposals, this month's earnings and the wallet", async () => {
       const expert = await setUpExpert(platform.http, { availableNow: true });
-      const first = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(30).toISOString() }), await tokenOf(platform.http, client));
-      const second = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(3).toISOString() }), await tokenOf(platform.http, client));
+      const first = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expert.slug, { startAt: inHours(30).toISOString() }),
+        await tokenOf(platform.http, client),
+      );
+      const second = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expert.slug, { startAt: inHours(3).toISOString() }),
+        await tokenOf(platform.http, client),
+      );
       const request = await platform.http.post('/api/consultations', bookingBody(expert.slug), await tokenOf(platform.http, client));
-      const proposal = await platform.http.post(`/api/consultations/${first.body.id}/reschedule`, { startAt: inHours(32).toISOString() }, await tokenOf(platform.http, expert));
+      const proposal = await platform.http.post(
+        `/api/consultations/${first.body.id}/reschedule`,
+        { startAt: inHours(32).toISOString() },
+        await tokenOf(platform.http, expert),
+      );
       expect(proposal.status).to.equal(202);
-      const charged = await insertFinishedConsultation(platform as unknown as TestPlatform, { expertId: expert.id, clientId: client.id, terms: packageTerms(), connectedSeconds: 900 });
+      const charged = await insertFinishedConsultation(platform as unknown as TestPlatform, {
+        expertId: expert.id,
+        clientId: client.id,
+        terms: packageTerms(),
+        connectedSeconds: 900,
+      });
       await platform.services.settlements.settle(charged);
 
       const dashboard = (await get('/api/experts/me/dashboard', expert)).body;
@@ -75,7 +100,14 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       expect(dashboard.nextAppointments[1].rescheduleProposal).to.deep.equal(proposal.body.proposal);
       // 75.00 € package, fee 15 × 15 = 2.25 €: 72.75 € net, pending for 7 days (PAY-3).
       const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(platform.clock.now());
-      expect(dashboard.earnings).to.deep.equal({ month, timeZone: 'Europe/Paris', consultationCount: 1, clientPriceCents: 7500, operatingFeeCents: 225, netEarningsCents: 7275 });
+      expect(dashboard.earnings).to.deep.equal({
+        month,
+        timeZone: 'Europe/Paris',
+        consultationCount: 1,
+        clientPriceCents: 7500,
+        operatingFeeCents: 225,
+        netEarningsCents: 7275,
+      });
       expect(dashboard.wallet).to.include({ pendingCents: 7275, availableCents: 0, blocked: false });
       expect(dashboard.checklist.items.find((item: { key: string }) => item.key === 'shared').done).to.equal(true);
       expect((await get('/api/experts/me/dashboard?next=1', expert)).body.nextAppointments).to.have.length(1);
@@ -90,7 +122,10 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       await platform.http.put('/api/experts/me/pricing', { videoRatePerMinuteCents: 120, packages: [] }, token);
       const before = await platform.http.get('/api/experts/me/dashboard', token);
       expect(before.body).to.include({ published: false, emailVerified: false });
-      expect(before.body.checklist.items.filter((item: { done: boolean }) => item.done).map((item: { key: string }) => item.key)).to.deep.equal(['photo', 'pricing']);
+      expect(before.body.checklist.items.filter((item: { done: boolean }) => item.done).map((item: { key: string }) => item.key)).to.deep.equal([
+        'photo',
+        'pricing',
+      ]);
       expect((await platform.http.get(`/api/experts/${signedUp.user.slug}`)).body.published ?? false).to.equal(false);
       await verifyEmail(platform.http, signedUp);
       expect((await platform.http.get('/api/experts/me/dashboard', token)).body).to.include({ published: true, emailVerified: true });
@@ -103,7 +138,7 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
     });
   });
 
-  describe('agenda: a week of appointments over the opening hours, in the expert\'s time zone (EXP-6)', () => {
+  describe("agenda: a week of appointments over the opening hours, in the expert's time zone (EXP-6)", () => {
     it('gives each date its openings (24:00 kept) and each appointment its wall-clock times; exceptions replace the week', async () => {
       const expert = await setUpExpert(platform.http, {
         availability: {
@@ -122,7 +157,11 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
         },
       });
       // Monday 30 November 2026, 09:30 in Paris (UTC+1).
-      const booked = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: '2026-11-30T08:30:00.000Z' }), await tokenOf(platform.http, client));
+      const booked = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expert.slug, { startAt: '2026-11-30T08:30:00.000Z' }),
+        await tokenOf(platform.http, client),
+      );
       expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
       const agenda = (await get('/api/experts/me/agenda?from=2026-11-30&days=7', expert)).body;
       expect(agenda).to.include({ timeZone: 'Europe/Paris', from: '2026-11-30', to: '2026-12-06' });
@@ -171,11 +210,17 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       const clientToken = await tokenOf(platform.http, client);
       const far = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(72).toISOString() }), clientToken);
       const packageId = expert.packages.find((offer) => offer.mode === 'video')!.id;
-      const near = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(30).toISOString(), budgetCents: undefined, packageId }), clientToken);
+      const near = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expert.slug, { startAt: inHours(30).toISOString(), budgetCents: undefined, packageId }),
+        clientToken,
+      );
       expect([far.status, near.status]).to.deep.equal([201, 201]);
       const actionsOf = async () => {
         const agenda = (await get('/api/experts/me/agenda', expert)).body;
-        return Object.fromEntries(agenda.appointments.map((appointment: { id: string; expertActions: unknown }) => [appointment.id, appointment.expertActions]));
+        return Object.fromEntries(
+          agenda.appointments.map((appointment: { id: string; expertActions: unknown }) => [appointment.id, appointment.expertActions]),
+        );
       };
       // Free rate: 10 × 15 cents; a 15-minute package: round(15 × 15 × 15 / 100) = 34 cents (BILL-12).
       expect(await actionsOf()).to.deep.equal({
@@ -183,7 +228,9 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
         [near.body.id]: { movesAtOnce: false, cancellationPenaltyCents: 34 },
       });
       const expertToken = await tokenOf(platform.http, expert);
-      expect((await platform.http.post(`/api/consultations/${near.body.id}/reschedule`, { startAt: inHours(31).toISOString() }, expertToken)).status).to.equal(202);
+      expect((await platform.http.post(`/api/consultations/${near.body.id}/reschedule`, { startAt: inHours(31).toISOString() }, expertToken)).status).to.equal(
+        202,
+      );
       const cancelled = await platform.http.post(`/api/consultations/${far.body.id}/cancel`, {}, expertToken);
       expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
       expect((await get(`/api/consultations/${far.body.id}`, expert)).body.expertPenaltyCents).to.equal(150);
@@ -212,8 +259,24 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
         upcomingFeeChange: null,
       });
       expect(breakdown.packages).to.deep.equal([
-        { id: expert.packages[0]!.id, mode: 'video', minutes: 15, priceCents: 7500, feeCents: 225, netCents: 7275, oneThirdRule: { chargeCents: 2500, feeCents: 75, netCents: 2425 } },
-        { id: expert.packages[1]!.id, mode: 'phone', minutes: 30, priceCents: 6000, feeCents: 450, netCents: 5550, oneThirdRule: { chargeCents: 2000, feeCents: 150, netCents: 1850 } },
+        {
+          id: expert.packages[0]!.id,
+          mode: 'video',
+          minutes: 15,
+          priceCents: 7500,
+          feeCents: 225,
+          netCents: 7275,
+          oneThirdRule: { chargeCents: 2500, feeCents: 75, netCents: 2425 },
+        },
+        {
+          id: expert.packages[1]!.id,
+          mode: 'phone',
+          minutes: 30,
+          priceCents: 6000,
+          feeCents: 450,
+          netCents: 5550,
+          oneThirdRule: { chargeCents: 2000, feeCents: 150, netCents: 1850 },
+        },
       ]);
       const quote = await platform.http.get(`/api/experts/${expert.slug}/quote?mode=video&seconds=60&budgetCents=5000`);
       expect(quote.body.expertEarningsCents).to.equal(breakdown.video.netPerMinuteCents);
@@ -225,12 +288,22 @@ describe('expert dashboard, agenda and pricing breakdown', () => {
       const expert = await setUpExpert(platform.http);
       const token = await tokenOf(platform.http, expert);
       const before = (await platform.http.get('/api/experts/me/pricing', token)).body;
-      const preview = await platform.http.post('/api/experts/me/pricing/preview', { videoRatePerMinuteCents: 300, packages: [{ mode: 'video', minutes: 90, priceCents: 9000 }] }, token);
+      const preview = await platform.http.post(
+        '/api/experts/me/pricing/preview',
+        { videoRatePerMinuteCents: 300, packages: [{ mode: 'video', minutes: 90, priceCents: 9000 }] },
+        token,
+      );
       expect(preview.status).to.equal(200);
       expect(preview.body).to.deep.include({ video: { ratePerMinuteCents: 300, feePerMinuteCents: 15, netPerMinuteCents: 285 }, phone: null });
       // Over 60 minutes there is no one-third rule (BILL-5).
-      expect(preview.body.packages).to.deep.equal([{ id: null, mode: 'video', minutes: 90, priceCents: 9000, feeCents: 1350, netCents: 7650, oneThirdRule: null }]);
-      const refused = await platform.http.post('/api/experts/me/pricing/preview', { videoRatePerMinuteCents: 300, packages: [{ mode: 'video', minutes: 10, priceCents: 150 }] }, token);
+      expect(preview.body.packages).to.deep.equal([
+        { id: null, mode: 'video', minutes: 90, priceCents: 9000, feeCents: 1350, netCents: 7650, oneThirdRule: null },
+      ]);
+      const refused = await platform.http.post(
+        '/api/experts/me/pricing/preview',
+        { videoRatePerMinuteCents: 300, packages: [{ mode: 'video', minutes: 10, priceCents: 150 }] },
+        token,
+      );
       expect(refused.status).to.equal(400);
       expect(refused.body.error).to.include({ code: 'package_price_not_above_fee', param: 'packages.0.priceCents' });
       expect((await platform.http.post('/api/experts/me/pricing/preview', { packages: 'none' }, token)).status).to.equal(400);

@@ -35,14 +35,24 @@ describe('EXP-7 discount codes at booking', () => {
 
   it('first consultation only: refused to a client who already consulted this expert, accepted for a new one', async () => {
     const expert = await setUpExpert(platform.http);
-    expect((await platform.http.post('/api/experts/me/discount-codes', { code: 'DECOUVERTE', percentOff: 30, firstConsultationOnly: true }, expert.token)).status).to.equal(201);
+    expect(
+      (await platform.http.post('/api/experts/me/discount-codes', { code: 'DECOUVERTE', percentOff: 30, firstConsultationOnly: true }, expert.token)).status,
+    ).to.equal(201);
     const regular = await setUpClient(platform.http);
     expect((await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(30) }), regular.token)).status).to.equal(201);
-    const refused = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(35), discountCode: 'DECOUVERTE' }), regular.token);
+    const refused = await platform.http.post(
+      '/api/consultations',
+      bookingBody(expert.slug, { startAt: inHours(35), discountCode: 'DECOUVERTE' }),
+      regular.token,
+    );
     expect(refused.status).to.equal(400);
     expect(refused.body.error.code).to.equal('invalid_discount_code');
     const newcomer = await setUpClient(platform.http);
-    const accepted = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(40), discountCode: 'DECOUVERTE' }), newcomer.token);
+    const accepted = await platform.http.post(
+      '/api/consultations',
+      bookingBody(expert.slug, { startAt: inHours(40), discountCode: 'DECOUVERTE' }),
+      newcomer.token,
+    );
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(201);
     expect((await platform.http.get('/api/experts/me/discount-codes', expert.token)).body.discountCodes[0]).to.include({ usesCount: 1, status: 'active' });
   });
@@ -52,13 +62,20 @@ describe('EXP-7 discount codes at booking', () => {
     expect((await platform.http.post('/api/experts/me/discount-codes', { code: 'DEUXFOIS', percentOff: 20, maxUses: 2 }, expert.token)).status).to.equal(201);
     const clients = await Promise.all(Array.from({ length: 10 }, () => setUpClient(platform.http)));
     const answers = await Promise.all(
-      clients.map((client, index) => platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(30 + index), discountCode: 'DEUXFOIS' }), client.token)),
+      clients.map((client, index) =>
+        platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: inHours(30 + index), discountCode: 'DEUXFOIS' }), client.token),
+      ),
     );
-    expect(answers.filter((answer) => answer.status === 201), JSON.stringify(answers.map((answer) => answer.body.error ?? answer.status))).to.have.length(2);
+    expect(
+      answers.filter((answer) => answer.status === 201),
+      JSON.stringify(answers.map((answer) => answer.body.error ?? answer.status)),
+    ).to.have.length(2);
     expect(answers.filter((answer) => answer.status === 400).map((answer) => answer.body.error.code)).to.deep.equal(Array(8).fill('invalid_discount_code'));
-    const orphanHolds = (await platform.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM local_payment_holds h WHERE h.status = 'authorised' AND NOT EXISTS (SELECT 1 FROM consultations c WHERE c.payment_hold_ref = h.id)`,
-    ))[0]!.n;
+    const orphanHolds = (
+      await platform.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM local_payment_holds h WHERE h.status = 'authorised' AND NOT EXISTS (SELECT 1 FROM consultations c WHERE c.payment_hold_ref = h.id)`,
+      )
+    )[0]!.n;
     expect(orphanHolds, 'holds of refused bookings still authorised').to.equal(0);
   });
 

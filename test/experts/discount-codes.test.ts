@@ -23,7 +23,16 @@ describe('EXP-7 discount codes', () => {
     const expiresAt = new Date(platform.clock.now().getTime() + 30 * DAY_MS).toISOString();
     const created = await create({ code: 'Bienvenue_20', percentOff: 20, expiresAt, maxUses: 50, firstConsultationOnly: true });
     expect(created.status).to.equal(201);
-    expect(created.body).to.include({ code: 'Bienvenue_20', percentOff: 20, expiresAt, maxUses: 50, firstConsultationOnly: true, usesCount: 0, status: 'active', disabledAt: null });
+    expect(created.body).to.include({
+      code: 'Bienvenue_20',
+      percentOff: 20,
+      expiresAt,
+      maxUses: 50,
+      firstConsultationOnly: true,
+      usesCount: 0,
+      status: 'active',
+      disabledAt: null,
+    });
     const simple = await create({ code: 'NOEL', percentOff: 100 });
     expect(simple.status).to.equal(201);
     expect(simple.body).to.include({ expiresAt: null, maxUses: null, firstConsultationOnly: false });
@@ -41,7 +50,9 @@ describe('EXP-7 discount codes', () => {
     expect(discounted.body.feeCents).to.equal(plain.body.feeCents);
     expect(discounted.body.expertEarningsCents).to.equal(1500 - plain.body.feeCents);
 
-    const id = (await platform.http.get('/api/experts/me/discount-codes', expert.accessToken)).body.discountCodes.find((c: { code: string }) => c.code === 'MOINS25').id;
+    const id = (await platform.http.get('/api/experts/me/discount-codes', expert.accessToken)).body.discountCodes.find(
+      (c: { code: string }) => c.code === 'MOINS25',
+    ).id;
     const disabled = await platform.http.post(`/api/experts/me/discount-codes/${id}/disable`, undefined, expert.accessToken);
     expect(disabled.status).to.equal(200);
     expect(disabled.body.status).to.equal('disabled');

@@ -64,9 +64,24 @@ describe('EXP-8 earnings: list of settled consultations and totals per month', (
     expect(response.body).to.include({ from: '2025-11-10', to: '2026-11-10', timeZone: 'Europe/Paris', currency: 'EUR', truncated: false });
     const lines = response.body.consultations as Record<string, unknown>[];
     expect(lines.map((line) => line['consultationId'])).to.deep.equal([ids['november'], ids['noShow'], ids['phone'], ids['packageOneThird'], ids['september']]);
-    expect(lines[0]).to.include({ kind: 'consultation', mode: 'video', pricing: 'free_rate', durationSeconds: 60, clientPriceCents: 200, operatingFeeCents: 15, netEarningsCents: 185 });
+    expect(lines[0]).to.include({
+      kind: 'consultation',
+      mode: 'video',
+      pricing: 'free_rate',
+      durationSeconds: 60,
+      clientPriceCents: 200,
+      operatingFeeCents: 15,
+      netEarningsCents: 185,
+    });
     expect(lines[0]!['date']).to.equal('2026-11-10T12:00:00.000Z');
-    expect(lines[2]).to.include({ mode: 'phone', durationSeconds: 120, clientPriceCents: 440, surchargeCents: 40, operatingFeeCents: 30, netEarningsCents: 370 });
+    expect(lines[2]).to.include({
+      mode: 'phone',
+      durationSeconds: 120,
+      clientPriceCents: 440,
+      surchargeCents: 40,
+      operatingFeeCents: 30,
+      netEarningsCents: 370,
+    });
     expect(lines[3]).to.include({ pricing: 'package', clientPriceCents: 2500, operatingFeeCents: 75, netEarningsCents: 2425 });
     expect(lines[1]).to.include({ clientPriceCents: 0, penaltyCents: 68, netEarningsCents: -68 });
     expect(response.body.totals).to.deep.equal({
@@ -88,7 +103,11 @@ describe('EXP-8 earnings: list of settled consultations and totals per month', (
   it('filters by Paris calendar dates, both inclusive', async () => {
     const october = await platform.http.get('/api/experts/me/earnings?from=2026-10-01&to=2026-10-31', token);
     expect(october.status).to.equal(200);
-    expect(october.body.consultations.map((line: { consultationId: string }) => line.consultationId)).to.deep.equal([ids['noShow'], ids['phone'], ids['packageOneThird']]);
+    expect(october.body.consultations.map((line: { consultationId: string }) => line.consultationId)).to.deep.equal([
+      ids['noShow'],
+      ids['phone'],
+      ids['packageOneThird'],
+    ]);
     const september = await platform.http.get('/api/experts/me/earnings?from=2026-09-01&to=2026-09-30', token);
     expect(september.body.consultations.map((line: { consultationId: string }) => line.consultationId)).to.deep.equal([ids['september']]);
   });

@@ -39,7 +39,9 @@ describe('link previews: Open Graph and Twitter card tags in the raw HTML', func
   };
 
   it('a published expert: name, headline, photo, price, canonical URL, og:type and og:locale fr_FR on the consultation page', async () => {
-    const expert = await setUpExpert(platform.http, { pricing: { videoRatePerMinuteCents: 250, phoneRatePerMinuteCents: null, packages: [{ mode: 'video', minutes: 30, priceCents: 6000 }] } });
+    const expert = await setUpExpert(platform.http, {
+      pricing: { videoRatePerMinuteCents: 250, phoneRatePerMinuteCents: null, packages: [{ mode: 'video', minutes: 30, priceCents: 6000 }] },
+    });
     await platform.http.request('PATCH', '/api/experts/me/profile', { token: expert.token, body: { headline: 'Coach en orientation scolaire' } });
     const page = await html(`/consultation/${expert.slug}`);
     const tags = metaTags(page);
@@ -64,7 +66,7 @@ describe('link previews: Open Graph and Twitter card tags in the raw HTML', func
     expect(photo.status).to.equal(200);
   });
 
-  it('the referral signup page /inscription/<slug> carries the sponsor\'s card; /inscription/client and /inscription/expert the site\'s', async () => {
+  it("the referral signup page /inscription/<slug> carries the sponsor's card; /inscription/client and /inscription/expert the site's", async () => {
     const sponsor = await setUpExpert(platform.http);
     const tags = metaTags(await html(`/inscription/${sponsor.slug}`));
     expect(tags.get('og:title')).to.equal('Rejoignez Consulto sur l’invitation de Camille Dubois');
@@ -88,7 +90,7 @@ describe('link previews: Open Graph and Twitter card tags in the raw HTML', func
     expect(decode(description)).to.contain(hostile);
   });
 
-  it('an unpublished expert (no photo yet) gets no card: the site\'s tags only', async () => {
+  it("an unpublished expert (no photo yet) gets no card: the site's tags only", async () => {
     const newcomer = await signUpExpert(platform.http, { firstName: 'Jules', lastName: 'Martin' });
     await platform.http.put('/api/experts/me/pricing', { videoRatePerMinuteCents: 200, packages: [] }, newcomer.accessToken);
     for (const path of [`/consultation/${newcomer.user.slug}`, `/inscription/${newcomer.user.slug}`]) {

@@ -65,7 +65,10 @@ describe('§13 consultation page data: kept briefly, forgotten at every write', 
       await platform.http.put('/api/experts/me/presence', { availableNow: true }, expert.token);
       expect((await platform.http.get(`/api/experts/${expert.slug}`)).body.availableNow).to.equal(true);
       await platform.http.put('/api/experts/me/pricing', { videoRatePerMinuteCents: 250, packages: [] }, expert.token);
-      expect((await platform.http.get(`/api/experts/${expert.slug}`)).body.pricing).to.deep.include({ videoRatePerMinuteCents: 250, phoneRatePerMinuteCents: null });
+      expect((await platform.http.get(`/api/experts/${expert.slug}`)).body.pricing).to.deep.include({
+        videoRatePerMinuteCents: 250,
+        phoneRatePerMinuteCents: null,
+      });
     });
   });
 });

@@ -28,7 +28,11 @@ function assertPasteable(html: string) {
 }
 
 async function uploadPhoto(platform: TestPlatform, expert: SignedUp) {
-  const response = await platform.http.request('PUT', '/api/experts/me/photo', { token: expert.accessToken, headers: { 'content-type': 'image/png' }, rawBody: TINY_PNG });
+  const response = await platform.http.request('PUT', '/api/experts/me/photo', {
+    token: expert.accessToken,
+    headers: { 'content-type': 'image/png' },
+    rawBody: TINY_PNG,
+  });
   expect(response.status).to.equal(204);
 }
 
@@ -148,7 +152,10 @@ describe('Expert workspace: consultation URL, QR codes, banner, profile', () => 
     const directory = mkdtempSync(join(tmpdir(), 'consulto-banner-'));
     try {
       const page = join(directory, 'third-party.html');
-      writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8"><title>Mon cabinet</title></head><body><h1>Mon cabinet</h1>\n${html}\n</body></html>`);
+      writeFileSync(
+        page,
+        `<!doctype html><html><head><meta charset="utf-8"><title>Mon cabinet</title></head><body><h1>Mon cabinet</h1>\n${html}\n</body></html>`,
+      );
       for (const url of urls) {
         const answer = await fetch(url);
         expect(answer.status, url).to.equal(200);
@@ -160,7 +167,9 @@ describe('Expert workspace: consultation URL, QR codes, banner, profile', () => 
         const context = await browser.newContext({ javaScriptEnabled: false });
         const tab = await context.newPage();
         await tab.goto(pathToFileURL(page).toString(), { waitUntil: 'load' });
-        const image = await tab.locator('img').evaluate((element) => ({ width: (element as HTMLImageElement).naturalWidth, complete: (element as HTMLImageElement).complete }));
+        const image = await tab
+          .locator('img')
+          .evaluate((element) => ({ width: (element as HTMLImageElement).naturalWidth, complete: (element as HTMLImageElement).complete }));
         expect(image.complete).to.equal(true);
         expect(image.width).to.be.greaterThan(0);
         const link = tab.getByRole('link', { name: /Consulter maintenant/ });

@@ -69,7 +69,19 @@ export const HOSTILE_STRINGS: readonly string[] = [
   'pm_card_visa',
 ];
 
-export const HOSTILE_NUMBERS: readonly number[] = [-1, 0, 1.5, -(2 ** 31), 2 ** 31, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e308, -1e308, 5e-324];
+export const HOSTILE_NUMBERS: readonly number[] = [
+  -1,
+  0,
+  1.5,
+  -(2 ** 31),
+  2 ** 31,
+  2 ** 53 + 2,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+  1e308,
+  -1e308,
+  5e-324,
+];
 
 /** A JSON value nested `depth` levels deep (stack-overflow bait for recursive code). */
 export function deeplyNested(depth: number): unknown {
@@ -163,7 +175,7 @@ export function mutatedBody(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown>
 /** Bodies that are not JSON at all, or not what the content type says. */
 export const RAW_BODIES: readonly { contentType: string; body: string | Buffer }[] = [
   { contentType: 'application/json', body: '{"a":' },
-  { contentType: 'application/json', body: '[' .repeat(50_000) + ']'.repeat(50_000) },
+  { contentType: 'application/json', body: '['.repeat(50_000) + ']'.repeat(50_000) },
   { contentType: 'application/json', body: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) },
   { contentType: 'application/json', body: '"\\u0000"' },
   { contentType: 'application/json', body: '{"__proto__":{"admin":true}}' },

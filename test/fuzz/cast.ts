@@ -55,7 +55,11 @@ export class Cast {
     await http.post('/api/consultations', bookingBody(expert.slug!), client.token);
     const startAt = new Date(platform.clock.now().getTime() + 30 * 3_600_000).toISOString();
     await http.post('/api/consultations', bookingBody(otherExpert.slug!, { startAt }), client.token);
-    await http.post('/api/consultations', bookingBody(otherExpert.slug!, { startAt: new Date(Date.parse(startAt) + 7_200_000).toISOString(), mode: 'phone', phoneNumber: '+33698765432' }), client.token);
+    await http.post(
+      '/api/consultations',
+      bookingBody(otherExpert.slug!, { startAt: new Date(Date.parse(startAt) + 7_200_000).toISOString(), mode: 'phone', phoneNumber: '+33698765432' }),
+      client.token,
+    );
     const setup = await http.post('/api/payments/cards/setup', undefined, client.token);
     await http.post(`/api/payments/local/setups/${setup.body.setupRef}/confirm`, { paymentMethod: 'pm_card_visa' }, client.token);
     await http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, client.token);

@@ -89,7 +89,9 @@ describe('§11 fuzzing every documented operation: no 5xx, the error shape on ev
   });
 });
 
-function readOperations(document: { paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema?: JsonSchema }> } }>> }): Operation[] {
+function readOperations(document: {
+  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema?: JsonSchema }> } }>>;
+}): Operation[] {
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
@@ -130,17 +132,24 @@ function queryFor(parameters: Parameter[], dictionary: Dictionary): fc.Arbitrary
     .filter((parameter) => parameter.in === 'query')
     .map((parameter) =>
       fc.option(
-        fc.tuple(
-          fc.oneof(
-            { arbitrary: arbitraryFor(parameter.schema, parameter.name, dictionary).map((value) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '')), weight: 3 },
-            { arbitrary: fc.constantFrom(...HOSTILE_STRINGS), weight: 2 },
-          ),
-          fc.boolean(),
-          fc.boolean(),
-        ).map(([value, raw, twice]) => {
-          const pair = `${parameter.name}=${raw ? rawUrlText(value) : encode(value)}`;
-          return twice ? `${pair}&${pair}` : pair;
-        }),
+        fc
+          .tuple(
+            fc.oneof(
+              {
+                arbitrary: arbitraryFor(parameter.schema, parameter.name, dictionary).map((value) =>
+                  typeof value === 'string' ? value : (JSON.stringify(value) ?? ''),
+                ),
+                weight: 3,
+              },
+              { arbitrary: fc.constantFrom(...HOSTILE_STRINGS), weight: 2 },
+            ),
+            fc.boolean(),
+            fc.boolean(),
+          )
+          .map(([value, raw, twice]) => {
+            const pair = `${parameter.name}=${raw ? rawUrlText(value) : encode(value)}`;
+            return twice ? `${pair}&${pair}` : pair;
+          }),
         { freq: 3 },
       ),
     );
@@ -157,12 +166,20 @@ function bodyFor(operation: Operation, dictionary: Dictionary): fc.Arbitrary<Bod
     return fc.oneof({ arbitrary: json, weight: 8 }, { arbitrary: raw, weight: 2 }, { arbitrary: none, weight: 1 });
   }
   if (operation.rawBodyTypes.length > 0) {
-    const typed = fc.constantFrom(...operation.rawBodyTypes).chain((contentType) =>
-      fc.constantFrom<string | Buffer>(Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]), '%PDF-1.4\n%%EOF', '', 'not an image').map((body): Body => ({ kind: 'raw', contentType, body })),
-    );
+    const typed = fc
+      .constantFrom(...operation.rawBodyTypes)
+      .chain((contentType) =>
+        fc
+          .constantFrom<string | Buffer>(Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]), '%PDF-1.4\n%%EOF', '', 'not an image')
+          .map((body): Body => ({ kind: 'raw', contentType, body })),
+      );
     return fc.oneof({ arbitrary: typed, weight: 3 }, { arbitrary: raw, weight: 1 }, { arbitrary: none, weight: 1 });
   }
-  return fc.oneof({ arbitrary: none, weight: 3 }, { arbitrary: raw, weight: 1 }, { arbitrary: fc.jsonValue({ maxDepth: 2 }).map((value): Body => ({ kind: 'json', value })), weight: 1 });
+  return fc.oneof(
+    { arbitrary: none, weight: 3 },
+    { arbitrary: raw, weight: 1 },
+    { arbitrary: fc.jsonValue({ maxDepth: 2 }).map((value): Body => ({ kind: 'json', value })), weight: 1 },
+  );
 }
 
 function requestFor(operation: Operation, dictionary: Dictionary): fc.Arbitrary<FuzzedRequest> {

@@ -49,9 +49,13 @@ describe('PAY-1 the database guards the ledger, one check per statement and per 
   it('refuses a journal whose lines come in two statements that do not each balance', async () => {
     const failure = await failureOf(() =>
       platform.db.transaction(async (tx) => {
-        const [journal] = await tx.query<{ id: number }>(`INSERT INTO ledger_journal (idempotency_key, kind, created_at) VALUES ('guard-split', 'test', now()) RETURNING id`);
+        const [journal] = await tx.query<{ id: number }>(
+          `INSERT INTO ledger_journal (idempotency_key, kind, created_at) VALUES ('guard-split', 'test', now()) RETURNING id`,
+        );
         await tx.query(`INSERT INTO ledger_postings (journal_id, account_id, amount_cents, purpose) VALUES ($1, 'platform_fees', 9, 'half')`, [journal!.id]);
-        await tx.query(`INSERT INTO ledger_postings (journal_id, account_id, amount_cents, purpose) VALUES ($1, 'platform_telephony', -9, 'half')`, [journal!.id]);
+        await tx.query(`INSERT INTO ledger_postings (journal_id, account_id, amount_cents, purpose) VALUES ($1, 'platform_telephony', -9, 'half')`, [
+          journal!.id,
+        ]);
       }),
     );
     expect(failure).to.match(/does not balance/);

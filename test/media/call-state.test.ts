@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import { callStatus, qualityOf, type StatusFacts } from '../../client/src/media/call-state.ts';
 import type { Presence } from '../../media/signaling/messages.ts';
 
-const facts = (presence: Presence, overrides: Partial<StatusFacts> = {}): StatusFacts => ({ ended: false, joined: true, repairing: false, party: 'expert', presence, ...overrides });
+const facts = (presence: Presence, overrides: Partial<StatusFacts> = {}): StatusFacts => ({
+  ended: false,
+  joined: true,
+  repairing: false,
+  party: 'expert',
+  presence,
+  ...overrides,
+});
 
 describe('MEDIA-3 the call status line is always true (client/src/media/call-state.ts)', () => {
   it('waiting while the other is not in the room, live only when media flows both ways', () => {
@@ -15,7 +22,10 @@ describe('MEDIA-3 the call status line is always true (client/src/media/call-sta
   });
 
   it('MEDIA-7 reconnecting on both sides: this side repairing, or either side interrupted', () => {
-    expect(callStatus(facts({ expert: 'connected', client: 'connected' }, { repairing: true }))).to.deep.equal({ status: 'reconnecting', reconnecting: 'self' });
+    expect(callStatus(facts({ expert: 'connected', client: 'connected' }, { repairing: true }))).to.deep.equal({
+      status: 'reconnecting',
+      reconnecting: 'self',
+    });
     expect(callStatus(facts({ expert: 'interrupted', client: 'connected' }))).to.deep.equal({ status: 'reconnecting', reconnecting: 'self' });
     expect(callStatus(facts({ expert: 'connected', client: 'interrupted' }))).to.deep.equal({ status: 'reconnecting', reconnecting: 'other' });
   });

@@ -54,11 +54,22 @@ describe('MEDIA-5 device check: the connection test to the SFU', function () {
     expect(result.cameras).to.be.at.least(1);
     expect(result.tracks).to.deep.equal(['audio', 'video']);
     expect(result.levels.length).to.be.at.least(5);
-    expect(Math.max(...result.levels)).to.be.above(0).and.at.most(1);
+    expect(Math.max(...result.levels))
+      .to.be.above(0)
+      .and.at.most(1);
   });
 
   it('the verdict from the figures: blocked without a connection, weak below the thresholds, good otherwise', () => {
-    const fine = { connectMs: 80, roundTripMs: 20, uploadKbps: 900, downloadKbps: 900, framesDecoded: 40, protocol: 'udp' as const, connected: true, signalingReached: true };
+    const fine = {
+      connectMs: 80,
+      roundTripMs: 20,
+      uploadKbps: 900,
+      downloadKbps: 900,
+      framesDecoded: 40,
+      protocol: 'udp' as const,
+      connected: true,
+      signalingReached: true,
+    };
     expect(connectionVerdict(fine)).to.deep.equal({ verdict: 'good', advice: 'none' });
     expect(connectionVerdict({ ...fine, roundTripMs: 450 }).verdict).to.equal('weak');
     expect(connectionVerdict({ ...fine, uploadKbps: 120 }).verdict).to.equal('weak');
@@ -95,7 +106,11 @@ describe('MEDIA-5 device check: the connection test to the SFU', function () {
       const { expert, client, consultationId } = await immediateVideoConsultation(platform.http);
       const startAt = new Date(Math.ceil((platform.time.now().getTime() + 3 * HOUR_MS) / HOUR_MS) * HOUR_MS);
       await platform.http.post(`/api/consultations/${consultationId}/cancel`, undefined, client.token);
-      const booked = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: startAt.toISOString(), budgetCents: 600 }), client.token);
+      const booked = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expert.slug, { startAt: startAt.toISOString(), budgetCents: 600 }),
+        client.token,
+      );
       expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
       const early = await platform.http.post(`/api/consultations/${booked.body.id}/join-token`, undefined, client.token);
       expect(early.body.error.code).to.equal('not_started');
@@ -105,7 +120,11 @@ describe('MEDIA-5 device check: the connection test to the SFU', function () {
       const bad = await platform.http.post(`/api/consultations/${booked.body.id}/join-token`, { purpose: 'spy' }, client.token);
       expect(bad.status).to.equal(400);
       expect(bad.body.error.code).to.equal('invalid_request');
-      const stranger = await platform.http.post(`/api/consultations/${booked.body.id}/join-token`, { purpose: 'probe' }, (await immediateVideoConsultation(platform.http)).client.token);
+      const stranger = await platform.http.post(
+        `/api/consultations/${booked.body.id}/join-token`,
+        { purpose: 'probe' },
+        (await immediateVideoConsultation(platform.http)).client.token,
+      );
       expect(stranger.status).to.equal(404);
       // A probe token does not open the room; a probe socket cannot act as a participant.
       const socket = await SignalingClient.connect(platform.url);
@@ -121,7 +140,9 @@ describe('MEDIA-5 device check: the connection test to the SFU', function () {
       // A join token opens a probe too (the room's own page may test its connection).
       const liveJoin = await immediateVideoConsultation(platform.http);
       const other = await SignalingClient.connect(platform.url);
-      const opened = await other.request('probe', { token: await joinToken(platform.http, liveJoin.consultationId, await tokenOf(platform.http, liveJoin.client)) });
+      const opened = await other.request('probe', {
+        token: await joinToken(platform.http, liveJoin.consultationId, await tokenOf(platform.http, liveJoin.client)),
+      });
       expect(opened.maxSeconds).to.be.above(0);
       other.close();
       await waitFor(() => platform.media.probeCount === 0, 5000, 'probes closed');

@@ -75,12 +75,16 @@ describe('BILL-4 by video: a party is connected while its media flows both ways 
 
   it('a drop is never dated after the moment it is decided, nor before the last evidence (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ media: fc.boolean(), forwarded: fc.boolean(), feedback: fc.boolean() }), { minLength: 1, maxLength: 40 }), fc.boolean(), (steps, paused) => {
-        const { track, nowMs } = run(steps.length + 1, (index) => steps[index - 1]!);
-        const verdict = flowVerdict(track, { ...UP, allProducersPaused: paused, nowMs });
-        expect(verdict.lastEvidenceAtMs).to.be.at.most(nowMs).and.at.least(0);
-        if (verdict.connected) expect(track.lastMediaAtMs).to.not.equal(undefined);
-      }),
+      fc.property(
+        fc.array(fc.record({ media: fc.boolean(), forwarded: fc.boolean(), feedback: fc.boolean() }), { minLength: 1, maxLength: 40 }),
+        fc.boolean(),
+        (steps, paused) => {
+          const { track, nowMs } = run(steps.length + 1, (index) => steps[index - 1]!);
+          const verdict = flowVerdict(track, { ...UP, allProducersPaused: paused, nowMs });
+          expect(verdict.lastEvidenceAtMs).to.be.at.most(nowMs).and.at.least(0);
+          if (verdict.connected) expect(track.lastMediaAtMs).to.not.equal(undefined);
+        },
+      ),
     );
   });
 });

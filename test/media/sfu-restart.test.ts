@@ -3,7 +3,15 @@ import { BookingPlatform } from '../support/bookings.ts';
 import { settleConsultation } from '../../server/billing/index.ts';
 import { immediateVideoConsultation } from './support.ts';
 
-const TERMS_300_600 = { pricing: 'free_rate', mode: 'video', ratePerMinuteCents: 300, surchargePerMinuteCents: 0, feePerMinuteCents: 15, discountPercent: 0, budgetCents: 600 } as const;
+const TERMS_300_600 = {
+  pricing: 'free_rate',
+  mode: 'video',
+  ratePerMinuteCents: 300,
+  surchargePerMinuteCents: 0,
+  feePerMinuteCents: 15,
+  discountPercent: 0,
+  budgetCents: 600,
+} as const;
 
 /**
  * PAY-2 / MEDIA-4: the server killed mid-consultation loses no money and bills nothing twice. The

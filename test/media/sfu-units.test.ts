@@ -22,7 +22,11 @@ describe('MEDIA configuration (§12)', () => {
   });
 
   it('an announced address listens on every interface; a bad value names its variable', () => {
-    expect(loadConfig({ ...base, MEDIASOUP_ANNOUNCED_IP: '203.0.113.7', MEDIASOUP_WORKERS: '3' }).media).to.include({ listenIp: '0.0.0.0', announcedIp: '203.0.113.7', workers: 3 });
+    expect(loadConfig({ ...base, MEDIASOUP_ANNOUNCED_IP: '203.0.113.7', MEDIASOUP_WORKERS: '3' }).media).to.include({
+      listenIp: '0.0.0.0',
+      announcedIp: '203.0.113.7',
+      workers: 3,
+    });
     expect(() => loadConfig({ ...base, MEDIASOUP_WORKERS: '0' })).to.throw(ConfigError, /MEDIASOUP_WORKERS/);
     expect(() => loadConfig({ ...base, MEDIASOUP_ANNOUNCED_IP: 'not an ip!' })).to.throw(ConfigError, /MEDIASOUP_ANNOUNCED_IP/);
     expect(() => loadConfig({ ...base, MEDIASOUP_MIN_PORT: '50000', MEDIASOUP_MAX_PORT: '40000' })).to.throw(ConfigError, /MEDIASOUP_MAX_PORT/);
@@ -85,7 +89,12 @@ describe('MEDIA-1 ownership tree: Room → Peer → transports, idempotent close
       room.close();
       room.close();
       expect([roomClosed, peersClosed]).to.deep.equal([1, 2]);
-      expect([expert.sendTransport.closed, expert.recvTransport.closed, client.sendTransport.closed, room.router.closed]).to.deep.equal([true, true, true, true]);
+      expect([expert.sendTransport.closed, expert.recvTransport.closed, client.sendTransport.closed, room.router.closed]).to.deep.equal([
+        true,
+        true,
+        true,
+        true,
+      ]);
       // A peer joining again replaces (and closes) the previous one of the same party.
       const again = await Room.create({ consultationId: 'd', worker, listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
       const first = await again.addPeer('client', 'k');

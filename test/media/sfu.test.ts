@@ -46,7 +46,11 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
     it('are refused before an appointment starts (BOOK-5), and granted from its start', async () => {
       const { expert, client } = await immediateVideoConsultation(platform.http);
       const startAt = new Date(Math.ceil((clock.now().getTime() + 3 * HOUR_MS) / HOUR_MS) * HOUR_MS);
-      const booked = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: startAt.toISOString(), budgetCents: 600 }), client.token);
+      const booked = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expert.slug, { startAt: startAt.toISOString(), budgetCents: 600 }),
+        client.token,
+      );
       expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
       const early = await platform.http.post(`/api/consultations/${booked.body.id}/join-token`, undefined, client.token);
       expect(early.status).to.equal(409);
@@ -86,7 +90,12 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
       .request('produce', { transportId: clientJoin.recvTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(1112) })
       .catch((failure: { code: string }) => failure);
     expect(ownRecv).to.have.property('code', 'wrong_transport');
-    const own = await clientSocket.request('produce', { transportId: clientJoin.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(1113) });
+    const own = await clientSocket.request('produce', {
+      transportId: clientJoin.sendTransport.id,
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: opusRtpParameters(1113),
+    });
     expect(own.producerId).to.be.a('string');
     expect(platform.media.room(consultationId)!.peer('expert')!.producers.size).to.equal(0);
     const twice = await clientSocket
@@ -106,8 +115,17 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
     await expertSocket.request('join', { token: await joinToken(platform.http, consultationId, expert.token) });
     const joined = await clientSocket.request('join', { token: await joinToken(platform.http, consultationId, client.token) });
     await expertSocket.request('ready', { rtpCapabilities: platform.media.room(consultationId)!.router.rtpCapabilities as never });
-    const produced = await clientSocket.request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4001) });
-    const consumed = await waitFor(() => expertSocket.notifications.find((notification) => notification.type === 'newConsumer' && notification.producerId === produced.producerId), 5000, 'the expert consumes it');
+    const produced = await clientSocket.request('produce', {
+      transportId: joined.sendTransport.id,
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: opusRtpParameters(4001),
+    });
+    const consumed = await waitFor(
+      () => expertSocket.notifications.find((notification) => notification.type === 'newConsumer' && notification.producerId === produced.producerId),
+      5000,
+      'the expert consumes it',
+    );
 
     // Step 1: the same transport, new credentials.
     const restarted = await clientSocket.request('restartIce', { transportId: joined.sendTransport.id });
@@ -123,7 +141,10 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
     expect(peer.sendTransport.id).to.equal(renewed.sendTransport.id);
     expect(peer.producers.size).to.equal(0);
     await waitFor(
-      () => expertSocket.notifications.find((notification) => notification.type === 'consumerClosed' && consumed.type === 'newConsumer' && notification.consumerId === consumed.consumerId),
+      () =>
+        expertSocket.notifications.find(
+          (notification) => notification.type === 'consumerClosed' && consumed.type === 'newConsumer' && notification.consumerId === consumed.consumerId,
+        ),
       5000,
       'the old consumer closed',
     );
@@ -131,7 +152,12 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
       .request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4002) })
       .catch((failure: { code: string }) => failure);
     expect(old).to.have.property('code', 'not_your_transport');
-    const again = await clientSocket.request('produce', { transportId: renewed.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(4003) });
+    const again = await clientSocket.request('produce', {
+      transportId: renewed.sendTransport.id,
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: opusRtpParameters(4003),
+    });
     expect(again.producerId).to.be.a('string');
     for (let renewal = 2; renewal <= 10; renewal++) await clientSocket.request('renewTransports', {});
     const tooMany = await clientSocket.request('renewTransports', {}).catch((failure: { code: string }) => failure);
@@ -146,7 +172,12 @@ describe('MEDIA video SFU with real mediasoup workers', function () {
       .request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'screen', rtpParameters: opusRtpParameters(5001) })
       .catch((failure: { code: string }) => failure);
     expect(wrongKind).to.have.property('code', 'wrong_kind');
-    const microphone = await socket.request('produce', { transportId: joined.sendTransport.id, kind: 'audio', source: 'microphone', rtpParameters: opusRtpParameters(5002) });
+    const microphone = await socket.request('produce', {
+      transportId: joined.sendTransport.id,
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: opusRtpParameters(5002),
+    });
     const notClosable = await socket.request('closeProducer', { producerId: microphone.producerId }).catch((failure: { code: string }) => failure);
     expect(notClosable).to.have.property('code', 'not_closable');
     const unknown = await socket.request('closeProducer', { producerId: 'nope' }).catch((failure: { code: string }) => failure);

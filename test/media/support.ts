@@ -70,7 +70,9 @@ export async function immediateVideoConsultation(
   });
   const client = await setUpClient(http);
   const pricing =
-    options.packageIndex === undefined ? { budgetCents: options.budgetCents ?? 600 } : { budgetCents: undefined, packageId: expert.packages[options.packageIndex]!.id };
+    options.packageIndex === undefined
+      ? { budgetCents: options.budgetCents ?? 600 }
+      : { budgetCents: undefined, packageId: expert.packages[options.packageIndex]!.id };
   const booked = await http.post('/api/consultations', bookingBody(expert.slug, pricing), client.token);
   if (booked.status !== 201) throw new Error(`booking failed: ${JSON.stringify(booked.body)}`);
   return { expert, client, consultationId: booked.body.id as string, packageId: 'packageId' in pricing ? pricing.packageId : undefined };
@@ -139,10 +141,13 @@ export class MovableTime implements Clock, Timers {
   }
 
   #arm(handle: number, callback: () => void, atMs: number): NodeJS.Timeout {
-    const timeout = setTimeout(() => {
-      this.#timers.delete(handle);
-      callback();
-    }, Math.max(0, atMs - this.now().getTime()));
+    const timeout = setTimeout(
+      () => {
+        this.#timers.delete(handle);
+        callback();
+      },
+      Math.max(0, atMs - this.now().getTime()),
+    );
     timeout.unref();
     return timeout;
   }

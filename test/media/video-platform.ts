@@ -48,7 +48,14 @@ export async function startVideoPlatform(environment: Record<string, string> = {
 }
 
 /** A browser page signed in as this person (its own browser: localStorage is per browser here). */
-export async function signedInPage(browser: Browser, baseUrl: string, http: HttpClient, person: Person, language: 'fr' | 'en', initScript?: string): Promise<Page> {
+export async function signedInPage(
+  browser: Browser,
+  baseUrl: string,
+  http: HttpClient,
+  person: Person,
+  language: 'fr' | 'en',
+  initScript?: string,
+): Promise<Page> {
   const page = await browser.newPage();
   if (initScript) await page.addInitScript(initScript);
   await signIn(page, baseUrl, http, person, language);
@@ -80,14 +87,22 @@ export function inboundStats(page: Page): Promise<InboundStats> {
 
 /** MEDIA-3: the other party's audio and video arrive and decode (getStats, twice, increasing). */
 export async function expectMediaFlowing(page: Page): Promise<{ before: InboundStats; after: InboundStats }> {
-  const before = await waitFor(async () => {
-    const stats = await inboundStats(page);
-    return stats.audioBytes > 0 && stats.videoBytes > 0 && stats.framesDecoded > 0 ? stats : undefined;
-  }, 20_000, 'remote audio and video');
-  const after = await waitFor(async () => {
-    const stats = await inboundStats(page);
-    return stats.audioBytes > before.audioBytes && stats.videoBytes > before.videoBytes && stats.framesDecoded > before.framesDecoded ? stats : undefined;
-  }, 10_000, 'more remote audio and video');
+  const before = await waitFor(
+    async () => {
+      const stats = await inboundStats(page);
+      return stats.audioBytes > 0 && stats.videoBytes > 0 && stats.framesDecoded > 0 ? stats : undefined;
+    },
+    20_000,
+    'remote audio and video',
+  );
+  const after = await waitFor(
+    async () => {
+      const stats = await inboundStats(page);
+      return stats.audioBytes > before.audioBytes && stats.videoBytes > before.videoBytes && stats.framesDecoded > before.framesDecoded ? stats : undefined;
+    },
+    10_000,
+    'more remote audio and video',
+  );
   return { before, after };
 }
 
@@ -153,9 +168,12 @@ export async function liveCallInBrowsers(
 export async function enterRoom(page: Page, baseUrl: string, consultationId: string): Promise<void> {
   await page.goto(`${baseUrl}/salle/${consultationId}`);
   await waitForAppReady(page);
-  await page.getByTestId('enter-room').click({ timeout: 10_000 }).catch(async (error: unknown) => {
-    throw new Error(`${String(error)}\n${await page.locator('main').innerText()}`);
-  });
+  await page
+    .getByTestId('enter-room')
+    .click({ timeout: 10_000 })
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await page.locator('main').innerText()}`);
+    });
   await page.getByTestId('call-screen').waitFor();
 }
 

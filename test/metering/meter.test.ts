@@ -158,7 +158,10 @@ describe('BILL-3 budget cap', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 3000 }),
-        fc.array(fc.record({ party: fc.constantFrom('expert' as const, 'client' as const), connect: fc.boolean(), afterSeconds: fc.integer({ min: 0, max: 400 }) }), { maxLength: 40 }),
+        fc.array(
+          fc.record({ party: fc.constantFrom('expert' as const, 'client' as const), connect: fc.boolean(), afterSeconds: fc.integer({ min: 0, max: 400 }) }),
+          { maxLength: 40 },
+        ),
         (maxSeconds, events) => {
           const { meter, signals, advanceSeconds } = meterWithClock();
           meter.open('c', maxSeconds);

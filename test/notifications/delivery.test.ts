@@ -31,13 +31,25 @@ describe('§10 delivery: failures, retries and crashes', () => {
   after(() => platform.close());
 
   const notifierWith = (transport: MailTransport) =>
-    new MailNotifier({ db: platform.db, clock, transport, from: 'Consulto <no-reply@consulto.example>', publicUrl: 'https://consulto.example', logger: createLogger('silent') });
+    new MailNotifier({
+      db: platform.db,
+      clock,
+      transport,
+      from: 'Consulto <no-reply@consulto.example>',
+      publicUrl: 'https://consulto.example',
+      logger: createLogger('silent'),
+    });
 
   it('a failed send throws (the job retries) and the retry sends exactly once', async () => {
     const client = await signUpClient(platform.http);
     const transport = new FlakyTransport(1);
     const notifier = notifierWith(transport);
-    const notification = { event: 'payout_paid' as const, userId: client.user.id, idempotencyKey: `payout_paid:${client.user.id}`, data: { amountCents: 5000 } };
+    const notification = {
+      event: 'payout_paid' as const,
+      userId: client.user.id,
+      idempotencyKey: `payout_paid:${client.user.id}`,
+      data: { amountCents: 5000 },
+    };
     let failure: unknown;
     await notifier.notify(notification).catch((error) => (failure = error));
     expect(String(failure)).to.include('451');
@@ -65,7 +77,9 @@ describe('§10 delivery: failures, retries and crashes', () => {
     clock.advance(5 * 60_000);
     await notifier.notify(notification);
     expect(transport.sent).to.have.length(1);
-    const [row] = await platform.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM notifications_sent WHERE idempotency_key = $1', [key]);
+    const [row] = await platform.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM notifications_sent WHERE idempotency_key = $1', [
+      key,
+    ]);
     expect(row).to.deep.equal({ status: 'sent', attempts: 2 });
   });
 
@@ -77,7 +91,9 @@ describe('§10 delivery: failures, retries and crashes', () => {
     await notifier.notify({ event: 'payout_paid', userId: client.user.id, idempotencyKey: `closed:${client.user.id}`, data: {} });
     expect(transport.sent).to.have.length(0);
     let unknownUser: unknown;
-    await notifier.notify({ event: 'payout_paid', userId: '00000000-0000-4000-8000-000000000000', idempotencyKey: 'k1', data: {} }).catch((error) => (unknownUser = error));
+    await notifier
+      .notify({ event: 'payout_paid', userId: '00000000-0000-4000-8000-000000000000', idempotencyKey: 'k1', data: {} })
+      .catch((error) => (unknownUser = error));
     expect(unknownUser).to.be.instanceOf(Error);
     let unknownEvent: unknown;
     await notifier.notify({ event: 'no_such_event' as never, userId: client.user.id, idempotencyKey: 'k2', data: {} }).catch((error) => (unknownEvent = error));

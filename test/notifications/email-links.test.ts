@@ -63,7 +63,11 @@ describe('BOOK-6 every link in every email opens a working page', function () {
     const video = await http.post('/api/consultations', bookingBody(expert.slug, { mode: 'video' }), client.token);
     expect(video.status, JSON.stringify(video.body)).to.equal(201);
     const startAt = new Date(Math.ceil((platform.clock.now().getTime() + 3 * 3_600_000) / 3_600_000) * 3_600_000);
-    const phone = await http.post('/api/consultations', bookingBody(expert.slug, { mode: 'phone', phoneNumber: '+33698765432', startAt: startAt.toISOString() }), client.token);
+    const phone = await http.post(
+      '/api/consultations',
+      bookingBody(expert.slug, { mode: 'phone', phoneNumber: '+33698765432', startAt: startAt.toISOString() }),
+      client.token,
+    );
     expect(phone.status, JSON.stringify(phone.body)).to.equal(201);
     const consultations = [video.body.id as string, phone.body.id as string];
     const recipients = { expert, client } as const;

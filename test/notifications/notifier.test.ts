@@ -70,7 +70,9 @@ describe('§10 notifications over the local mailbox', () => {
     await Promise.all([platform.services.notifier.notify(notification), platform.services.notifier.notify(notification)]);
     const after = await mailbox(platform);
     expect(after.length).to.equal(before + 1);
-    const [row] = await platform.db.query<{ status: string }>('SELECT status FROM notifications_sent WHERE idempotency_key = $1', [notification.idempotencyKey]);
+    const [row] = await platform.db.query<{ status: string }>('SELECT status FROM notifications_sent WHERE idempotency_key = $1', [
+      notification.idempotencyKey,
+    ]);
     expect(row!.status).to.equal('sent');
     expect(after.find((mail) => mail.to === client.user.email && mail.event === 'receipt_issued')!.text).to.include('25,00');
   });
@@ -162,7 +164,9 @@ describe('§12 the development mailbox is absent in production', () => {
     const expert = await signUpExpert(platform.http, {}, { verifyEmail: false });
     expect((await platform.http.get('/dev/mailbox')).status).to.equal(404);
     expect((await platform.http.get('/dev/mailbox.json')).status).to.equal(404);
-    const [row] = await platform.db.query<{ status: string }>(`SELECT status FROM notifications_sent WHERE user_id = $1 AND event = 'expert_welcome'`, [expert.user.id]);
+    const [row] = await platform.db.query<{ status: string }>(`SELECT status FROM notifications_sent WHERE user_id = $1 AND event = 'expert_welcome'`, [
+      expert.user.id,
+    ]);
     expect(row!.status).to.equal('sent');
   });
 });

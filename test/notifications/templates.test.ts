@@ -88,7 +88,14 @@ describe('§10 templates: one per event, in French and in English', () => {
   });
 
   it('formats amounts and dates for each language (Paris time by default)', () => {
-    const data = { cancelledBy: 'expert', recipientRole: 'client', cancellationChargeCents: 1234, startAt: '2026-12-01T09:30:00.000Z', durationMinutes: 30, mode: 'video' };
+    const data = {
+      cancelledBy: 'expert',
+      recipientRole: 'client',
+      cancellationChargeCents: 1234,
+      startAt: '2026-12-01T09:30:00.000Z',
+      durationMinutes: 30,
+      mode: 'video',
+    };
     const fr = renderEmail('consultation_cancelled', { language: 'fr', publicUrl: 'https://c.example', recipient: { firstName: 'A', lastName: 'B' }, data });
     const en = renderEmail('consultation_cancelled', { language: 'en', publicUrl: 'https://c.example', recipient: { firstName: 'A', lastName: 'B' }, data });
     expect(fr.text).to.include('12,34\u00a0€');

@@ -30,7 +30,9 @@ describe('EXP-1 welcome email when the SMTP server is down at signup', () => {
   it('signs the expert up anyway, then sends the email once through the job table when SMTP is back', async () => {
     const expert = await signUpExpert(platform.http, { firstName: 'Noé', lastName: 'Garnier' }, { verifyEmail: false });
     expect(expert.user.slug).to.equal('noe-garnier');
-    const [job] = await platform.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE dedupe_key = $1`, [`notify:expert_welcome:${expert.user.id}`]);
+    const [job] = await platform.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE dedupe_key = $1`, [
+      `notify:expert_welcome:${expert.user.id}`,
+    ]);
     expect(job!.n).to.equal(1);
 
     smtp = await fakeSmtpServer(received, port);
@@ -41,7 +43,9 @@ describe('EXP-1 welcome email when the SMTP server is down at signup', () => {
     const mails = received.filter((mail) => mail.to.some((to) => to.includes(expert.user.email)));
     expect(mails).to.have.length(1);
     expect(mails[0]!.data.replace(/=\r\n/g, '')).to.include('/consultation/noe-garnier');
-    const [row] = await platform.db.query<{ status: string }>('SELECT status FROM notifications_sent WHERE idempotency_key = $1', [`expert_welcome:${expert.user.id}`]);
+    const [row] = await platform.db.query<{ status: string }>('SELECT status FROM notifications_sent WHERE idempotency_key = $1', [
+      `expert_welcome:${expert.user.id}`,
+    ]);
     expect(row!.status).to.equal('sent');
   });
 });

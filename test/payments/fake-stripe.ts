@@ -147,7 +147,10 @@ export class FakeStripe {
   #route(request: RecordedRequest): [number, unknown] {
     const { method, path, params } = request;
     const segments = path.split('/').filter(Boolean);
-    const missing = (what: string): [number, unknown] => [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}` } }];
+    const missing = (what: string): [number, unknown] => [
+      404,
+      { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such ${what}` } },
+    ];
     if (segments[0] !== 'v1') return missing('route');
     const [, resource, objectId, action] = segments;
     if (method === 'POST' && resource === '_test' && objectId === 'three_d_secure') return this.#answerChallenge(action ?? '', params);
@@ -168,7 +171,8 @@ export class FakeStripe {
       case 'POST payment_intents/:id/capture': {
         const intent = this.paymentIntents.get(objectId!);
         if (!intent) return missing('payment_intent');
-        if (intent['status'] !== 'requires_capture') return [400, { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `status ${intent['status']}` } }];
+        if (intent['status'] !== 'requires_capture')
+          return [400, { error: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: `status ${intent['status']}` } }];
         intent['status'] = 'succeeded';
         intent['amount_received'] = Number(params.get('amount_to_capture') ?? intent['amount']);
         intent['latest_charge'] = id('ch');
@@ -184,12 +188,36 @@ export class FakeStripe {
       case 'POST refunds': {
         const intent = this.paymentIntents.get(params.get('payment_intent') ?? '');
         if (!intent) return missing('payment_intent');
-        return [200, { id: id('re'), object: 'refund', amount: Number(params.get('amount')), currency: 'eur', payment_intent: intent['id'], charge: intent['latest_charge'], status: 'succeeded', created: now(), metadata: {} }];
+        return [
+          200,
+          {
+            id: id('re'),
+            object: 'refund',
+            amount: Number(params.get('amount')),
+            currency: 'eur',
+            payment_intent: intent['id'],
+            charge: intent['latest_charge'],
+            status: 'succeeded',
+            created: now(),
+            metadata: {},
+          },
+        ];
       }
       case 'POST customers':
         return [200, { id: id('cus'), object: 'customer', created: now(), metadata: metadata(params), livemode: false }];
       case 'POST setup_intents': {
-        const setup = { id: id('seti'), object: 'setup_intent', client_secret: '', customer: params.get('customer'), status: 'requires_payment_method', usage: params.get('usage') ?? 'off_session', payment_method: null as unknown, metadata: metadata(params), created: now(), livemode: false };
+        const setup = {
+          id: id('seti'),
+          object: 'setup_intent',
+          client_secret: '',
+          customer: params.get('customer'),
+          status: 'requires_payment_method',
+          usage: params.get('usage') ?? 'off_session',
+          payment_method: null as unknown,
+          metadata: metadata(params),
+          created: now(),
+          livemode: false,
+        };
         setup.client_secret = `${setup.id}_secret_${randomBytes(8).toString('hex')}`;
         this.setupIntents.set(setup.id, setup);
         return [200, setup];
@@ -200,7 +228,16 @@ export class FakeStripe {
         const setup = this.setupIntents.get(objectId!);
         if (!setup) return missing('setup_intent');
         if (setup['status'] === 'succeeded') {
-          return [400, { error: { type: 'invalid_request_error', code: 'setup_intent_unexpected_state', message: 'You cannot confirm this SetupIntent because it has already succeeded.' } }];
+          return [
+            400,
+            {
+              error: {
+                type: 'invalid_request_error',
+                code: 'setup_intent_unexpected_state',
+                message: 'You cannot confirm this SetupIntent because it has already succeeded.',
+              },
+            },
+          ];
         }
         const card = this.#cardOf(params.get('payment_method') ?? '');
         if (!card) return missing('payment_method');
@@ -238,7 +275,13 @@ export class FakeStripe {
           payouts_enabled: false,
           details_submitted: false,
           capabilities: { transfers: 'inactive' },
-          requirements: { currently_due: ['individual.verification.document', 'external_account'], eventually_due: [], past_due: [], errors: [], disabled_reason: 'requirements.past_due' },
+          requirements: {
+            currently_due: ['individual.verification.document', 'external_account'],
+            eventually_due: [],
+            past_due: [],
+            errors: [],
+            disabled_reason: 'requirements.past_due',
+          },
           metadata: metadata(params),
           created: now(),
         };
@@ -256,12 +299,28 @@ export class FakeStripe {
         if (!this.accounts.has(objectId!)) return missing('account');
         return [200, { id: id('person'), object: 'person', account: objectId, relationship: { representative: true }, created: now() }];
       case 'POST files': {
-        const file = { id: id('file'), object: 'file', purpose: params.get('purpose'), filename: params.get('file.filename'), size: Number(params.get('file.size')), type: params.get('file.type'), created: now() };
+        const file = {
+          id: id('file'),
+          object: 'file',
+          purpose: params.get('purpose'),
+          filename: params.get('file.filename'),
+          size: Number(params.get('file.size')),
+          type: params.get('file.type'),
+          created: now(),
+        };
         this.files.set(file.id, file);
         return [200, file];
       }
       case 'POST transfers': {
-        const transfer = { id: id('tr'), object: 'transfer', amount: Number(params.get('amount')), currency: params.get('currency'), destination: params.get('destination'), metadata: metadata(params), created: now() };
+        const transfer = {
+          id: id('tr'),
+          object: 'transfer',
+          amount: Number(params.get('amount')),
+          currency: params.get('currency'),
+          destination: params.get('destination'),
+          metadata: metadata(params),
+          created: now(),
+        };
         this.transfers.set(transfer.id, transfer);
         return [200, transfer];
       }
@@ -269,11 +328,36 @@ export class FakeStripe {
         const transfer = this.transfers.get(objectId!);
         if (!transfer) return missing('transfer');
         transfer['reversed'] = true;
-        return [200, { id: id('trr'), object: 'transfer_reversal', amount: Number(params.get('amount')), currency: transfer['currency'], transfer: transfer['id'], metadata: metadata(params), created: now() }];
+        return [
+          200,
+          {
+            id: id('trr'),
+            object: 'transfer_reversal',
+            amount: Number(params.get('amount')),
+            currency: transfer['currency'],
+            transfer: transfer['id'],
+            metadata: metadata(params),
+            created: now(),
+          },
+        ];
       }
       case 'POST payouts': {
         if (!request.stripeAccount || !this.accounts.has(request.stripeAccount)) return missing('account');
-        const payout = { id: id('po'), object: 'payout', amount: Number(params.get('amount')), currency: params.get('currency'), status: this.payoutStatus, arrival_date: now() + 86400, failure_code: null, failure_message: null, metadata: metadata(params), method: 'standard', type: 'bank_account', created: now(), livemode: false };
+        const payout = {
+          id: id('po'),
+          object: 'payout',
+          amount: Number(params.get('amount')),
+          currency: params.get('currency'),
+          status: this.payoutStatus,
+          arrival_date: now() + 86400,
+          failure_code: null,
+          failure_message: null,
+          metadata: metadata(params),
+          method: 'standard',
+          type: 'bank_account',
+          created: now(),
+          livemode: false,
+        };
         this.payouts.set(payout.id, payout);
         return [200, payout];
       }
@@ -307,11 +391,24 @@ export class FakeStripe {
     intent['client_secret'] = `${intent['id']}_secret_${randomBytes(8).toString('hex')}`;
     this.paymentIntents.set(intent['id'], intent);
     const card = this.#cardOf(method);
-    if (!card) return [400, { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${method}'` } }];
+    if (!card)
+      return [
+        400,
+        { error: { type: 'invalid_request_error', code: 'resource_missing', param: 'payment_method', message: `No such PaymentMethod: '${method}'` } },
+      ];
     const answer = BANK_ANSWERS[card.last4];
     const owner = this.attachedTo.get(method);
     if (owner && owner !== params.get('customer')) {
-      return [400, { error: { type: 'invalid_request_error', param: 'payment_method', message: `The provided PaymentMethod belongs to customer ${owner}; pass it as \`customer\`.` } }];
+      return [
+        400,
+        {
+          error: {
+            type: 'invalid_request_error',
+            param: 'payment_method',
+            message: `The provided PaymentMethod belongs to customer ${owner}; pass it as \`customer\`.`,
+          },
+        },
+      ];
     }
     if (params.get('confirm') !== 'true') return [200, intent];
     if (answer === 'decline' || answer === 'insufficient_funds') {
@@ -322,7 +419,18 @@ export class FakeStripe {
     if (answer === 'authenticate') {
       if (params.get('off_session') === 'true') {
         intent['status'] = 'requires_payment_method';
-        return [402, { error: { type: 'card_error', code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.', payment_intent: intent } }];
+        return [
+          402,
+          {
+            error: {
+              type: 'card_error',
+              code: 'authentication_required',
+              decline_code: 'authentication_required',
+              message: 'Your card was declined. This transaction requires authentication.',
+              payment_intent: intent,
+            },
+          },
+        ];
       }
       intent['status'] = 'requires_action';
       intent['next_action'] = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } };
@@ -381,7 +489,10 @@ export class FakeStripe {
     const intent = payment ?? setup;
     if (!intent) return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such intent: '${intentId}'` } }];
     if (intent['status'] !== 'requires_action') {
-      return [400, { error: { type: 'invalid_request_error', code: 'unexpected_state', message: `The intent is ${intent['status']}, not waiting for authentication.` } }];
+      return [
+        400,
+        { error: { type: 'invalid_request_error', code: 'unexpected_state', message: `The intent is ${intent['status']}, not waiting for authentication.` } },
+      ];
     }
     if (params.get('outcome') === 'complete') {
       if (payment) this.#authorised(payment);
@@ -429,7 +540,14 @@ function metadata(params: URLSearchParams): Record<string, string> {
 
 function paymentMethod(methodId: string) {
   const card = TEST_CARDS[methodId] ?? { brand: 'visa', last4: '4242' };
-  return { id: methodId, object: 'payment_method', type: 'card', card: { brand: card.brand, last4: card.last4, exp_month: 12, exp_year: 2034, funding: 'credit', country: 'US' }, created: now(), livemode: false };
+  return {
+    id: methodId,
+    object: 'payment_method',
+    type: 'card',
+    card: { brand: card.brand, last4: card.last4, exp_month: 12, exp_year: 2034, funding: 'credit', country: 'US' },
+    created: now(),
+    livemode: false,
+  };
 }
 
 /** Enough of multipart/form-data for Stripe's file upload: fields, and the file's name, size and type. */

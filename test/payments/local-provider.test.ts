@@ -17,14 +17,20 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
 
   it('tells the browser to offer the three test cards (no Stripe key)', async () => {
     const response = await platform.http.get('/api/payments/config');
-    expect(response.body).to.deep.equal({ provider: 'local', publishableKey: null, testCards: ['pm_card_visa', 'pm_card_chargeDeclined', 'pm_card_authenticationRequired'] });
+    expect(response.body).to.deep.equal({
+      provider: 'local',
+      publishableKey: null,
+      testCards: ['pm_card_visa', 'pm_card_chargeDeclined', 'pm_card_authenticationRequired'],
+    });
     // Nothing outside our origin may run or be called when no third party collects cards.
     expect(response.headers.get('content-security-policy')).to.not.include('stripe.com');
   });
 
   it('authorises pm_card_visa, declines pm_card_chargeDeclined, asks 3-D Secure for pm_card_authenticationRequired', async () => {
     expect((await local.authorise({ amountCents: 1000, paymentMethod: 'pm_card_visa', idempotencyKey: 'l1', description: 'x' })).status).to.equal('authorised');
-    const declined = await local.authorise({ amountCents: 1000, paymentMethod: 'pm_card_chargeDeclined', idempotencyKey: 'l2', description: 'x' }).catch((e) => e);
+    const declined = await local
+      .authorise({ amountCents: 1000, paymentMethod: 'pm_card_chargeDeclined', idempotencyKey: 'l2', description: 'x' })
+      .catch((e) => e);
     expect(declined).to.be.instanceOf(PaymentDeclinedError);
     expect(declined.code).to.equal('card_declined');
     const secure = await local.authorise({ amountCents: 1000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l3', description: 'x' });
@@ -37,7 +43,11 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
 
   it('answers the simulated 3-D Secure step either way; retrieveAuthorisation tells where the hold stands, and a passed one captures', async () => {
     const hold = await local.authorise({ amountCents: 1500, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'l5', description: 'x' });
-    expect(await local.retrieveAuthorisation(hold.holdRef)).to.deep.equal({ status: 'requires_action', holdRef: hold.holdRef, clientSecret: `${hold.holdRef}_secret` });
+    expect(await local.retrieveAuthorisation(hold.holdRef)).to.deep.equal({
+      status: 'requires_action',
+      holdRef: hold.holdRef,
+      clientSecret: `${hold.holdRef}_secret`,
+    });
     await local.completeAuthentication(hold.holdRef, 'succeeded');
     expect(await local.retrieveAuthorisation(hold.holdRef)).to.deep.equal({ status: 'authorised', holdRef: hold.holdRef });
     await local.capture({ holdRef: hold.holdRef, amountCents: 1500, idempotencyKey: 'capture:l5' });
@@ -48,9 +58,12 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
   });
 
   it('BILL-14 PAY-2 captures once per key in one call; a capture the hold cannot take keeps nothing, and in a group fails alone', async () => {
-    const hold = async (key: string, amountCents: number) => (await local.authorise({ amountCents, paymentMethod: 'pm_card_visa', idempotencyKey: key, description: 'x' })).holdRef;
+    const hold = async (key: string, amountCents: number) =>
+      (await local.authorise({ amountCents, paymentMethod: 'pm_card_visa', idempotencyKey: key, description: 'x' })).holdRef;
     const capturedCents = async (holdRef: string) =>
-      (await platform.db.query<{ captured_cents: number; status: string }>('SELECT captured_cents, status FROM local_payment_holds WHERE id = $1', [holdRef]))[0];
+      (
+        await platform.db.query<{ captured_cents: number; status: string }>('SELECT captured_cents, status FROM local_payment_holds WHERE id = $1', [holdRef])
+      )[0];
     const operations = async (key: string) => (await platform.db.query('SELECT 1 FROM local_payment_operations WHERE idempotency_key = $1', [key])).length;
 
     const once = await hold('c1', 2000);
@@ -94,17 +107,34 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
     const early = await platform.http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, client.accessToken);
     expect(early.status).to.equal(400);
     expect(early.body.error.code).to.equal('card_setup_incomplete');
-    const declined = await platform.http.post(`/api/payments/local/setups/${setup.body.setupRef}/confirm`, { paymentMethod: 'pm_card_chargeDeclined' }, client.accessToken);
+    const declined = await platform.http.post(
+      `/api/payments/local/setups/${setup.body.setupRef}/confirm`,
+      { paymentMethod: 'pm_card_chargeDeclined' },
+      client.accessToken,
+    );
     expect(declined.status).to.equal(402);
     expect(declined.body.error.code).to.equal('card_declined');
-    expect((await platform.http.post(`/api/payments/local/setups/${setup.body.setupRef}/confirm`, { paymentMethod: 'pm_card_visa' }, client.accessToken)).status).to.equal(200);
+    expect(
+      (await platform.http.post(`/api/payments/local/setups/${setup.body.setupRef}/confirm`, { paymentMethod: 'pm_card_visa' }, client.accessToken)).status,
+    ).to.equal(200);
     const saved = await platform.http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, client.accessToken);
     expect(saved.status).to.equal(201);
     expect(saved.body).to.include({ brand: 'visa', last4: '4242', expMonth: 12, expYear: 2034 });
     const list = await platform.http.get('/api/payments/cards', client.accessToken);
     expect(list.body.cards).to.have.length(1);
     const [row] = await platform.db.query<Record<string, unknown>>('SELECT * FROM saved_cards WHERE user_id = $1', [client.user.id]);
-    expect(Object.keys(row!).sort()).to.deep.equal(['brand', 'created_at', 'exp_month', 'exp_year', 'id', 'last4', 'payment_method_ref', 'provider', 'setup_ref', 'user_id']);
+    expect(Object.keys(row!).sort()).to.deep.equal([
+      'brand',
+      'created_at',
+      'exp_month',
+      'exp_year',
+      'id',
+      'last4',
+      'payment_method_ref',
+      'provider',
+      'setup_ref',
+      'user_id',
+    ]);
 
     const other = await signUpClient(platform.http);
     const stolen = await platform.http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, other.accessToken);

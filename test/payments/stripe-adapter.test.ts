@@ -22,13 +22,24 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
 
   describe('BOOK-3 holds: PaymentIntents with manual capture', () => {
     it('authorises a card: POST /v1/payment_intents, form-encoded, with our idempotency key', async () => {
-      const authorisation = await provider.authorise({ amountCents: 3000, paymentMethod: 'pm_card_visa', idempotencyKey: 'hold:c1', description: 'Consultation c1' });
+      const authorisation = await provider.authorise({
+        amountCents: 3000,
+        paymentMethod: 'pm_card_visa',
+        idempotencyKey: 'hold:c1',
+        description: 'Consultation c1',
+      });
       expect(authorisation.status).to.equal('authorised');
       const request = fake.requests.at(-1)!;
       expect(request.path).to.equal('/v1/payment_intents');
       expect(request.contentType).to.match(/^application\/x-www-form-urlencoded/);
       expect(request.idempotencyKey).to.equal('hold:c1');
-      expect(Object.fromEntries(request.params)).to.include({ amount: '3000', currency: 'eur', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: 'true' });
+      expect(Object.fromEntries(request.params)).to.include({
+        amount: '3000',
+        currency: 'eur',
+        capture_method: 'manual',
+        payment_method: 'pm_card_visa',
+        confirm: 'true',
+      });
       expect(fake.paymentIntents.get(authorisation.holdRef)!['status']).to.equal('requires_capture');
     });
 
@@ -71,7 +82,9 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
     });
 
     it('turns a decline into PaymentDeclinedError(card_declined)', async () => {
-      const error = await provider.authorise({ amountCents: 2000, paymentMethod: 'pm_card_chargeDeclined', idempotencyKey: 'hold:c4', description: 'c4' }).catch((e) => e);
+      const error = await provider
+        .authorise({ amountCents: 2000, paymentMethod: 'pm_card_chargeDeclined', idempotencyKey: 'hold:c4', description: 'c4' })
+        .catch((e) => e);
       expect(error).to.be.instanceOf(PaymentDeclinedError);
       expect(error.code).to.equal('card_declined');
       const unknown = await provider.authorise({ amountCents: 2000, paymentMethod: 'pm_nope', idempotencyKey: 'hold:c4b', description: 'c4' }).catch((e) => e);
@@ -79,7 +92,12 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
     });
 
     it('asks for 3-D Secure on session (requires_action + client secret for the browser), which the browser completes', async () => {
-      const authorisation = await provider.authorise({ amountCents: 2000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'hold:c5', description: 'c5' });
+      const authorisation = await provider.authorise({
+        amountCents: 2000,
+        paymentMethod: 'pm_card_authenticationRequired',
+        idempotencyKey: 'hold:c5',
+        description: 'c5',
+      });
       expect(authorisation.status).to.equal('requires_action');
       if (authorisation.status !== 'requires_action') return;
       expect(authorisation.clientSecret).to.match(new RegExp(`^${authorisation.holdRef}_secret_`));
@@ -90,13 +108,27 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
 
     it('BOOK-3 off-session hold on a saved card: 3-D Secure required is PaymentDeclinedError(authentication_required)', async () => {
       const error = await provider
-        .authorise({ amountCents: 2000, paymentMethod: 'pm_card_authenticationRequired', idempotencyKey: 'hold:c6', description: 'c6', customerRef: 'cus_1', offSession: true })
+        .authorise({
+          amountCents: 2000,
+          paymentMethod: 'pm_card_authenticationRequired',
+          idempotencyKey: 'hold:c6',
+          description: 'c6',
+          customerRef: 'cus_1',
+          offSession: true,
+        })
         .catch((e) => e);
       expect(error).to.be.instanceOf(PaymentDeclinedError);
       expect(error.code).to.equal('authentication_required');
       const request = fake.requests.at(-1)!;
       expect(Object.fromEntries(request.params)).to.include({ off_session: 'true', customer: 'cus_1' });
-      const ok = await provider.authorise({ amountCents: 2000, paymentMethod: 'pm_card_visa', idempotencyKey: 'hold:c7', description: 'c7', customerRef: 'cus_1', offSession: true });
+      const ok = await provider.authorise({
+        amountCents: 2000,
+        paymentMethod: 'pm_card_visa',
+        idempotencyKey: 'hold:c7',
+        description: 'c7',
+        customerRef: 'cus_1',
+        offSession: true,
+      });
       expect(ok.status).to.equal('authorised');
     });
   });
@@ -121,9 +153,20 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
 
   describe('PAY-4, PAY-5 Connect: accounts, identity files, payouts', () => {
     it('creates a Custom account, uploads documents as Files and sets the bank account', async () => {
-      const { accountRef } = await provider.createConnectedAccount({ userId: 'u2', email: 'e@example.com', legalStatus: 'individual', country: 'FR', idempotencyKey: 'connected-account:u2' });
+      const { accountRef } = await provider.createConnectedAccount({
+        userId: 'u2',
+        email: 'e@example.com',
+        legalStatus: 'individual',
+        country: 'FR',
+        idempotencyKey: 'connected-account:u2',
+      });
       expect(accountRef).to.match(/^acct_/);
-      expect(Object.fromEntries(fake.requests.at(-1)!.params)).to.include({ type: 'custom', country: 'FR', business_type: 'individual', 'capabilities[transfers][requested]': 'true' });
+      expect(Object.fromEntries(fake.requests.at(-1)!.params)).to.include({
+        type: 'custom',
+        country: 'FR',
+        business_type: 'individual',
+        'capabilities[transfers][requested]': 'true',
+      });
       await provider.submitIdentity({
         accountRef,
         legalStatus: 'individual',
@@ -154,11 +197,22 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
     });
 
     it('pays out: a transfer to the account, then a payout on it (Stripe-Account), both with derived keys', async () => {
-      const { accountRef } = await provider.createConnectedAccount({ userId: 'u3', email: 'f@example.com', legalStatus: 'company', country: 'FR', idempotencyKey: 'connected-account:u3' });
+      const { accountRef } = await provider.createConnectedAccount({
+        userId: 'u3',
+        email: 'f@example.com',
+        legalStatus: 'company',
+        country: 'FR',
+        idempotencyKey: 'connected-account:u3',
+      });
       const result = await provider.payOut({ payoutId: '11111111-1111-4111-8111-111111111111', accountRef, amountCents: 5000, idempotencyKey: 'payout:p1' });
       expect(result.status).to.equal('pending');
       const [transfer, payout] = fake.requests.slice(-2);
-      expect([transfer!.path, transfer!.idempotencyKey, transfer!.params.get('destination'), transfer!.params.get('amount')]).to.deep.equal(['/v1/transfers', 'payout:p1:transfer', accountRef, '5000']);
+      expect([transfer!.path, transfer!.idempotencyKey, transfer!.params.get('destination'), transfer!.params.get('amount')]).to.deep.equal([
+        '/v1/transfers',
+        'payout:p1:transfer',
+        accountRef,
+        '5000',
+      ]);
       expect([payout!.path, payout!.idempotencyKey, payout!.stripeAccount, payout!.params.get('metadata[payout_id]')]).to.deep.equal([
         '/v1/payouts',
         'payout:p1:payout',
@@ -167,7 +221,7 @@ describe('PAY-6 Stripe adapter against a Stripe-shaped local server', () => {
       ]);
     });
 
-    it('retries an outage with the same idempotency key (the SDK\'s retries are safe)', async () => {
+    it("retries an outage with the same idempotency key (the SDK's retries are safe)", async () => {
       fake.failNext = 1;
       const before = fake.requests.length;
       await provider.authorise({ amountCents: 2000, paymentMethod: 'pm_card_visa', idempotencyKey: 'hold:retry', description: 'retry' });

@@ -17,7 +17,13 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
   before(async () => {
     fake = await FakeStripe.start();
     platform = await startTestPlatform({
-      environment: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_PUBLISHABLE_KEY: 'pk_test_consulto', STRIPE_API_URL: fake.url },
+      environment: {
+        PAYMENT_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_PUBLISHABLE_KEY: 'pk_test_consulto',
+        STRIPE_API_URL: fake.url,
+      },
     });
   });
   after(async () => {
@@ -26,17 +32,22 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
   });
 
   const deliver = (event: { payload: string; header: string }) =>
-    platform.http.request('POST', '/webhooks/stripe', { rawBody: event.payload, headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': event.header } });
+    platform.http.request('POST', '/webhooks/stripe', {
+      rawBody: event.payload,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': event.header },
+    });
   const eventCount = async () => (await platform.db.query('SELECT 1 FROM payment_provider_events')).length;
   const accountOf = async (userId: string) =>
-    (await platform.db.query<{ provider_account_ref: string }>('SELECT provider_account_ref FROM kyc_profiles WHERE user_id = $1', [userId]))[0]!.provider_account_ref;
+    (await platform.db.query<{ provider_account_ref: string }>('SELECT provider_account_ref FROM kyc_profiles WHERE user_id = $1', [userId]))[0]!
+      .provider_account_ref;
   const verified = (accountRef: string) => ({
     ...fake.accounts.get(accountRef),
     payouts_enabled: true,
     charges_enabled: true,
     requirements: { currently_due: [], eventually_due: [], past_due: [], errors: [], disabled_reason: null },
   });
-  const payoutRow = async (id: string) => (await platform.db.query<{ status: string; provider_ref: string }>('SELECT status, provider_ref FROM payouts WHERE id = $1', [id]))[0]!;
+  const payoutRow = async (id: string) =>
+    (await platform.db.query<{ status: string; provider_ref: string }>('SELECT status, provider_ref FROM payouts WHERE id = $1', [id]))[0]!;
   const stripePayout = (id: string, status: string, extra: Record<string, unknown> = {}) => {
     const providerPayout = [...fake.payouts.values()].find((payout) => payout['metadata']['payout_id'] === id)!;
     return { ...providerPayout, status, ...extra };
@@ -62,7 +73,11 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
 
   it("PAY-7 opens the Content-Security-Policy to Stripe.js's script, frames and API, and to nothing else", async () => {
     const policy = (await platform.http.get('/api/health')).headers.get('content-security-policy')!;
-    const directive = (name: string) => policy.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${name} `));
+    const directive = (name: string) =>
+      policy
+        .split(';')
+        .map((part) => part.trim())
+        .find((part) => part.startsWith(`${name} `));
     expect(directive('script-src')).to.equal("script-src 'self' https://js.stripe.com");
     expect(directive('frame-src')).to.equal("frame-src 'self' https://js.stripe.com https://hooks.stripe.com");
     expect(directive('connect-src')).to.equal("connect-src 'self' https://api.stripe.com");
@@ -109,10 +124,16 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       expect(onSession).to.include({ customer, payment_method: 'pm_card_visa', capture_method: 'manual' });
       expect(onSession).to.not.have.property('off_session');
 
-      const far = await platform.http.post('/api/consultations', bookingBody(expert.slug, { startAt: new Date(platform.clock.now().getTime() + 10 * 24 * HOUR_MS).toISOString(), paymentMethod: 'pm_card_visa' }), client.token);
+      const far = await platform.http.post(
+        '/api/consultations',
+        bookingBody(expert.slug, { startAt: new Date(platform.clock.now().getTime() + 10 * 24 * HOUR_MS).toISOString(), paymentMethod: 'pm_card_visa' }),
+        client.token,
+      );
       expect(far.status).to.equal(201);
       expect(far.body.paymentHoldPlaced).to.equal(false);
-      expect(await tryPlaceHold({ db: platform.db, payments: platform.services.payments, consultationId: far.body.id, now: platform.clock.now() })).to.deep.equal({ outcome: 'placed' });
+      expect(
+        await tryPlaceHold({ db: platform.db, payments: platform.services.payments, consultationId: far.body.id, now: platform.clock.now() }),
+      ).to.deep.equal({ outcome: 'placed' });
       expect(Object.fromEntries(intentCreations().at(-1)!.params)).to.include({ customer, off_session: 'true' });
     });
 
@@ -134,7 +155,9 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       const intent = fake.paymentIntents.get(holdRef)!;
       expect(intent['status']).to.equal('requires_action');
       expect(clientSecret).to.equal(intent['client_secret']);
-      expect((await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token)).body.error.code).to.equal('authentication_required');
+      expect((await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token)).body.error.code).to.equal(
+        'authentication_required',
+      );
 
       await browser.paymentIntents.confirm(holdRef, {});
       const booked = await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token);
@@ -151,7 +174,11 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       const { holdRef } = (await platform.http.post('/api/consultations', body, client.token)).body.error;
       const intent = fake.paymentIntents.get(holdRef)!;
       // What Stripe leaves after a failed challenge.
-      Object.assign(intent, { status: 'requires_payment_method', next_action: null, last_payment_error: { type: 'card_error', code: 'payment_intent_authentication_failure' } });
+      Object.assign(intent, {
+        status: 'requires_payment_method',
+        next_action: null,
+        last_payment_error: { type: 'card_error', code: 'payment_intent_authentication_failure' },
+      });
       const before = await consultationCount(platform.db);
       const failed = await platform.http.post('/api/consultations', { ...body, authenticatedHoldRef: holdRef }, client.token);
       expect(failed.status).to.equal(402);
@@ -201,7 +228,11 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       const created = Math.floor(Date.now() / 1000);
       const refusal = {
         ...fake.accounts.get(accountRef),
-        requirements: { currently_due: ['individual.verification.document'], errors: [{ code: 'verification_document_expired', reason: 'The document has expired.', requirement: 'individual.verification.document' }], disabled_reason: 'requirements.past_due' },
+        requirements: {
+          currently_due: ['individual.verification.document'],
+          errors: [{ code: 'verification_document_expired', reason: 'The document has expired.', requirement: 'individual.verification.document' }],
+          disabled_reason: 'requirements.past_due',
+        },
       };
       await deliver(signedEvent('account.updated', refusal, { account: accountRef, created }));
       let view = (await platform.http.get('/api/wallet/kyc', expert.accessToken)).body;
@@ -230,7 +261,10 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
     it('out of order: payout.failed then a late payout.paid leaves it failed, the money returned once', async () => {
       const expert = await validatedExpert();
       const { body: payout } = await platform.http.post('/api/payouts', { amountCents: 6000 }, expert.accessToken);
-      const failed = signedEvent('payout.failed', stripePayout(payout.id, 'failed', { failure_code: 'account_closed', failure_message: 'The bank account has been closed.' }));
+      const failed = signedEvent(
+        'payout.failed',
+        stripePayout(payout.id, 'failed', { failure_code: 'account_closed', failure_message: 'The bank account has been closed.' }),
+      );
       await deliver(failed);
       await deliver(signedEvent('payout.paid', stripePayout(payout.id, 'paid')));
       await deliver(failed);
@@ -301,7 +335,9 @@ describe('PAY-6 PAYMENT_PROVIDER=stripe: the whole platform on Stripe, webhooks 
       expect((await walletBalances(platform.db, expert.user.id)).availableCents).to.equal(PACKAGE_EARNINGS_CENTS);
       const transfer = [...fake.transfers.values()].find((candidate) => candidate['metadata']['payout_id'] === response.body.id)!;
       expect(transfer['reversed']).to.equal(true);
-      expect(fake.requests.find((request) => request.path === `/v1/transfers/${transfer['id']}/reversals`)!.idempotencyKey).to.equal(`payout:${response.body.id}:reversal`);
+      expect(fake.requests.find((request) => request.path === `/v1/transfers/${transfer['id']}/reversals`)!.idempotencyKey).to.equal(
+        `payout:${response.body.id}:reversal`,
+      );
     });
 
     it('records and ignores events it has no use for', async () => {
@@ -319,7 +355,13 @@ describe('PAY-6 configuration chooses the adapter', () => {
   });
 
   it('refuses PAYMENT_PROVIDER=stripe without its keys, naming the variable (PAY-7: Elements needs the publishable key)', () => {
-    const stripe = { ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_PUBLISHABLE_KEY: 'pk_test_consulto' };
+    const stripe = {
+      ...base,
+      PAYMENT_PROVIDER: 'stripe',
+      STRIPE_SECRET_KEY: SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_consulto',
+    };
     expect(() => loadConfig({ ...stripe, STRIPE_SECRET_KEY: undefined })).to.throw(ConfigError, /STRIPE_SECRET_KEY/);
     expect(() => loadConfig({ ...stripe, STRIPE_WEBHOOK_SECRET: undefined })).to.throw(ConfigError, /STRIPE_WEBHOOK_SECRET/);
     expect(() => loadConfig({ ...stripe, STRIPE_PUBLISHABLE_KEY: undefined })).to.throw(ConfigError, /STRIPE_PUBLISHABLE_KEY/);
@@ -330,7 +372,10 @@ describe('PAY-6 configuration chooses the adapter', () => {
   it('PAY-4: requires DOCUMENTS_ENCRYPTION_KEY (32 bytes, base64) in production', () => {
     const production = { ...base, NODE_ENV: 'production' };
     expect(() => loadConfig(production)).to.throw(ConfigError, /DOCUMENTS_ENCRYPTION_KEY/);
-    expect(() => loadConfig({ ...production, DOCUMENTS_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).to.throw(ConfigError, /DOCUMENTS_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ ...production, DOCUMENTS_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).to.throw(
+      ConfigError,
+      /DOCUMENTS_ENCRYPTION_KEY/,
+    );
     expect(loadConfig({ ...production, DOCUMENTS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).documentsEncryptionKey).to.have.length(32);
   });
 });

@@ -37,10 +37,17 @@ describe('§11 malformed input is a 4xx with the error shape, never a 5xx (issue
     expectErrorShape(await platform.http.get('/api/experts/a%00b/qr.png'), 400, 'invalid_characters');
     expectErrorShape(await platform.http.get('/api/experts/a/quote?mode=video&seconds=1&discountCode=a%00b'), 400, 'invalid_characters');
     expectErrorShape(await platform.http.post('/api/auth/login', { email: 'a\u0000@example.com', password: 'x' }), 400, 'invalid_characters');
-    const nested = await platform.http.request('PATCH', '/api/me', { body: { address: { line1: 'a\u0000', postalCode: '75002', city: 'Paris', country: 'FR' } }, token: client.accessToken });
+    const nested = await platform.http.request('PATCH', '/api/me', {
+      body: { address: { line1: 'a\u0000', postalCode: '75002', city: 'Paris', country: 'FR' } },
+      token: client.accessToken,
+    });
     expectErrorShape(nested, 400, 'invalid_characters');
     expect(nested.body.error.param).to.equal('address.line1');
-    expectErrorShape(await platform.http.request('PATCH', '/api/me', { body: { ['first\u0000Name']: 'x' }, token: client.accessToken }), 400, 'invalid_characters');
+    expectErrorShape(
+      await platform.http.request('PATCH', '/api/me', { body: { ['first\u0000Name']: 'x' }, token: client.accessToken }),
+      400,
+      'invalid_characters',
+    );
     // Nothing changed.
     expect((await platform.http.get('/api/me', client.accessToken)).body.address).to.equal(null);
   });
@@ -67,8 +74,7 @@ describe('§11 malformed input is a 4xx with the error shape, never a 5xx (issue
   it('ACC-5 a correctly signed access token whose sid (or sub) is not a UUID is 401 invalid_token', async () => {
     const client = await signUpClient(platform.http);
     const claims = jwt.decode(client.accessToken) as Record<string, unknown>;
-    const sign = (payload: Record<string, unknown>) =>
-      jwt.sign(payload, platform.config.jwtSecret, { algorithm: 'HS256' });
+    const sign = (payload: Record<string, unknown>) => jwt.sign(payload, platform.config.jwtSecret, { algorithm: 'HS256' });
     for (const token of [sign({ ...claims, sid: 'not-a-uuid' }), sign({ ...claims, sub: "1' OR '1'='1" }), sign({ ...claims, sid: 42 })]) {
       expectErrorShape(await platform.http.get('/api/me', token), 401, 'invalid_token');
     }
@@ -84,6 +90,10 @@ describe('§11 malformed input is a 4xx with the error shape, never a 5xx (issue
     const kept = await platform.http.post('/api/payments/cards', { setupRef: setup.body.setupRef }, owner.accessToken);
     expectErrorShape(kept, 400, 'card_setup_incomplete');
     expect((await platform.http.post(path, { paymentMethod: 'pm_card_visa' }, owner.accessToken)).status).to.equal(200);
-    expectErrorShape(await platform.http.post('/api/payments/local/setups/seti_unknown/confirm', { paymentMethod: 'pm_card_visa' }, owner.accessToken), 404, 'not_found');
+    expectErrorShape(
+      await platform.http.post('/api/payments/local/setups/seti_unknown/confirm', { paymentMethod: 'pm_card_visa' }, owner.accessToken),
+      404,
+      'not_found',
+    );
   });
 });

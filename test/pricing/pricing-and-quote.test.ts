@@ -25,7 +25,11 @@ describe('pricing and the price simulator', () => {
       const ok = await putPricing({ videoRatePerMinuteCents: 50, phoneRatePerMinuteCents: 5000, packages: [] });
       expect(ok.status).to.equal(200);
       expect(ok.body).to.deep.equal({ videoRatePerMinuteCents: 50, phoneRatePerMinuteCents: 5000, packages: [] });
-      for (const [field, value] of [['videoRatePerMinuteCents', 49], ['phoneRatePerMinuteCents', 5001], ['videoRatePerMinuteCents', 12.5]] as const) {
+      for (const [field, value] of [
+        ['videoRatePerMinuteCents', 49],
+        ['phoneRatePerMinuteCents', 5001],
+        ['videoRatePerMinuteCents', 12.5],
+      ] as const) {
         const refused = await putPricing({ [field]: value, packages: [] });
         expect(refused.status, `${field}=${value}`).to.equal(400);
         expect(refused.body.error.param).to.equal(field);
@@ -80,7 +84,13 @@ describe('pricing and the price simulator', () => {
     });
 
     it('keeps the id of a package offered again unchanged and retires the others', async () => {
-      const first = await putPricing({ videoRatePerMinuteCents: 200, packages: [{ mode: 'video', minutes: 15, priceCents: 7500 }, { mode: 'phone', minutes: 30, priceCents: 6000 }] });
+      const first = await putPricing({
+        videoRatePerMinuteCents: 200,
+        packages: [
+          { mode: 'video', minutes: 15, priceCents: 7500 },
+          { mode: 'phone', minutes: 30, priceCents: 6000 },
+        ],
+      });
       const second = await putPricing({ videoRatePerMinuteCents: 200, packages: [{ mode: 'video', minutes: 15, priceCents: 7500 }] });
       expect(second.body.packages[0].id).to.equal(first.body.packages[0].id);
       const retired = await quote({ mode: 'phone', seconds: 60, packageId: first.body.packages[1].id });
@@ -95,7 +105,10 @@ describe('pricing and the price simulator', () => {
       const pricing = await putPricing({
         videoRatePerMinuteCents: 200,
         phoneRatePerMinuteCents: 150,
-        packages: [{ mode: 'video', minutes: 15, priceCents: 7500 }, { mode: 'phone', minutes: 20, priceCents: 4000 }],
+        packages: [
+          { mode: 'video', minutes: 15, priceCents: 7500 },
+          { mode: 'phone', minutes: 20, priceCents: 4000 },
+        ],
       });
       packageId = pricing.body.packages[0].id;
     });
@@ -103,12 +116,26 @@ describe('pricing and the price simulator', () => {
     it('BILL-1 BILL-2 free rate: per-second billing priced per minute, maximum duration', async () => {
       const response = await quote({ mode: 'video', seconds: 125, budgetCents: 3000 });
       expect(response.status).to.equal(200);
-      expect(response.body).to.deep.include({ chargeCents: 417, feeCents: 31, surchargeCents: 0, expertEarningsCents: 386, maxSeconds: 900, oneThirdRuleApplied: false });
+      expect(response.body).to.deep.include({
+        chargeCents: 417,
+        feeCents: 31,
+        surchargeCents: 0,
+        expertEarningsCents: 386,
+        maxSeconds: 900,
+        oneThirdRuleApplied: false,
+      });
     });
 
     it('BILL-5 the one-third rule: 7500 for 15 min, 4 min used → 2500', async () => {
       const response = await quote({ mode: 'video', seconds: 240, packageId });
-      expect(response.body).to.deep.include({ chargeCents: 2500, feeCents: 75, surchargeCents: 0, expertEarningsCents: 2425, maxSeconds: 900, oneThirdRuleApplied: true });
+      expect(response.body).to.deep.include({
+        chargeCents: 2500,
+        feeCents: 75,
+        surchargeCents: 0,
+        expertEarningsCents: 2425,
+        maxSeconds: 900,
+        oneThirdRuleApplied: true,
+      });
     });
 
     it('BILL-5 a quote for 0 seconds is all zeros', async () => {
@@ -155,10 +182,10 @@ describe('pricing and the price simulator', () => {
     });
 
     it('BILL-6 a discount code lowers the rate, never the fee; an expired code is refused', async () => {
-      await platform.db.query(
-        `INSERT INTO discount_codes (expert_id, code, percent_off, expires_at) VALUES ($1, 'BIENVENUE', 25, NULL), ($1, 'OLD', 50, $2)`,
-        [expert.user.id, new Date(platform.clock.now().getTime() - 1000)],
-      );
+      await platform.db.query(`INSERT INTO discount_codes (expert_id, code, percent_off, expires_at) VALUES ($1, 'BIENVENUE', 25, NULL), ($1, 'OLD', 50, $2)`, [
+        expert.user.id,
+        new Date(platform.clock.now().getTime() - 1000),
+      ]);
       const discounted = await quote({ mode: 'video', seconds: 600, budgetCents: 5000, discountCode: 'bienvenue' });
       // r' = 150: 10 minutes → 1500, fee 150 unchanged.
       expect(discounted.body).to.include({ chargeCents: 1500, feeCents: 150, expertEarningsCents: 1350 });
@@ -170,7 +197,11 @@ describe('pricing and the price simulator', () => {
       const client = await signUpClient(platform.http);
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom({ mode: 'video' as const, packageId }, { mode: 'video' as const, budgetCents: 2345 }, { mode: 'phone' as const, budgetCents: 5000, country: 'BE' }),
+          fc.constantFrom(
+            { mode: 'video' as const, packageId },
+            { mode: 'video' as const, budgetCents: 2345 },
+            { mode: 'phone' as const, budgetCents: 5000, country: 'BE' },
+          ),
           fc.integer({ min: 0, max: 2000 }),
           async (choice, seconds) => {
             const quoted = await quote({ ...choice, seconds });

@@ -18,7 +18,12 @@ describe('ACC-9 data export and ACC-8 deregistration', function () {
 
   const deregister = (user: SignedUp) => platform.http.post('/api/me/deregistration', undefined, user.accessToken);
   const userRow = async (id: string) =>
-    (await platform.db.query<{ status: string; email: string; first_name: string; phone_mobile: string | null }>('SELECT status, email, first_name, phone_mobile FROM users WHERE id = $1', [id]))[0]!;
+    (
+      await platform.db.query<{ status: string; email: string; first_name: string; phone_mobile: string | null }>(
+        'SELECT status, email, first_name, phone_mobile FROM users WHERE id = $1',
+        [id],
+      )
+    )[0]!;
 
   describe('ACC-9 export', () => {
     it('gives the user everything about them as JSON, without secrets; 401 without a token', async () => {
@@ -81,7 +86,12 @@ describe('ACC-9 data export and ACC-8 deregistration', function () {
       expect(earning.body.error.code).to.equal('wallet_balance_not_paid_out');
       const penalised = await signUpExpert(platform.http);
       await platform.db.transaction((tx) =>
-        postJournal(tx, { idempotencyKey: `penalty:test:${penalised.user.id}`, kind: 'expert_penalty', createdAt: platform.clock.now(), lines: penaltyLines(penalised.user.id, 150) }),
+        postJournal(tx, {
+          idempotencyKey: `penalty:test:${penalised.user.id}`,
+          kind: 'expert_penalty',
+          createdAt: platform.clock.now(),
+          lines: penaltyLines(penalised.user.id, 150),
+        }),
       );
       const negative = await deregister(penalised);
       expect(negative.status).to.equal(409);
@@ -118,7 +128,13 @@ describe('ACC-9 data export and ACC-8 deregistration', function () {
       expect(await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_postings')).to.deep.equal(postingsBefore);
       expect(await ledgerSum(platform)).to.equal(0);
       // The same email can sign up again as a new person.
-      const again = await platform.http.post('/api/auth/register/client', { email: client.user.email, password: TEST_PASSWORD, firstName: 'New', lastName: 'Person', acceptTerms: true });
+      const again = await platform.http.post('/api/auth/register/client', {
+        email: client.user.email,
+        password: TEST_PASSWORD,
+        firstName: 'New',
+        lastName: 'Person',
+        acceptTerms: true,
+      });
       expect(again.status).to.equal(201);
       const [closure] = await platform.db.query<{ kind: string }>('SELECT kind FROM account_closures WHERE user_id = $1', [client.user.id]);
       expect(closure!.kind).to.equal('deregistered');

@@ -76,7 +76,13 @@ function readControls(): Record<string, string> {
     counts.set(rankName, rank + 1);
     const input = control as HTMLInputElement;
     values[`${rankName}#${rank}`] =
-      type === 'checkbox' || type === 'radio' ? (input.checked ? 'checked' : 'unchecked') : type === 'file' ? `${input.files?.length ?? 0} file(s)` : control.value;
+      type === 'checkbox' || type === 'radio'
+        ? input.checked
+          ? 'checked'
+          : 'unchecked'
+        : type === 'file'
+          ? `${input.files?.length ?? 0} file(s)`
+          : control.value;
   }
   return values;
 }
@@ -144,7 +150,10 @@ describe('Issue 13: every form keeps what was typed and chosen across a language
         filled.add(control.key);
         const ordinal = filled.size;
         if (control.tag === 'select') {
-          const options = await element.evaluate((select: HTMLSelectElement) => ({ current: select.value, values: [...select.options].filter((option) => !option.disabled).map((option) => option.value) }));
+          const options = await element.evaluate((select: HTMLSelectElement) => ({
+            current: select.value,
+            values: [...select.options].filter((option) => !option.disabled).map((option) => option.value),
+          }));
           const choice = [...options.values].reverse().find((value) => value !== '' && value !== options.current);
           if (choice !== undefined) await settle(page, () => element.selectOption(choice));
         } else if (control.type === 'checkbox' || control.type === 'radio') {
@@ -190,7 +199,8 @@ describe('Issue 13: every form keeps what was typed and chosen across a language
       }
       const after = await page.evaluate(readControls);
       for (const [key, value] of Object.entries(expected)) {
-        if (after[key] !== value) lost.push(`${where}, after switching to ${language}: ${key} was ${JSON.stringify(value)}, is ${JSON.stringify(after[key] ?? null)}`);
+        if (after[key] !== value)
+          lost.push(`${where}, after switching to ${language}: ${key} was ${JSON.stringify(value)}, is ${JSON.stringify(after[key] ?? null)}`);
       }
       if (lost.length > 0) break;
     }
@@ -239,7 +249,14 @@ describe('Issue 13: every form keeps what was typed and chosen across a language
 
   it('a client: client area (reschedule, cancel, rate, complain, report), profile, password, complaints, data', async () => {
     const { checked, lost } = await walkAs('client', (await tokenFor(site.platform, site.client)).refreshToken);
-    expect(checked).to.include.members(['/compte/profil', '/compte/securite', '/compte/reclamations', '/compte → Déplacer', '/compte → Noter', '/compte → Signaler']);
+    expect(checked).to.include.members([
+      '/compte/profil',
+      '/compte/securite',
+      '/compte/reclamations',
+      '/compte → Déplacer',
+      '/compte → Noter',
+      '/compte → Signaler',
+    ]);
     expect(lost, lost.join('\n')).to.deep.equal([]);
   });
 

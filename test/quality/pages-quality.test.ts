@@ -55,7 +55,10 @@ describe('Issue 13 quality gates: accessibility, phone layout and screenshots of
     const where = `${role} ${name}`;
     const dir = join(SCREENSHOT_DIR, role);
     mkdirSync(dir, { recursive: true });
-    for (const [size, viewport] of [['1366', DESKTOP], ['390', PHONE]] as const) {
+    for (const [size, viewport] of [
+      ['1366', DESKTOP],
+      ['390', PHONE],
+    ] as const) {
       await page.setViewportSize(viewport);
       await waitForAppReady(page);
       for (const violation of await axeViolations(page)) problems.axe.push(`${where} @${size}: ${violation}`);
@@ -105,7 +108,13 @@ describe('Issue 13 quality gates: accessibility, phone layout and screenshots of
 
   it('a client: the client area and its dialogs, the account sections', async () => {
     await walkAs('client', (await tokenFor(site.platform, site.client)).refreshToken);
-    expect(reached).to.include.members(['client /compte', 'client /compte/profil', 'client /compte/securite', 'client /compte/reclamations', 'client /compte/donnees']);
+    expect(reached).to.include.members([
+      'client /compte',
+      'client /compte/profil',
+      'client /compte/securite',
+      'client /compte/reclamations',
+      'client /compte/donnees',
+    ]);
   });
 
   it('an expert: the workspace and its sections, wallet, referrals, the account', async () => {
@@ -115,7 +124,15 @@ describe('Issue 13 quality gates: accessibility, phone layout and screenshots of
 
   it('an admin: the console and each of its tabs, a user and the moderation dialogs', async () => {
     await walkAs('admin', (await tokenFor(site.platform, site.admin)).refreshToken);
-    expect(reached).to.include.members(['admin /admin', 'admin /admin/reclamations', 'admin /admin/signalements', 'admin /admin/messages', 'admin /admin/frais', 'admin /admin/journal', `admin /admin/utilisateurs/${site.expert.id}`]);
+    expect(reached).to.include.members([
+      'admin /admin',
+      'admin /admin/reclamations',
+      'admin /admin/signalements',
+      'admin /admin/messages',
+      'admin /admin/frais',
+      'admin /admin/journal',
+      `admin /admin/utilisateurs/${site.expert.id}`,
+    ]);
   });
 
   it('axe-core finds no violation on any page or state reached', () => {

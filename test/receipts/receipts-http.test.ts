@@ -24,7 +24,13 @@ describe('BILL-9 receipts over HTTP', () => {
 
   before(async () => {
     platform = await startTestPlatform({ clock });
-    vatExpert = await signUpExpert(platform.http, { vatNumber: 'FR44732829320', siret: '73282932000074', status: 'sole_trader', firstName: 'Héloïse', lastName: "O'Brien" });
+    vatExpert = await signUpExpert(platform.http, {
+      vatNumber: 'FR44732829320',
+      siret: '73282932000074',
+      status: 'sole_trader',
+      firstName: 'Héloïse',
+      lastName: "O'Brien",
+    });
     exemptExpert = await signUpExpert(platform.http, { firstName: 'Marc', lastName: 'Petit' });
     client = await signUpClient(platform.http);
     englishClient = await signUpClient(platform.http, { language: 'en', firstName: 'John', lastName: 'Smith' });
@@ -34,12 +40,18 @@ describe('BILL-9 receipts over HTTP', () => {
 
     // BILL-2: round(200 × 125 / 60) = 417 cents.
     vatConsultationId = await insertFinishedConsultation(platform, {
-      expertId: vatExpert.user.id, clientId: client.user.id, terms: freeRateVideoTerms(), connectedSeconds: 125,
+      expertId: vatExpert.user.id,
+      clientId: client.user.id,
+      terms: freeRateVideoTerms(),
+      connectedSeconds: 125,
     });
     await platform.services.settlements.settle(vatConsultationId);
     // BILL-5 one-third rule: 15 min for 75.00 €, 4 min used → 25.00 €.
     exemptConsultationId = await insertFinishedConsultation(platform, {
-      expertId: exemptExpert.user.id, clientId: englishClient.user.id, terms: packageTerms(), connectedSeconds: 240,
+      expertId: exemptExpert.user.id,
+      clientId: englishClient.user.id,
+      terms: packageTerms(),
+      connectedSeconds: 240,
     });
     await platform.services.settlements.settle(exemptConsultationId);
   });
@@ -82,7 +94,7 @@ describe('BILL-9 receipts over HTTP', () => {
     expect(html).not.to.include('293 B');
   });
 
-  it('prints the exemption mention for an expert without VAT number, in the reader\'s language (English)', async () => {
+  it("prints the exemption mention for an expert without VAT number, in the reader's language (English)", async () => {
     const response = await platform.http.get(`/api/consultations/${exemptConsultationId}/receipt.html`, englishClient.accessToken);
     expect(response.status).to.equal(200);
     const html: string = response.body;
@@ -121,7 +133,7 @@ describe('BILL-9 receipts over HTTP', () => {
   describe('access: the client, the expert and admins only', () => {
     const suffixes = ['', '.html', '.pdf'];
 
-    it('lets the consultation\'s client, its expert and an admin read it', async () => {
+    it("lets the consultation's client, its expert and an admin read it", async () => {
       for (const suffix of suffixes) {
         for (const reader of [client, vatExpert, admin]) {
           const response = await rawGet(`/api/consultations/${vatConsultationId}/receipt${suffix}`, reader.accessToken);
@@ -155,7 +167,10 @@ describe('BILL-9 receipts over HTTP', () => {
 
     it('answers 404 receipt_not_found to a party while nothing has been charged', async () => {
       const unsettled = await insertFinishedConsultation(platform, {
-        expertId: vatExpert.user.id, clientId: client.user.id, terms: freeRateVideoTerms(), connectedSeconds: 60,
+        expertId: vatExpert.user.id,
+        clientId: client.user.id,
+        terms: freeRateVideoTerms(),
+        connectedSeconds: 60,
       });
       for (const suffix of suffixes) {
         const response = await platform.http.get(`/api/consultations/${unsettled}/receipt${suffix}`, client.accessToken);

@@ -24,14 +24,39 @@ function sampleContent(overrides: { vatNumber?: string | null; name?: string; on
     },
     consultationId: '3f1e0c1e-8d0a-4d55-9d8e-3f6c2b1a0e11',
     consultationDate: new Date('2026-11-23T08:40:00.000Z'),
-    terms: oneThird
-      ? packageTerms()
-      : freeRateVideoTerms(overrides.phone ? { mode: 'phone', surchargePerMinuteCents: 20, discountPercent: 10 } : {}),
+    terms: oneThird ? packageTerms() : freeRateVideoTerms(overrides.phone ? { mode: 'phone', surchargePerMinuteCents: 20, discountPercent: 10 } : {}),
     outcome: oneThird
-      ? { kind: 'consultation', chargeCents: 2500, feeCents: 75, surchargeCents: 0, expertEarningsCents: 2425, expertPenaltyCents: 0, billedSeconds: 240, oneThirdRuleApplied: true }
+      ? {
+          kind: 'consultation',
+          chargeCents: 2500,
+          feeCents: 75,
+          surchargeCents: 0,
+          expertEarningsCents: 2425,
+          expertPenaltyCents: 0,
+          billedSeconds: 240,
+          oneThirdRuleApplied: true,
+        }
       : overrides.phone
-        ? { kind: 'consultation', chargeCents: 417, feeCents: 31, surchargeCents: 42, expertEarningsCents: 344, expertPenaltyCents: 0, billedSeconds: 125, oneThirdRuleApplied: false }
-        : { kind: 'consultation', chargeCents: 417, feeCents: 31, surchargeCents: 0, expertEarningsCents: 386, expertPenaltyCents: 0, billedSeconds: 125, oneThirdRuleApplied: false },
+        ? {
+            kind: 'consultation',
+            chargeCents: 417,
+            feeCents: 31,
+            surchargeCents: 42,
+            expertEarningsCents: 344,
+            expertPenaltyCents: 0,
+            billedSeconds: 125,
+            oneThirdRuleApplied: false,
+          }
+        : {
+            kind: 'consultation',
+            chargeCents: 417,
+            feeCents: 31,
+            surchargeCents: 0,
+            expertEarningsCents: 386,
+            expertPenaltyCents: 0,
+            billedSeconds: 125,
+            oneThirdRuleApplied: false,
+          },
   });
 }
 

@@ -74,7 +74,12 @@ describe('BILL-9 monthly statement of operating fees (BILL-12 penalties included
     const response = await platform.http.get('/api/experts/me/statements/2026-11', expert.accessToken);
     expect(response.status).to.equal(200);
     const statement = response.body;
-    expect(statement).to.include({ month: '2026-11', timeZone: 'Europe/Paris', periodStart: '2026-10-31T23:00:00.000Z', periodEnd: '2026-11-30T23:00:00.000Z' });
+    expect(statement).to.include({
+      month: '2026-11',
+      timeZone: 'Europe/Paris',
+      periodStart: '2026-10-31T23:00:00.000Z',
+      periodEnd: '2026-11-30T23:00:00.000Z',
+    });
     expect(statement.consultations.map((line: { consultationId: string }) => line.consultationId)).to.deep.equal(november);
     const rows = await settlementsOf(november);
     const sum = (pick: (row: (typeof rows)[number]) => number) => rows.reduce((total, row) => total + pick(row), 0);

@@ -16,7 +16,8 @@ describe('REF-1 … REF-4 referral programme', () => {
   let referred: SignedUp; // C
   let client: SignedUp;
 
-  const signIn = async (who: SignedUp) => (await platform.http.post('/api/auth/login', { email: who.user.email, password: TEST_PASSWORD })).body.accessToken as string;
+  const signIn = async (who: SignedUp) =>
+    (await platform.http.post('/api/auth/login', { email: who.user.email, password: TEST_PASSWORD })).body.accessToken as string;
   const commissionsOf = async (userId: string) =>
     (
       await platform.db.query<{ total: number }>(
@@ -73,9 +74,10 @@ describe('REF-1 … REF-4 referral programme', () => {
   });
 
   it('REF-2 attributes at signup: the signup URL slug becomes the sponsor', async () => {
-    const rows = await platform.db.query<{ user_id: string; sponsor_id: string | null }>('SELECT user_id, sponsor_id FROM expert_profiles WHERE user_id = ANY($1::uuid[])', [
-      [grandSponsor.user.id, sponsor.user.id, referred.user.id],
-    ]);
+    const rows = await platform.db.query<{ user_id: string; sponsor_id: string | null }>(
+      'SELECT user_id, sponsor_id FROM expert_profiles WHERE user_id = ANY($1::uuid[])',
+      [[grandSponsor.user.id, sponsor.user.id, referred.user.id]],
+    );
     const sponsorOf = Object.fromEntries(rows.map((row) => [row.user_id, row.sponsor_id]));
     expect(sponsorOf[grandSponsor.user.id]).to.equal(null);
     expect(sponsorOf[sponsor.user.id]).to.equal(grandSponsor.user.id);
@@ -119,7 +121,9 @@ describe('REF-1 … REF-4 referral programme', () => {
   });
 
   it('REF-3 commissions stop REFERRAL_MONTHS after the referred expert’s signup', async () => {
-    const [{ created_at: signedUpAt }] = (await platform.db.query<{ created_at: Date }>('SELECT created_at FROM users WHERE id = $1', [referred.user.id])) as [{ created_at: Date }];
+    const [{ created_at: signedUpAt }] = (await platform.db.query<{ created_at: Date }>('SELECT created_at FROM users WHERE id = $1', [referred.user.id])) as [
+      { created_at: Date },
+    ];
     clock.set(new Date(Date.UTC(2027, 0, 16, 9, 59, 0))); // one minute before 12 months after 2026-01-16T10:00Z
     expect(signedUpAt.toISOString()).to.equal('2026-01-16T10:00:00.000Z');
     const inside = await settledConsultation(referred.user.id, 600);

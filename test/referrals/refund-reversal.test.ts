@@ -15,12 +15,21 @@ describe('REF-3 / REF-4 / EXP-8 after a refund', () => {
     const sponsor = await signUpExpert(platform.http, { firstName: 'Sacha', lastName: 'Petit' });
     const referred = await signUpExpert(platform.http, { firstName: 'Rémi', lastName: 'Roux', sponsorSlug: sponsor.user.slug });
     const client = await signUpClient(platform.http);
-    const consultationId = await insertFinishedConsultation(platform, { expertId: referred.user.id, clientId: client.user.id, terms: freeRateVideoTerms(), connectedSeconds: 600 });
+    const consultationId = await insertFinishedConsultation(platform, {
+      expertId: referred.user.id,
+      clientId: client.user.id,
+      terms: freeRateVideoTerms(),
+      connectedSeconds: 600,
+    });
     expect(await platform.services.settlements.settle(consultationId)).to.include({ commissionCents: 15 });
     const before = (await platform.http.get('/api/referrals/me', sponsor.accessToken)).body;
     expect(before.totals.commissionCents).to.equal(15);
 
-    const complaint = await platform.http.post('/api/complaints', { consultationId, kind: 'consultation', comment: 'La vidéo a coupé tout le temps.' }, client.accessToken);
+    const complaint = await platform.http.post(
+      '/api/complaints',
+      { consultationId, kind: 'consultation', comment: 'La vidéo a coupé tout le temps.' },
+      client.accessToken,
+    );
     expect(complaint.status, JSON.stringify(complaint.body)).to.equal(201);
     const answer = await platform.http.post(`/api/complaints/${complaint.body.id}/answer`, { resolution: 'full_refund' }, referred.accessToken);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);

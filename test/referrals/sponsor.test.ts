@@ -12,7 +12,7 @@ describe('REF-1 sponsor of a referral signup URL', () => {
   });
   after(() => platform.close());
 
-  it('gives the sponsor\'s display name, headline and a photo URL that answers, to anyone', async () => {
+  it("gives the sponsor's display name, headline and a photo URL that answers, to anyone", async () => {
     const sponsor = await signUpExpert(platform.http, { firstName: 'Élodie', lastName: 'Marchand' });
     await platform.http.request('PATCH', '/api/experts/me/profile', { token: sponsor.accessToken, body: { headline: 'Avocate en droit du travail' } });
     const before = await platform.http.get(`/api/referrals/sponsors/${sponsor.user.slug}`);

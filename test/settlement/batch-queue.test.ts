@@ -12,7 +12,9 @@ function recordingRunner(options: { holdMs?: number } = {}) {
     mostRunning = Math.max(mostRunning, running);
     await new Promise((resolve) => setTimeout(resolve, options.holdMs ?? 5));
     running -= 1;
-    return new Map<number, BatchOutcome<number>>(keys.map((key) => [key, key < 0 ? { ok: false, error: new Error(`bad ${key}`) } : { ok: true, value: key * 2 }]));
+    return new Map<number, BatchOutcome<number>>(
+      keys.map((key) => [key, key < 0 ? { ok: false, error: new Error(`bad ${key}`) } : { ok: true, value: key * 2 }]),
+    );
   };
   return { run, batches, mostRunning: () => mostRunning };
 }
@@ -32,7 +34,10 @@ describe('PAY-2 settlements that end together are grouped (BatchQueue)', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const later = Array.from({ length: 8 }, (_, index) => queue.submit(10 + index));
     expect(await Promise.all([...first, ...later])).to.deep.equal([0, 2, 4, 6, ...Array.from({ length: 8 }, (_, index) => 20 + 2 * index)]);
-    expect(runner.batches.slice(0, 2)).to.deep.equal([[0, 1], [2, 3]]);
+    expect(runner.batches.slice(0, 2)).to.deep.equal([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(runner.batches.flat().sort((a, b) => a - b)).to.deep.equal([0, 1, 2, 3, ...Array.from({ length: 8 }, (_, index) => 10 + index)]);
     for (const batch of runner.batches) expect(batch.length).to.be.at.most(3);
     expect(runner.mostRunning()).to.equal(2);

@@ -42,7 +42,12 @@ describe('PAY-2 consultations that end together are settled together', () => {
           }),
         ),
     };
-    const service = new SettlementService({ db: counted, clock: platform.clock, payments: new LocalPaymentProvider(counted), referral: platform.config.referral });
+    const service = new SettlementService({
+      db: counted,
+      clock: platform.clock,
+      payments: new LocalPaymentProvider(counted),
+      referral: platform.config.referral,
+    });
     return { service, statements: () => statements };
   }
 

@@ -87,7 +87,15 @@ describe('PAY-2 settlement survives SIGKILL at any point', function () {
     const db = await target.open();
     try {
       expect(await sumOfAllAccountsCents(db)).to.equal(0);
-      const rows = await db.query<{ id: string; status: string; charge_cents: number; journals: number; captured_cents: number; captures: number; receipts: number }>(
+      const rows = await db.query<{
+        id: string;
+        status: string;
+        charge_cents: number;
+        journals: number;
+        captured_cents: number;
+        captures: number;
+        receipts: number;
+      }>(
         `SELECT c.id, s.status, s.charge_cents,
                 (SELECT count(*)::int FROM ledger_journal j WHERE j.consultation_id = c.id) AS journals,
                 h.captured_cents,
@@ -105,7 +113,9 @@ describe('PAY-2 settlement survives SIGKILL at any point', function () {
         expect(row.captured_cents, row.id).to.equal(charge);
         expect(row.captures, row.id).to.equal(charge > 0 ? 1 : 0);
       }
-      const [clientPaid] = await db.query<{ total: number }>(`SELECT COALESCE(sum(amount_cents), 0) AS total FROM ledger_postings WHERE account_id LIKE 'client_payments:%'`);
+      const [clientPaid] = await db.query<{ total: number }>(
+        `SELECT COALESCE(sum(amount_cents), 0) AS total FROM ledger_postings WHERE account_id LIKE 'client_payments:%'`,
+      );
       expect(-clientPaid!.total).to.equal([...expected.values()].reduce((sum, charge) => sum + charge, 0));
     } finally {
       await db.close();
@@ -155,8 +165,24 @@ async function seedFinishedConsultations(db: Database): Promise<Map<string, numb
     for (let index = 0; index < CONSULTATIONS; index++) {
       const terms: ConsultationTerms =
         index % 3 === 0
-          ? { pricing: 'package', mode: 'video', packageMinutes: 15, packagePriceCents: 7500, surchargePerMinuteCents: 0, feePerMinuteCents: 15, discountPercent: 0 }
-          : { pricing: 'free_rate', mode: 'phone', ratePerMinuteCents: 180, surchargePerMinuteCents: 20, feePerMinuteCents: 15, discountPercent: 0, budgetCents: 4000 };
+          ? {
+              pricing: 'package',
+              mode: 'video',
+              packageMinutes: 15,
+              packagePriceCents: 7500,
+              surchargePerMinuteCents: 0,
+              feePerMinuteCents: 15,
+              discountPercent: 0,
+            }
+          : {
+              pricing: 'free_rate',
+              mode: 'phone',
+              ratePerMinuteCents: 180,
+              surchargePerMinuteCents: 20,
+              feePerMinuteCents: 15,
+              discountPercent: 0,
+              budgetCents: 4000,
+            };
       const connectedSeconds = (index * 37) % 1300;
       const [row] = await db.query<{ id: string }>(
         `INSERT INTO consultations (expert_id, client_id, mode, pricing, status, reserved_minutes, terms, phone_number,
@@ -164,7 +190,12 @@ async function seedFinishedConsultations(db: Database): Promise<Map<string, numb
          VALUES ($1, $2, $3, $4, 'ended', 15, $5, '+32470123456', now(), now(), 'pm_card_visa', now(), now(), $6) RETURNING id`,
         [experts[index % experts.length], client!.id, terms.mode, terms.pricing, JSON.stringify(terms), connectedSeconds],
       );
-      const hold = await payments.authorise({ amountCents: holdAmountCents(terms), paymentMethod: 'pm_card_visa', idempotencyKey: `hold:${row!.id}`, description: 'crash test' });
+      const hold = await payments.authorise({
+        amountCents: holdAmountCents(terms),
+        paymentMethod: 'pm_card_visa',
+        idempotencyKey: `hold:${row!.id}`,
+        description: 'crash test',
+      });
       await db.query('UPDATE consultations SET payment_hold_ref = $2 WHERE id = $1', [row!.id, hold.holdRef]);
       expected.set(row!.id, settleConsultation(terms, connectedSeconds).chargeCents);
     }

@@ -26,10 +26,12 @@ describe('money core: ledger and settlement', () => {
   const journalCount = async (consultationId: string) =>
     (await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_journal WHERE consultation_id = $1', [consultationId]))[0]!.n;
   const capturedCents = async (consultationId: string) =>
-    (await platform.db.query<{ captured_cents: number; status: string }>(
-      'SELECT h.captured_cents, h.status FROM local_payment_holds h JOIN consultations c ON c.payment_hold_ref = h.id WHERE c.id = $1',
-      [consultationId],
-    ))[0]!;
+    (
+      await platform.db.query<{ captured_cents: number; status: string }>(
+        'SELECT h.captured_cents, h.status FROM local_payment_holds h JOIN consultations c ON c.payment_hold_ref = h.id WHERE c.id = $1',
+        [consultationId],
+      )
+    )[0]!;
 
   describe('PAY-2 settlement of a free-rate consultation', () => {
     it('captures the charge, splits it in the ledger and issues a receipt, once', async () => {
@@ -110,11 +112,20 @@ describe('money core: ledger and settlement', () => {
     it('charges round(P × 15 / 100) 47 hours before the start and nothing 49 hours before', async () => {
       const startAt = new Date(clock.now().getTime() + 72 * 60 * 60 * 1000);
       const late = await insertFinishedConsultation(platform, {
-        expertId, clientId, terms: packageTerms(), status: 'cancelled', cancelledBy: 'client', startAt,
+        expertId,
+        clientId,
+        terms: packageTerms(),
+        status: 'cancelled',
+        cancelledBy: 'client',
+        startAt,
         cancelledAt: new Date(startAt.getTime() - 47 * 60 * 60 * 1000),
       });
       const early = await insertFinishedConsultation(platform, {
-        expertId, clientId, terms: packageTerms(), status: 'cancelled', cancelledBy: 'client',
+        expertId,
+        clientId,
+        terms: packageTerms(),
+        status: 'cancelled',
+        cancelledBy: 'client',
         startAt: new Date(startAt.getTime() + 2 * 60 * 60 * 1000),
         cancelledAt: new Date(startAt.getTime() - 49 * 60 * 60 * 1000),
       });
@@ -146,7 +157,12 @@ describe('money core: ledger and settlement', () => {
     it('pays the sponsor 10 % of the fee from the platform share during 12 months, then stops', async () => {
       const sponsor = await signUpExpert(platform.http, { firstName: 'Rita', lastName: 'Sponsor' });
       const referred = (await signUpExpert(platform.http, { sponsorSlug: sponsor.user.slug })).user.id;
-      const id = await insertFinishedConsultation(platform, { expertId: referred, clientId, terms: freeRateVideoTerms({ budgetCents: 5000 }), connectedSeconds: 1500 });
+      const id = await insertFinishedConsultation(platform, {
+        expertId: referred,
+        clientId,
+        terms: freeRateVideoTerms({ budgetCents: 5000 }),
+        connectedSeconds: 1500,
+      });
       const settled = await platform.services.settlements.settle(id);
       // 25 minutes: fee 375, commission floor(37.5) = 37.
       expect(settled).to.include({ feeCents: 375, commissionCents: 37, sponsorId: sponsor.user.id });

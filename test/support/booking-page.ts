@@ -18,7 +18,10 @@ export async function choosePackageAndFirstSlot(page: Page, packageLabel: string
 
 /** From the consultation page's booking panel to the next step of the flow (the account, or the payment for a signed-in client). */
 export async function continueBooking(page: Page, nextHeading: 'Votre compte' | 'Confirmer et payer' = 'Confirmer et payer'): Promise<void> {
-  await page.getByTestId('booking-panel').getByRole('button', { name: /^(Continuer|Consulter maintenant)$/ }).click();
+  await page
+    .getByTestId('booking-panel')
+    .getByRole('button', { name: /^(Continuer|Consulter maintenant)$/ })
+    .click();
   await page.getByRole('heading', { level: 1, name: nextHeading }).waitFor();
 }
 

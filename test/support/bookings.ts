@@ -64,10 +64,16 @@ export class BookingPlatform {
     } else {
       openDb = () => openPglite();
     }
-    const platform = new BookingPlatform(options.clock ?? new ManualClock('2026-11-23T08:00:00.000Z'), config, openDb, async () => {
-      await drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }, options.realNotifier ?? false);
+    const platform = new BookingPlatform(
+      options.clock ?? new ManualClock('2026-11-23T08:00:00.000Z'),
+      config,
+      openDb,
+      async () => {
+        await drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+      options.realNotifier ?? false,
+    );
     await platform.#boot();
     return platform;
   }

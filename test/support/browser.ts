@@ -13,17 +13,17 @@ const DEBIAN_CHROMIUM_PATH = '/usr/bin/chromium';
 const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
 export async function launchBrowser(): Promise<Browser> {
-	if (fs.existsSync(DEBIAN_CHROMIUM_PATH)) {
-		return chromium.launch({
-			executablePath: DEBIAN_CHROMIUM_PATH,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', ...FAKE_MEDIA_ARGS],
-		});
-	}
+  if (fs.existsSync(DEBIAN_CHROMIUM_PATH)) {
+    return chromium.launch({
+      executablePath: DEBIAN_CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', ...FAKE_MEDIA_ARGS],
+    });
+  }
 
-	return chromium.launch({
-		executablePath: await sparticuzChromium.executablePath(),
-		args: [...sparticuzChromium.args, ...FAKE_MEDIA_ARGS],
-	});
+  return chromium.launch({
+    executablePath: await sparticuzChromium.executablePath(),
+    args: [...sparticuzChromium.args, ...FAKE_MEDIA_ARGS],
+  });
 }
 
 /**
@@ -32,12 +32,12 @@ export async function launchBrowser(): Promise<Browser> {
  * password) is not a fault.
  */
 export function recordPageProblems(page: Page, problems: string[], options: { ignoreRequested4xx: boolean }): void {
-	page.on('console', (message) => {
-		if (message.type() !== 'error') return;
-		if (options.ignoreRequested4xx && /status of 4\d\d/.test(message.text())) return;
-		problems.push(message.text());
-	});
-	page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (options.ignoreRequested4xx && /status of 4\d\d/.test(message.text())) return;
+    problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
 }
 
 /**
@@ -45,8 +45,10 @@ export function recordPageProblems(page: Page, problems: string[], options: { ig
  * first visit (route-level splitting), so a page is ready a moment after the `load` event.
  */
 export async function waitForAppReady(page: Page): Promise<void> {
-	await page.waitForFunction(() => {
-		const main = document.querySelector('main');
-		return main !== null && main.querySelector('h1') !== null && !main.matches('[aria-busy="true"]') && main.querySelector('[aria-busy="true"]:not(form)') === null;
-	});
+  await page.waitForFunction(() => {
+    const main = document.querySelector('main');
+    return (
+      main !== null && main.querySelector('h1') !== null && !main.matches('[aria-busy="true"]') && main.querySelector('[aria-busy="true"]:not(form)') === null
+    );
+  });
 }

@@ -34,9 +34,7 @@ export function isolatedConfig(prefix: string, environment: Record<string, strin
   return { config, dataDir };
 }
 
-export async function startTestPlatform(
-  options: { clock?: Clock; environment?: Record<string, string> } = {},
-): Promise<TestPlatform> {
+export async function startTestPlatform(options: { clock?: Clock; environment?: Record<string, string> } = {}): Promise<TestPlatform> {
   const { config, dataDir } = isolatedConfig('consulto-test', options.environment);
   const database = await openTestDatabase();
   const clock = options.clock ?? new ManualClock(new Date());

@@ -57,8 +57,15 @@ export async function startSeededSite(): Promise<SeededSite> {
   const adminSignup = await signUpAdmin(platform);
   const admin = { id: adminSignup.user.id, email: adminSignup.user.email };
   const expertSetUp = await setUpExpert(http, { availability: ALWAYS_OPEN });
-  await ok(http.request('PATCH', '/api/experts/me/profile', { token: expertSetUp.token, body: { headline: 'Psychologue clinicienne', description: 'Thérapies brèves, anxiété, sommeil.' } }));
-  const [expertUser] = await platform.db.query<{ first_name: string; last_name: string }>('SELECT first_name, last_name FROM users WHERE id = $1', [expertSetUp.id]);
+  await ok(
+    http.request('PATCH', '/api/experts/me/profile', {
+      token: expertSetUp.token,
+      body: { headline: 'Psychologue clinicienne', description: 'Thérapies brèves, anxiété, sommeil.' },
+    }),
+  );
+  const [expertUser] = await platform.db.query<{ first_name: string; last_name: string }>('SELECT first_name, last_name FROM users WHERE id = $1', [
+    expertSetUp.id,
+  ]);
   const expert = { ...expertSetUp, name: `${expertUser!.first_name} ${expertUser!.last_name}` };
   const second = await signUpExpert(http, { firstName: 'Bruno', lastName: 'Signalé' });
   const secondExpert = { id: second.user.id, email: second.user.email, slug: second.user.slug! };
@@ -70,16 +77,33 @@ export async function startSeededSite(): Promise<SeededSite> {
   const book = async (startAt: string) =>
     (
       await ok<{ id: string }>(
-        http.post('/api/consultations', { expertSlug: expert.slug, mode: 'video', startAt, budgetCents: 3000, paymentMethod: 'pm_card_visa', acceptTerms: true, waiveWithdrawal: true }, clientToken),
+        http.post(
+          '/api/consultations',
+          { expertSlug: expert.slug, mode: 'video', startAt, budgetCents: 3000, paymentMethod: 'pm_card_visa', acceptTerms: true, waiveWithdrawal: true },
+          clientToken,
+        ),
       )
     ).id;
   const farAppointmentId = await book(await freeSlotAfter(platform, expert.slug, new Date(now() + 4 * DAY_MS)));
   const nearAppointmentId = await book(await freeSlotAfter(platform, expert.slug, new Date(now() + 30 * HOUR_MS)));
   // BOOK-7: within 48 h the expert's move is a proposal for the client to accept or refuse.
-  await ok(http.post(`/api/consultations/${nearAppointmentId}/reschedule`, { startAt: await freeSlotAfter(platform, expert.slug, new Date(now() + 40 * HOUR_MS)) }, expert.token), [202]);
+  await ok(
+    http.post(
+      `/api/consultations/${nearAppointmentId}/reschedule`,
+      { startAt: await freeSlotAfter(platform, expert.slug, new Date(now() + 40 * HOUR_MS)) },
+      expert.token,
+    ),
+    [202],
+  );
 
   const past = async (daysAgo: number, input: Partial<Parameters<typeof insertFinishedConsultation>[1]> = {}) => {
-    const id = await insertFinishedConsultation(platform, { expertId: expert.id, clientId: client.id, terms: freeRateVideoTerms(), connectedSeconds: 754, ...input });
+    const id = await insertFinishedConsultation(platform, {
+      expertId: expert.id,
+      clientId: client.id,
+      terms: freeRateVideoTerms(),
+      connectedSeconds: 754,
+      ...input,
+    });
     const at = new Date(now() - daysAgo * DAY_MS);
     await platform.db.query(
       `UPDATE consultations SET created_at = $2, live_at = CASE WHEN live_at IS NULL THEN NULL ELSE $2::timestamptz END,
@@ -97,10 +121,18 @@ export async function startSeededSite(): Promise<SeededSite> {
   await ok(http.post(`/api/consultations/${rated}/review`, { stars: 5, comment: 'Très à l’écoute, merci.' }, clientToken));
   await ok(http.post('/api/complaints', { kind: 'consultation', consultationId: complainedAbout, comment: 'La connexion a coupé deux fois.' }, clientToken));
   await ok(http.post('/api/complaints', { kind: 'platform', comment: 'Le paiement a été refusé sans explication.' }, clientToken));
-  await ok(http.post('/api/reports', { targetType: 'profile', expertSlug: secondExpert.slug, reason: 'fake_or_misleading', comment: 'Diplôme inventé.' }, clientToken));
+  await ok(
+    http.post('/api/reports', { targetType: 'profile', expertSlug: secondExpert.slug, reason: 'fake_or_misleading', comment: 'Diplôme inventé.' }, clientToken),
+  );
 
   const adminToken = adminSignup.accessToken;
-  await ok(http.post('/api/admin/notices', { messageFr: 'Maintenance dimanche de 6 h à 7 h.', messageEn: 'Maintenance on Sunday from 6 to 7 am.', reason: 'Mise à jour' }, adminToken));
+  await ok(
+    http.post(
+      '/api/admin/notices',
+      { messageFr: 'Maintenance dimanche de 6 h à 7 h.', messageEn: 'Maintenance on Sunday from 6 to 7 am.', reason: 'Mise à jour' },
+      adminToken,
+    ),
+  );
   await ok(http.post(`/api/admin/users/${secondExpert.id}/suspend`, { reason: 'Vérification du diplôme' }, adminToken));
   await ok(http.post(`/api/admin/users/${secondExpert.id}/reinstate`, { reason: 'Diplôme vérifié' }, adminToken));
 

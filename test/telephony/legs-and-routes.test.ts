@@ -12,7 +12,11 @@ const replay = (facts: CallFact[]): LegState => facts.reduce(applyFact, newLeg('
 describe('TEL-2 call legs from facts in any order (legs.ts)', () => {
   it('follows the ordinary order: ringing, answered, in the conference, left, over', () => {
     expect(isInConference(replay([status('initiated'), status('ringing'), status('answered'), joined]))).to.equal(true);
-    expect(replay([status('ringing'), status('answered'), joined, left, status('completed')])).to.include({ phase: 'over', conference: 'left', answered: true });
+    expect(replay([status('ringing'), status('answered'), joined, left, status('completed')])).to.include({
+      phase: 'over',
+      conference: 'left',
+      answered: true,
+    });
   });
 
   it('a completed that overtakes the answered and the join keeps the leg over and out of the conference', () => {
@@ -42,7 +46,10 @@ describe('TEL-4 simulator routes are development-only', () => {
       environment: { NODE_ENV: 'production', DOCUMENTS_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
     });
     try {
-      for (const [method, path] of [['GET', '/dev/telephony/calls'], ['POST', '/dev/telephony/calls/SIM123/answer']] as const) {
+      for (const [method, path] of [
+        ['GET', '/dev/telephony/calls'],
+        ['POST', '/dev/telephony/calls/SIM123/answer'],
+      ] as const) {
         const response = await production.http.request(method, path);
         expect(response.status, path).to.equal(404);
         expect(response.body.error.code).to.equal('not_found');

@@ -29,7 +29,14 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       const { id, expertCall, clientCall } = await liveConsultation({ budgetCents: 3000 });
       await phone.advance(300);
       // BILL-3: the parties' pages show the elapsed time and the running cost, priced by the settlement code.
-      expect(await phone.live(id)).to.include({ onThePhone: true, meterRunning: true, connectedSeconds: 300, maxSeconds: 900, secondsLeft: 600, chargeCents: 1000 });
+      expect(await phone.live(id)).to.include({
+        onThePhone: true,
+        meterRunning: true,
+        connectedSeconds: 300,
+        maxSeconds: 900,
+        secondsLeft: 600,
+        chargeCents: 1000,
+      });
       await phone.act(clientCall, 'hangup');
       expect(await phone.live(id)).to.include({ meterRunning: false, connectedSeconds: 300 });
       await phone.advance(10); // the expert alone on the line: not billed (BILL-4)
@@ -77,7 +84,10 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
     });
 
     it('BILL-5 one-third rule: 4 minutes of a 15-minute package at 7500 cost 2500', async () => {
-      const { id, expertCall, clientCall } = await liveConsultation({ budgetCents: undefined, packageId: phone.expert.packages.find((offer) => offer.mode === 'phone')!.id });
+      const { id, expertCall, clientCall } = await liveConsultation({
+        budgetCents: undefined,
+        packageId: phone.expert.packages.find((offer) => offer.mode === 'phone')!.id,
+      });
       await phone.advance(240);
       await phone.act(expertCall, 'hangup');
       await phone.act(clientCall, 'hangup');
@@ -91,11 +101,17 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       await phone.advance(100);
       await phone.act(clientCall, 'hangup');
       const afterHangUp = await phone.calls(id);
-      expect(afterHangUp.filter((call) => call.party === 'client' && call.state !== 'ended'), 'not called back').to.deep.equal([]);
+      expect(
+        afterHangUp.filter((call) => call.party === 'client' && call.state !== 'ended'),
+        'not called back',
+      ).to.deep.equal([]);
       expect(afterHangUp.find((call) => call.callId === expertCall)!.heard).to.deep.equal(['correspondent_left']);
       expect(await phone.live(id)).to.include({ meterRunning: false, connectedSeconds: 100 });
       await phone.advance(90);
-      expect((await phone.calls(id)).filter((call) => call.party === 'client'), 'still not called back').to.have.length(1);
+      expect(
+        (await phone.calls(id)).filter((call) => call.party === 'client'),
+        'still not called back',
+      ).to.have.length(1);
       // Recognised by the number the platform called (the consultation's number).
       const comeback = await phone.callPlatform({ callId: clientCall });
       expect(comeback.admitted).to.equal(true);
@@ -132,7 +148,9 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       await phone.advance(30);
       await phone.act(expertCall, 'hangup');
       expect((await phone.callPlatform({ number: '+33611111111', party: 'expert' })).admitted, 'no code').to.equal(false);
-      expect((await phone.callPlatform({ number: '+33611111111', party: 'expert' }, code === '000000' ? '000001' : '000000')).admitted, 'wrong code').to.equal(false);
+      expect((await phone.callPlatform({ number: '+33611111111', party: 'expert' }, code === '000000' ? '000001' : '000000')).admitted, 'wrong code').to.equal(
+        false,
+      );
       const back = await phone.callPlatform({ number: '+33622222222', party: 'expert' }, code);
       expect(back.admitted).to.equal(true);
       expect(await phone.live(id)).to.include({ meterRunning: true, connectedSeconds: 30 });
@@ -212,7 +230,7 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       expect(consultation.settlement).to.include({ charge_cents: 2000 }); // min(B, 10 × (r + s))
     });
 
-    it('BILL-11: a client who cancels the request while the expert\'s phone rings stops the call, and pays nothing', async () => {
+    it("BILL-11: a client who cancels the request while the expert's phone rings stops the call, and pays nothing", async () => {
       const id = await phone.book({ budgetCents: 3000 });
       await phone.startDue();
       await phone.ringing(id, 'expert');

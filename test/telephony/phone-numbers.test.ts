@@ -8,9 +8,17 @@ describe('TEL-6 phone numbers', () => {
   describe('parsing (libphonenumber-js)', () => {
     it('reads the country of a number, with the French overseas regions, and ZZ for non-geographic numbers', () => {
       const countries = Object.fromEntries(
-        ['+33612345678', '+262692123456', '+590690123456', '+590590271234', '+35312345678', '+4915112345678', '+41791234567', '+8613812345678', '+80012345678'].map(
-          (number) => [number, countryOfPhoneNumber(number)],
-        ),
+        [
+          '+33612345678',
+          '+262692123456',
+          '+590690123456',
+          '+590590271234',
+          '+35312345678',
+          '+4915112345678',
+          '+41791234567',
+          '+8613812345678',
+          '+80012345678',
+        ].map((number) => [number, countryOfPhoneNumber(number)]),
       );
       expect(countries).to.deep.equal({
         '+33612345678': 'FR',

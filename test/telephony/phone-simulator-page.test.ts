@@ -67,7 +67,11 @@ describe('TEL-4 phone simulator page in the browser', function () {
     const expertToken = await tokenOf(phone.platform.http, phone.expert);
     await phone.platform.http.put('/api/experts/me/notifications', { smsOnImmediateRequest: true }, expertToken);
     await phone.platform.http.put('/api/experts/me/presence', { availableNow: true }, expertToken);
-    const booked = await phone.platform.http.post('/api/consultations', bookingBody(phone.expert.slug, { mode: 'phone', phoneNumber: '+33698765432' }), await tokenOf(phone.platform.http, phone.client));
+    const booked = await phone.platform.http.post(
+      '/api/consultations',
+      bookingBody(phone.expert.slug, { mode: 'phone', phoneNumber: '+33698765432' }),
+      await tokenOf(phone.platform.http, phone.client),
+    );
     expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
     await phone.platform.services.jobs.runDueJobs();
     const context = await browser.newContext({ baseURL: phone.platform.url, locale: 'fr-FR' });

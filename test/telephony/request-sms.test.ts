@@ -27,7 +27,11 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
 
     async function bookRequest(): Promise<string> {
       await phone.platform.http.put('/api/experts/me/presence', { availableNow: true }, await tokenOf(phone.platform.http, phone.expert));
-      const booked = await phone.platform.http.post('/api/consultations', bookingBody(phone.expert.slug, { mode: 'phone', phoneNumber: '+33698765432' }), await tokenOf(phone.platform.http, phone.client));
+      const booked = await phone.platform.http.post(
+        '/api/consultations',
+        bookingBody(phone.expert.slug, { mode: 'phone', phoneNumber: '+33698765432' }),
+        await tokenOf(phone.platform.http, phone.client),
+      );
       expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
       await phone.platform.services.jobs.runDueJobs();
       return booked.body.id as string;
@@ -85,7 +89,11 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
         expect(refused.status).to.equal(400);
         expect(refused.body.error.code).to.equal('invalid_request');
       }
-      const client = await phone.platform.http.put('/api/experts/me/notifications', { smsOnImmediateRequest: false }, await tokenOf(phone.platform.http, phone.client));
+      const client = await phone.platform.http.put(
+        '/api/experts/me/notifications',
+        { smsOnImmediateRequest: false },
+        await tokenOf(phone.platform.http, phone.client),
+      );
       expect(client.status).to.equal(403);
       expect((await phone.platform.http.get('/api/experts/me/notifications', expertToken)).body).to.deep.equal(before.body);
     });

@@ -18,7 +18,10 @@ describe('TEL-4 the simulator ends an unanswered call at its ring timeout, as no
     expect((await phone.calls(id)).find((call) => call.callId === first)!.state).to.equal('ringing');
     await phone.advance(1);
     expect((await phone.calls(id)).find((call) => call.callId === first)).to.include({ state: 'ended', endedBy: 'no_answer' });
-    const [event] = await phone.platform.db.query<{ call_status: string }>(`SELECT call_status FROM phone_call_events WHERE call_id = $1 AND kind = 'call_status' ORDER BY id DESC LIMIT 1`, [first]);
+    const [event] = await phone.platform.db.query<{ call_status: string }>(
+      `SELECT call_status FROM phone_call_events WHERE call_id = $1 AND kind = 'call_status' ORDER BY id DESC LIMIT 1`,
+      [first],
+    );
     expect(event!.call_status).to.equal('no_answer');
     await phone.advance(RETRY_AFTER_SECONDS);
     const second = await phone.ringing(id, 'expert');

@@ -182,7 +182,10 @@ export class PhoneHarness {
   /** TEL-1: the expert is called first and answers, then the client; returns both call ids. */
   async connectBoth(consultationId: string): Promise<{ expertCall: string; clientCall: string }> {
     const expertCall = await this.ringing(consultationId, 'expert');
-    expect((await this.calls(consultationId)).filter((call) => call.party === 'client'), 'the client is called only after the expert answered').to.deep.equal([]);
+    expect(
+      (await this.calls(consultationId)).filter((call) => call.party === 'client'),
+      'the client is called only after the expert answered',
+    ).to.deep.equal([]);
     await this.act(expertCall, 'answer');
     const clientCall = await this.ringing(consultationId, 'client');
     await this.act(clientCall, 'answer');
@@ -203,7 +206,9 @@ export class PhoneHarness {
       surcharge_cents: number;
       expert_penalty_cents: number;
       one_third_rule_applied: boolean;
-    }>('SELECT status, charge_cents, fee_cents, surcharge_cents, expert_penalty_cents, one_third_rule_applied FROM settlements WHERE consultation_id = $1', [consultationId]);
+    }>('SELECT status, charge_cents, fee_cents, surcharge_cents, expert_penalty_cents, one_third_rule_applied FROM settlements WHERE consultation_id = $1', [
+      consultationId,
+    ]);
     return { ...row!, settlement };
   }
 

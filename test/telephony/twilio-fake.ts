@@ -106,7 +106,12 @@ export class TwilioFake {
 
   /** Twilio's documented algorithm: HMAC-SHA1 over the URL and the sorted name+value pairs. */
   sign(url: string, params: Record<string, string>): string {
-    const data = url + Object.keys(params).sort().map((key) => key + params[key]).join('');
+    const data =
+      url +
+      Object.keys(params)
+        .sort()
+        .map((key) => key + params[key])
+        .join('');
     return createHmac('sha1', this.authToken).update(Buffer.from(data, 'utf8')).digest('base64');
   }
 
@@ -209,7 +214,10 @@ export class TwilioFake {
     if (call.direction === 'inbound') {
       // Bookkeeping for the tests: which consultation, and which party (the one this number was called as).
       call.consultationId = friendlyName.replace(/^consulto-/, '');
-      call.party = party ?? [...this.calls.values()].find((other) => other.consultationId === call.consultationId && other.to === call.from && other !== call)?.party ?? call.party;
+      call.party =
+        party ??
+        [...this.calls.values()].find((other) => other.consultationId === call.consultationId && other.to === call.from && other !== call)?.party ??
+        call.party;
     }
     await this.#conferenceCallback(room, call, 'participant-join');
   }
@@ -313,7 +321,13 @@ export class TwilioFake {
           for (const call of participants) await this.#endCall(call, 'completed', 'platform');
         });
       }
-      return json(res, 200, { sid: room.sid, account_sid: this.accountSid, friendly_name: room.friendlyName, status: room.status, uri: `${base}/Conferences/${room.sid}.json` });
+      return json(res, 200, {
+        sid: room.sid,
+        account_sid: this.accountSid,
+        friendly_name: room.friendlyName,
+        status: room.status,
+        uri: `${base}/Conferences/${room.sid}.json`,
+      });
     }
     return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
   }
@@ -334,7 +348,11 @@ export class TwilioFake {
   async #statusCallback(call: FakeCall, status: string): Promise<void> {
     const event = { initiated: 'initiated', ringing: 'ringing', 'in-progress': 'answered' }[status] ?? 'completed';
     if (!call.statusCallbackEvents.includes(event)) return;
-    const response = await this.post(call.statusCallback, { ...this.#callParams(call, status), SequenceNumber: String(call.sequence++), CallbackSource: 'call-progress-events' });
+    const response = await this.post(call.statusCallback, {
+      ...this.#callParams(call, status),
+      SequenceNumber: String(call.sequence++),
+      CallbackSource: 'call-progress-events',
+    });
     if (response.status >= 300) throw new Error(`status callback answered ${response.status}: ${response.text}`);
   }
 
@@ -360,7 +378,15 @@ export class TwilioFake {
   }
 
   #callParams(call: FakeCall, status: string): Record<string, string> {
-    return { AccountSid: this.accountSid, CallSid: call.sid, From: call.from, To: call.to, CallStatus: status, Direction: call.direction, ApiVersion: '2010-04-01' };
+    return {
+      AccountSid: this.accountSid,
+      CallSid: call.sid,
+      From: call.from,
+      To: call.to,
+      CallStatus: status,
+      Direction: call.direction,
+      ApiVersion: '2010-04-01',
+    };
   }
 
   #callResource(call: FakeCall, status: string) {

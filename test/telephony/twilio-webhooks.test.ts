@@ -12,12 +12,12 @@ describe('Twilio adapter and webhooks (TEL-1, TEL-2)', () => {
   after(() => phone.close());
 
   const fake = () => phone.twilio!;
-  const count = async (table: string) => ((await phone.platform.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!).n;
+  const count = async (table: string) => (await phone.platform.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
   const moneyFacts = async () => ({
     settlements: await count('settlements'),
     journals: await count('ledger_journal'),
     postings: await count('ledger_postings'),
-    captured: ((await phone.platform.db.query<{ n: number }>('SELECT COALESCE(SUM(captured_cents), 0)::int AS n FROM local_payment_holds'))[0]!).n,
+    captured: (await phone.platform.db.query<{ n: number }>('SELECT COALESCE(SUM(captured_cents), 0)::int AS n FROM local_payment_holds'))[0]!.n,
   });
 
   async function liveConsultation(budgetCents = 3000) {
@@ -30,7 +30,9 @@ describe('Twilio adapter and webhooks (TEL-1, TEL-2)', () => {
   it('TEL-1 TEL-2: places the calls through the REST API, expert first, never recorded, with status callbacks for every step', async () => {
     const restBefore = fake().rest.length;
     const { id, expertCall, clientCall } = await liveConsultation();
-    const creations = fake().rest.slice(restBefore).filter((request) => request.path.endsWith('/Calls.json'));
+    const creations = fake()
+      .rest.slice(restBefore)
+      .filter((request) => request.path.endsWith('/Calls.json'));
     expect(creations.map((request) => request.params['To']![0])).to.deep.equal(['+33612345678', '+33698765432']);
     for (const creation of creations) {
       expect(creation.params['Record']).to.deep.equal(['false']);
@@ -51,7 +53,15 @@ describe('Twilio adapter and webhooks (TEL-1, TEL-2)', () => {
     const completed = { AccountSid: fake().accountSid, CallSid: clientCall, From: call.from, To: call.to, CallStatus: 'completed', SequenceNumber: '50' };
     const eventsBefore = await count('phone_call_events');
     const otherToken = (url: string, params: Record<string, string>) =>
-      createHmac('sha1', '0'.repeat(32)).update(url + Object.keys(params).sort().map((key) => key + params[key]).join('')).digest('base64');
+      createHmac('sha1', '0'.repeat(32))
+        .update(
+          url +
+            Object.keys(params)
+              .sort()
+              .map((key) => key + params[key])
+              .join(''),
+        )
+        .digest('base64');
     const attempts = [
       await fake().post(call.statusCallback, completed, { signature: null }), // unsigned
       await fake().post(call.statusCallback, completed, { signature: otherToken(call.statusCallback, completed) }), // another account's token
@@ -112,7 +122,14 @@ describe('Twilio adapter and webhooks (TEL-1, TEL-2)', () => {
     client.state = 'ended';
     expect((await fake().post(client.statusCallback, { ...base(client), CallStatus: 'completed', SequenceNumber: '9' })).status).to.equal(204);
     expect((await fake().post(client.statusCallback, { ...base(client), CallStatus: 'in-progress', SequenceNumber: '3' })).status).to.equal(204);
-    const lateJoin = { AccountSid: fake().accountSid, ConferenceSid: room.sid, FriendlyName: room.friendlyName, CallSid: client.sid, StatusCallbackEvent: 'participant-join', SequenceNumber: '40' };
+    const lateJoin = {
+      AccountSid: fake().accountSid,
+      ConferenceSid: room.sid,
+      FriendlyName: room.friendlyName,
+      CallSid: client.sid,
+      StatusCallbackEvent: 'participant-join',
+      SequenceNumber: '40',
+    };
     expect((await fake().post(room.statusCallback, lateJoin)).status).to.equal(204);
     // The expert's `answered` arrives again with a new sequence number.
     expect((await fake().post(expert.statusCallback, { ...base(expert), CallStatus: 'in-progress', SequenceNumber: '8' })).status).to.equal(204);
@@ -138,17 +155,29 @@ describe('Twilio adapter and webhooks (TEL-1, TEL-2)', () => {
     await phone.advance(20);
     await phone.act(clientCall, 'hangup');
     const inbound = `${phone.platform.url}/webhooks/twilio/inbound`;
-    const callParams = (sid: string, from: string) => ({ AccountSid: fake().accountSid, CallSid: sid, From: from, To: '+33180000000', CallStatus: 'ringing', Direction: 'inbound' });
+    const callParams = (sid: string, from: string) => ({
+      AccountSid: fake().accountSid,
+      CallSid: sid,
+      From: from,
+      To: '+33180000000',
+      CallStatus: 'ringing',
+      Direction: 'inbound',
+    });
     // Unsigned: 403, nothing admitted.
     const unsigned = await fake().post(inbound, callParams('CA' + 'a'.repeat(32), '+33698765432'), { signature: null });
     expect(unsigned.status).to.equal(403);
     // A stranger's number: asked for the six-digit code, with an action back to the inbound route.
     const stranger = await fake().post(inbound, callParams('CA' + 'b'.repeat(32), '+33799999999'));
     expect(stranger.status).to.equal(200);
-    expect(stranger.text).to.match(/<Gather[^>]*input="dtmf"[^>]*numDigits="6"/).and.include(`action="${inbound}?attempt=1"`);
+    expect(stranger.text)
+      .to.match(/<Gather[^>]*input="dtmf"[^>]*numDigits="6"/)
+      .and.include(`action="${inbound}?attempt=1"`);
     expect(stranger.text).to.include('tapez son code à six chiffres');
     // A wrong code twice: not recognised, hung up.
-    const wrong = await fake().post(`${inbound}?attempt=1`, { ...callParams('CA' + 'b'.repeat(32), '+33799999999'), Digits: '000000' === (await phone.viewAsClient(id)).phoneReturnCode ? '000001' : '000000' });
+    const wrong = await fake().post(`${inbound}?attempt=1`, {
+      ...callParams('CA' + 'b'.repeat(32), '+33799999999'),
+      Digits: '000000' === (await phone.viewAsClient(id)).phoneReturnCode ? '000001' : '000000',
+    });
     expect(wrong.text).to.include('<Gather').and.include('attempt=2');
     const last = await fake().post(`${inbound}?attempt=2`, { ...callParams('CA' + 'b'.repeat(32), '+33799999999'), Digits: '12' });
     expect(last.text).to.include('<Hangup/>').and.not.include('<Conference');

@@ -71,7 +71,12 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
         [{ kind: 'consultation', consultationId: 'not-a-uuid', comment: COMMENT }, client, 400, 'invalid_request'],
         [{ kind: 'consultation', consultationId: id, comment: COMMENT }, otherClient, 404, 'not_found'],
         [{ kind: 'consultation', consultationId: id, comment: COMMENT }, expert, 403, 'forbidden'],
-        [{ kind: 'platform', comment: COMMENT, incidentAt: new Date(platform.clock.now().getTime() + DAY_MS).toISOString() }, client, 400, 'incident_in_future'],
+        [
+          { kind: 'platform', comment: COMMENT, incidentAt: new Date(platform.clock.now().getTime() + DAY_MS).toISOString() },
+          client,
+          400,
+          'incident_in_future',
+        ],
       ];
       for (const [body, user, status, code] of cases) {
         const response = await file(body, user);
@@ -95,10 +100,13 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
     it('a full refund before the hold release: refund journal `refund:<id>` balanced, taken from pending earnings, fee, and the sponsor commission in proportion', async () => {
       await everyone();
       const id = await chargedConsultation(platform, expert.user.id, client.user.id);
-      const [settlement] = await platform.db.query<{ charge_cents: number; fee_cents: number; surcharge_cents: number; expert_earnings_cents: number; commission_cents: number }>(
-        'SELECT charge_cents, fee_cents, surcharge_cents, expert_earnings_cents, commission_cents FROM settlements WHERE consultation_id = $1',
-        [id],
-      );
+      const [settlement] = await platform.db.query<{
+        charge_cents: number;
+        fee_cents: number;
+        surcharge_cents: number;
+        expert_earnings_cents: number;
+        commission_cents: number;
+      }>('SELECT charge_cents, fee_cents, surcharge_cents, expert_earnings_cents, commission_cents FROM settlements WHERE consultation_id = $1', [id]);
       expect(settlement!.commission_cents).to.be.greaterThan(0);
       const expertPendingBefore = await balance(platform, `wallet_pending:${expert.user.id}`);
       const sponsorPendingBefore = await balance(platform, `wallet_pending:${sponsor.user.id}`);
@@ -106,12 +114,27 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
       const refundsBefore = await balance(platform, 'refunds');
       const complaint = (await file({ kind: 'consultation', consultationId: id, comment: COMMENT })).body;
 
-      const answer = await platform.http.post(`/api/complaints/${complaint.id}/answer`, { resolution: 'full_refund', reply: 'Sorry about that.' }, expert.accessToken);
+      const answer = await platform.http.post(
+        `/api/complaints/${complaint.id}/answer`,
+        { resolution: 'full_refund', reply: 'Sorry about that.' },
+        expert.accessToken,
+      );
       expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
-      expect(answer.body).to.include({ status: 'resolved', resolution: 'full_refund', refundCents: settlement!.charge_cents, refundStatus: 'refunded', answeredBy: 'expert' });
+      expect(answer.body).to.include({
+        status: 'resolved',
+        resolution: 'full_refund',
+        refundCents: settlement!.charge_cents,
+        refundStatus: 'refunded',
+        answeredBy: 'expert',
+      });
 
       const split = refundSplit(
-        { expertEarningsCents: settlement!.expert_earnings_cents, feeCents: settlement!.fee_cents, surchargeCents: settlement!.surcharge_cents, sponsorCommissionCents: settlement!.commission_cents },
+        {
+          expertEarningsCents: settlement!.expert_earnings_cents,
+          feeCents: settlement!.fee_cents,
+          surchargeCents: settlement!.surcharge_cents,
+          sponsorCommissionCents: settlement!.commission_cents,
+        },
         settlement!.charge_cents,
       );
       expect(await balance(platform, 'refunds')).to.equal(refundsBefore + settlement!.charge_cents);
@@ -154,7 +177,11 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
       await everyone();
       const availableBefore = await balance(platform, `wallet_available:${otherExpert.user.id}`);
       const pendingBefore = await balance(platform, `wallet_pending:${otherExpert.user.id}`);
-      const answer = await platform.http.post(`/api/complaints/${complaint.id}/answer`, { resolution: 'partial_refund', refundCents: 2500 }, otherExpert.accessToken);
+      const answer = await platform.http.post(
+        `/api/complaints/${complaint.id}/answer`,
+        { resolution: 'partial_refund', refundCents: 2500 },
+        otherExpert.accessToken,
+      );
       expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
       expect(answer.body).to.include({ resolution: 'partial_refund', refundCents: 2500, refundStatus: 'refunded' });
       const split = refundSplit({ expertEarningsCents: 7275, feeCents: 225, surchargeCents: 0, sponsorCommissionCents: 0 }, 2500);
@@ -189,7 +216,11 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
       await everyone();
       const id = await chargedConsultation(platform, expert.user.id, client.user.id);
       const complaint = (await file({ kind: 'consultation', consultationId: id, comment: COMMENT })).body;
-      const answer = await platform.http.post(`/api/complaints/${complaint.id}/answer`, { resolution: 'rejected', reply: 'The consultation lasted the full 15 minutes.' }, expert.accessToken);
+      const answer = await platform.http.post(
+        `/api/complaints/${complaint.id}/answer`,
+        { resolution: 'rejected', reply: 'The consultation lasted the full 15 minutes.' },
+        expert.accessToken,
+      );
       expect(answer.status).to.equal(200);
       const seen = await platform.http.get(`/api/complaints/${complaint.id}`, client.accessToken);
       expect(seen.body).to.include({ resolution: 'rejected', mediatorUrl: MEDIATOR_URL, refundStatus: null });
@@ -198,7 +229,7 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
       expect(again.body.error.code).to.equal('complaint_already_answered');
     });
 
-    it('an expert cannot see or answer another expert\'s complaints (404)', async () => {
+    it("an expert cannot see or answer another expert's complaints (404)", async () => {
       await everyone();
       const id = await chargedConsultation(platform, expert.user.id, client.user.id);
       const complaint = (await file({ kind: 'consultation', consultationId: id, comment: COMMENT })).body;
@@ -272,12 +303,18 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
       const queue = await platform.http.get('/api/admin/complaints', admin.accessToken);
       expect(queue.status).to.equal(200);
       expect(queue.body.complaints.map((c: { id: string }) => c.id)).to.include(complaint.id);
-      const decided = await platform.http.post(`/api/admin/complaints/${complaint.id}/answer`, { resolution: 'partial_refund', refundCents: 1000, reply: 'Partly refunded.' }, admin.accessToken);
+      const decided = await platform.http.post(
+        `/api/admin/complaints/${complaint.id}/answer`,
+        { resolution: 'partial_refund', refundCents: 1000, reply: 'Partly refunded.' },
+        admin.accessToken,
+      );
       expect(decided.status, JSON.stringify(decided.body)).to.equal(200);
       expect(decided.body).to.include({ status: 'resolved', answeredBy: 'admin', refundStatus: 'refunded' });
       expect(await ledgerSum(platform)).to.equal(0);
       expect(await notificationsSent(platform, 'complaint_resolved_by_admin')).to.include(expert.user.id);
-      const [audit] = await platform.db.query<{ action: string; admin_id: string }>(`SELECT action, admin_id FROM admin_audit_log WHERE target_id = $1`, [complaint.id]);
+      const [audit] = await platform.db.query<{ action: string; admin_id: string }>(`SELECT action, admin_id FROM admin_audit_log WHERE target_id = $1`, [
+        complaint.id,
+      ]);
       expect(audit).to.include({ action: 'complaint_answered', admin_id: admin.user.id });
     });
   });
@@ -305,7 +342,11 @@ describe('TRUST-2 / TRUST-3 complaints', function () {
       await platform.services.complaints.escalateOverdue();
       const refund = await platform.http.post(`/api/admin/complaints/${filed.body.id}/answer`, { resolution: 'full_refund' }, admin.accessToken);
       expect(refund.body.error.code).to.equal('invalid_resolution');
-      const answered = await platform.http.post(`/api/admin/complaints/${filed.body.id}/answer`, { resolution: 'answered', reply: 'Fixed in the last release.' }, admin.accessToken);
+      const answered = await platform.http.post(
+        `/api/admin/complaints/${filed.body.id}/answer`,
+        { resolution: 'answered', reply: 'Fixed in the last release.' },
+        admin.accessToken,
+      );
       expect(answered.status).to.equal(200);
       expect(answered.body).to.include({ status: 'resolved', resolution: 'answered', overdue: false });
       expect(await notificationsSent(platform, 'platform_complaint_answered')).to.include(expert.user.id);

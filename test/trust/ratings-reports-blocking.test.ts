@@ -22,7 +22,8 @@ describe('TRUST-1 ratings, TRUST-5 reports, TRUST-6 blocking', function () {
   after(() => platform.close());
 
   const everyone = () => Promise.all([expert, client, otherClient, admin].map((user) => signInAgain(platform, user)));
-  const review = (consultationId: string, body: object, user = client) => platform.http.post(`/api/consultations/${consultationId}/review`, body, user.accessToken);
+  const review = (consultationId: string, body: object, user = client) =>
+    platform.http.post(`/api/consultations/${consultationId}/review`, body, user.accessToken);
   const profile = async () => (await platform.http.get(`/api/experts/${expert.user.slug}`)).body;
 
   describe('TRUST-1 ratings', () => {
@@ -46,7 +47,12 @@ describe('TRUST-1 ratings, TRUST-5 reports, TRUST-6 blocking', function () {
 
     it('refuses bad stars, another client, a consultation not charged, and changes nothing', async () => {
       const id = await chargedConsultation(platform, expert.user.id, client.user.id);
-      const free = await insertFinishedConsultation(platform, { expertId: expert.user.id, clientId: client.user.id, terms: freeRateVideoTerms(), connectedSeconds: 0 });
+      const free = await insertFinishedConsultation(platform, {
+        expertId: expert.user.id,
+        clientId: client.user.id,
+        terms: freeRateVideoTerms(),
+        connectedSeconds: 0,
+      });
       await platform.services.settlements.settle(free);
       const cases: [string, object, SignedUp, number, string][] = [
         [id, { stars: 0 }, client, 400, 'invalid_request'],
@@ -86,21 +92,37 @@ describe('TRUST-1 ratings, TRUST-5 reports, TRUST-6 blocking', function () {
       const reviews = (await platform.http.get(`/api/experts/${expert.user.slug}/reviews`)).body.reviews as { id: string; stars: number }[];
       const target = reviews.find((r) => r.stars === 5)!;
       const countBefore = (await profile()).rating.count;
-      const reported = await platform.http.post('/api/reports', { targetType: 'review', reviewId: target.id, reason: 'harassment', comment: 'Personal attack' }, expert.accessToken);
+      const reported = await platform.http.post(
+        '/api/reports',
+        { targetType: 'review', reviewId: target.id, reason: 'harassment', comment: 'Personal attack' },
+        expert.accessToken,
+      );
       expect(reported.status, JSON.stringify(reported.body)).to.equal(201);
       const twice = await platform.http.post('/api/reports', { targetType: 'review', reviewId: target.id, reason: 'harassment' }, expert.accessToken);
       expect(twice.body.error.code).to.equal('already_reported');
-      const profileReport = await platform.http.post('/api/reports', { targetType: 'profile', expertSlug: expert.user.slug, reason: 'fake_or_misleading' }, client.accessToken);
+      const profileReport = await platform.http.post(
+        '/api/reports',
+        { targetType: 'profile', expertSlug: expert.user.slug, reason: 'fake_or_misleading' },
+        client.accessToken,
+      );
       expect(profileReport.status).to.equal(201);
       const self = await platform.http.post('/api/reports', { targetType: 'profile', expertSlug: expert.user.slug, reason: 'other' }, expert.accessToken);
       expect(self.body.error.code).to.equal('cannot_report_yourself');
-      expect((await platform.http.post('/api/reports', { targetType: 'profile', reason: 'other' }, client.accessToken)).body.error.code).to.equal('expert_slug_required');
-      expect((await platform.http.post('/api/reports', { targetType: 'profile', expertSlug: expert.user.slug, reason: 'boring' }, client.accessToken)).status).to.equal(400);
+      expect((await platform.http.post('/api/reports', { targetType: 'profile', reason: 'other' }, client.accessToken)).body.error.code).to.equal(
+        'expert_slug_required',
+      );
+      expect(
+        (await platform.http.post('/api/reports', { targetType: 'profile', expertSlug: expert.user.slug, reason: 'boring' }, client.accessToken)).status,
+      ).to.equal(400);
 
       expect((await platform.http.get('/api/admin/reports', client.accessToken)).status).to.equal(403);
       const queue = await platform.http.get('/api/admin/reports', admin.accessToken);
       expect(queue.body.reports.map((r: { id: string }) => r.id)).to.include.members([reported.body.id, profileReport.body.id]);
-      const decided = await platform.http.post(`/api/admin/reports/${reported.body.id}/decide`, { decision: 'actioned', removeReview: true, reason: 'Insulting review.' }, admin.accessToken);
+      const decided = await platform.http.post(
+        `/api/admin/reports/${reported.body.id}/decide`,
+        { decision: 'actioned', removeReview: true, reason: 'Insulting review.' },
+        admin.accessToken,
+      );
       expect(decided.status, JSON.stringify(decided.body)).to.equal(200);
       expect(decided.body).to.include({ status: 'actioned' });
       expect(decided.body.review.moderationState).to.equal('removed');
@@ -108,11 +130,23 @@ describe('TRUST-1 ratings, TRUST-5 reports, TRUST-6 blocking', function () {
       const own = await platform.http.get('/api/experts/me/reviews', expert.accessToken);
       expect(own.body.reviews.find((r: { id: string }) => r.id === target.id).moderationState).to.equal('removed');
       expect((await platform.http.get(`/api/experts/${expert.user.slug}/reviews`)).body.reviews.map((r: { id: string }) => r.id)).not.to.include(target.id);
-      const dismissed = await platform.http.post(`/api/admin/reports/${profileReport.body.id}/decide`, { decision: 'dismissed', reason: 'Nothing wrong.' }, admin.accessToken);
+      const dismissed = await platform.http.post(
+        `/api/admin/reports/${profileReport.body.id}/decide`,
+        { decision: 'dismissed', reason: 'Nothing wrong.' },
+        admin.accessToken,
+      );
       expect(dismissed.body.status).to.equal('dismissed');
-      const redo = await platform.http.post(`/api/admin/reports/${profileReport.body.id}/decide`, { decision: 'dismissed', reason: 'again' }, admin.accessToken);
+      const redo = await platform.http.post(
+        `/api/admin/reports/${profileReport.body.id}/decide`,
+        { decision: 'dismissed', reason: 'again' },
+        admin.accessToken,
+      );
       expect(redo.body.error.code).to.equal('report_already_decided');
-      const actions = await platform.db.query<{ action: string }>(`SELECT action FROM admin_audit_log WHERE target_id IN ($1, $2, $3) ORDER BY id`, [reported.body.id, profileReport.body.id, target.id]);
+      const actions = await platform.db.query<{ action: string }>(`SELECT action FROM admin_audit_log WHERE target_id IN ($1, $2, $3) ORDER BY id`, [
+        reported.body.id,
+        profileReport.body.id,
+        target.id,
+      ]);
       expect(actions.map((a) => a.action)).to.deep.equal(['review_removed', 'report_decided', 'report_decided']);
     });
   });
@@ -126,7 +160,12 @@ describe('TRUST-1 ratings, TRUST-5 reports, TRUST-6 blocking', function () {
          VALUES ($1, $2, 'video', 'free_rate', 'scheduled', $3::timestamptz, 15, tstzrange($3::timestamptz, $3::timestamptz + interval '15 minutes'), $4, $5, $5, 'pm_card_visa', $5) RETURNING id`,
         [expert.user.id, clientId, startAt, JSON.stringify(freeRateVideoTerms()), platform.clock.now()],
       );
-      const hold = await platform.services.payments.authorise({ amountCents: 3000, paymentMethod: 'pm_card_visa', idempotencyKey: `hold:${row!.id}`, description: 'test' });
+      const hold = await platform.services.payments.authorise({
+        amountCents: 3000,
+        paymentMethod: 'pm_card_visa',
+        idempotencyKey: `hold:${row!.id}`,
+        description: 'test',
+      });
       await platform.db.query('UPDATE consultations SET payment_hold_ref = $2 WHERE id = $1', [row!.id, hold.holdRef]);
       return row!.id;
     }
@@ -145,7 +184,15 @@ describe('TRUST-1 ratings, TRUST-5 reports, TRUST-6 blocking', function () {
       const list = await platform.http.get('/api/experts/me/blocks', expert.accessToken);
       expect(list.body.blocks.map((b: { clientId: string }) => b.clientId)).to.deep.equal([otherClient.user.id]);
 
-      const booking = { expertSlug: expert.user.slug, mode: 'video', startAt: null, budgetCents: 1000, paymentMethod: 'pm_card_visa', acceptTerms: true, waiveWithdrawal: true };
+      const booking = {
+        expertSlug: expert.user.slug,
+        mode: 'video',
+        startAt: null,
+        budgetCents: 1000,
+        paymentMethod: 'pm_card_visa',
+        acceptTerms: true,
+        waiveWithdrawal: true,
+      };
       const refused = await platform.http.post('/api/consultations', booking, otherClient.accessToken);
       expect(refused.status).to.equal(403);
       expect(refused.body.error.code).to.equal('booking_refused');
@@ -179,7 +226,15 @@ describe('TRUST-1 ratings, TRUST-5 reports, TRUST-6 blocking', function () {
     it('TRUST-4: booking a suspended expert is refused (409 expert_unavailable)', async () => {
       await everyone();
       await platform.http.post(`/api/admin/users/${expert.user.id}/suspend`, { reason: 'Investigation.' }, admin.accessToken);
-      const booking = { expertSlug: expert.user.slug, mode: 'video', startAt: null, budgetCents: 1000, paymentMethod: 'pm_card_visa', acceptTerms: true, waiveWithdrawal: true };
+      const booking = {
+        expertSlug: expert.user.slug,
+        mode: 'video',
+        startAt: null,
+        budgetCents: 1000,
+        paymentMethod: 'pm_card_visa',
+        acceptTerms: true,
+        waiveWithdrawal: true,
+      };
       const refused = await platform.http.post('/api/consultations', booking, client.accessToken);
       expect(refused.status).to.equal(409);
       expect(refused.body.error.code).to.equal('expert_unavailable');

@@ -27,7 +27,12 @@ export async function signInAgain(platform: TestPlatform, user: SignedUp): Promi
 }
 
 /** A consultation that took place and was charged and settled (receipt issued): 15-minute package of 75.00 €. */
-export async function chargedConsultation(platform: TestPlatform, expertId: string, clientId: string, terms: ConsultationTerms = packageTerms()): Promise<string> {
+export async function chargedConsultation(
+  platform: TestPlatform,
+  expertId: string,
+  clientId: string,
+  terms: ConsultationTerms = packageTerms(),
+): Promise<string> {
   const id = await insertFinishedConsultation(platform, { expertId, clientId, terms, connectedSeconds: 900 });
   await platform.services.settlements.settle(id);
   return id;
@@ -48,6 +53,8 @@ export async function ledgerSum(platform: TestPlatform): Promise<number> {
 }
 
 export async function balance(platform: TestPlatform, accountId: string): Promise<number> {
-  const [row] = await platform.db.query<{ total: number }>('SELECT COALESCE(sum(amount_cents), 0) AS total FROM ledger_postings WHERE account_id = $1', [accountId]);
+  const [row] = await platform.db.query<{ total: number }>('SELECT COALESCE(sum(amount_cents), 0) AS total FROM ledger_postings WHERE account_id = $1', [
+    accountId,
+  ]);
   return row!.total;
 }

@@ -46,7 +46,14 @@ describe('PAY-4 identity checks (KYC)', () => {
     it('asks a company also for the articles of association and the company name', async () => {
       expect(requiredDocuments('company')).to.deep.equal(['id_document', 'proof_of_address', 'registry_extract', 'articles_of_association']);
       const expert = await signUpExpert(platform.http, { status: 'company', siret: '73282932000074' });
-      expect((await kyc(expert)).missing).to.deep.equal(['id_document', 'proof_of_address', 'registry_extract', 'articles_of_association', 'bank_details', 'company_name']);
+      expect((await kyc(expert)).missing).to.deep.equal([
+        'id_document',
+        'proof_of_address',
+        'registry_extract',
+        'articles_of_association',
+        'bank_details',
+        'company_name',
+      ]);
     });
 
     it('refuses a document the status does not ask for (400 document_not_required)', async () => {
@@ -68,7 +75,11 @@ describe('PAY-4 identity checks (KYC)', () => {
       const first = await upload(platform, expert.accessToken, 'id_document');
       expect(first.status).to.equal(201);
       expect(first.body).to.include({ kind: 'id_document', contentType: 'application/pdf', fileName: 'id_document.pdf' });
-      const second = await upload(platform, expert.accessToken, 'proof_of_address', { bytes: JPEG, contentType: 'application/octet-stream', fileName: 'bill.jpg' });
+      const second = await upload(platform, expert.accessToken, 'proof_of_address', {
+        bytes: JPEG,
+        contentType: 'application/octet-stream',
+        fileName: 'bill.jpg',
+      });
       expect(second.status).to.equal(201);
       expect(second.body.contentType).to.equal('image/jpeg');
     });
@@ -138,7 +149,7 @@ describe('PAY-4 identity checks (KYC)', () => {
       expect(read.body).to.include(marker);
     });
 
-    it('detects a tampered file: one flipped byte, or another document\'s file swapped in', async () => {
+    it("detects a tampered file: one flipped byte, or another document's file swapped in", async () => {
       const key = randomBytes(32);
       const sealed = encryptDocument(key, 'doc-1', pdf());
       expect(decryptDocument(key, 'doc-1', sealed).equals(pdf())).to.equal(true);

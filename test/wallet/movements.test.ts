@@ -60,7 +60,9 @@ describe('wallet movements in words (PAY-1, PAY-3, PAY-5, BILL-12, REF-3, TRUST-
     expect(settlement).to.deep.include({ balance: 'pending', amountCents: PACKAGE_EARNINGS_CENTS, payoutId: null, complaintId: null });
     expect(settlement.consultationId).to.match(/^[0-9a-f-]{36}$/);
     // The release names the consultation whose earnings it releases.
-    expect(list.filter((movement) => movement.kind === 'release').map((movement) => [movement.balance, movement.amountCents, movement.consultationId])).to.deep.equal([
+    expect(
+      list.filter((movement) => movement.kind === 'release').map((movement) => [movement.balance, movement.amountCents, movement.consultationId]),
+    ).to.deep.equal([
       ['available', PACKAGE_EARNINGS_CENTS, settlement.consultationId],
       ['pending', -PACKAGE_EARNINGS_CENTS, settlement.consultationId],
     ]);
@@ -78,13 +80,21 @@ describe('wallet movements in words (PAY-1, PAY-3, PAY-5, BILL-12, REF-3, TRUST-
     const expert = await signUpExpert(platform.http, { sponsorSlug: sponsor.user.slug });
     const client = await signUpClient(platform.http);
     const id = await chargedConsultation(platform, expert.user.id, client.user.id);
-    const complaint = await platform.http.post('/api/complaints', { kind: 'consultation', consultationId: id, comment: 'It did not help at all.' }, client.accessToken);
+    const complaint = await platform.http.post(
+      '/api/complaints',
+      { kind: 'consultation', consultationId: id, comment: 'It did not help at all.' },
+      client.accessToken,
+    );
     expect(complaint.status).to.equal(201);
     const answer = await platform.http.post(`/api/complaints/${complaint.body.id}/answer`, { resolution: 'full_refund', reply: 'Sorry.' }, expert.accessToken);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
     const expertList = await movements(expert.accessToken);
     expect(expertList.map((movement) => movement.kind)).to.have.members(['settlement', 'refund']);
-    expect(expertList.find((movement) => movement.kind === 'refund')).to.deep.include({ consultationId: id, complaintId: complaint.body.id, amountCents: -PACKAGE_EARNINGS_CENTS });
+    expect(expertList.find((movement) => movement.kind === 'refund')).to.deep.include({
+      consultationId: id,
+      complaintId: complaint.body.id,
+      amountCents: -PACKAGE_EARNINGS_CENTS,
+    });
     const sponsorList = await movements(sponsor.accessToken);
     expect(sponsorList.map((movement) => movement.kind)).to.have.members(['commission', 'commission_refund']);
     expect(sponsorList.find((movement) => movement.kind === 'commission')).to.deep.include({ consultationId: id, amountCents: 22 });

@@ -25,7 +25,12 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
     it('shows earnings as pending for 7 days, then available, derived from the ledger', async () => {
       const expert = await signUpExpert(platform.http);
       const client = await signUpClient(platform.http);
-      const id = await insertFinishedConsultation(platform, { expertId: expert.user.id, clientId: client.user.id, terms: packageTerms(), connectedSeconds: 900 });
+      const id = await insertFinishedConsultation(platform, {
+        expertId: expert.user.id,
+        clientId: client.user.id,
+        terms: packageTerms(),
+        connectedSeconds: 900,
+      });
       await platform.services.settlements.settle(id);
       let wallet = await platform.http.get('/api/wallet', expert.accessToken);
       expect(wallet.status).to.equal(200);
@@ -45,7 +50,7 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
       expect(older.body.movements[0]).to.include({ kind: 'settlement', balance: 'pending', amountCents: PACKAGE_EARNINGS_CENTS, consultationId: id });
     });
 
-    it('REF-3: a sponsor\'s commissions land in the same wallet, pending then available', async () => {
+    it("REF-3: a sponsor's commissions land in the same wallet, pending then available", async () => {
       const sponsor = await signUpExpert(platform.http);
       const referred = await signUpExpert(platform.http, { sponsorSlug: sponsor.user.slug });
       await earn(platform, referred.user.id);
@@ -101,9 +106,7 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
   describe('PAY-5 concurrent payouts', () => {
     it('lets exactly one of 10 parallel payouts through when the balance allows one', async () => {
       const expert = await payableExpert(platform);
-      const responses = await Promise.all(
-        Array.from({ length: 10 }, () => platform.http.post('/api/payouts', { amountCents: 5000 }, expert.accessToken)),
-      );
+      const responses = await Promise.all(Array.from({ length: 10 }, () => platform.http.post('/api/payouts', { amountCents: 5000 }, expert.accessToken)));
       const statuses = responses.map((response) => response.status).sort();
       expect(statuses).to.deep.equal([201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
       expect(responses.filter((r) => r.status === 409).every((r) => r.body.error.code === 'insufficient_available_balance')).to.equal(true);
@@ -159,7 +162,9 @@ describe('PAY-3, PAY-5 wallet and payouts (local provider)', () => {
         `payout-failed:${response.body.id}`,
         `payout:${response.body.id}`,
       ]);
-      const [row] = await platform.db.query<{ reclaimed: boolean }>('SELECT reclaimed_at IS NOT NULL AS reclaimed FROM payouts WHERE id = $1', [response.body.id]);
+      const [row] = await platform.db.query<{ reclaimed: boolean }>('SELECT reclaimed_at IS NOT NULL AS reclaimed FROM payouts WHERE id = $1', [
+        response.body.id,
+      ]);
       expect(row!.reclaimed).to.equal(true);
       expect(await sumOfAllAccountsCents(platform.db)).to.equal(0);
     });

@@ -9,7 +9,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const PACKAGE_EARNINGS_CENTS = 7275;
 
 /** A real PDF header followed by a marker the encrypted file must not contain. */
-export const pdf = (marker = 'PLAINTEXT-MARKER-do-not-store-in-clear') => Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n`, 'latin1');
+export const pdf = (marker = 'PLAINTEXT-MARKER-do-not-store-in-clear') =>
+  Buffer.from(`%PDF-1.4\n% ${marker}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n`, 'latin1');
 export const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
 
 /** ISO 13616 check digits for a BBAN, so tests can make valid IBANs ending as they need. */
@@ -27,7 +28,12 @@ export function today(platform: TestPlatform): string {
   return platform.clock.now().toISOString().slice(0, 10);
 }
 
-export async function upload(platform: TestPlatform, token: string, type: string, options: { fileName?: string; bytes?: Buffer; contentType?: string; issuedOn?: string | null } = {}) {
+export async function upload(
+  platform: TestPlatform,
+  token: string,
+  type: string,
+  options: { fileName?: string; bytes?: Buffer; contentType?: string; issuedOn?: string | null } = {},
+) {
   const issuedOn = options.issuedOn === undefined ? (type === 'id_document' ? null : today(platform)) : options.issuedOn;
   const query = new URLSearchParams({ type, fileName: options.fileName ?? `${type}.pdf`, ...(issuedOn ? { issuedOn } : {}) });
   return platform.http.request('POST', `/api/wallet/kyc/documents?${query}`, {
@@ -40,7 +46,9 @@ export async function upload(platform: TestPlatform, token: string, type: string
 /** PAY-4 for an individual: both documents, bank details, submitted. */
 export async function submitKyc(platform: TestPlatform, expert: SignedUp, options: { iban?: string; refuse?: boolean } = {}) {
   for (const type of ['id_document', 'proof_of_address']) {
-    const response = await upload(platform, expert.accessToken, type, { fileName: options.refuse && type === 'id_document' ? 'passport-refuse.pdf' : `${type}.pdf` });
+    const response = await upload(platform, expert.accessToken, type, {
+      fileName: options.refuse && type === 'id_document' ? 'passport-refuse.pdf' : `${type}.pdf`,
+    });
     if (response.status !== 201) throw new Error(`upload failed: ${JSON.stringify(response.body)}`);
   }
   const details = await platform.http.put('/api/wallet/kyc/details', { iban: options.iban ?? GOOD_IBAN, bic: BIC }, expert.accessToken);
@@ -53,7 +61,9 @@ export async function submitKyc(platform: TestPlatform, expert: SignedUp, option
 /** Submits and lets the local provider's verification answer (PAY-6 local). */
 export async function validateKyc(platform: TestPlatform, expert: SignedUp, options: { iban?: string } = {}) {
   await submitKyc(platform, expert, options);
-  (platform.clock as ManualClock).advance((Number(platform.config.payments.provider === 'local' ? platform.config.payments.kycAutoValidateSeconds : 0) + 1) * 1000);
+  (platform.clock as ManualClock).advance(
+    (Number(platform.config.payments.provider === 'local' ? platform.config.payments.kycAutoValidateSeconds : 0) + 1) * 1000,
+  );
   await platform.services.wallet.tick();
 }
 
@@ -78,7 +88,10 @@ export async function earn(platform: TestPlatform, expertId: string, consultatio
 }
 
 /** An expert with a validated identity check and `consultations × 7275` cents available. */
-export async function payableExpert(platform: TestPlatform, options: { iban?: string; consultations?: number; overrides?: Record<string, unknown> } = {}): Promise<SignedUp> {
+export async function payableExpert(
+  platform: TestPlatform,
+  options: { iban?: string; consultations?: number; overrides?: Record<string, unknown> } = {},
+): Promise<SignedUp> {
   const expert = await signUpExpert(platform.http, options.overrides);
   await validateKyc(platform, expert, { iban: options.iban });
   await earn(platform, expert.user.id, options.consultations ?? 1);

@@ -69,10 +69,24 @@ export function RequestAnswer({ consultationId, mode, client, onAnswered }: Requ
   return (
     <div class="request-answer">
       <div class="button-row">
-        <button type="button" class="button button-primary" disabled={busy} aria-label={text('acceptLabel', { name })} onClick={() => send('accept')} data-testid="accept-request">
+        <button
+          type="button"
+          class="button button-primary"
+          disabled={busy}
+          aria-label={text('acceptLabel', { name })}
+          onClick={() => send('accept')}
+          data-testid="accept-request"
+        >
           {text('accept')}
         </button>
-        <button type="button" class="button button-secondary" disabled={busy} aria-label={text('declineLabel', { name })} onClick={() => send('decline')} data-testid="decline-request">
+        <button
+          type="button"
+          class="button button-secondary"
+          disabled={busy}
+          aria-label={text('declineLabel', { name })}
+          onClick={() => send('decline')}
+          data-testid="decline-request"
+        >
           {text('decline')}
         </button>
       </div>

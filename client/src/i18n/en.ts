@@ -40,15 +40,17 @@ export const en: Dictionary<MessageKey> = {
   'form.choose': 'Choose…',
   'form.sending': 'Sending…',
   'form.errorSummary.one': 'The form has one error. Please correct the highlighted field.',
-  'form.errorSummary.many': { one: 'The form has {count} error. Please correct the highlighted field.', other: 'The form has {count} errors. Please correct the highlighted fields.' },
+  'form.errorSummary.many': {
+    one: 'The form has {count} error. Please correct the highlighted field.',
+    other: 'The form has {count} errors. Please correct the highlighted fields.',
+  },
 
   'field.firstName': 'First name',
   'field.lastName': 'Last name',
   'field.email': 'Email address',
   'field.emailHint': 'An active address: your confirmations are sent there.',
   'field.password': 'Password',
-  'field.passwordHint':
-    'At least 12 characters. Avoid common passwords, your name and your email; a phrase of several words is ideal.',
+  'field.passwordHint': 'At least 12 characters. Avoid common passwords, your name and your email; a phrase of several words is ideal.',
   'field.status': 'Status',
   'field.status.individual': 'Private individual',
   'field.status.sole_trader': 'Sole trader',
@@ -160,7 +162,8 @@ export const en: Dictionary<MessageKey> = {
 
   // Wallet, identity check and payouts (PAY-3, PAY-4, PAY-5).
   'phoneSim.title': 'Phone simulator',
-  'phoneSim.intro': "Development only: the expert's and the client's phones of every phone consultation. The platform calls the expert first, then the client; the meter runs while both are in the conference. Whoever hangs up is not called back: they may call the platform within 2 minutes.",
+  'phoneSim.intro':
+    "Development only: the expert's and the client's phones of every phone consultation. The platform calls the expert first, then the client; the meter runs while both are in the conference. Whoever hangs up is not called back: they may call the platform within 2 minutes.",
   'phoneSim.consultationId': 'Consultation id',
   'phoneSim.start': 'Start the calls',
   'phoneSim.started': 'Calls started.',

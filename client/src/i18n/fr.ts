@@ -24,13 +24,12 @@ export const fr = {
     'Consulto met en relation des clients avec des professionnels indépendants : thérapeutes, enseignants, comptables, traducteurs, coachs, informaticiens, diététiciens, vétérinaires, consultants…',
   'home.point1': 'Vous payez à la minute dans la limite du budget que vous fixez, ou au forfait.',
   'home.point2': 'La consultation a lieu en vidéo dans le navigateur ou par téléphone, sans rien installer.',
-  'home.point3': "Chaque expert partage sa propre adresse de consultation : vous le rejoignez par son lien, son QR code ou sa bannière.",
+  'home.point3': 'Chaque expert partage sa propre adresse de consultation : vous le rejoignez par son lien, son QR code ou sa bannière.',
   'home.clientHeading': 'Vous cherchez un conseil ?',
   'home.clientText': "Créez un compte client en une minute pour consulter l'expert qui vous a donné son lien.",
   'home.clientCta': 'Créer un compte client',
   'home.expertHeading': 'Vous êtes un expert ?',
-  'home.expertText':
-    "L'inscription est gratuite. Fixez vos tarifs, vos disponibilités, et recevez vos clients en vidéo ou par téléphone.",
+  'home.expertText': "L'inscription est gratuite. Fixez vos tarifs, vos disponibilités, et recevez vos clients en vidéo ou par téléphone.",
   'home.expertCta': 'Devenir expert',
   'home.haveAccount': 'Déjà inscrit ?',
   'home.loginCta': 'Se connecter',
@@ -40,15 +39,17 @@ export const fr = {
   'form.choose': 'Choisir…',
   'form.sending': 'Envoi en cours…',
   'form.errorSummary.one': 'Le formulaire contient une erreur. Corrigez le champ signalé.',
-  'form.errorSummary.many': { one: 'Le formulaire contient {count} erreur. Corrigez le champ signalé.', other: 'Le formulaire contient {count} erreurs. Corrigez les champs signalés.' },
+  'form.errorSummary.many': {
+    one: 'Le formulaire contient {count} erreur. Corrigez le champ signalé.',
+    other: 'Le formulaire contient {count} erreurs. Corrigez les champs signalés.',
+  },
 
   'field.firstName': 'Prénom',
   'field.lastName': 'Nom',
   'field.email': 'Adresse e-mail',
   'field.emailHint': 'Une adresse active : vous y recevrez vos confirmations.',
   'field.password': 'Mot de passe',
-  'field.passwordHint':
-    'Au moins 12 caractères. Évitez les mots de passe courants, votre nom et votre e-mail ; une phrase de plusieurs mots est idéale.',
+  'field.passwordHint': 'Au moins 12 caractères. Évitez les mots de passe courants, votre nom et votre e-mail ; une phrase de plusieurs mots est idéale.',
   'field.status': 'Statut',
   'field.status.individual': 'Particulier',
   'field.status.sole_trader': 'Entrepreneur individuel (EI, micro-entreprise)',
@@ -68,17 +69,14 @@ export const fr = {
   'field.category': 'Catégorie professionnelle',
   'field.vatNumber': 'Numéro de TVA intracommunautaire',
   'field.siret': 'SIRET',
-  'field.companyHint':
-    'Sans numéro de TVA ni SIRET, vous exercez comme expert particulier et vos reçus ne portent pas de TVA.',
+  'field.companyHint': 'Sans numéro de TVA ni SIRET, vous exercez comme expert particulier et vos reçus ne portent pas de TVA.',
   'field.photo': 'Photo',
   'field.photoHint': 'PNG ou JPEG, 5 Mo au plus. Elle apparaît sur votre page de consultation.',
   'field.profession': 'Profession',
-  'field.acceptTerms.client':
-    "J'accepte les conditions générales d'utilisation et je certifie avoir 18 ans ou plus.",
+  'field.acceptTerms.client': "J'accepte les conditions générales d'utilisation et je certifie avoir 18 ans ou plus.",
   'field.acceptTerms.expert': "J'accepte les conditions générales d'utilisation.",
   'field.certifyAdult': 'Je certifie être majeur(e) (18 ans ou plus).',
-  'field.certifyLiabilityInsurance':
-    "Je certifie être titulaire d'une assurance responsabilité civile professionnelle (RC Pro).",
+  'field.certifyLiabilityInsurance': "Je certifie être titulaire d'une assurance responsabilité civile professionnelle (RC Pro).",
   'field.currentPassword': 'Mot de passe actuel',
   'field.newPassword': 'Nouveau mot de passe',
 
@@ -163,7 +161,8 @@ export const fr = {
 
   // Wallet, identity check and payouts (PAY-3, PAY-4, PAY-5).
   'phoneSim.title': 'Simulateur de téléphones',
-  'phoneSim.intro': "Environnement de développement : les téléphones de l'expert et du client de chaque consultation par téléphone. La plateforme appelle d'abord l'expert, puis le client ; le compteur tourne quand les deux sont en conférence. Qui raccroche n'est pas rappelé : il peut appeler la plateforme dans les 2 minutes.",
+  'phoneSim.intro':
+    "Environnement de développement : les téléphones de l'expert et du client de chaque consultation par téléphone. La plateforme appelle d'abord l'expert, puis le client ; le compteur tourne quand les deux sont en conférence. Qui raccroche n'est pas rappelé : il peut appeler la plateforme dans les 2 minutes.",
   'phoneSim.consultationId': 'Identifiant de la consultation',
   'phoneSim.start': 'Lancer les appels',
   'phoneSim.started': 'Appels lancés.',

@@ -83,12 +83,15 @@ export function formatDayAtTime(iso: string, timeZone?: string): string {
 
 /** "mardi 24 novembre à 10:00": an appointment in a sentence. */
 export function formatAppointment(iso: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone }).format(
+    new Date(iso),
+  );
 }
 
 /** "samedi 5 décembre", with the year only when it is not this year's: a day people plan around. */
 export function formatDayHeading(iso: string, timeZone?: string): string {
   const at = new Date(iso);
-  const sameYear = calendarDateIn(iso, timeZone ?? viewerTimeZone()).slice(0, 4) === calendarDateIn(new Date().toISOString(), timeZone ?? viewerTimeZone()).slice(0, 4);
+  const sameYear =
+    calendarDateIn(iso, timeZone ?? viewerTimeZone()).slice(0, 4) === calendarDateIn(new Date().toISOString(), timeZone ?? viewerTimeZone()).slice(0, 4);
   return new Intl.DateTimeFormat(locale(), { weekday: 'long', day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric', timeZone }).format(at);
 }

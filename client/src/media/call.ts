@@ -41,7 +41,15 @@ const REJOIN_DELAYS_MS = [0, 1000, 2000, 3000, 5000] as const;
 /** BILL-4: the server ends the consultation after 120 s without a return; trying longer is pointless. */
 const REPAIR_LIMIT_MS = 120_000;
 /** Refusals a retry cannot change: the page says why instead of trying again. */
-const FATAL_CODES = new Set(['consultation_over', 'not_found', 'not_started', 'not_a_video_consultation', 'session_expired', 'forbidden', 'invalid_join_token']);
+const FATAL_CODES = new Set([
+  'consultation_over',
+  'not_found',
+  'not_started',
+  'not_a_video_consultation',
+  'session_expired',
+  'forbidden',
+  'invalid_join_token',
+]);
 
 export interface CallClientOptions {
   consultationId: string;
@@ -379,7 +387,8 @@ export class CallClient {
     // MEDIA-1: VP8 unless this browser cannot send it, then H.264.
     const codec =
       track.kind === 'video'
-        ? (codecs.find((candidate) => candidate.mimeType.toLowerCase() === 'video/vp8') ?? codecs.find((candidate) => candidate.mimeType.toLowerCase() === 'video/h264'))
+        ? (codecs.find((candidate) => candidate.mimeType.toLowerCase() === 'video/vp8') ??
+          codecs.find((candidate) => candidate.mimeType.toLowerCase() === 'video/h264'))
         : undefined;
     const producer = await link.send.produce({
       track,

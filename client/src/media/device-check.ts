@@ -60,7 +60,9 @@ export interface ConnectionTestOptions {
 }
 
 /** The verdict from the figures: a leaf function, so the thresholds are tested alone. */
-export function connectionVerdict(figures: ConnectionFigures & { connected: boolean; signalingReached: boolean }): Pick<ConnectionTestResult, 'verdict' | 'advice' | 'blockedBy'> {
+export function connectionVerdict(
+  figures: ConnectionFigures & { connected: boolean; signalingReached: boolean },
+): Pick<ConnectionTestResult, 'verdict' | 'advice' | 'blockedBy'> {
   if (!figures.signalingReached) return { verdict: 'blocked', advice: 'retry_later', blockedBy: 'signaling' };
   if (!figures.connected) return { verdict: 'blocked', advice: 'open_media_ports', blockedBy: 'media_ports' };
   const weak =
@@ -75,7 +77,14 @@ export function connectionVerdict(figures: ConnectionFigures & { connected: bool
 export async function testConnection(options: ConnectionTestOptions): Promise<ConnectionTestResult> {
   const connectTimeoutMs = options.connectTimeoutMs ?? PROBE_CONNECT_TIMEOUT_MS;
   const probeMs = options.probeMs ?? PROBE_BITRATE_MS;
-  const empty: ConnectionFigures = { connectMs: undefined, roundTripMs: undefined, uploadKbps: undefined, downloadKbps: undefined, framesDecoded: 0, protocol: undefined };
+  const empty: ConnectionFigures = {
+    connectMs: undefined,
+    roundTripMs: undefined,
+    uploadKbps: undefined,
+    downloadKbps: undefined,
+    framesDecoded: 0,
+    protocol: undefined,
+  };
   let socket: SignalingSocket;
   let probe;
   try {
@@ -100,12 +109,19 @@ export async function testConnection(options: ConnectionTestOptions): Promise<Co
       });
     }
     send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-      socket.request('produce', { transportId: send.id, kind, source: 'camera', rtpParameters }).then(({ producerId }) => callback({ id: producerId }), errback);
+      socket
+        .request('produce', { transportId: send.id, kind, source: 'camera', rtpParameters })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
     });
     // The probe's own video comes back on the receive transport: the download half.
     socket.onNotification(async (notification) => {
       if (notification.type !== 'newConsumer') return;
-      const consumer = await recv.consume({ id: notification.consumerId, producerId: notification.producerId, kind: notification.kind, rtpParameters: notification.rtpParameters });
+      const consumer = await recv.consume({
+        id: notification.consumerId,
+        producerId: notification.producerId,
+        kind: notification.kind,
+        rtpParameters: notification.rtpParameters,
+      });
       await socket.request('resumeConsumer', { consumerId: consumer.id });
     });
     await socket.request('ready', { rtpCapabilities: device.rtpCapabilities });
@@ -176,10 +192,12 @@ async function readSendStats(transport: types.Transport): Promise<{ roundTripMs:
   const report = await transport.getStats();
   let pair: { currentRoundTripTime?: number; localCandidateId?: string } | undefined;
   const candidates = new Map<string, { protocol?: string }>();
-  report.forEach((entry: { type: string; id: string; state?: string; nominated?: boolean; currentRoundTripTime?: number; localCandidateId?: string; protocol?: string }) => {
-    if (entry.type === 'candidate-pair' && entry.state === 'succeeded' && (entry.nominated || !pair)) pair = entry;
-    if (entry.type === 'local-candidate') candidates.set(entry.id, entry);
-  });
+  report.forEach(
+    (entry: { type: string; id: string; state?: string; nominated?: boolean; currentRoundTripTime?: number; localCandidateId?: string; protocol?: string }) => {
+      if (entry.type === 'candidate-pair' && entry.state === 'succeeded' && (entry.nominated || !pair)) pair = entry;
+      if (entry.type === 'local-candidate') candidates.set(entry.id, entry);
+    },
+  );
   const protocol = pair?.localCandidateId ? candidates.get(pair.localCandidateId)?.protocol : undefined;
   return {
     roundTripMs: pair?.currentRoundTripTime !== undefined ? Math.round(pair.currentRoundTripTime * 1000) : undefined,

@@ -76,14 +76,22 @@ export class SignalingSocket {
         ws.close();
         reject(new SignalingError('signaling_unreachable', 'The video service cannot be reached.'));
       }, OPEN_TIMEOUT_MS);
-      ws.addEventListener('open', () => {
-        window.clearTimeout(timer);
-        resolve();
-      }, { once: true });
-      ws.addEventListener('error', () => {
-        window.clearTimeout(timer);
-        reject(new SignalingError('signaling_unreachable', 'The video service cannot be reached.'));
-      }, { once: true });
+      ws.addEventListener(
+        'open',
+        () => {
+          window.clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+      ws.addEventListener(
+        'error',
+        () => {
+          window.clearTimeout(timer);
+          reject(new SignalingError('signaling_unreachable', 'The video service cannot be reached.'));
+        },
+        { once: true },
+      );
     });
     return new SignalingSocket(ws);
   }

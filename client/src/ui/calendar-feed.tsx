@@ -11,7 +11,8 @@ import './kit.css';
 const text = defineMessages({
   fr: {
     title: 'Mes rendez-vous dans mon agenda',
-    intro: 'Abonnez votre agenda Google, Outlook ou Apple à cette adresse privée : vos rendez-vous y apparaissent et suivent chaque changement (déplacement, annulation).',
+    intro:
+      'Abonnez votre agenda Google, Outlook ou Apple à cette adresse privée : vos rendez-vous y apparaissent et suivent chaque changement (déplacement, annulation).',
     url: 'Adresse d’abonnement (privée)',
     urlHint: 'Ne la partagez pas : elle donne accès à vos rendez-vous.',
     copy: 'Copier l’adresse',
@@ -21,14 +22,16 @@ const text = defineMessages({
     refreshHint: 'Les agendas relisent l’abonnement eux-mêmes, en général toutes les quelques heures.',
     rotate: 'Remplacer l’adresse',
     rotateTitle: 'Remplacer l’adresse d’abonnement ?',
-    rotateText: 'L’adresse actuelle cessera de fonctionner immédiatement : les agendas abonnés ne recevront plus vos rendez-vous tant que vous ne les aurez pas abonnés à la nouvelle.',
+    rotateText:
+      'L’adresse actuelle cessera de fonctionner immédiatement : les agendas abonnés ne recevront plus vos rendez-vous tant que vous ne les aurez pas abonnés à la nouvelle.',
     rotateConfirm: 'Remplacer l’adresse',
     cancel: 'Garder l’adresse actuelle',
     rotated: 'Nouvelle adresse créée ; l’ancienne ne fonctionne plus.',
   },
   en: {
     title: 'My appointments in my calendar',
-    intro: 'Subscribe your Google, Outlook or Apple calendar to this private address: your appointments appear there and follow every change (moves, cancellations).',
+    intro:
+      'Subscribe your Google, Outlook or Apple calendar to this private address: your appointments appear there and follow every change (moves, cancellations).',
     url: 'Subscription address (private)',
     urlHint: 'Do not share it: it gives access to your appointments.',
     copy: 'Copy the address',

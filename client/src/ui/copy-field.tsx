@@ -45,7 +45,17 @@ export function CopyField({ label, value, copyLabel, hint, rows, onCopied, testI
       ) : null}
       <div class={rows ? 'copy-line copy-line-block' : 'copy-line'}>
         {rows ? (
-          <textarea id={id} ref={control} readOnly rows={rows} spellcheck={false} class="copy-value copy-snippet" value={value} aria-describedby={describedBy} data-testid={testId} />
+          <textarea
+            id={id}
+            ref={control}
+            readOnly
+            rows={rows}
+            spellcheck={false}
+            class="copy-value copy-snippet"
+            value={value}
+            aria-describedby={describedBy}
+            data-testid={testId}
+          />
         ) : (
           <input id={id} ref={control} type="text" readOnly class="copy-value" value={value} aria-describedby={describedBy} data-testid={testId} />
         )}

@@ -17,7 +17,19 @@ export interface Row {
  * phone each row becomes a card whose cells carry their column's name, so no table ever
  * makes the page scroll sideways.
  */
-export function DataTable({ caption, captionHidden, columns, rows, testId }: { caption: string; captionHidden?: boolean; columns: Column[]; rows: Row[]; testId?: string }) {
+export function DataTable({
+  caption,
+  captionHidden,
+  columns,
+  rows,
+  testId,
+}: {
+  caption: string;
+  captionHidden?: boolean;
+  columns: Column[];
+  rows: Row[];
+  testId?: string;
+}) {
   const cellClass = (index: number) => (columns[index]?.numeric ? 'numeric' : undefined);
   return (
     <table class="data-table" data-testid={testId}>

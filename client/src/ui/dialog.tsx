@@ -68,7 +68,17 @@ export function Dialog({ title, open, onClose, children, testId }: DialogProps) 
 }
 
 /** The button that opens a dialog: it says so to assistive technology (`aria-haspopup`). */
-export function DialogButton({ label, onOpen, class: className, describedBy }: { label: ComponentChildren; onOpen: () => void; class?: string; describedBy?: string }) {
+export function DialogButton({
+  label,
+  onOpen,
+  class: className,
+  describedBy,
+}: {
+  label: ComponentChildren;
+  onOpen: () => void;
+  class?: string;
+  describedBy?: string;
+}) {
   return (
     <button type="button" class={className ?? 'button button-secondary'} aria-haspopup="dialog" aria-describedby={describedBy} onClick={onOpen}>
       {label}

@@ -151,7 +151,17 @@ interface FormProps<Values extends FormValues> {
   children?: ComponentChildren;
 }
 
-export function Form<Values extends FormValues>({ form, label, submitLabel, submitClass, validate, onSubmit, secondaryActions, submitDisabled, children }: FormProps<Values>) {
+export function Form<Values extends FormValues>({
+  form,
+  label,
+  submitLabel,
+  submitClass,
+  validate,
+  onSubmit,
+  secondaryActions,
+  submitDisabled,
+  children,
+}: FormProps<Values>) {
   const handleSubmit = (event: TargetedEvent<HTMLFormElement, SubmitEvent>) => {
     event.preventDefault();
     if (form.busy.value || submitDisabled) return;
@@ -429,7 +439,11 @@ export function RadioGroup<Values extends FormValues>(props: FieldProps<Values> 
   const error = form.errors.value[name];
   const value = form.values.value[name];
   return (
-    <fieldset class={`radio-group ${props.class ?? ''}`.trim()} aria-describedby={describedBy(error && `${id}-error`, hint && `${id}-hint`)} aria-invalid={error ? 'true' : undefined}>
+    <fieldset
+      class={`radio-group ${props.class ?? ''}`.trim()}
+      aria-describedby={describedBy(error && `${id}-error`, hint && `${id}-hint`)}
+      aria-invalid={error ? 'true' : undefined}
+    >
       <legend>
         {label}
         {required ? (

@@ -21,7 +21,10 @@ export interface CursorPages<Item> {
  * "show more". `reload` starts again from the first page (after a payout, a new movement).
  * An answer that arrives after a reload is dropped.
  */
-export function useCursorPages<Item, Cursor>(fetchPage: (cursor: Cursor | null) => Promise<CursorPage<Item, Cursor>>, key: readonly unknown[]): CursorPages<Item> {
+export function useCursorPages<Item, Cursor>(
+  fetchPage: (cursor: Cursor | null) => Promise<CursorPage<Item, Cursor>>,
+  key: readonly unknown[],
+): CursorPages<Item> {
   const [items, setItems] = useState<Item[]>([]);
   const [state, setState] = useState<CursorPages<Item>['state']>('loading');
   const [error, setError] = useState<unknown>(undefined);

@@ -99,7 +99,8 @@ export const at = defineMessages({
     exportData: 'Télécharger mes données (JSON)',
     exported: 'Fichier téléchargé.',
     closeTitle: 'Fermer mon compte',
-    closeHint: 'Vos données personnelles sont alors effacées. Les pièces comptables (reçus, écritures) sont conservées 10 ans, comme la loi l’exige, sans votre nom.',
+    closeHint:
+      'Vos données personnelles sont alors effacées. Les pièces comptables (reçus, écritures) sont conservées 10 ans, comme la loi l’exige, sans votre nom.',
     closeAccount: 'Fermer mon compte',
     closeDialogTitle: 'Fermer définitivement votre compte ?',
     closeDialogText: 'Vous serez déconnecté(e) et vos données personnelles seront effacées. Cette action est définitive.',
@@ -205,7 +206,8 @@ export const at = defineMessages({
     exportData: 'Download my data (JSON)',
     exported: 'File downloaded.',
     closeTitle: 'Close my account',
-    closeHint: 'Your personal data is then erased. Accounting records (receipts, ledger entries) are kept for 10 years, as the law requires, without your name.',
+    closeHint:
+      'Your personal data is then erased. Accounting records (receipts, ledger entries) are kept for 10 years, as the law requires, without your name.',
     closeAccount: 'Close my account',
     closeDialogTitle: 'Close your account for good?',
     closeDialogText: 'You will be signed out and your personal data erased. This cannot be undone.',

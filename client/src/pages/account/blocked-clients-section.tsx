@@ -28,7 +28,8 @@ async function fetchClients(): Promise<ClientRow[]> {
     apiCall<{ blocks: { clientId: string; firstName: string; lastName: string }[] }>('GET', '/api/experts/me/blocks'),
   ]);
   const clients = new Map<string, ClientRow>();
-  for (const { client } of [...upcoming.consultations, ...past.consultations]) clients.set(client.id, { id: client.id, name: `${client.firstName} ${client.lastName}`, blocked: false });
+  for (const { client } of [...upcoming.consultations, ...past.consultations])
+    clients.set(client.id, { id: client.id, name: `${client.firstName} ${client.lastName}`, blocked: false });
   for (const block of blocks.blocks) clients.set(block.clientId, { id: block.clientId, name: `${block.firstName} ${block.lastName}`, blocked: true });
   return [...clients.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -40,7 +41,9 @@ export function BlockedClientsSection() {
   const [message, setMessage] = useState<StatusMessage | undefined>(undefined);
   const change = (client: ClientRow, block: boolean) => {
     setBusy(true);
-    const request = block ? apiCall('POST', '/api/experts/me/blocks', { json: { clientId: client.id } }) : apiCall('DELETE', `/api/experts/me/blocks/${client.id}`);
+    const request = block
+      ? apiCall('POST', '/api/experts/me/blocks', { json: { clientId: client.id } })
+      : apiCall('DELETE', `/api/experts/me/blocks/${client.id}`);
     request
       .then(
         () => {
@@ -84,12 +87,16 @@ export function BlockedClientsSection() {
                   <span class="visually-hidden"> {client.name}</span>
                 </button>
               ) : (
-                <DialogButton class="button button-secondary button-small" label={
+                <DialogButton
+                  class="button button-secondary button-small"
+                  label={
                     <>
                       {at('block')}
                       <span class="visually-hidden"> {client.name}</span>
                     </>
-                  } onOpen={() => setConfirming(client)} />
+                  }
+                  onOpen={() => setConfirming(client)}
+                />
               )}
             </li>
           ))}

@@ -27,7 +27,8 @@ export const ct = defineMessages({
     phoneImmediate: 'Consulto vous appelle dès que l’expert accepte.',
     reschedule: 'Déplacer',
     rescheduleUntil: 'Déplaçable gratuitement jusqu’au {date}',
-    rescheduleClosed: 'À moins de 48 h du rendez-vous, vous ne pouvez plus le déplacer vous-même : l’expert peut vous proposer un autre horaire, et vous pouvez toujours annuler.',
+    rescheduleClosed:
+      'À moins de 48 h du rendez-vous, vous ne pouvez plus le déplacer vous-même : l’expert peut vous proposer un autre horaire, et vous pouvez toujours annuler.',
     cancel: 'Annuler',
     cancelFreeUntil: 'Annulation gratuite jusqu’au {date}',
     cancelFreeNow: 'Annulation gratuite',
@@ -41,7 +42,8 @@ export const ct = defineMessages({
     'proposal.refused': 'Vous gardez l’horaire actuel.',
     'rescheduleDialog.title': 'Déplacer la consultation',
     'rescheduleDialog.current': 'Horaire actuel : {date}',
-    'rescheduleDialog.rule': 'Plus de 48 h avant le rendez-vous, le déplacement est gratuit et immédiat, sur un créneau libre de {expert}. La durée, le prix et le montant bloqué restent les mêmes.',
+    'rescheduleDialog.rule':
+      'Plus de 48 h avant le rendez-vous, le déplacement est gratuit et immédiat, sur un créneau libre de {expert}. La durée, le prix et le montant bloqué restent les mêmes.',
     'rescheduleDialog.day': 'Jour',
     'rescheduleDialog.time': 'Heure',
     'rescheduleDialog.daySlots': { one: '{day} ({count} créneau)', other: '{day} ({count} créneaux)' },
@@ -107,7 +109,8 @@ export const ct = defineMessages({
     'rateDialog.submit': 'Publier ma note',
     rated: 'Merci ! Votre note est publiée.',
     'complaintDialog.title': 'Faire une réclamation',
-    'complaintDialog.rule': 'Possible jusqu’au {date}. L’expert a 14 jours pour répondre (remboursement total ou partiel, ou refus motivé) ; sans réponse, l’équipe Consulto prend le relais.',
+    'complaintDialog.rule':
+      'Possible jusqu’au {date}. L’expert a 14 jours pour répondre (remboursement total ou partiel, ou refus motivé) ; sans réponse, l’équipe Consulto prend le relais.',
     'complaintDialog.comment': 'Que s’est-il passé ?',
     'complaintDialog.submit': 'Envoyer la réclamation',
     complained: 'Réclamation envoyée. Vous recevrez la réponse par e-mail.',
@@ -133,7 +136,8 @@ export const ct = defineMessages({
     'calendar.apple': 'Calendrier d’Apple : « Fichier » puis « Nouvel abonnement à un calendrier ».',
     'calendar.rotate': 'Changer d’adresse',
     'calendar.rotateTitle': 'Changer l’adresse d’abonnement',
-    'calendar.rotateText': 'L’adresse actuelle cessera de fonctionner immédiatement : les agendas qui y sont abonnés ne recevront plus vos rendez-vous tant que vous ne les aurez pas abonnés à la nouvelle.',
+    'calendar.rotateText':
+      'L’adresse actuelle cessera de fonctionner immédiatement : les agendas qui y sont abonnés ne recevront plus vos rendez-vous tant que vous ne les aurez pas abonnés à la nouvelle.',
     'calendar.rotateConfirm': 'Créer une nouvelle adresse',
     'calendar.keep': 'Garder l’adresse actuelle',
     'calendar.rotated': 'Nouvelle adresse créée ; l’ancienne ne fonctionne plus.',
@@ -177,7 +181,8 @@ export const ct = defineMessages({
     'proposal.refused': 'You keep the current time.',
     'rescheduleDialog.title': 'Reschedule the consultation',
     'rescheduleDialog.current': 'Current time: {date}',
-    'rescheduleDialog.rule': 'More than 48 hours before the appointment, moving it is free and immediate, to any free slot of {expert}. The length, the price and the amount held stay the same.',
+    'rescheduleDialog.rule':
+      'More than 48 hours before the appointment, moving it is free and immediate, to any free slot of {expert}. The length, the price and the amount held stay the same.',
     'rescheduleDialog.day': 'Day',
     'rescheduleDialog.time': 'Time',
     'rescheduleDialog.daySlots': { one: '{day} ({count} slot)', other: '{day} ({count} slots)' },
@@ -243,7 +248,8 @@ export const ct = defineMessages({
     'rateDialog.submit': 'Publish my rating',
     rated: 'Thank you! Your rating is published.',
     'complaintDialog.title': 'Make a complaint',
-    'complaintDialog.rule': 'Possible until {date}. The expert has 14 days to answer (full or partial refund, or a reasoned refusal); without an answer the Consulto team takes over.',
+    'complaintDialog.rule':
+      'Possible until {date}. The expert has 14 days to answer (full or partial refund, or a reasoned refusal); without an answer the Consulto team takes over.',
     'complaintDialog.comment': 'What happened?',
     'complaintDialog.submit': 'Send the complaint',
     complained: 'Complaint sent. You will get the answer by email.',
@@ -269,7 +275,8 @@ export const ct = defineMessages({
     'calendar.apple': 'Apple Calendar: “File”, then “New Calendar Subscription”.',
     'calendar.rotate': 'Change the address',
     'calendar.rotateTitle': 'Change the subscription address',
-    'calendar.rotateText': 'The current address stops working at once: calendars subscribed to it no longer get your appointments until you subscribe them to the new one.',
+    'calendar.rotateText':
+      'The current address stops working at once: calendars subscribed to it no longer get your appointments until you subscribe them to the new one.',
     'calendar.rotateConfirm': 'Create a new address',
     'calendar.keep': 'Keep the current address',
     'calendar.rotated': 'New address created; the old one no longer works.',

@@ -23,7 +23,8 @@ export function AnswerForm({ complaint, onAnswered }: { complaint: ComplaintView
         submitLabel={at('answerSubmit')}
         validate={(values): FieldError[] => {
           const errors: FieldError[] = [];
-          if (values.resolution === 'partial_refund' && eurosToCents(values.refund) === undefined) errors.push({ name: 'refund', message: at('refundInvalid') });
+          if (values.resolution === 'partial_refund' && eurosToCents(values.refund) === undefined)
+            errors.push({ name: 'refund', message: at('refundInvalid') });
           if (values.resolution === 'rejected' && values.reply.trim() === '') errors.push({ name: 'reply', message: accountErrorWords('reply_required')! });
           return errors;
         }}
@@ -55,9 +56,26 @@ export function AnswerForm({ complaint, onAnswered }: { complaint: ComplaintView
           ]}
         />
         {resolution === 'partial_refund' ? (
-          <TextField form={form} name="refund" label={at('answerRefund')} hint={at('answerRefundHint')} required inputMode="decimal" suffix="€" placeholder={language() === 'fr' ? '12,50' : '12.50'} />
+          <TextField
+            form={form}
+            name="refund"
+            label={at('answerRefund')}
+            hint={at('answerRefundHint')}
+            required
+            inputMode="decimal"
+            suffix="€"
+            placeholder={language() === 'fr' ? '12,50' : '12.50'}
+          />
         ) : null}
-        <TextAreaField form={form} name="reply" label={at('answerReply')} hint={at('answerReplyHint')} required={resolution === 'rejected'} rows={4} maxLength={REPLY_MAX_LENGTH} />
+        <TextAreaField
+          form={form}
+          name="reply"
+          label={at('answerReply')}
+          hint={at('answerReplyHint')}
+          required={resolution === 'rejected'}
+          rows={4}
+          maxLength={REPLY_MAX_LENGTH}
+        />
       </Form>
     </>
   );

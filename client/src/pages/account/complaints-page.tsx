@@ -103,7 +103,9 @@ function ComplaintItem({ complaint, user, onAnswer }: { complaint: ComplaintView
     <li class="complaint">
       <p class="complaint-head">
         <span class="badge badge-neutral">{at(`complaintKind.${complaint.kind}`)}</span>{' '}
-        <span class={`badge ${complaint.status === 'resolved' ? 'badge-good' : complaint.overdue ? 'badge-bad' : 'badge-warning'}`}>{at(`complaintStatus.${complaint.status}`)}</span>{' '}
+        <span class={`badge ${complaint.status === 'resolved' ? 'badge-good' : complaint.overdue ? 'badge-bad' : 'badge-warning'}`}>
+          {at(`complaintStatus.${complaint.status}`)}
+        </span>{' '}
         <span class="hint-inline">{at('complaintFiled', { date: formatLongDay(complaint.filedAt) })}</span>
       </p>
       {mine ? null : <p class="hint">{at('complaintBy', { name: `${complaint.complainant.firstName} ${complaint.complainant.lastName}` })}</p>}

@@ -62,7 +62,16 @@ export function EmailVerificationSection({ user, onVerified }: { user: User; onV
           </button>
         }
       >
-        <TextField form={form} name="code" label={t('emailCode.label')} hint={t('emailCode.hint')} required autocomplete="one-time-code" inputMode="numeric" maxLength={CODE_LENGTH} />
+        <TextField
+          form={form}
+          name="code"
+          label={t('emailCode.label')}
+          hint={t('emailCode.hint')}
+          required
+          autocomplete="one-time-code"
+          inputMode="numeric"
+          maxLength={CODE_LENGTH}
+        />
       </Form>
     </section>
   );

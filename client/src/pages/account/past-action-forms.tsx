@@ -55,7 +55,13 @@ export function RateForm({ consultation, timeZone, onDone }: ActionFormProps) {
         form={form}
         label={ct('rateDialog.title')}
         submitLabel={ct('rateDialog.submit')}
-        onSubmit={(values) => sending(form, () => rateConsultation(consultation.id, Number(values.stars), values.comment.trim()), () => onDone(ct('rated')))}
+        onSubmit={(values) =>
+          sending(
+            form,
+            () => rateConsultation(consultation.id, Number(values.stars), values.comment.trim()),
+            () => onDone(ct('rated')),
+          )
+        }
       >
         <RadioGroup
           form={form}
@@ -81,7 +87,13 @@ export function ComplaintForm({ consultation, timeZone, onDone }: ActionFormProp
         form={form}
         label={ct('complaintDialog.title')}
         submitLabel={ct('complaintDialog.submit')}
-        onSubmit={(values) => sending(form, () => fileConsultationComplaint(consultation.id, values.comment.trim()), () => onDone(ct('complained')))}
+        onSubmit={(values) =>
+          sending(
+            form,
+            () => fileConsultationComplaint(consultation.id, values.comment.trim()),
+            () => onDone(ct('complained')),
+          )
+        }
       >
         <TextAreaField form={form} name="comment" label={ct('complaintDialog.comment')} required rows={5} maxLength={COMPLAINT_MAX_LENGTH} />
       </Form>
@@ -100,7 +112,11 @@ export function ReportForm({ consultation, timeZone, onDone }: ActionFormProps) 
         label={ct('reportDialog.title')}
         submitLabel={ct('reportDialog.submit')}
         onSubmit={(values) =>
-          sending(form, () => reportExpert(consultation.expert.slug, values.reason as ReportReason, values.comment.trim()), () => onDone(ct('reported')))
+          sending(
+            form,
+            () => reportExpert(consultation.expert.slug, values.reason as ReportReason, values.comment.trim()),
+            () => onDone(ct('reported')),
+          )
         }
       >
         <RadioGroup

@@ -138,7 +138,9 @@ function PastRow({ consultation, timeZone, onOpen }: { consultation: PastConsult
       <td data-label={ct('past.status')}>
         {statusWords(consultation)}
         {consultation.review ? <span class="cell-detail">{ct('past.review', { stars: consultation.review.stars })}</span> : null}
-        {consultation.complaint ? <span class="cell-detail">{ct(`complaintStatus.${consultation.complaint.status as 'open' | 'escalated' | 'resolved'}`)}</span> : null}
+        {consultation.complaint ? (
+          <span class="cell-detail">{ct(`complaintStatus.${consultation.complaint.status as 'open' | 'escalated' | 'resolved'}`)}</span>
+        ) : null}
       </td>
       <td data-label={ct('past.actions')}>
         <div class="row-actions">

@@ -75,7 +75,14 @@ function PhotoSection({ slug }: { slug: string }) {
         {missing ? (
           <p class="hint">{at('noPhoto')}</p>
         ) : (
-          <img key={version} src={`/api/experts/${encodeURIComponent(slug)}/photo?v=${version}`} alt={at('photoAlt')} width={96} height={96} onError={() => setMissing(true)} />
+          <img
+            key={version}
+            src={`/api/experts/${encodeURIComponent(slug)}/photo?v=${version}`}
+            alt={at('photoAlt')}
+            width={96}
+            height={96}
+            onError={() => setMissing(true)}
+          />
         )}
       </div>
       <Form
@@ -139,7 +146,12 @@ function DetailsSection({ user }: { user: User }) {
             phoneLandline: orNull(values.phoneLandline),
             phoneMobile: orNull(values.phoneMobile),
             address: addressGiven
-              ? { line1: values['address.line1'].trim(), postalCode: values['address.postalCode'].trim(), city: values['address.city'].trim(), country: values['address.country'] }
+              ? {
+                  line1: values['address.line1'].trim(),
+                  postalCode: values['address.postalCode'].trim(),
+                  city: values['address.city'].trim(),
+                  country: values['address.country'],
+                }
               : null,
             language: values.language,
           };
@@ -154,8 +166,24 @@ function DetailsSection({ user }: { user: User }) {
         <SelectField form={form} name="civility" label={t('field.civility')} options={civilityOptions()} required={required} autocomplete="honorific-prefix" />
         <TextField form={form} name="birthDate" label={t('field.birthDate')} type="date" required={required} autocomplete="bday" />
         <TextField form={form} name="profession" label={t('field.profession')} maxLength={100} autocomplete="organization-title" />
-        <TextField form={form} name="phoneLandline" label={t('field.phoneLandline')} type="tel" required={required} autocomplete="tel" hint={t('field.phoneHint')} />
-        <TextField form={form} name="phoneMobile" label={t('field.phoneMobile')} type="tel" required={required} autocomplete="tel" hint={t('field.phoneHint')} />
+        <TextField
+          form={form}
+          name="phoneLandline"
+          label={t('field.phoneLandline')}
+          type="tel"
+          required={required}
+          autocomplete="tel"
+          hint={t('field.phoneHint')}
+        />
+        <TextField
+          form={form}
+          name="phoneMobile"
+          label={t('field.phoneMobile')}
+          type="tel"
+          required={required}
+          autocomplete="tel"
+          hint={t('field.phoneHint')}
+        />
         <Fieldset legend={t('fieldset.address')}>
           <TextField form={form} name="address.line1" label={t('field.addressLine')} required={required} autocomplete="street-address" maxLength={200} />
           <TextField form={form} name="address.postalCode" label={t('field.postalCode')} required={required} autocomplete="postal-code" maxLength={12} />

@@ -21,7 +21,8 @@ export function ProposalBox({ consultation, proposal, timeZone, onAnswered, onFa
     setBusy(true);
     answerProposal(consultation.id, proposal, choice)
       .then(
-        () => onAnswered(choice === 'accept' ? ct('proposal.accepted', { date: formatAppointment(proposal.proposedStartAt, timeZone) }) : ct('proposal.refused')),
+        () =>
+          onAnswered(choice === 'accept' ? ct('proposal.accepted', { date: formatAppointment(proposal.proposedStartAt, timeZone) }) : ct('proposal.refused')),
         (error: unknown) => onFailed(errorInWords(error, clientAreaErrorWords)),
       )
       .finally(() => setBusy(false));

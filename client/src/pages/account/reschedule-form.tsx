@@ -56,11 +56,21 @@ export function RescheduleForm({ consultation, timeZone, onMoved }: RescheduleFo
       <p>{ct('rescheduleDialog.current', { date: consultation.startAt ? formatAppointment(consultation.startAt, timeZone) : '' })}</p>
       <p class="hint">{ct('rescheduleDialog.rule', { expert: expertName(consultation.expert) })}</p>
       <div class="slot-window">
-        <button type="button" class="button button-secondary button-small" disabled={from === undefined || slots.state === 'loading'} onClick={() => setFrom(from && windowStart ? addDays(windowStart, -SLOT_WINDOW_DAYS) : undefined)}>
+        <button
+          type="button"
+          class="button button-secondary button-small"
+          disabled={from === undefined || slots.state === 'loading'}
+          onClick={() => setFrom(from && windowStart ? addDays(windowStart, -SLOT_WINDOW_DAYS) : undefined)}
+        >
           <span aria-hidden="true">← </span>
           {ct('rescheduleDialog.previous')}
         </button>
-        <button type="button" class="button button-secondary button-small" disabled={!windowStart || slots.state === 'loading'} onClick={() => windowStart && setFrom(addDays(windowStart, SLOT_WINDOW_DAYS))}>
+        <button
+          type="button"
+          class="button button-secondary button-small"
+          disabled={!windowStart || slots.state === 'loading'}
+          onClick={() => windowStart && setFrom(addDays(windowStart, SLOT_WINDOW_DAYS))}
+        >
           {ct('rescheduleDialog.next')}
           <span aria-hidden="true"> →</span>
         </button>
@@ -94,7 +104,10 @@ export function RescheduleForm({ consultation, timeZone, onMoved }: RescheduleFo
                 name="day"
                 label={ct('rescheduleDialog.day')}
                 required
-                options={[...days].map(([date, list]) => ({ value: date, label: ct('rescheduleDialog.daySlots', { day: formatDayHeading(list[0]!, timeZone), count: list.length }) }))}
+                options={[...days].map(([date, list]) => ({
+                  value: date,
+                  label: ct('rescheduleDialog.daySlots', { day: formatDayHeading(list[0]!, timeZone), count: list.length }),
+                }))}
               />
               {times.length > 0 ? (
                 <RadioGroup

@@ -78,7 +78,13 @@ export function UpcomingCard({ consultation, now, timeZone, onOpen, onAnswered, 
           </div>
         </dl>
         {consultation.reschedule.proposal ? (
-          <ProposalBox consultation={consultation} proposal={consultation.reschedule.proposal} timeZone={timeZone} onAnswered={onAnswered} onFailed={onFailed} />
+          <ProposalBox
+            consultation={consultation}
+            proposal={consultation.reschedule.proposal}
+            timeZone={timeZone}
+            onAnswered={onAnswered}
+            onFailed={onFailed}
+          />
         ) : null}
         <WayIn consultation={consultation} now={now} timeZone={timeZone} />
         <Changes consultation={consultation} timeZone={timeZone} onOpen={onOpen} />
@@ -95,9 +101,7 @@ function WayIn({ consultation, now, timeZone }: { consultation: UpcomingConsulta
   }
   const open = !joinableFrom || consultation.status === 'live' || now >= Date.parse(joinableFrom);
   if (!open) {
-    return (
-      <p class="way-in way-in-later">{ct('joinFrom', { time: formatTime(joinableFrom, timeZone) })}</p>
-    );
+    return <p class="way-in way-in-later">{ct('joinFrom', { time: formatTime(joinableFrom, timeZone) })}</p>;
   }
   const beforeStart = roomOpensAt !== null && consultation.status !== 'live' && now < Date.parse(roomOpensAt);
   return (
@@ -116,7 +120,12 @@ function Changes({ consultation, timeZone, onOpen }: { consultation: UpcomingCon
   const termsId = `terms-${consultation.id}`;
   const appointment = consultation.kind === 'appointment' && consultation.status === 'scheduled';
   const terms: string[] = [];
-  if (appointment) terms.push(reschedule.allowedForClient && reschedule.allowedUntil ? ct('rescheduleUntil', { date: formatDayAtTime(reschedule.allowedUntil, timeZone) }) : ct('rescheduleClosed'));
+  if (appointment)
+    terms.push(
+      reschedule.allowedForClient && reschedule.allowedUntil
+        ? ct('rescheduleUntil', { date: formatDayAtTime(reschedule.allowedUntil, timeZone) })
+        : ct('rescheduleClosed'),
+    );
   if (cancellation.allowed) {
     if (cancellation.chargeCents && cancellation.chargeCents > 0) terms.push(ct('cancelCostsNow', { amount: formatMoney(cancellation.chargeCents) }));
     else terms.push(cancellation.freeUntil ? ct('cancelFreeUntil', { date: formatDayAtTime(cancellation.freeUntil, timeZone) }) : ct('cancelFreeNow'));
@@ -130,7 +139,9 @@ function Changes({ consultation, timeZone, onOpen }: { consultation: UpcomingCon
         ))}
       </ul>
       <div class="button-row">
-        {appointment && reschedule.allowedForClient ? <DialogButton label={ct('reschedule')} describedBy={termsId} onOpen={() => onOpen('reschedule')} /> : null}
+        {appointment && reschedule.allowedForClient ? (
+          <DialogButton label={ct('reschedule')} describedBy={termsId} onOpen={() => onOpen('reschedule')} />
+        ) : null}
         {cancellation.allowed ? <DialogButton label={ct('cancel')} describedBy={termsId} onOpen={() => onOpen('cancel')} /> : null}
       </div>
     </div>

@@ -31,7 +31,13 @@ export function usePastConsultations(): PastList {
     try {
       const page = await fetchPast(stateRef.current.nextBefore);
       if (request !== latest.current) return;
-      setState((previous) => ({ items: [...previous.items, ...page.consultations], nextBefore: page.nextBefore, loaded: true, loadingMore: false, error: undefined }));
+      setState((previous) => ({
+        items: [...previous.items, ...page.consultations],
+        nextBefore: page.nextBefore,
+        loaded: true,
+        loadingMore: false,
+        error: undefined,
+      }));
     } catch (error) {
       if (request === latest.current) setState((previous) => ({ ...previous, loaded: true, loadingMore: false, error }));
     }

@@ -35,7 +35,12 @@ export interface UserQuery {
   page: number;
 }
 
-const withoutEmpty = (query: Record<string, string | number>) => new URLSearchParams(Object.entries(query).filter(([, value]) => value !== '').map(([name, value]) => [name, String(value)]));
+const withoutEmpty = (query: Record<string, string | number>) =>
+  new URLSearchParams(
+    Object.entries(query)
+      .filter(([, value]) => value !== '')
+      .map(([name, value]) => [name, String(value)]),
+  );
 
 export function fetchUsers(query: UserQuery): Promise<{ users: AdminUserSummary[] } & PageInfo> {
   return apiCall('GET', `/api/admin/users?${withoutEmpty({ ...query, limit: ADMIN_PAGE_SIZE })}`);
@@ -78,7 +83,14 @@ export function fetchNotices(state: NoticeState, page: number): Promise<{ notice
   return apiCall('GET', `/api/admin/notices?${withoutEmpty({ state, page, limit: ADMIN_PAGE_SIZE })}`);
 }
 
-export function publishNotice(body: { messageFr: string; messageEn: string; level: 'info' | 'warning'; startsAt?: string | undefined; endsAt?: string | undefined; reason: string }): Promise<unknown> {
+export function publishNotice(body: {
+  messageFr: string;
+  messageEn: string;
+  level: 'info' | 'warning';
+  startsAt?: string | undefined;
+  endsAt?: string | undefined;
+  reason: string;
+}): Promise<unknown> {
   return apiCall('POST', '/api/admin/notices', { json: body });
 }
 
@@ -98,6 +110,13 @@ export function addSurchargeTable(body: { franceCents: number; euCents: number; 
   return apiCall('POST', '/api/admin/surcharge-tables', { json: body });
 }
 
-export function fetchAudit(filter: { before: number | null; action: '' | AdminAction; targetId?: string }): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
-  return apiCall('GET', `/api/admin/audit-log?${withoutEmpty({ limit: AUDIT_PAGE_SIZE, before: filter.before ?? '', action: filter.action, targetId: filter.targetId ?? '' })}`);
+export function fetchAudit(filter: {
+  before: number | null;
+  action: '' | AdminAction;
+  targetId?: string;
+}): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
+  return apiCall(
+    'GET',
+    `/api/admin/audit-log?${withoutEmpty({ limit: AUDIT_PAGE_SIZE, before: filter.before ?? '', action: filter.action, targetId: filter.targetId ?? '' })}`,
+  );
 }

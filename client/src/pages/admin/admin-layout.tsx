@@ -18,8 +18,7 @@ export function AdminLayout({ notice, children }: { notice: string | undefined; 
     // Signing out from here navigates away first: only a visitor still on the console is sent to sign in.
     if (!signedIn.value) {
       if (here === '/admin' || here.startsWith('/admin/')) navigate(`/connexion?retour=${encodeURIComponent(here)}`, { replace: true });
-    }
-    else if (!user) void loadCurrentUser();
+    } else if (!user) void loadCurrentUser();
   }, [signedIn.value, user]);
   if (!user) {
     return (

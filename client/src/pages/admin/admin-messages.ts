@@ -73,7 +73,8 @@ export const am = defineMessages({
     'action.remove-content': 'Retirer des textes',
     'action.wallet/block': 'Bloquer le portefeuille',
     'action.wallet/unblock': 'Débloquer le portefeuille',
-    'effect.suspend': 'Le compte est déconnecté tout de suite ; ses rendez-vous à venir sont annulés sans frais pour personne ; la page de consultation d’un expert devient indisponible.',
+    'effect.suspend':
+      'Le compte est déconnecté tout de suite ; ses rendez-vous à venir sont annulés sans frais pour personne ; la page de consultation d’un expert devient indisponible.',
     'effect.reinstate': 'Le compte peut de nouveau se connecter ; les rendez-vous annulés ne sont pas rétablis.',
     'effect.terminate': 'Le compte est fermé pour de bon : déconnecté, rendez-vous à venir annulés sans frais. Ce n’est pas réversible.',
     'effect.remove-photo': 'La photo disparaît de la page de consultation, qui n’est plus publiée tant qu’une nouvelle photo n’est pas envoyée.',
@@ -170,7 +171,8 @@ export const am = defineMessages({
     withdrawn: 'Message retiré.',
     // Fees
     feesTitle: 'Frais de fonctionnement et surtaxes',
-    feesHint: 'Un changement prend effet au plus tôt 15 jours après sa programmation (règlement européen 2019/1150) ; tous les experts sont prévenus par e-mail.',
+    feesHint:
+      'Un changement prend effet au plus tôt 15 jours après sa programmation (règlement européen 2019/1150) ; tous les experts sont prévenus par e-mail.',
     feeSchedule: 'Frais de fonctionnement par minute',
     surchargeTable: 'Surtaxes téléphoniques par minute',
     effectiveFrom: 'Date d’effet',
@@ -291,7 +293,8 @@ export const am = defineMessages({
     'action.remove-content': 'Remove texts',
     'action.wallet/block': 'Block the wallet',
     'action.wallet/unblock': 'Unblock the wallet',
-    'effect.suspend': 'The account is signed out at once; its upcoming appointments are cancelled at no fee for anyone; an expert’s consultation page becomes unavailable.',
+    'effect.suspend':
+      'The account is signed out at once; its upcoming appointments are cancelled at no fee for anyone; an expert’s consultation page becomes unavailable.',
     'effect.reinstate': 'The account can sign in again; cancelled appointments are not restored.',
     'effect.terminate': 'The account is closed for good: signed out, upcoming appointments cancelled at no fee. This cannot be undone.',
     'effect.remove-photo': 'The photo disappears from the consultation page, which is unpublished until a new photo is sent.',

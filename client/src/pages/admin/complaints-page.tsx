@@ -43,7 +43,12 @@ export default function AdminComplaintsPage({ query, notice }: PageProps) {
     <AdminLayout notice={notice}>
       <section aria-labelledby="complaints-title">
         <h2 id="complaints-title">{am('complaintsTitle')}</h2>
-        <FilterSelect label={am('queue')} value={queue} options={QUEUES.map((value) => ({ value, label: am(`queue.${value}`) }))} onChange={(value) => show({ queue: value as ComplaintQueue, page: 1 })} />
+        <FilterSelect
+          label={am('queue')}
+          value={queue}
+          options={QUEUES.map((value) => ({ value, label: am(`queue.${value}`) }))}
+          onChange={(value) => show({ queue: value as ComplaintQueue, page: 1 })}
+        />
         <LiveStatus message={message} />
         {complaints.data === undefined ? (
           complaints.error ? (
@@ -107,7 +112,13 @@ export default function AdminComplaintsPage({ query, notice }: PageProps) {
                 </tbody>
               </table>
             </TableScroll>
-            <PageNumbers page={complaints.data.page} limit={complaints.data.limit} total={complaints.data.total} label={am('complaintsTitle')} onPage={(next) => show({ queue, page: next })} />
+            <PageNumbers
+              page={complaints.data.page}
+              limit={complaints.data.limit}
+              total={complaints.data.total}
+              label={am('complaintsTitle')}
+              onPage={(next) => show({ queue, page: next })}
+            />
           </div>
         )}
         <Dialog open={current !== undefined} title={am('answerTitle')} onClose={() => setAnswering(undefined)}>
@@ -141,8 +152,10 @@ function AdminAnswerForm({ complaint, onAnswered }: { complaint: ComplaintView; 
         submitLabel={am('answer')}
         validate={(values): FieldError[] => {
           const errors: FieldError[] = [];
-          if (values.resolution === 'partial_refund' && eurosToCents(values.refund) === undefined) errors.push({ name: 'refund', message: am('refundInvalid') });
-          if ((values.resolution === 'rejected' || values.resolution === 'answered') && values.reply.trim() === '') errors.push({ name: 'reply', message: am('replyRequired') });
+          if (values.resolution === 'partial_refund' && eurosToCents(values.refund) === undefined)
+            errors.push({ name: 'refund', message: am('refundInvalid') });
+          if ((values.resolution === 'rejected' || values.resolution === 'answered') && values.reply.trim() === '')
+            errors.push({ name: 'reply', message: am('replyRequired') });
           return errors;
         }}
         onSubmit={async (values) => {
@@ -159,11 +172,33 @@ function AdminAnswerForm({ complaint, onAnswered }: { complaint: ComplaintView; 
           onAnswered();
         }}
       >
-        <RadioGroup form={form} name="resolution" label={am('resolution')} required choices={choices.map((value) => ({ value, label: am(`resolution.${value}`) }))} />
+        <RadioGroup
+          form={form}
+          name="resolution"
+          label={am('resolution')}
+          required
+          choices={choices.map((value) => ({ value, label: am(`resolution.${value}`) }))}
+        />
         {resolution === 'partial_refund' ? (
-          <TextField form={form} name="refund" label={am('refund')} hint={am('refundHint')} required inputMode="decimal" suffix="€" placeholder={language() === 'fr' ? '12,50' : '12.50'} />
+          <TextField
+            form={form}
+            name="refund"
+            label={am('refund')}
+            hint={am('refundHint')}
+            required
+            inputMode="decimal"
+            suffix="€"
+            placeholder={language() === 'fr' ? '12,50' : '12.50'}
+          />
         ) : null}
-        <TextAreaField form={form} name="reply" label={am('reply')} required={resolution === 'rejected' || resolution === 'answered'} rows={4} maxLength={REPLY_MAX_LENGTH} />
+        <TextAreaField
+          form={form}
+          name="reply"
+          label={am('reply')}
+          required={resolution === 'rejected' || resolution === 'answered'}
+          rows={4}
+          maxLength={REPLY_MAX_LENGTH}
+        />
       </Form>
     </>
   );

@@ -64,7 +64,11 @@ export default function FeesPage({ notice }: PageProps) {
               submitLabel={am('schedule')}
               validate={(values) => euroErrors(values, ['fee'])}
               onSubmit={async (values) => {
-                await addFeeSchedule({ feePerMinuteCents: eurosToCents(values.fee)!, effectiveFrom: effectiveInstant(values.effectiveFrom), reason: values.reason });
+                await addFeeSchedule({
+                  feePerMinuteCents: eurosToCents(values.fee)!,
+                  effectiveFrom: effectiveInstant(values.effectiveFrom),
+                  reason: values.reason,
+                });
                 scheduled();
               }}
             >

@@ -89,7 +89,12 @@ export default function NoticesPage({ query, notice }: PageProps) {
       </section>
       <section aria-labelledby="notices-title">
         <h2 id="notices-title">{am('noticesTitle')}</h2>
-        <FilterSelect label={am('noticeState')} value={state} options={STATES.map((value) => ({ value, label: am(`noticeState.${value}`) }))} onChange={(value) => show({ state: value as NoticeState, page: 1 })} />
+        <FilterSelect
+          label={am('noticeState')}
+          value={state}
+          options={STATES.map((value) => ({ value, label: am(`noticeState.${value}`) }))}
+          onChange={(value) => show({ state: value as NoticeState, page: 1 })}
+        />
         {notices.data === undefined ? (
           notices.error ? (
             <p class="error-text" role="alert">
@@ -145,7 +150,13 @@ export default function NoticesPage({ query, notice }: PageProps) {
                 </tbody>
               </table>
             </TableScroll>
-            <PageNumbers page={notices.data.page} limit={notices.data.limit} total={notices.data.total} label={am('noticesTitle')} onPage={(next) => show({ state, page: next })} />
+            <PageNumbers
+              page={notices.data.page}
+              limit={notices.data.limit}
+              total={notices.data.total}
+              label={am('noticesTitle')}
+              onPage={(next) => show({ state, page: next })}
+            />
           </div>
         )}
         <Dialog open={current !== undefined} title={am('withdrawTitle')} onClose={() => setWithdrawing(undefined)}>

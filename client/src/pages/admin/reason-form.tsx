@@ -25,7 +25,16 @@ interface ReasonFormProps<Values extends ReasonValues> {
   children?: (form: FormState<Values>) => ComponentChildren;
 }
 
-export function ReasonForm<Values extends ReasonValues>({ initial, label, effect, submitLabel, danger, validate, onSubmit, children }: ReasonFormProps<Values>) {
+export function ReasonForm<Values extends ReasonValues>({
+  initial,
+  label,
+  effect,
+  submitLabel,
+  danger,
+  validate,
+  onSubmit,
+  children,
+}: ReasonFormProps<Values>) {
   const form = useForm<Values>(initial);
   return (
     <>

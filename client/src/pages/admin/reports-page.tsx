@@ -38,7 +38,12 @@ export default function ReportsPage({ query, notice }: PageProps) {
     <AdminLayout notice={notice}>
       <section aria-labelledby="reports-title">
         <h2 id="reports-title">{am('reportsTitle')}</h2>
-        <FilterSelect label={am('queue')} value={queue} options={QUEUES.map((value) => ({ value, label: am(`reportQueue.${value}`) }))} onChange={(value) => show({ queue: value as ReportQueue, page: 1 })} />
+        <FilterSelect
+          label={am('queue')}
+          value={queue}
+          options={QUEUES.map((value) => ({ value, label: am(`reportQueue.${value}`) }))}
+          onChange={(value) => show({ queue: value as ReportQueue, page: 1 })}
+        />
         <LiveStatus message={message} />
         {reports.data === undefined ? (
           reports.error ? (
@@ -105,7 +110,13 @@ export default function ReportsPage({ query, notice }: PageProps) {
                 </tbody>
               </table>
             </TableScroll>
-            <PageNumbers page={reports.data.page} limit={reports.data.limit} total={reports.data.total} label={am('reportsTitle')} onPage={(next) => show({ queue, page: next })} />
+            <PageNumbers
+              page={reports.data.page}
+              limit={reports.data.limit}
+              total={reports.data.total}
+              label={am('reportsTitle')}
+              onPage={(next) => show({ queue, page: next })}
+            />
           </div>
         )}
         <Dialog open={current !== undefined} title={am('decideTitle')} onClose={() => setDeciding(undefined)}>
@@ -116,7 +127,11 @@ export default function ReportsPage({ query, notice }: PageProps) {
               effect={`${expertName(current)} — ${current.review ? am('target.review', { stars: current.review.stars }) : am('target.profile')} — ${am(`reportReason.${current.reason}`)}`}
               submitLabel={am('decide')}
               onSubmit={async (values) => {
-                await decideReport(current.id, { decision: values.decision === 'dismissed' ? 'dismissed' : 'actioned', removeReview: values.decision === 'remove_review', reason: values.reason });
+                await decideReport(current.id, {
+                  decision: values.decision === 'dismissed' ? 'dismissed' : 'actioned',
+                  removeReview: values.decision === 'remove_review',
+                  reason: values.reason,
+                });
                 setDeciding(undefined);
                 setMessage({ kind: 'success', text: am('decided') });
                 void reports.refresh();

@@ -138,7 +138,11 @@ function UserFacts({ user }: { user: UserDetail }) {
       {user.rating ? (
         <>
           <dt>{am('rating')}</dt>
-          <dd>{user.rating.averageStars === null ? am('noRating') : am('ratingValue', { average: formatNumber(user.rating.averageStars), count: user.rating.count })}</dd>
+          <dd>
+            {user.rating.averageStars === null
+              ? am('noRating')
+              : am('ratingValue', { average: formatNumber(user.rating.averageStars), count: user.rating.count })}
+          </dd>
         </>
       ) : null}
       {user.wallet ? (

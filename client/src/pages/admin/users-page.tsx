@@ -20,7 +20,8 @@ const ROLES = ['client', 'expert', 'admin'] as const;
 const STATUSES = ['active', 'suspended', 'closed'] as const;
 
 function readUserQuery(query: URLSearchParams): UserQuery {
-  const pick = <T extends string>(value: string | null, allowed: readonly T[], fallback: T | ''): T | '' => (allowed.includes(value as T) ? (value as T) : fallback);
+  const pick = <T extends string>(value: string | null, allowed: readonly T[], fallback: T | ''): T | '' =>
+    allowed.includes(value as T) ? (value as T) : fallback;
   return {
     q: query.get('q') ?? '',
     role: pick(query.get('role'), ROLES, ''),
@@ -66,7 +67,13 @@ export default function UsersPage({ query, notice }: PageProps) {
         ) : (
           <div aria-busy={users.refreshing ? 'true' : undefined} class="admin-list">
             <UsersTable users={users.data.users} current={current} />
-            <PageNumbers page={users.data.page} limit={users.data.limit} total={users.data.total} label={am('usersTitle')} onPage={(page) => showQuery({ ...current, page })} />
+            <PageNumbers
+              page={users.data.page}
+              limit={users.data.limit}
+              total={users.data.total}
+              label={am('usersTitle')}
+              onPage={(page) => showQuery({ ...current, page })}
+            />
           </div>
         )}
       </section>

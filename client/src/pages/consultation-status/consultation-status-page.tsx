@@ -110,7 +110,10 @@ function StatusView({ consultation, viewer, notice, onChanged, children }: Statu
     case 'live':
       return page(stm(viewer === 'client' ? 'live.title' : 'live.expertTitle'), <Joining consultation={consultation} />);
     case 'scheduled':
-      return page(stm(viewer === 'client' ? 'scheduled.title' : 'scheduled.expertTitle'), <Scheduled consultation={consultation} viewer={viewer} otherName={otherName} />);
+      return page(
+        stm(viewer === 'client' ? 'scheduled.title' : 'scheduled.expertTitle'),
+        <Scheduled consultation={consultation} viewer={viewer} otherName={otherName} />,
+      );
     case 'ended':
       return page(stm('ended.title'), <Ended consultation={consultation} viewer={viewer} />);
     case 'expired': {
@@ -191,7 +194,11 @@ function Waiting({ consultation, expertName, onChanged }: { consultation: Consul
           {stm('waiting.checking', { name: expertName })}
         </p>
       )}
-      <p>{consultation.mode === 'video' ? stm('waiting.video', { name: expertName }) : stm('waiting.phone', { name: expertName, number: consultation.phoneNumber ?? '' })}</p>
+      <p>
+        {consultation.mode === 'video'
+          ? stm('waiting.video', { name: expertName })
+          : stm('waiting.phone', { name: expertName, number: consultation.phoneNumber ?? '' })}
+      </p>
       <p class="status-reassurance">{stm('waiting.held', { amount: formatMoney(holdAmountCents(consultation.terms)), name: expertName })}</p>
       <p class="status-actions">
         {consultation.mode === 'video' ? (
@@ -252,7 +259,10 @@ function Scheduled({ consultation, viewer, otherName }: { consultation: Consulta
     <>
       {viewer === 'client' ? <p class="notice">{stm('scheduled.text', { name: otherName })}</p> : null}
       <dl class="summary booking-confirmation">
-        <Row term={stm(viewer === 'client' ? 'row.expert' : 'row.client')} value={`${consultation[viewer === 'client' ? 'expert' : 'client'].firstName} ${consultation[viewer === 'client' ? 'expert' : 'client'].lastName}`} />
+        <Row
+          term={stm(viewer === 'client' ? 'row.expert' : 'row.client')}
+          value={`${consultation[viewer === 'client' ? 'expert' : 'client'].firstName} ${consultation[viewer === 'client' ? 'expert' : 'client'].lastName}`}
+        />
         <Row term={stm('row.mode')} value={stm(`mode.${consultation.mode}`)} />
         <Row term={stm('row.when')} value={when} />
         <Row term={stm('row.minutes')} value={stm('row.minutesValue', { minutes: consultation.reservedMinutes })} />
@@ -289,7 +299,9 @@ function Ended({ consultation, viewer }: { consultation: Consultation; viewer: V
       <dl class="summary">
         <Row term={stm('row.duration')} value={formatDuration(consultation.connectedSeconds)} />
         {settled ? <Row term={stm('row.charged')} value={formatMoney(consultation.chargeCents!)} /> : null}
-        {settled && viewer === 'expert' && consultation.expertEarningsCents !== null ? <Row term={stm('row.earnings')} value={formatMoney(consultation.expertEarningsCents)} /> : null}
+        {settled && viewer === 'expert' && consultation.expertEarningsCents !== null ? (
+          <Row term={stm('row.earnings')} value={formatMoney(consultation.expertEarningsCents)} />
+        ) : null}
       </dl>
       {settled ? (
         <>

@@ -31,7 +31,8 @@ const fr = {
   'waiting.cancelConfirm': 'Annuler votre demande ? Rien ne vous sera débité.',
   'expertWaiting.title': 'Demande de consultation immédiate',
   'expertWaiting.text': '{name} vous attend et a bloqué {amount} pour cette consultation.',
-  'expertWaiting.video': 'Acceptez pour entrer dans la salle : la consultation commence dès que vous vous voyez tous les deux. Si vous refusez, rien n’est facturé au client.',
+  'expertWaiting.video':
+    'Acceptez pour entrer dans la salle : la consultation commence dès que vous vous voyez tous les deux. Si vous refusez, rien n’est facturé au client.',
   'expertWaiting.phone': 'Si vous acceptez, nous vous appelons d’abord, puis nous appelons {name}.',
   'live.title': 'Votre consultation a commencé',
   'live.expertTitle': 'Consultation en cours',
@@ -67,7 +68,6 @@ const fr = {
   'noShowExpert.text': '{name} n’a pas rejoint la consultation : rien ne vous est débité et le montant bloqué est libéré.',
   'noShowExpert.expertText': 'Vous n’avez pas rejoint la consultation à temps.',
   'cancelled.expertText': 'Cette consultation a été annulée.',
-
 } satisfies Dictionary<string>;
 
 export type StatusMessageKey = keyof typeof fr;

@@ -28,7 +28,16 @@ export interface BookingChoice {
 }
 
 export const BUDGET = 'budget';
-const PARAM = { step: 'etape', mode: 'mode', timing: 'quand', slot: 'creneau', budget: 'budget', package: 'forfait', country: 'pays', discount: 'remise' } as const;
+const PARAM = {
+  step: 'etape',
+  mode: 'mode',
+  timing: 'quand',
+  slot: 'creneau',
+  budget: 'budget',
+  package: 'forfait',
+  country: 'pays',
+  discount: 'remise',
+} as const;
 const TIMING_VALUES = { now: 'maintenant', slot: 'rdv' } as const;
 const DISCOUNT_CODE_MAX_LENGTH = 32;
 /** A budget typed in euros never needs more characters than "5 000,00 €". */
@@ -67,7 +76,8 @@ function defaultPricing(profile: PublicProfile, mode: Mode): string {
 
 /** The choice for a mode, keeping what still applies: a package of another mode does not. */
 export function withMode(profile: PublicProfile, choice: BookingChoice, mode: Mode): BookingChoice {
-  const pricingStillOffered = choice.pricing === BUDGET ? rateFor(profile, mode) !== null : packagesFor(profile, mode).some((offer) => offer.id === choice.pricing);
+  const pricingStillOffered =
+    choice.pricing === BUDGET ? rateFor(profile, mode) !== null : packagesFor(profile, mode).some((offer) => offer.id === choice.pricing);
   return { ...choice, mode, pricing: pricingStillOffered ? choice.pricing : defaultPricing(profile, mode) };
 }
 

@@ -30,7 +30,8 @@ export const en = {
   'account.signedInAs': 'You are signed in as {name} ({email}).',
   'account.continue': 'Continue to payment',
   'account.notMe': 'Not me: sign out',
-  'account.notClient': 'You are signed in with an {role} account: only a client account can book a consultation. Sign out, then create a client account or sign in with one.',
+  'account.notClient':
+    'You are signed in with an {role} account: only a client account can book a consultation. Sign out, then create a client account or sign in with one.',
   'account.role.expert': 'expert',
   'account.role.admin': 'administrator',
   'payment.title': 'Confirm and pay',

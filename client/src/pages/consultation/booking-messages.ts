@@ -26,7 +26,8 @@ const fr = {
   'account.signedInAs': 'Vous êtes connecté(e) en tant que {name} ({email}).',
   'account.continue': 'Continuer vers le paiement',
   'account.notMe': 'Ce n’est pas moi : me déconnecter',
-  'account.notClient': 'Vous êtes connecté(e) avec un compte {role} : seul un compte client peut réserver une consultation. Déconnectez-vous, puis créez un compte client ou connectez-vous avec.',
+  'account.notClient':
+    'Vous êtes connecté(e) avec un compte {role} : seul un compte client peut réserver une consultation. Déconnectez-vous, puis créez un compte client ou connectez-vous avec.',
   'account.role.expert': 'expert',
   'account.role.admin': 'administrateur',
   'payment.title': 'Confirmer et payer',
@@ -55,15 +56,18 @@ const fr = {
   'card.saved': '{brand} •••• {last4}, exp. {month}/{year}',
   'card.other': 'Une autre carte',
   'card.new': 'Numéro de carte, date d’expiration et cryptogramme',
-  'card.newHint': 'Saisis dans le formulaire sécurisé de Stripe : votre numéro de carte ne passe jamais par nos serveurs. La carte est enregistrée pour vos prochaines réservations.',
+  'card.newHint':
+    'Saisis dans le formulaire sécurisé de Stripe : votre numéro de carte ne passe jamais par nos serveurs. La carte est enregistrée pour vos prochaines réservations.',
   'card.incomplete': 'Saisissez le numéro, la date d’expiration et le cryptogramme de votre carte.',
   'secure.title': 'Simulation 3-D Secure — votre banque vous demande de confirmer le paiement de {amount}',
   'secure.titleWithoutAmount': 'Simulation 3-D Secure — votre banque vous demande de confirmer le paiement',
-  'secure.text': 'Environnement de test : aucune banque n’est contactée. Confirmez pour autoriser le blocage du montant, ou refusez comme le ferait une authentification échouée.',
+  'secure.text':
+    'Environnement de test : aucune banque n’est contactée. Confirmez pour autoriser le blocage du montant, ou refusez comme le ferait une authentification échouée.',
   'secure.confirm': 'Confirmer',
   'secure.refuse': 'Refuser',
   'error.cardDeclined': 'Votre carte a été refusée. Rien n’a été réservé ni débité ; choisissez une autre carte.',
-  'error.authenticationRequired': 'Votre banque demande encore une authentification 3-D Secure. Rien n’a été réservé : réessayez ou choisissez une autre carte.',
+  'error.authenticationRequired':
+    'Votre banque demande encore une authentification 3-D Secure. Rien n’a été réservé : réessayez ou choisissez une autre carte.',
   'error.authenticationFailed': 'L’authentification 3-D Secure a échoué : réessayez ou choisissez une autre carte.',
   'error.authenticationExpired': 'La confirmation 3-D Secure a expiré et rien n’a été réservé : réservez à nouveau.',
   'error.authenticationMismatch': 'Votre choix a changé depuis la confirmation 3-D Secure et rien n’a été réservé : réservez à nouveau.',
@@ -80,7 +84,6 @@ const fr = {
   'error.refused': 'Cet expert n’accepte pas de réservation de votre part.',
   'error.expertUnavailable': 'Cet expert n’est plus disponible.',
   'error.fixChoice': 'Modifier ma réservation',
-
 } satisfies Dictionary<string>;
 
 export type BookingMessageKey = keyof typeof fr;

@@ -136,7 +136,13 @@ export function BookingPanel({ profile, initialChoice, onContinue }: BookingPane
         }}
       >
         {modes.length > 1 ? (
-          <RadioGroup form={form} name="mode" label={cm('mode')} class="segmented" choices={modes.map((mode) => ({ value: mode, label: cm(`mode.${mode}`) }))} />
+          <RadioGroup
+            form={form}
+            name="mode"
+            label={cm('mode')}
+            class="segmented"
+            choices={modes.map((mode) => ({ value: mode, label: cm(`mode.${mode}`) }))}
+          />
         ) : (
           <p class="single-choice">
             {cm('mode')}
@@ -214,7 +220,10 @@ function PricingChoice({ form, profile, mode }: { form: Parameters<typeof RadioG
   const rate = rateFor(profile, mode);
   const choices: Choice[] = [
     ...(rate !== null ? [{ value: BUDGET, label: cm('pricing.budget'), hint: cm('pricing.budgetHint', { rate: formatMoney(rate) }) }] : []),
-    ...packagesFor(profile, mode).map((offer) => ({ value: offer.id, label: cm('pricing.package', { minutes: offer.minutes, price: formatMoney(offer.priceCents) }) })),
+    ...packagesFor(profile, mode).map((offer) => ({
+      value: offer.id,
+      label: cm('pricing.package', { minutes: offer.minutes, price: formatMoney(offer.priceCents) }),
+    })),
   ];
   if (choices.length === 1) {
     return (
@@ -241,7 +250,14 @@ function SlotField({ form, slots }: { form: Parameters<typeof GroupedSelectField
       hint={empty ? cm('noSlots', { days: SLOT_DAYS }) : slots.state === 'failed' ? cm('slotsFailed') : cm('slotHint', { zone: visitorTimeZone() })}
       placeholder={ready ? cm('chooseSlot') : slots.state === 'loading' || slots.state === 'idle' ? t('shell.loading') : cm('noSlotOption')}
       disabled={!ready}
-      groups={ready ? slotsByDay(slots.slots, formatDay).map(({ day, slots: daySlots }) => ({ label: day, options: daySlots.map((slot) => ({ value: slot, label: `${day}, ${formatTime(slot)}` })) })) : []}
+      groups={
+        ready
+          ? slotsByDay(slots.slots, formatDay).map(({ day, slots: daySlots }) => ({
+              label: day,
+              options: daySlots.map((slot) => ({ value: slot, label: `${day}, ${formatTime(slot)}` })),
+            }))
+          : []
+      }
     />
   );
 }

@@ -72,7 +72,8 @@ export function BookingRecap({ profile, choice }: { profile: PublicProfile; choi
       <div>
         <p class="recap-expert">{bm('recap.with', { name: `${profile.firstName} ${profile.lastName}` })}</p>
         <p class="recap-choice">
-          {cm(`mode.${choice.mode}`)} · {when} · {offer ? bm('recap.package', { minutes: offer.minutes }) : budgetCents !== undefined ? bm('recap.budget', { amount: formatMoney(budgetCents) }) : ''}
+          {cm(`mode.${choice.mode}`)} · {when} ·{' '}
+          {offer ? bm('recap.package', { minutes: offer.minutes }) : budgetCents !== undefined ? bm('recap.budget', { amount: formatMoney(budgetCents) }) : ''}
         </p>
         {choice.mode === 'phone' ? <p class="recap-choice">{phoneNumber ? bm('recap.call', { number: phoneNumber }) : bm('recap.noNumber')}</p> : null}
       </div>

@@ -62,9 +62,11 @@ export const en = {
   holdExplained: 'This amount is held, not charged: only the time you use is taken at the end, the rest is released.',
   oneThirdRule: 'If the consultation lasts at most a third of the package, you pay only a third of the price.',
   cancellationTitle: 'Cancellation terms',
-  cancellationImmediate: 'Immediate consultation: free cancellation until the expert accepts. Without an answer within 5 minutes, the request expires and nothing is charged.',
+  cancellationImmediate:
+    'Immediate consultation: free cancellation until the expert accepts. Without an answer within 5 minutes, the request expires and nothing is charged.',
   cancellationGeneric: 'Free cancellation up to {hours} h before the appointment.',
-  cancellationFreeRate: 'Free cancellation up to {hours} h before the appointment. Later, or if you do not show up: {amount} ({minutes} minutes at the rate, within the budget).',
+  cancellationFreeRate:
+    'Free cancellation up to {hours} h before the appointment. Later, or if you do not show up: {amount} ({minutes} minutes at the rate, within the budget).',
   cancellationPackage: 'Free cancellation up to {hours} h before the appointment. Later, or if you do not show up: {amount} ({percent} % of the package).',
   cancellationRules:
     'Appointments: free cancellation up to {hours} h before. Later, or if you do not show up, you pay {minutes} minutes at the rate (within the budget) or {percent} % of the package. If the expert cancels or does not come, you pay nothing.',

@@ -58,9 +58,11 @@ const fr = {
   holdExplained: 'Ce montant est bloqué, pas débité : seul le temps consulté est prélevé à la fin, le reste est libéré.',
   oneThirdRule: 'Si la consultation dure au plus un tiers du forfait, vous ne payez qu’un tiers du prix.',
   cancellationTitle: 'Conditions d’annulation',
-  cancellationImmediate: 'Consultation immédiate : annulation gratuite tant que l’expert n’a pas accepté. Sans réponse sous 5 minutes, la demande expire et rien n’est débité.',
+  cancellationImmediate:
+    'Consultation immédiate : annulation gratuite tant que l’expert n’a pas accepté. Sans réponse sous 5 minutes, la demande expire et rien n’est débité.',
   cancellationGeneric: 'Annulation gratuite jusqu’à {hours} h avant le rendez-vous.',
-  cancellationFreeRate: 'Annulation gratuite jusqu’à {hours} h avant le rendez-vous. Plus tard, ou en cas d’absence : {amount} ({minutes} minutes au tarif, dans la limite du budget).',
+  cancellationFreeRate:
+    'Annulation gratuite jusqu’à {hours} h avant le rendez-vous. Plus tard, ou en cas d’absence : {amount} ({minutes} minutes au tarif, dans la limite du budget).',
   cancellationPackage: 'Annulation gratuite jusqu’à {hours} h avant le rendez-vous. Plus tard, ou en cas d’absence : {amount} ({percent} % du forfait).',
   cancellationRules:
     'Rendez-vous : annulation gratuite jusqu’à {hours} h avant. Plus tard, ou en cas d’absence, vous payez {minutes} minutes au tarif (dans la limite du budget) ou {percent} % du forfait. Si l’expert annule ou ne vient pas, rien ne vous est débité.',
@@ -90,7 +92,6 @@ const fr = {
   how1: 'Choisissez la vidéo ou le téléphone, maintenant ou sur rendez-vous, et votre budget ou un forfait.',
   how2: 'Créez votre compte en une minute, sans quitter cette page.',
   how3: 'Le montant est bloqué sur votre carte ; seul le temps réellement consulté est débité, avec un reçu.',
-
 } satisfies Dictionary<string>;
 
 export type ConsultationMessageKey = keyof typeof fr;

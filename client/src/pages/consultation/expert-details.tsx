@@ -146,7 +146,10 @@ function ReviewsSection({ profile }: { profile: PublicProfile }) {
           {(reviews ?? []).map((review) => (
             <li key={review.id} class="review">
               <p class="review-stars">
-                <span aria-hidden="true">{'★'.repeat(review.stars)}{'☆'.repeat(5 - review.stars)}</span>
+                <span aria-hidden="true">
+                  {'★'.repeat(review.stars)}
+                  {'☆'.repeat(5 - review.stars)}
+                </span>
                 <span class="visually-hidden">{cm('reviewStars', { stars: review.stars })}</span>
               </p>
               {review.comment ? <p class="review-comment">{review.comment}</p> : null}

@@ -22,7 +22,15 @@ export function ExpertHero({ profile }: { profile: PublicProfile }) {
     <section class="expert-hero" aria-labelledby="expert-name">
       {profile.photoUrl ? (
         // The photo is part of the first screen: fetched before anything below it.
-        <img class="expert-photo" src={profile.photoUrl} alt={cm('photoAlt', { name })} width={96} height={96} fetchpriority="high" data-testid="expert-photo" />
+        <img
+          class="expert-photo"
+          src={profile.photoUrl}
+          alt={cm('photoAlt', { name })}
+          width={96}
+          height={96}
+          fetchpriority="high"
+          data-testid="expert-photo"
+        />
       ) : null}
       <div class="expert-identity">
         <h1 id="expert-name" tabIndex={-1} ref={heading} data-testid="expert-name">
@@ -69,7 +77,9 @@ function PriceLine({ profile }: { profile: PublicProfile }) {
           {cm('heroRate', { mode: cm(`mode.${mode}`), rate: formatMoney(rateFor(profile, mode)!) })}
         </span>
       ))}
-      {rated.length === 0 && Number.isFinite(cheapestPackageCents) ? <span class="price-item">{cm('heroPackagesFrom', { price: formatMoney(cheapestPackageCents) })}</span> : null}
+      {rated.length === 0 && Number.isFinite(cheapestPackageCents) ? (
+        <span class="price-item">{cm('heroPackagesFrom', { price: formatMoney(cheapestPackageCents) })}</span>
+      ) : null}
     </p>
   );
 }

@@ -47,7 +47,12 @@ const CARD_BRANDS: Record<string, string> = {
 /** "Visa •••• 4242, exp. 12/34". */
 function savedCardLabel(saved: SavedCard): string {
   const twoDigits = (value: number) => String(value % 100).padStart(2, '0');
-  return bm('card.saved', { brand: CARD_BRANDS[saved.brand] ?? saved.brand, last4: saved.last4, month: twoDigits(saved.expMonth), year: twoDigits(saved.expYear) });
+  return bm('card.saved', {
+    brand: CARD_BRANDS[saved.brand] ?? saved.brand,
+    last4: saved.last4,
+    month: twoDigits(saved.expMonth),
+    year: twoDigits(saved.expYear),
+  });
 }
 
 interface StripePaymentFieldProps {
@@ -83,14 +88,23 @@ export function StripePaymentField({ checkout, walletSlot }: StripePaymentFieldP
       {saved.length > 0 ? (
         <fieldset class="radio-group saved-cards" aria-describedby={`${id}-error`}>
           <legend>{bm('card.choice')}</legend>
-          {[...saved.map((card) => ({ value: card.paymentMethod, label: savedCardLabel(card) })), { value: NEW_CARD, label: bm('card.other') }].map((choice, index) => (
-            <div class="radio-choice" key={choice.value}>
-              <input id={`${id}-${index}`} type="radio" name={PAYMENT_FIELD} value={choice.value} checked={selected === choice.value} onChange={() => checkout.choose(choice.value)} />
-              <label for={`${id}-${index}`}>
-                <span class="radio-label">{choice.label}</span>
-              </label>
-            </div>
-          ))}
+          {[...saved.map((card) => ({ value: card.paymentMethod, label: savedCardLabel(card) })), { value: NEW_CARD, label: bm('card.other') }].map(
+            (choice, index) => (
+              <div class="radio-choice" key={choice.value}>
+                <input
+                  id={`${id}-${index}`}
+                  type="radio"
+                  name={PAYMENT_FIELD}
+                  value={choice.value}
+                  checked={selected === choice.value}
+                  onChange={() => checkout.choose(choice.value)}
+                />
+                <label for={`${id}-${index}`}>
+                  <span class="radio-label">{choice.label}</span>
+                </label>
+              </div>
+            ),
+          )}
         </fieldset>
       ) : null}
       <div class="card-entry" hidden={selected !== NEW_CARD || status !== 'ready'}>

@@ -175,7 +175,12 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
       }
     }
     try {
-      const token = wallet && checkout ? tokenFrom(await checkout.saveWalletCard(wallet)) : checkout ? tokenFrom(await checkout.cardToken()) : String(form.values.value[PAYMENT_FIELD]);
+      const token =
+        wallet && checkout
+          ? tokenFrom(await checkout.saveWalletCard(wallet))
+          : checkout
+            ? tokenFrom(await checkout.cardToken())
+            : String(form.values.value[PAYMENT_FIELD]);
       if (!token) return;
       const booked = await postBooking(bookingBody(token), authenticate);
       forgetDraft();
@@ -218,7 +223,15 @@ export function PaymentStep({ profile, choice, notice }: PaymentStepProps) {
   const submitLabel = deferred ? bm('submitDeferred') : holdCents !== undefined ? bm('submit', { amount: formatMoney(holdCents) }) : bm('submitWithoutAmount');
   return (
     <BookingStepLayout profile={profile} choice={choice} step="payment" title={bm('payment.title')} notice={notice}>
-      <Form form={form} label={bm('payment.title')} submitLabel={submitLabel} submitClass="button button-primary button-block" submitDisabled={!usable || !priced} validate={problems} onSubmit={() => book()}>
+      <Form
+        form={form}
+        label={bm('payment.title')}
+        submitLabel={submitLabel}
+        submitClass="button button-primary button-block"
+        submitDisabled={!usable || !priced}
+        validate={problems}
+        onSubmit={() => book()}
+      >
         {needsEmailCode(user) ? (
           <Fieldset legend={bm('payment.codeTitle')}>
             <EmailCodeField form={form} name="emailCode" email={user?.email ?? ''} justSignedUp={false} />

@@ -9,7 +9,17 @@ import type { BookingPrice, PriceState } from './use-booking-price.ts';
  * budget or package lasts, what the card hold blocks (BOOK-3) and the cancellation terms
  * (BILL-10), every amount from the quote route. Announced politely as the choice changes.
  */
-export function PriceSummary({ choice, price, problem, headingLevel = 3 }: { choice: BookingChoice; price: PriceState; problem?: string; headingLevel?: 2 | 3 }) {
+export function PriceSummary({
+  choice,
+  price,
+  problem,
+  headingLevel = 3,
+}: {
+  choice: BookingChoice;
+  price: PriceState;
+  problem?: string;
+  headingLevel?: 2 | 3;
+}) {
   // Its headings sit one level under the section it is in: the panel's h2 on the expert's page, the step's h1 on the payment.
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (

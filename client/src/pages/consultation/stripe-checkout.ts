@@ -8,7 +8,16 @@
 import { signal } from '@preact/signals';
 import { apiCall } from '../../api.ts';
 import type { Language } from '../../i18n/index.ts';
-import { stripeClient, type CardElement, type CardElementChange, type PaymentRequest, type PaymentRequestButtonElement, type StripeClient, type StripeError, type WalletPaymentMethodEvent } from '../../stripe.ts';
+import {
+  stripeClient,
+  type CardElement,
+  type CardElementChange,
+  type PaymentRequest,
+  type PaymentRequestButtonElement,
+  type StripeClient,
+  type StripeError,
+  type WalletPaymentMethodEvent,
+} from '../../stripe.ts';
 import type { CardSetupStarted, SavedCard } from './booking-types.ts';
 
 /** The choice that asks for a card not saved yet. */
@@ -97,7 +106,8 @@ export class StripeCheckout {
   /** The token to book with: a saved card's, or a new card's once Stripe has saved it (SetupIntent). */
   async cardToken(): Promise<CardOutcome> {
     if (this.selected.value !== NEW_CARD) return { token: this.selected.value };
-    if (!this.#stripe || !this.#card || !this.#cardState.complete) return { problem: 'incomplete', ...(this.#cardState.error ? { error: this.#cardState.error } : {}) };
+    if (!this.#stripe || !this.#card || !this.#cardState.complete)
+      return { problem: 'incomplete', ...(this.#cardState.error ? { error: this.#cardState.error } : {}) };
     const setup = await apiCall<CardSetupStarted>('POST', '/api/payments/cards/setup');
     const confirmed = await this.#stripe.confirmCardSetup(setup.clientSecret, { payment_method: { card: this.#card } });
     if (confirmed.error) return { problem: 'stripe', error: confirmed.error };

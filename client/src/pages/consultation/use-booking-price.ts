@@ -63,26 +63,29 @@ export function useBookingPrice(profile: PublicProfile, choice: BookingChoice): 
       return;
     }
     const offer = profile.pricing.packages.find((candidate) => candidate.id === pricing);
-    const timer = setTimeout(() => {
-      const query = new URLSearchParams({ mode, country: mode === 'phone' ? country : 'FR' });
-      if (offer) {
-        query.set('packageId', offer.id);
-        query.set('seconds', String(offer.minutes * SECONDS_PER_MINUTE));
-      } else {
-        query.set('budgetCents', String(budgetCents));
-        // One minute: its charge is the per-minute price, surcharge included (BILL-2).
-        query.set('seconds', String(SECONDS_PER_MINUTE));
-      }
-      if (discountCode) query.set('discountCode', discountCode);
-      apiCall<Quote>('GET', `/api/experts/${encodeURIComponent(profile.slug)}/quote?${query.toString()}`).then(
-        (quote) => current && setState({ state: 'ready', price: priceOf(quote, offer?.minutes ?? null) }),
-        (error: unknown) => {
-          if (!current) return;
-          const code = error instanceof ApiError ? error.code : 'unexpected';
-          setState({ state: 'invalid', problem: { field: PROBLEM_FIELDS[code] ?? '', code, error } });
-        },
-      );
-    }, asked.current ? QUOTE_DEBOUNCE_MS : 0);
+    const timer = setTimeout(
+      () => {
+        const query = new URLSearchParams({ mode, country: mode === 'phone' ? country : 'FR' });
+        if (offer) {
+          query.set('packageId', offer.id);
+          query.set('seconds', String(offer.minutes * SECONDS_PER_MINUTE));
+        } else {
+          query.set('budgetCents', String(budgetCents));
+          // One minute: its charge is the per-minute price, surcharge included (BILL-2).
+          query.set('seconds', String(SECONDS_PER_MINUTE));
+        }
+        if (discountCode) query.set('discountCode', discountCode);
+        apiCall<Quote>('GET', `/api/experts/${encodeURIComponent(profile.slug)}/quote?${query.toString()}`).then(
+          (quote) => current && setState({ state: 'ready', price: priceOf(quote, offer?.minutes ?? null) }),
+          (error: unknown) => {
+            if (!current) return;
+            const code = error instanceof ApiError ? error.code : 'unexpected';
+            setState({ state: 'invalid', problem: { field: PROBLEM_FIELDS[code] ?? '', code, error } });
+          },
+        );
+      },
+      asked.current ? QUOTE_DEBOUNCE_MS : 0,
+    );
     asked.current = true;
     return () => {
       current = false;

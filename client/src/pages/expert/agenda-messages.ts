@@ -26,7 +26,8 @@ export const agendaText = defineMessages({
     reschedule: 'Déplacer',
     cancel: 'Annuler le rendez-vous',
     moveFree: 'Plus de 48 h avant le début : le rendez-vous est déplacé tout de suite, sans frais, et votre client en est prévenu.',
-    moveProposal: 'À moins de 48 h du début, votre client doit donner son accord : il reçoit votre proposition et peut l’accepter ou la refuser. En attendant, le rendez-vous reste à son horaire.',
+    moveProposal:
+      'À moins de 48 h du début, votre client doit donner son accord : il reçoit votre proposition et peut l’accepter ou la refuser. En attendant, le rendez-vous reste à son horaire.',
     newDate: 'Nouvelle date',
     slots: 'Horaires libres ce jour-là ({zone})',
     noSlots: 'Aucun horaire libre ce jour-là : choisissez une autre date, ou ouvrez des heures dans vos disponibilités.',
@@ -36,7 +37,8 @@ export const agendaText = defineMessages({
     back: 'Retour',
     moved: 'Rendez-vous déplacé : {time}. Votre client est prévenu.',
     proposed: 'Proposition envoyée : {time}. Le rendez-vous reste à son horaire tant que votre client n’a pas accepté.',
-    cancelText: 'Votre client ne paiera rien et le montant bloqué sur sa carte est libéré. Vous devez à la plateforme {penalty}, les frais de service que la consultation aurait produits ; ils sont prélevés sur votre portefeuille. Déplacer le rendez-vous ne coûte rien.',
+    cancelText:
+      'Votre client ne paiera rien et le montant bloqué sur sa carte est libéré. Vous devez à la plateforme {penalty}, les frais de service que la consultation aurait produits ; ils sont prélevés sur votre portefeuille. Déplacer le rendez-vous ne coûte rien.',
     confirmCancel: 'Confirmer l’annulation',
     cancelled: 'Rendez-vous annulé : votre client est prévenu.',
     'error.slot_taken': 'Cet horaire vient d’être pris : choisissez-en un autre.',
@@ -72,7 +74,8 @@ export const agendaText = defineMessages({
     reschedule: 'Move',
     cancel: 'Cancel the appointment',
     moveFree: 'More than 48 hours before the start: the appointment moves at once, free of charge, and your client is told.',
-    moveProposal: 'Within 48 hours of the start your client must agree: they receive your proposal and can accept or refuse it. Meanwhile the appointment keeps its time.',
+    moveProposal:
+      'Within 48 hours of the start your client must agree: they receive your proposal and can accept or refuse it. Meanwhile the appointment keeps its time.',
     newDate: 'New date',
     slots: 'Free times that day ({zone})',
     noSlots: 'No free time that day: choose another date, or open hours in your availability.',
@@ -82,7 +85,8 @@ export const agendaText = defineMessages({
     back: 'Back',
     moved: 'Appointment moved: {time}. Your client is told.',
     proposed: 'Proposal sent: {time}. The appointment keeps its time until your client accepts.',
-    cancelText: 'Your client pays nothing and the amount held on their card is released. You owe the platform {penalty}, the operating fee the consultation would have produced; it is taken from your wallet. Moving the appointment costs nothing.',
+    cancelText:
+      'Your client pays nothing and the amount held on their card is released. You owe the platform {penalty}, the operating fee the consultation would have produced; it is taken from your wallet. Moving the appointment costs nothing.',
     confirmCancel: 'Confirm the cancellation',
     cancelled: 'Appointment cancelled: your client is told.',
     'error.slot_taken': 'This time was just taken: choose another one.',
@@ -95,7 +99,15 @@ export const agendaText = defineMessages({
   },
 });
 
-const RESCHEDULE_CODES = ['slot_taken', 'outside_availability', 'proposal_pending', 'start_in_past', 'same_time', 'consultation_started', 'not_reschedulable'] as const;
+const RESCHEDULE_CODES = [
+  'slot_taken',
+  'outside_availability',
+  'proposal_pending',
+  'start_in_past',
+  'same_time',
+  'consultation_started',
+  'not_reschedulable',
+] as const;
 
 export function rescheduleRefusal(code: string): string | undefined {
   return (RESCHEDULE_CODES as readonly string[]).includes(code) ? agendaText(`error.${code as (typeof RESCHEDULE_CODES)[number]}`) : undefined;

@@ -27,7 +27,10 @@ const endMinutes = (start: string, end: string) => (minutesOf(end) <= minutesOf(
  */
 export function AgendaWeek({ agenda, today, now, showCancelled, onOpen }: AgendaWeekProps) {
   const visible = agenda.appointments.filter((appointment) => showCancelled || !HIDDEN_STATUSES.includes(appointment.status));
-  const starts = [...agenda.days.flatMap((day) => day.openings.map((opening) => minutesOf(opening.start))), ...visible.map((appointment) => minutesOf(appointment.localStart))];
+  const starts = [
+    ...agenda.days.flatMap((day) => day.openings.map((opening) => minutesOf(opening.start))),
+    ...visible.map((appointment) => minutesOf(appointment.localStart)),
+  ];
   const ends = [
     ...agenda.days.flatMap((day) => day.openings.map((opening) => minutesOf(opening.end))),
     ...visible.map((appointment) => endMinutes(appointment.localStart, appointment.localEnd)),
@@ -108,4 +111,3 @@ export function AgendaWeek({ agenda, today, now, showCancelled, onOpen }: Agenda
     </div>
   );
 }
-

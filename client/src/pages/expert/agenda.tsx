@@ -24,7 +24,13 @@ export default function AgendaPage({ notice, query }: PageProps) {
   const zone = dashboard.value?.timeZone;
   return (
     <WorkspacePage section="agenda" title={agendaText('title')} notice={notice}>
-      {zone ? <AgendaContent timeZone={zone} query={query} /> : dashboardError.value ? <LoadFailed error={dashboardError.value} onRetry={() => void refreshDashboard()} /> : <Loading />}
+      {zone ? (
+        <AgendaContent timeZone={zone} query={query} />
+      ) : dashboardError.value ? (
+        <LoadFailed error={dashboardError.value} onRetry={() => void refreshDashboard()} />
+      ) : (
+        <Loading />
+      )}
     </WorkspacePage>
   );
 }
@@ -50,7 +56,10 @@ function AgendaContent({ timeZone, query }: { timeZone: string; query: URLSearch
     <>
       <div class="agenda-bar">
         <h2 class="agenda-range" aria-live="polite">
-          {agendaText('week', { from: calendarDateLabel(weekStart, { day: 'numeric', month: 'long' }), to: calendarDateLabel(addDays(weekStart, 6), { day: 'numeric', month: 'long', year: 'numeric' }) })}
+          {agendaText('week', {
+            from: calendarDateLabel(weekStart, { day: 'numeric', month: 'long' }),
+            to: calendarDateLabel(addDays(weekStart, 6), { day: 'numeric', month: 'long', year: 'numeric' }),
+          })}
         </h2>
         <div class="agenda-nav">
           <button type="button" class="button button-secondary button-small" onClick={() => goTo(addDays(weekStart, -7))}>

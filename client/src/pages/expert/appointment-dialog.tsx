@@ -100,14 +100,23 @@ export function AppointmentDialog({ appointment, timeZone, now, onClose, onChang
         </div>
       ) : null}
       {actions && step === 'move' ? (
-        <MoveStep appointment={appointment} timeZone={timeZone} movesAtOnce={actions.movesAtOnce} busy={busy} onBack={() => setStep('details')} onMove={(startAt) =>
-          act(async () => {
-            const moved = await apiCall<{ proposal?: RescheduleProposal; startAt?: string }>('POST', `/api/consultations/${appointment.id}/reschedule`, { json: { startAt } });
-            return moved.proposal
-              ? agendaText('proposed', { time: momentLabel(moved.proposal.proposedStartAt, timeZone) })
-              : agendaText('moved', { time: momentLabel(moved.startAt ?? startAt, timeZone) });
-          })
-        } />
+        <MoveStep
+          appointment={appointment}
+          timeZone={timeZone}
+          movesAtOnce={actions.movesAtOnce}
+          busy={busy}
+          onBack={() => setStep('details')}
+          onMove={(startAt) =>
+            act(async () => {
+              const moved = await apiCall<{ proposal?: RescheduleProposal; startAt?: string }>('POST', `/api/consultations/${appointment.id}/reschedule`, {
+                json: { startAt },
+              });
+              return moved.proposal
+                ? agendaText('proposed', { time: momentLabel(moved.proposal.proposedStartAt, timeZone) })
+                : agendaText('moved', { time: momentLabel(moved.startAt ?? startAt, timeZone) });
+            })
+          }
+        />
       ) : null}
       {actions && step === 'cancel' ? (
         <div class="cancel-step">
@@ -177,7 +186,12 @@ function MoveStep({ appointment, timeZone, movesAtOnce, busy, onBack, onMove }: 
         />
       ) : null}
       <div class="button-row">
-        <button type="button" class="button button-primary" disabled={busy || !chosen || !ready || !slots.slots.includes(chosen)} onClick={() => onMove(chosen)}>
+        <button
+          type="button"
+          class="button button-primary"
+          disabled={busy || !chosen || !ready || !slots.slots.includes(chosen)}
+          onClick={() => onMove(chosen)}
+        >
           {chosen && ready && slots.slots.includes(chosen)
             ? agendaText(movesAtOnce ? 'confirmMove' : 'confirmPropose', { time: momentLabel(chosen, timeZone) })
             : agendaText(movesAtOnce ? 'confirmMove' : 'confirmPropose', { time: '…' })}

@@ -6,7 +6,8 @@ export const availabilityText = defineMessages({
     intro: 'Les heures où les clients peuvent réserver un rendez-vous, dans votre fuseau horaire. Un rendez-vous ne peut jamais en chevaucher un autre.',
     formLabel: 'Disponibilités',
     week: 'Horaires de la semaine',
-    gridHelp: 'Glissez sur la grille pour ouvrir des heures (ou pour en fermer en partant d’une heure ouverte). Au doigt : touchez l’heure de début puis celle de fin. La liste sous la grille fait la même chose au clavier.',
+    gridHelp:
+      'Glissez sur la grille pour ouvrir des heures (ou pour en fermer en partant d’une heure ouverte). Au doigt : touchez l’heure de début puis celle de fin. La liste sous la grille fait la même chose au clavier.',
     sameWeekdays: 'Mêmes horaires du lundi au vendredi',
     sameWeekdaysHint: 'Recopie les horaires du lundi sur mardi, mercredi, jeudi et vendredi.',
     mondayFirst: 'Ouvrez d’abord le lundi.',
@@ -65,7 +66,8 @@ export const availabilityText = defineMessages({
     intro: 'The hours when clients can book an appointment, in your time zone. An appointment can never overlap another one.',
     formLabel: 'Availability',
     week: 'Weekly hours',
-    gridHelp: 'Drag on the grid to open hours (or to close them, starting from an open hour). With a finger: tap the start hour, then the end hour. The list below the grid does the same with a keyboard.',
+    gridHelp:
+      'Drag on the grid to open hours (or to close them, starting from an open hour). With a finger: tap the start hour, then the end hour. The list below the grid does the same with a keyboard.',
     sameWeekdays: 'Same hours Monday to Friday',
     sameWeekdaysHint: 'Copies Monday’s hours to Tuesday, Wednesday, Thursday and Friday.',
     mondayFirst: 'Open Monday first.',

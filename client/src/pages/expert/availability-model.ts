@@ -108,7 +108,9 @@ export function toApi(editable: EditableAvailability): Availability {
     for (const range of editable.week[day]) weekly.push({ weekday: day, start: clockOf(range.start), end: clockOf(range.end) });
   }
   const exceptions: AvailabilityException[] = editable.exceptions.flatMap((dated): AvailabilityException[] =>
-    dated.closed ? [{ date: dated.date, closed: true }] : dated.ranges.map((range) => ({ date: dated.date, start: clockOf(range.start), end: clockOf(range.end) })),
+    dated.closed
+      ? [{ date: dated.date, closed: true }]
+      : dated.ranges.map((range) => ({ date: dated.date, start: clockOf(range.start), end: clockOf(range.end) })),
   );
   return { timeZone: editable.timeZone, weekly, exceptions };
 }

@@ -6,7 +6,18 @@ import { apiErrorMessage } from '../../ui/errors.ts';
 import { LoadFailed, Loading } from '../../ui/load-state.tsx';
 import { useResource } from '../../ui/use-resource.ts';
 import { availabilityText, weekdayName } from './availability-messages.ts';
-import { MAX_WEEKLY_RANGES, WEEKDAYS, WORKDAYS, copyDay, emptyWeek, fromApi, rangeProblem, toApi, type EditableAvailability, type Week } from './availability-model.ts';
+import {
+  MAX_WEEKLY_RANGES,
+  WEEKDAYS,
+  WORKDAYS,
+  copyDay,
+  emptyWeek,
+  fromApi,
+  rangeProblem,
+  toApi,
+  type EditableAvailability,
+  type Week,
+} from './availability-model.ts';
 import { refreshDashboard } from './dashboard-store.ts';
 import { DatedExceptions } from './dated-exceptions.tsx';
 import { DayHours } from './day-hours.tsx';
@@ -23,7 +34,13 @@ export default function AvailabilityPage({ notice }: PageProps) {
   return (
     <WorkspacePage section="availability" title={availabilityText('title')} notice={notice}>
       <p class="ws-intro">{availabilityText('intro')}</p>
-      {saved.state === 'ready' ? <AvailabilityEditor initial={fromApi(saved.data)} /> : saved.state === 'failed' ? <LoadFailed error={saved.error} onRetry={saved.reload} /> : <Loading />}
+      {saved.state === 'ready' ? (
+        <AvailabilityEditor initial={fromApi(saved.data)} />
+      ) : saved.state === 'failed' ? (
+        <LoadFailed error={saved.error} onRetry={saved.reload} />
+      ) : (
+        <Loading />
+      )}
     </WorkspacePage>
   );
 }
@@ -123,7 +140,13 @@ function AvailabilityEditor({ initial }: { initial: EditableAvailability }) {
           <p class="hint" id="availability-zone-hint">
             {availabilityText('timeZoneHint')} {zoneLabel(draft.timeZone)}
           </p>
-          <select id="availability-zone" name="timeZone" value={draft.timeZone} aria-describedby="availability-zone-hint" onChange={(event) => change({ ...draft, timeZone: event.currentTarget.value })}>
+          <select
+            id="availability-zone"
+            name="timeZone"
+            value={draft.timeZone}
+            aria-describedby="availability-zone-hint"
+            onChange={(event) => change({ ...draft, timeZone: event.currentTarget.value })}
+          >
             {timeZones(draft.timeZone).map((zone) => (
               <option key={zone} value={zone}>
                 {zone.replace(/_/g, ' ')}
@@ -154,6 +177,7 @@ const RULE_CODES = ['invalid_time_zone', 'invalid_time', 'invalid_time_range', '
 
 /** The API's refusal of a rule in words (the editor prevents most of them before sending). */
 function ruleMessage(error: unknown): string {
-  if (error instanceof ApiError && (RULE_CODES as readonly string[]).includes(error.code)) return availabilityText(`error.${error.code as (typeof RULE_CODES)[number]}`);
+  if (error instanceof ApiError && (RULE_CODES as readonly string[]).includes(error.code))
+    return availabilityText(`error.${error.code as (typeof RULE_CODES)[number]}`);
   return apiErrorMessage(error);
 }

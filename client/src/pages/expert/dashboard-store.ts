@@ -75,7 +75,11 @@ function onLiveEvent(event: LiveEvent): void {
     announced.add(request.id);
     playRequestChime();
     const name = `${request.client.firstName} ${request.client.lastName}`;
-    showRequestNotification(liveRequestText('notificationTitle'), liveRequestText('notificationBody', { name, mode: modeWord(request.mode).toLowerCase() }), request.id);
+    showRequestNotification(
+      liveRequestText('notificationTitle'),
+      liveRequestText('notificationBody', { name, mode: modeWord(request.mode).toLowerCase() }),
+      request.id,
+    );
   }
   // Any change of one of the expert's consultations (or changes missed during a drop) moves the figures.
   void refreshDashboard();

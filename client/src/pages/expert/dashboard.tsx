@@ -173,7 +173,8 @@ function NextAppointments({ state }: { state: ExpertDashboard }) {
               <div class="appointment-what">
                 <p class="appointment-who">{name}</p>
                 <p class="appointment-meta">
-                  {modeWord(appointment.mode)} · {dashboardText('minutes', { count: appointment.reservedMinutes })} · {workspaceText(`pricing.${appointment.pricing}`)}
+                  {modeWord(appointment.mode)} · {dashboardText('minutes', { count: appointment.reservedMinutes })} ·{' '}
+                  {workspaceText(`pricing.${appointment.pricing}`)}
                 </p>
                 {appointment.rescheduleProposal ? (
                   <p class="pill pill-warn">{dashboardText('proposalPending', { time: momentLabel(appointment.rescheduleProposal.proposedStartAt, zone) })}</p>
@@ -205,7 +206,11 @@ function monthName(month: string): string {
 function MoneyTiles({ state }: { state: ExpertDashboard }) {
   return (
     <div class="ws-tiles">
-      <StatTile label={dashboardText('month', { month: monthName(state.earnings.month) })} value={formatMoney(state.earnings.netEarningsCents)} testId="month-earnings">
+      <StatTile
+        label={dashboardText('month', { month: monthName(state.earnings.month) })}
+        value={formatMoney(state.earnings.netEarningsCents)}
+        testId="month-earnings"
+      >
         <p>{dashboardText('monthCount', { count: state.earnings.consultationCount })}</p>
         <p>
           <a href={SECTION_PATHS.earnings}>{dashboardText('seeEarnings')}</a>

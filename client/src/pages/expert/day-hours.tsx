@@ -98,11 +98,23 @@ function DayRow({ day, ranges, onRanges, onCopy }: { day: Weekday; ranges: Range
         ) : null}
       </div>
       <div class="day-actions">
-        <button type="button" class="icon-button" aria-label={availabilityText('addRangeTo', { day: name })} title={availabilityText('addRangeTo', { day: name })} onClick={addRange}>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={availabilityText('addRangeTo', { day: name })}
+          title={availabilityText('addRangeTo', { day: name })}
+          onClick={addRange}
+        >
           <PlusIcon />
         </button>
         {open ? (
-          <button type="button" class="icon-button" aria-label={availabilityText('copyToOf', { day: name })} title={availabilityText('copyToOf', { day: name })} onClick={onCopy}>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={availabilityText('copyToOf', { day: name })}
+            title={availabilityText('copyToOf', { day: name })}
+            onClick={onCopy}
+          >
             <CopyIcon />
           </button>
         ) : null}

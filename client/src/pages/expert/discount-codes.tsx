@@ -112,7 +112,13 @@ export default function DiscountCodesPage({ notice }: PageProps) {
       <p class="ws-intro">{text('intro')}</p>
       <section class="card" aria-labelledby="codes-title">
         <h2 id="codes-title">{text('list')}</h2>
-        {codes.state === 'ready' ? <CodeList codes={codes.data.discountCodes} onChanged={codes.reload} /> : codes.state === 'failed' ? <LoadFailed error={codes.error} onRetry={codes.reload} /> : <Loading />}
+        {codes.state === 'ready' ? (
+          <CodeList codes={codes.data.discountCodes} onChanged={codes.reload} />
+        ) : codes.state === 'failed' ? (
+          <LoadFailed error={codes.error} onRetry={codes.reload} />
+        ) : (
+          <Loading />
+        )}
       </section>
       <section class="card" aria-labelledby="new-code-title">
         <h2 id="new-code-title">{text('create')}</h2>
@@ -143,9 +149,17 @@ function CodeList({ codes, onChanged }: { codes: DiscountCode[]; onChanged: () =
   return (
     <>
       <DataTable
-        caption={text('list')} captionHidden
+        caption={text('list')}
+        captionHidden
         testId="discount-codes"
-        columns={[{ label: text('code') }, { label: text('percent'), numeric: true }, { label: text('expiry') }, { label: text('uses'), numeric: true }, { label: text('status') }, { label: text('action') }]}
+        columns={[
+          { label: text('code') },
+          { label: text('percent'), numeric: true },
+          { label: text('expiry') },
+          { label: text('uses'), numeric: true },
+          { label: text('status') },
+          { label: text('action') },
+        ]}
         rows={codes.slice(0, shown).map((code) => ({
           key: code.id,
           cells: [
@@ -155,7 +169,13 @@ function CodeList({ codes, onChanged }: { codes: DiscountCode[]; onChanged: () =
             `${code.usesCount}${code.maxUses === null ? '' : ` / ${code.maxUses}`}${code.firstConsultationOnly ? ` (${text('firstOnlyShort')})` : ''}`,
             text(`status.${code.status}`),
             code.status === 'active' ? (
-              <button type="button" class="button button-secondary button-small" disabled={busy === code.id} aria-label={text('disableCode', { code: code.code })} onClick={() => disable(code)}>
+              <button
+                type="button"
+                class="button button-secondary button-small"
+                disabled={busy === code.id}
+                aria-label={text('disableCode', { code: code.code })}
+                onClick={() => disable(code)}
+              >
                 {text('disable')}
               </button>
             ) : (
@@ -186,7 +206,8 @@ function NewCode({ onCreated }: { onCreated: () => void }) {
     const errors: FieldError[] = [];
     if (values.code && !DISCOUNT_CODE_PATTERN.test(values.code)) errors.push({ name: 'code', message: text('error.code') });
     const percent = Number(values.percentOff);
-    if (values.percentOff && !(/^\d{1,3}$/.test(values.percentOff) && percent >= 1 && percent <= 100)) errors.push({ name: 'percentOff', message: text('error.percent') });
+    if (values.percentOff && !(/^\d{1,3}$/.test(values.percentOff) && percent >= 1 && percent <= 100))
+      errors.push({ name: 'percentOff', message: text('error.percent') });
     if (values.maxUses && !MAX_USES_TEXT.test(values.maxUses)) errors.push({ name: 'maxUses', message: text('error.maxUses') });
     return errors;
   };
@@ -202,8 +223,8 @@ function NewCode({ onCreated }: { onCreated: () => void }) {
             json: {
               code: values.code,
               percentOff: Number(values.percentOff),
-              expiresAt: // The code stays valid through the chosen day, on the expert's own clock.
-              values.expiresAt ? wallClockToIso(values.expiresAt, '23:59:59', dashboard.value?.timeZone ?? 'Europe/Paris') : null,
+              // The code stays valid through the chosen day, on the expert's own clock.
+              expiresAt: values.expiresAt ? wallClockToIso(values.expiresAt, '23:59:59', dashboard.value?.timeZone ?? 'Europe/Paris') : null,
               maxUses: values.maxUses ? Number(values.maxUses) : null,
               firstConsultationOnly: values.firstConsultationOnly,
             },

@@ -127,11 +127,23 @@ export default function EarningsPage({ notice }: PageProps) {
       {earnings.state === 'ready' && monthly.state === 'ready' ? <Totals earnings={earnings.data} months={monthly.data.months} /> : null}
       <section class="card" aria-labelledby="chart-title">
         <h2 id="chart-title">{text('chartTitle')}</h2>
-        {monthly.state === 'ready' ? <MonthlyChart months={monthly.data.months} /> : monthly.state === 'failed' ? <LoadFailed error={monthly.error} onRetry={monthly.reload} /> : <Loading />}
+        {monthly.state === 'ready' ? (
+          <MonthlyChart months={monthly.data.months} />
+        ) : monthly.state === 'failed' ? (
+          <LoadFailed error={monthly.error} onRetry={monthly.reload} />
+        ) : (
+          <Loading />
+        )}
       </section>
       <section class="card" aria-labelledby="lines-title">
         <h2 id="lines-title">{text('lines')}</h2>
-        {earnings.state === 'ready' ? <Lines earnings={earnings.data} /> : earnings.state === 'failed' ? <LoadFailed error={earnings.error} onRetry={earnings.reload} /> : <Loading />}
+        {earnings.state === 'ready' ? (
+          <Lines earnings={earnings.data} />
+        ) : earnings.state === 'failed' ? (
+          <LoadFailed error={earnings.error} onRetry={earnings.reload} />
+        ) : (
+          <Loading />
+        )}
       </section>
       <Statements />
       <p>
@@ -174,10 +186,22 @@ function MonthlyChart({ months }: { months: MonthEarnings[] }) {
     >
       <DataTable
         caption={text('monthlyTable')}
-        columns={[{ label: text('month') }, { label: text('count'), numeric: true }, { label: text('clientPrice'), numeric: true }, { label: text('fee'), numeric: true }, { label: text('net'), numeric: true }]}
+        columns={[
+          { label: text('month') },
+          { label: text('count'), numeric: true },
+          { label: text('clientPrice'), numeric: true },
+          { label: text('fee'), numeric: true },
+          { label: text('net'), numeric: true },
+        ]}
         rows={[...months].reverse().map((month) => ({
           key: month.month,
-          cells: [monthName(month.month), String(month.consultationCount), formatMoney(month.clientPriceCents), formatMoney(month.operatingFeeCents), formatMoney(month.netEarningsCents)],
+          cells: [
+            monthName(month.month),
+            String(month.consultationCount),
+            formatMoney(month.clientPriceCents),
+            formatMoney(month.operatingFeeCents),
+            formatMoney(month.netEarningsCents),
+          ],
         }))}
       />
     </BarChart>
@@ -191,7 +215,8 @@ function Lines({ earnings }: { earnings: Earnings }) {
   return (
     <>
       <DataTable
-        caption={text('linesTable')} captionHidden
+        caption={text('linesTable')}
+        captionHidden
         columns={[
           { label: text('date') },
           { label: text('kind') },
@@ -229,7 +254,10 @@ function Lines({ earnings }: { earnings: Earnings }) {
 
 /** BILL-9: the statements need the session, so they are fetched and handed to the browser as a file. */
 function Statements() {
-  const statements = useResource(() => apiCall<{ months: { month: string; consultationCount: number; operatingFeeCents: number }[] }>('GET', '/api/experts/me/statements'), []);
+  const statements = useResource(
+    () => apiCall<{ months: { month: string; consultationCount: number; operatingFeeCents: number }[] }>('GET', '/api/experts/me/statements'),
+    [],
+  );
   const [shown, setShown] = useState(CHART_MONTHS);
   const [status, setStatus] = useState('');
   const open = (month: string, format: 'html' | 'pdf') => {
@@ -269,10 +297,20 @@ function Statements() {
                 <span class="statement-month">{name}</span>
                 <span class="statement-figures">{text('statementLine', { count: entry.consultationCount, fee: formatMoney(entry.operatingFeeCents) })}</span>
                 <span class="statement-actions">
-                  <button type="button" class="button button-secondary button-small" aria-label={text('openStatement', { month: name })} onClick={() => open(entry.month, 'html')}>
+                  <button
+                    type="button"
+                    class="button button-secondary button-small"
+                    aria-label={text('openStatement', { month: name })}
+                    onClick={() => open(entry.month, 'html')}
+                  >
                     {text('open')}
                   </button>
-                  <button type="button" class="button button-secondary button-small" aria-label={text('pdfStatement', { month: name })} onClick={() => open(entry.month, 'pdf')}>
+                  <button
+                    type="button"
+                    class="button button-secondary button-small"
+                    aria-label={text('pdfStatement', { month: name })}
+                    onClick={() => open(entry.month, 'pdf')}
+                  >
                     PDF
                   </button>
                 </span>

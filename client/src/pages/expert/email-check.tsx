@@ -60,7 +60,16 @@ export function EmailCheck({ email }: { email: string }) {
           </button>
         }
       >
-        <TextField form={form} name="code" label={t('emailCode.label')} hint={t('emailCode.hint')} required autocomplete="one-time-code" inputMode="numeric" maxLength={6} />
+        <TextField
+          form={form}
+          name="code"
+          label={t('emailCode.label')}
+          hint={t('emailCode.hint')}
+          required
+          autocomplete="one-time-code"
+          inputMode="numeric"
+          maxLength={6}
+        />
       </Form>
     </section>
   );

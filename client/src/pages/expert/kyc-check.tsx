@@ -12,7 +12,8 @@ const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 const text = defineMessages({
   fr: {
-    intro: 'Pour recevoir des virements, déposez vos justificatifs (PDF, JPEG ou PNG, 10 Mo au plus) et vos coordonnées bancaires. Ils sont chiffrés et transmis à notre prestataire de paiement, qui répond en général sous 48 h.',
+    intro:
+      'Pour recevoir des virements, déposez vos justificatifs (PDF, JPEG ou PNG, 10 Mo au plus) et vos coordonnées bancaires. Ils sont chiffrés et transmis à notre prestataire de paiement, qui répond en général sous 48 h.',
     statusIs: 'Statut de la vérification :',
     refusedBecause: 'Motif du refus : {reason}. Corrigez ce qui est demandé, puis renvoyez le dossier.',
     underReview: 'Vos justificatifs sont en cours de vérification : vous recevrez un e-mail à la réponse.',
@@ -41,7 +42,8 @@ const text = defineMessages({
     ready: 'Tout est prêt : envoyez le dossier.',
   },
   en: {
-    intro: 'To receive payouts, upload your documents (PDF, JPEG or PNG, 10 MB at most) and your bank details. They are encrypted and sent to our payment provider, who usually answers within 48 hours.',
+    intro:
+      'To receive payouts, upload your documents (PDF, JPEG or PNG, 10 MB at most) and your bank details. They are encrypted and sent to our payment provider, who usually answers within 48 hours.',
     statusIs: 'Check status:',
     refusedBecause: 'Reason for refusal: {reason}. Fix what is asked, then send the file again.',
     underReview: 'Your documents are being checked: you will get an e-mail with the answer.',
@@ -129,7 +131,14 @@ function DocumentUpload({ kind, uploaded, onUploaded }: { kind: DocumentKind; up
           onUploaded();
         }}
       >
-        <FileField form={form} name="file" label={label} accept={DOCUMENT_ACCEPT} required hint={uploaded ? text('uploaded', { name: uploaded.fileName, date: formatDate(uploaded.uploadedAt) }) : text('documentHint')} />
+        <FileField
+          form={form}
+          name="file"
+          label={label}
+          accept={DOCUMENT_ACCEPT}
+          required
+          hint={uploaded ? text('uploaded', { name: uploaded.fileName, date: formatDate(uploaded.uploadedAt) }) : text('documentHint')}
+        />
         {dated ? <TextField form={form} name="issuedOn" type="date" label={text('issuedOn')} hint={text('issuedOnHint')} required /> : null}
       </Form>
     </div>
@@ -154,7 +163,14 @@ function BankDetails({ kyc, onSaved }: { kyc: KycView; onSaved: () => void }) {
       }}
     >
       <div class="form-columns">
-        <TextField form={form} name="iban" label="IBAN" required autocomplete="off" hint={kyc.bankDetails ? text('ibanSaved', { last4: kyc.bankDetails.ibanLast4 }) : undefined} />
+        <TextField
+          form={form}
+          name="iban"
+          label="IBAN"
+          required
+          autocomplete="off"
+          hint={kyc.bankDetails ? text('ibanSaved', { last4: kyc.bankDetails.ibanLast4 }) : undefined}
+        />
         <TextField form={form} name="bic" label="BIC" required autocomplete="off" />
         {kyc.companyNameRequired ? <TextField form={form} name="companyName" label={text('companyName')} required /> : null}
       </div>
@@ -176,7 +192,9 @@ function SubmitKyc({ kyc, onSubmitted }: { kyc: KycView; onSubmitted: () => void
         onClick={() => {
           setBusy(true);
           setError('');
-          apiCall('POST', '/api/wallet/kyc/submit').then(onSubmitted, (failure: unknown) => setError(apiErrorMessage(failure))).finally(() => setBusy(false));
+          apiCall('POST', '/api/wallet/kyc/submit')
+            .then(onSubmitted, (failure: unknown) => setError(apiErrorMessage(failure)))
+            .finally(() => setBusy(false));
         }}
       >
         {text('submit')}

@@ -105,7 +105,12 @@ export function NotificationsButton() {
   if (permission === 'denied') return <p class="hint">{liveRequestText('notificationsDenied')}</p>;
   return (
     <p class="notifications-ask">
-      <button type="button" class="button button-secondary button-small" onClick={() => void Notification.requestPermission().then(setPermission)} data-testid="ask-notifications">
+      <button
+        type="button"
+        class="button button-secondary button-small"
+        onClick={() => void Notification.requestPermission().then(setPermission)}
+        data-testid="ask-notifications"
+      >
         {liveRequestText('notificationsOn')}
       </button>{' '}
       <span class="hint">{liveRequestText('notificationsHint')}</span>

@@ -3,7 +3,8 @@ import { defineMessages } from '../../i18n/index.ts';
 export const pricingText = defineMessages({
   fr: {
     title: 'Tarifs et forfaits',
-    intro: 'Prix TTC payés par le client, que vous fixez librement. La plateforme prélève {fee} par minute consultée ; vous gardez le reste, versé sur votre portefeuille.',
+    intro:
+      'Prix TTC payés par le client, que vous fixez librement. La plateforme prélève {fee} par minute consultée ; vous gardez le reste, versé sur votre portefeuille.',
     feeChange: 'À partir du {date}, les frais de service passeront à {fee} par minute pour les nouvelles réservations.',
     formLabel: 'Tarifs et forfaits',
     perMinute: 'À la minute',
@@ -43,7 +44,8 @@ export const pricingText = defineMessages({
   },
   en: {
     title: 'Rates and packages',
-    intro: 'VAT-inclusive prices paid by the client, which you set freely. The platform keeps {fee} per consulted minute; you keep the rest, paid into your wallet.',
+    intro:
+      'VAT-inclusive prices paid by the client, which you set freely. The platform keeps {fee} per consulted minute; you keep the rest, paid into your wallet.',
     feeChange: 'From {date}, the operating fee becomes {fee} per minute for new bookings.',
     formLabel: 'Rates and packages',
     perMinute: 'Per minute',

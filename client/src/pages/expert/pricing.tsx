@@ -26,7 +26,13 @@ export default function PricingPage({ notice }: PageProps) {
   const saved = useResource(() => apiCall<Breakdown>('GET', '/api/experts/me/pricing/breakdown'), []);
   return (
     <WorkspacePage section="pricing" title={pricingText('title')} notice={notice}>
-      {saved.state === 'ready' ? <PricingEditor initial={saved.data} /> : saved.state === 'failed' ? <LoadFailed error={saved.error} onRetry={saved.reload} /> : <Loading />}
+      {saved.state === 'ready' ? (
+        <PricingEditor initial={saved.data} />
+      ) : saved.state === 'failed' ? (
+        <LoadFailed error={saved.error} onRetry={saved.reload} />
+      ) : (
+        <Loading />
+      )}
     </WorkspacePage>
   );
 }
@@ -141,7 +147,10 @@ function PricingEditor({ initial }: { initial: Breakdown }) {
       <p class="ws-intro">{pricingText('intro', { fee })}</p>
       {initial.upcomingFeeChange ? (
         <p class="ws-banner">
-          {pricingText('feeChange', { date: formatDate(initial.upcomingFeeChange.effectiveFrom), fee: formatMoney(initial.upcomingFeeChange.feePerMinuteCents) })}
+          {pricingText('feeChange', {
+            date: formatDate(initial.upcomingFeeChange.effectiveFrom),
+            fee: formatMoney(initial.upcomingFeeChange.feePerMinuteCents),
+          })}
         </p>
       ) : null}
       <Form form={form} label={pricingText('formLabel')} submitLabel={pricingText('save')} validate={validate} onSubmit={submit}>
@@ -154,7 +163,14 @@ function PricingEditor({ initial }: { initial: Breakdown }) {
               const body = rateBody(field);
               return (
                 <div class="rate-item" key={field}>
-                  <TextField form={form} name={field} label={pricingText(mode === 'video' ? 'videoRate' : 'phoneRate')} hint={pricingText('rateHint')} inputMode="decimal" suffix="€" />
+                  <TextField
+                    form={form}
+                    name={field}
+                    label={pricingText(mode === 'video' ? 'videoRate' : 'phoneRate')}
+                    hint={pricingText('rateHint')}
+                    inputMode="decimal"
+                    suffix="€"
+                  />
                   <RateFigures
                     empty={(values[field] ?? '').trim() === ''}
                     typo={body ? undefined : pricingText('error.amount')}
@@ -178,7 +194,14 @@ function PricingEditor({ initial }: { initial: Breakdown }) {
             {packages.map((draft, index) => {
               const body = packageBodies[index];
               return (
-                <PackageRow key={index} form={form} index={index} answer={body ? preview(body) : undefined} onRemove={() => removePackage(index)} typo={body ? undefined : (packageTypo(draft) ?? '')} />
+                <PackageRow
+                  key={index}
+                  form={form}
+                  index={index}
+                  answer={body ? preview(body) : undefined}
+                  onRemove={() => removePackage(index)}
+                  typo={body ? undefined : (packageTypo(draft) ?? '')}
+                />
               );
             })}
           </ol>
@@ -269,7 +292,9 @@ function PackageRow({ form, index, answer, onRemove, typo }: PackageRowProps) {
               const offer = breakdown.packages[0];
               if (!offer) return '';
               const whole = pricingText('packageBreakdown', { fee: formatMoney(offer.feeCents), net: formatMoney(offer.netCents) });
-              return offer.oneThirdRule ? `${whole}. ${pricingText('oneThird', { charge: formatMoney(offer.oneThirdRule.chargeCents), net: formatMoney(offer.oneThirdRule.netCents) })}` : whole;
+              return offer.oneThirdRule
+                ? `${whole}. ${pricingText('oneThird', { charge: formatMoney(offer.oneThirdRule.chargeCents), net: formatMoney(offer.oneThirdRule.netCents) })}`
+                : whole;
             }}
             testId={`breakdown-package-${n}`}
           />

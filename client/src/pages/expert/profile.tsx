@@ -138,12 +138,27 @@ function DetailsCard({ profile, consultationUrl }: { profile: PublicExpertProfil
         label={text('details')}
         submitLabel={text('detailsSubmit')}
         onSubmit={async (values) => {
-          await apiCall('PATCH', '/api/experts/me/profile', { json: { headline: values.headline.trim(), description: values.description.trim(), category: values.category } });
+          await apiCall('PATCH', '/api/experts/me/profile', {
+            json: { headline: values.headline.trim(), description: values.description.trim(), category: values.category },
+          });
           form.showSuccess(text('detailsSaved'));
         }}
       >
-        <TextField form={form} name="headline" label={text('headline')} hint={text('headlineHint', { max: HEADLINE_MAX_CHARS })} maxLength={HEADLINE_MAX_CHARS} />
-        <TextAreaField form={form} name="description" label={text('description')} hint={text('descriptionHint', { max: DESCRIPTION_MAX_CHARS })} maxLength={DESCRIPTION_MAX_CHARS} rows={7} />
+        <TextField
+          form={form}
+          name="headline"
+          label={text('headline')}
+          hint={text('headlineHint', { max: HEADLINE_MAX_CHARS })}
+          maxLength={HEADLINE_MAX_CHARS}
+        />
+        <TextAreaField
+          form={form}
+          name="description"
+          label={text('description')}
+          hint={text('descriptionHint', { max: DESCRIPTION_MAX_CHARS })}
+          maxLength={DESCRIPTION_MAX_CHARS}
+          rows={7}
+        />
         <SelectField form={form} name="category" label={text('category')} options={categoryOptions()} required />
       </Form>
       <p>
@@ -152,4 +167,3 @@ function DetailsCard({ profile, consultationUrl }: { profile: PublicExpertProfil
     </section>
   );
 }
-

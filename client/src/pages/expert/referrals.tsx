@@ -20,7 +20,8 @@ const ROWS_PAGE_SIZE = 20;
 const text = defineMessages({
   fr: {
     title: 'Mon parrainage',
-    intro: 'Recommandez Consulto à d’autres experts : vous touchez {percent} % des frais de service de leurs consultations pendant {months} mois après leur inscription, versés sur votre portefeuille.',
+    intro:
+      'Recommandez Consulto à d’autres experts : vous touchez {percent} % des frais de service de leurs consultations pendant {months} mois après leur inscription, versés sur votre portefeuille.',
     referred: 'Experts parrainés',
     totalCommission: 'Commissions au total',
     share: 'Mes liens de parrainage',
@@ -53,7 +54,8 @@ const text = defineMessages({
   },
   en: {
     title: 'My referrals',
-    intro: 'Recommend Consulto to other experts: you earn {percent}% of the operating fees of their consultations for {months} months after they sign up, paid into your wallet.',
+    intro:
+      'Recommend Consulto to other experts: you earn {percent}% of the operating fees of their consultations for {months} months after they sign up, paid into your wallet.',
     referred: 'Referred experts',
     totalCommission: 'Total commissions',
     share: 'My referral links',
@@ -104,7 +106,13 @@ export default function ReferralsPage({ notice }: PageProps) {
   const referral = useResource(() => apiCall<ReferralWorkspace>('GET', `/api/referrals/me?language=${lang}`), [lang]);
   return (
     <WorkspacePage section="referrals" title={text('title')} notice={notice}>
-      {referral.state === 'ready' ? <Referrals referral={referral.data} /> : referral.state === 'failed' ? <LoadFailed error={referral.error} onRetry={referral.reload} /> : <Loading />}
+      {referral.state === 'ready' ? (
+        <Referrals referral={referral.data} />
+      ) : referral.state === 'failed' ? (
+        <LoadFailed error={referral.error} onRetry={referral.reload} />
+      ) : (
+        <Loading />
+      )}
     </WorkspacePage>
   );
 }
@@ -149,14 +157,23 @@ function Referrals({ referral }: { referral: ReferralWorkspace }) {
           <p class="empty">{text('noExperts')}</p>
         ) : (
           <DataTable
-            caption={text('experts')} captionHidden
-            columns={[{ label: text('expert') }, { label: text('signedUp') }, { label: text('window') }, { label: text('consultations'), numeric: true }, { label: text('commission'), numeric: true }]}
+            caption={text('experts')}
+            captionHidden
+            columns={[
+              { label: text('expert') },
+              { label: text('signedUp') },
+              { label: text('window') },
+              { label: text('consultations'), numeric: true },
+              { label: text('commission'), numeric: true },
+            ]}
             rows={experts.slice(0, expertsShown).map((expert) => ({
               key: expert.slug,
               cells: [
                 `${expert.firstName} ${expert.lastName}`,
                 formatDate(expert.signedUpAt),
-                expert.insideCommissionWindow ? text('windowUntil', { date: formatDate(expert.commissionWindowEndsAt) }) : text('windowEnded', { date: formatDate(expert.commissionWindowEndsAt) }),
+                expert.insideCommissionWindow
+                  ? text('windowUntil', { date: formatDate(expert.commissionWindowEndsAt) })
+                  : text('windowEnded', { date: formatDate(expert.commissionWindowEndsAt) }),
                 String(expert.consultationsCount),
                 formatMoney(expert.commissionCents),
               ],
@@ -180,9 +197,12 @@ function Referrals({ referral }: { referral: ReferralWorkspace }) {
           <p class="empty">{text('noCommissions')}</p>
         ) : (
           <DataTable
-            caption={text('months')} captionHidden
+            caption={text('months')}
+            captionHidden
             columns={[{ label: text('month') }, { label: text('consultations'), numeric: true }, { label: text('commission'), numeric: true }]}
-            rows={months.slice(0, monthsShown).map((month) => ({ key: month.month, cells: [monthName(month.month), String(month.consultationsCount), formatMoney(month.commissionCents)] }))}
+            rows={months
+              .slice(0, monthsShown)
+              .map((month) => ({ key: month.month, cells: [monthName(month.month), String(month.consultationsCount), formatMoney(month.commissionCents)] }))}
           />
         )}
         {months.length > monthsShown ? (

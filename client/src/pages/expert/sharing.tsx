@@ -13,7 +13,8 @@ import { WorkspacePage } from './workspace-layout.tsx';
 const text = defineMessages({
   fr: {
     title: 'Faire connaître ma page',
-    intro: 'La plateforme ne vous apporte pas de clients : ils arrivent par votre adresse, votre QR code ou votre bannière. Partagez-les partout où vos clients vous cherchent.',
+    intro:
+      'La plateforme ne vous apporte pas de clients : ils arrivent par votre adresse, votre QR code ou votre bannière. Partagez-les partout où vos clients vous cherchent.',
     address: 'Votre adresse',
     addressHint: 'Dans votre signature e-mail, sur vos réseaux, dans vos messages.',
     consultationUrl: 'Mon adresse de consultation',
@@ -30,7 +31,8 @@ const text = defineMessages({
   },
   en: {
     title: 'Share my page',
-    intro: 'The platform does not bring you clients: they arrive through your address, your QR code or your banner. Share them wherever your clients look for you.',
+    intro:
+      'The platform does not bring you clients: they arrive through your address, your QR code or your banner. Share them wherever your clients look for you.',
     address: 'Your address',
     addressHint: 'In your e-mail signature, on your social networks, in your messages.',
     consultationUrl: 'My consultation address',
@@ -77,7 +79,13 @@ export default function SharingPage({ notice }: PageProps) {
         <>
           <section class="card" aria-labelledby="share-url-title">
             <h2 id="share-url-title">{text('address')}</h2>
-            <CopyField label={text('consultationUrl')} hint={text('addressHint')} value={workspace.data.consultationUrl} copyLabel={text('copyUrl')} onCopied={() => reportSharing('url')} />
+            <CopyField
+              label={text('consultationUrl')}
+              hint={text('addressHint')}
+              value={workspace.data.consultationUrl}
+              copyLabel={text('copyUrl')}
+              onCopied={() => reportSharing('url')}
+            />
             <p>
               <a href={new URL(workspace.data.consultationUrl).pathname}>{text('openPage')}</a>
             </p>
@@ -98,7 +106,14 @@ export default function SharingPage({ notice }: PageProps) {
         <h2 id="share-banner-title">{text('banner')}</h2>
         {banner.state === 'ready' ? (
           <div class="banner-block">
-            <CopyField label={text('bannerCode')} hint={text('bannerHint')} value={banner.data.html} copyLabel={text('copyBanner')} rows={7} onCopied={() => reportSharing('banner')} />
+            <CopyField
+              label={text('bannerCode')}
+              hint={text('bannerHint')}
+              value={banner.data.html}
+              copyLabel={text('copyBanner')}
+              rows={7}
+              onCopied={() => reportSharing('banner')}
+            />
             <h3>{text('bannerPreview')}</h3>
             <SnippetPreview html={banner.data.html} title={text('bannerPreview')} testId="banner-preview" />
           </div>

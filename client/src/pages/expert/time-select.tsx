@@ -37,7 +37,13 @@ export function TimeSelect({ value, kind, shortLabel, fullLabel, invalid, descri
         <span aria-hidden="true">{shortLabel}</span>
         <span class="visually-hidden">{fullLabel}</span>
       </label>
-      <select id={id} value={String(value)} aria-invalid={invalid ? 'true' : undefined} aria-describedby={describedBy} onChange={(event) => onChange(Number(event.currentTarget.value))}>
+      <select
+        id={id}
+        value={String(value)}
+        aria-invalid={invalid ? 'true' : undefined}
+        aria-describedby={describedBy}
+        onChange={(event) => onChange(Number(event.currentTarget.value))}
+      >
         {minutes.map((minute) => (
           <option key={minute} value={String(minute)}>
             {clockOf(minute)}

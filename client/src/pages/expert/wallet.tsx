@@ -62,12 +62,22 @@ export default function WalletPage({ notice }: PageProps) {
   return (
     <WorkspacePage section="wallet" title={walletText('title')} notice={notice}>
       <p class="ws-intro">{walletText('intro')}</p>
-      {wallet.state === 'ready' ? <Balances wallet={wallet.data} /> : wallet.state === 'failed' ? <LoadFailed error={wallet.error} onRetry={wallet.reload} /> : <Loading />}
+      {wallet.state === 'ready' ? (
+        <Balances wallet={wallet.data} />
+      ) : wallet.state === 'failed' ? (
+        <LoadFailed error={wallet.error} onRetry={wallet.reload} />
+      ) : (
+        <Loading />
+      )}
       <div class="ws-grid wallet-grid">
         {wallet.state === 'ready' ? <PayoutCard wallet={wallet.data} onPaid={afterMoney} /> : null}
         <PayoutHistory payouts={payouts} />
       </div>
-      {kyc.state === 'ready' ? <KycCheck kyc={kyc.data} onChanged={afterKyc} /> : kyc.state === 'failed' ? <LoadFailed error={kyc.error} onRetry={kyc.reload} /> : null}
+      {kyc.state === 'ready' ? (
+        <KycCheck kyc={kyc.data} onChanged={afterKyc} />
+      ) : kyc.state === 'failed' ? (
+        <LoadFailed error={kyc.error} onRetry={kyc.reload} />
+      ) : null}
       <Movements movements={movements} />
     </WorkspacePage>
   );
@@ -138,7 +148,8 @@ function PayoutCard({ wallet, onPaid }: { wallet: WalletView; onPaid: () => void
               await apiCall('POST', '/api/payouts', { json: { amountCents }, headers: { 'idempotency-key': idempotencyKey } });
             } catch (error) {
               const code = error instanceof ApiError ? error.code : '';
-              if ((PAYOUT_REFUSALS as readonly string[]).includes(code)) form.showErrors([{ name: 'amount', message: walletText(`refusal.${code as (typeof PAYOUT_REFUSALS)[number]}`) }]);
+              if ((PAYOUT_REFUSALS as readonly string[]).includes(code))
+                form.showErrors([{ name: 'amount', message: walletText(`refusal.${code as (typeof PAYOUT_REFUSALS)[number]}`) }]);
               else throw error;
               return;
             }
@@ -148,7 +159,15 @@ function PayoutCard({ wallet, onPaid }: { wallet: WalletView; onPaid: () => void
             onPaid();
           }}
         >
-          <TextField form={form} name="amount" label={walletText('payoutAmount')} hint={walletText('payoutHint', { minimum, available })} required inputMode="decimal" suffix="€" />
+          <TextField
+            form={form}
+            name="amount"
+            label={walletText('payoutAmount')}
+            hint={walletText('payoutHint', { minimum, available })}
+            required
+            inputMode="decimal"
+            suffix="€"
+          />
         </Form>
       )}
     </section>
@@ -174,7 +193,8 @@ function PayoutHistory({ payouts }: { payouts: CursorPages<Payout> }) {
       {payouts.state === 'ready' && payouts.items.length === 0 ? <p class="empty">{walletText('noPayouts')}</p> : null}
       {payouts.items.length > 0 ? (
         <DataTable
-          caption={walletText('payouts')} captionHidden
+          caption={walletText('payouts')}
+          captionHidden
           columns={[{ label: walletText('date') }, { label: walletText('amount'), numeric: true }, { label: walletText('status') }]}
           rows={payouts.items.map((payout) => ({
             key: payout.id,
@@ -208,9 +228,15 @@ function Movements({ movements }: { movements: CursorPages<WalletMovement> }) {
       {movements.state === 'ready' && movements.items.length === 0 ? <p class="empty">{walletText('noMovements')}</p> : null}
       {movements.items.length > 0 ? (
         <DataTable
-          caption={walletText('movements')} captionHidden
+          caption={walletText('movements')}
+          captionHidden
           testId="wallet-movements"
-          columns={[{ label: walletText('date') }, { label: walletText('operation') }, { label: walletText('balance') }, { label: walletText('amount'), numeric: true }]}
+          columns={[
+            { label: walletText('date') },
+            { label: walletText('operation') },
+            { label: walletText('balance') },
+            { label: walletText('amount'), numeric: true },
+          ]}
           rows={movements.items.map((movement) => ({
             key: String(movement.id),
             cells: [

@@ -41,7 +41,8 @@ export function WayIn({ consultationId, mode, status, startAt, joinableFrom, cli
   if (status !== 'scheduled' && status !== 'live') return null;
   const time = timeLabel(startAt, timeZone);
   if (mode === 'phone') return <p class="way-in">{status === 'live' || now >= new Date(startAt) ? text('phoneNow') : text('phoneCall', { time })}</p>;
-  if (status === 'scheduled' && now < new Date(joinableFrom)) return <p class="way-in way-in-later">{text('from', { time: timeLabel(joinableFrom, timeZone) })}</p>;
+  if (status === 'scheduled' && now < new Date(joinableFrom))
+    return <p class="way-in way-in-later">{text('from', { time: timeLabel(joinableFrom, timeZone) })}</p>;
   return (
     <p class="way-in">
       <a class="button button-primary button-small" href={`/salle/${consultationId}`} aria-label={text('joinWith', { name: clientName })}>

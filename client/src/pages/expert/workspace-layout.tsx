@@ -37,7 +37,13 @@ export function WorkspacePage({ section, title, notice, children }: WorkspacePag
       {isExpert ? <WorkspaceNav current={section} /> : null}
       <div class="ws-main">
         <PageLayout title={title} notice={notice} wide>
-          {!isSignedIn || !user ? <Loading /> : isExpert ? <ExpertContent section={section}>{children}</ExpertContent> : <p class="error-text">{workspaceText('expertsOnly')}</p>}
+          {!isSignedIn || !user ? (
+            <Loading />
+          ) : isExpert ? (
+            <ExpertContent section={section}>{children}</ExpertContent>
+          ) : (
+            <p class="error-text">{workspaceText('expertsOnly')}</p>
+          )}
         </PageLayout>
       </div>
     </div>

@@ -111,7 +111,14 @@ export default function PhoneSimulatorPage() {
         }}
       >
         <label for="phone-sim-consultation">{t('phoneSim.consultationId')}</label>
-        <input id="phone-sim-consultation" name="consultationId" autocomplete="off" size={40} value={consultationId} onInput={(event) => setConsultationId((event.currentTarget).value)} />
+        <input
+          id="phone-sim-consultation"
+          name="consultationId"
+          autocomplete="off"
+          size={40}
+          value={consultationId}
+          onInput={(event) => setConsultationId(event.currentTarget.value)}
+        />
         <button type="submit" class="button button-secondary">
           {t('phoneSim.start')}
         </button>
@@ -179,7 +186,12 @@ function Phone({ party, calls, act }: { party: 'expert' | 'client'; calls: Simul
       <p>{t('phoneSim.calls', { count: calls.length })}</p>
       <div class="phone-actions">
         {ACTIONS[current.state].map((action) => (
-          <button key={action} type="button" class="button button-secondary button-small" onClick={() => act(`/dev/telephony/calls/${current.callId}/${action}`)}>
+          <button
+            key={action}
+            type="button"
+            class="button button-secondary button-small"
+            onClick={() => act(`/dev/telephony/calls/${current.callId}/${action}`)}
+          >
             {t(`phoneSim.action.${action}` as MessageKey)}
           </button>
         ))}
@@ -203,7 +215,16 @@ function CallPlatform({ call, act }: { call: SimulatedCall; act: Act }) {
       }}
     >
       <label for={inputId}>{t('phoneSim.code')}</label>
-      <input id={inputId} name="code" inputMode="numeric" autocomplete="off" maxLength={6} size={8} value={code} onInput={(event) => setCode((event.currentTarget).value)} />
+      <input
+        id={inputId}
+        name="code"
+        inputMode="numeric"
+        autocomplete="off"
+        maxLength={6}
+        size={8}
+        value={code}
+        onInput={(event) => setCode(event.currentTarget.value)}
+      />
       <button type="submit" class="button button-secondary button-small">
         {t('phoneSim.action.callPlatform')}
       </button>

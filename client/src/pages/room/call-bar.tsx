@@ -40,14 +40,32 @@ export function CallBar({ state, fullScreenTarget, unread, chatOpen, onMicrophon
   const ended = state.status === 'ended';
   return (
     <div class="call-bar" role="toolbar" aria-label={roomText('controls')} data-testid="call-bar">
-      <BarButton label={state.microphoneOn ? roomText('mute') : roomText('unmute')} pressed={!state.microphoneOn} testId="toggle-microphone" onClick={onMicrophone} disabled={ended}>
+      <BarButton
+        label={state.microphoneOn ? roomText('mute') : roomText('unmute')}
+        pressed={!state.microphoneOn}
+        testId="toggle-microphone"
+        onClick={onMicrophone}
+        disabled={ended}
+      >
         <MicrophoneIcon off={!state.microphoneOn} />
       </BarButton>
-      <BarButton label={state.cameraOn ? roomText('cameraOff') : roomText('cameraOn')} pressed={!state.cameraOn} testId="toggle-camera" onClick={onCamera} disabled={ended}>
+      <BarButton
+        label={state.cameraOn ? roomText('cameraOff') : roomText('cameraOn')}
+        pressed={!state.cameraOn}
+        testId="toggle-camera"
+        onClick={onCamera}
+        disabled={ended}
+      >
         <CameraIcon off={!state.cameraOn} />
       </BarButton>
       {canShareScreen ? (
-        <BarButton label={state.sharingScreen ? roomText('stopSharing') : roomText('shareScreen')} pressed={state.sharingScreen} testId="toggle-screen" onClick={onScreen} disabled={ended}>
+        <BarButton
+          label={state.sharingScreen ? roomText('stopSharing') : roomText('shareScreen')}
+          pressed={state.sharingScreen}
+          testId="toggle-screen"
+          onClick={onScreen}
+          disabled={ended}
+        >
           <ScreenIcon />
         </BarButton>
       ) : null}
@@ -69,7 +87,12 @@ export function CallBar({ state, fullScreenTarget, unread, chatOpen, onMicrophon
         <SettingsIcon />
       </BarButton>
       {canGoFullScreen ? (
-        <BarButton label={fullScreen ? roomText('exitFullScreen') : roomText('fullScreen')} pressed={fullScreen} testId="toggle-full-screen" onClick={toggleFullScreen}>
+        <BarButton
+          label={fullScreen ? roomText('exitFullScreen') : roomText('fullScreen')}
+          pressed={fullScreen}
+          testId="toggle-full-screen"
+          onClick={toggleFullScreen}
+        >
           <FullScreenIcon on={fullScreen} />
         </BarButton>
       ) : null}

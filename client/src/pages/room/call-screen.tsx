@@ -126,10 +126,13 @@ export function CallScreen({ call, title }: CallScreenProps) {
   const end = () => {
     setEnding(true);
     setEndError(undefined);
-    call.end().then(
-      () => setConfirmEnd(false),
-      (error: unknown) => setEndError(apiErrorMessage(error)),
-    ).finally(() => setEnding(false));
+    call
+      .end()
+      .then(
+        () => setConfirmEnd(false),
+        (error: unknown) => setEndError(apiErrorMessage(error)),
+      )
+      .finally(() => setEnding(false));
   };
 
   return (
@@ -142,7 +145,12 @@ export function CallScreen({ call, title }: CallScreenProps) {
           {statusText(state)}
         </p>
         <p class="call-meter">
-          <span class={`quality-dot quality-${state.quality}`} role="img" aria-label={roomText('quality', { quality: roomText(`quality.${state.quality}`) })} title={roomText('quality', { quality: roomText(`quality.${state.quality}`) })} />
+          <span
+            class={`quality-dot quality-${state.quality}`}
+            role="img"
+            aria-label={roomText('quality', { quality: roomText(`quality.${state.quality}`) })}
+            title={roomText('quality', { quality: roomText(`quality.${state.quality}`) })}
+          />
           <span class="visually-hidden">{roomText('elapsed')} </span>
           <output data-testid="elapsed">{clock(state.elapsedSeconds)}</output>
           <span aria-hidden="true"> · </span>
@@ -152,11 +160,22 @@ export function CallScreen({ call, title }: CallScreenProps) {
       </header>
       {state.warningSecondsLeft !== undefined ? (
         <p class="call-warning" role="alert" data-testid="budget-warning">
-          {roomText(state.warningAtStart ? 'warningAtStart' : state.pricing === 'package' ? 'warningPackage' : 'warningBudget', { seconds: state.warningSecondsLeft })}
+          {roomText(state.warningAtStart ? 'warningAtStart' : state.pricing === 'package' ? 'warningPackage' : 'warningBudget', {
+            seconds: state.warningSecondsLeft,
+          })}
         </p>
       ) : null}
       <div class="call-stage" data-layout={sharedScreen ? 'screen' : 'camera'}>
-        <video ref={remoteScreen} class="view view-main" hidden={!sharedScreen} autoPlay playsInline muted aria-label={roomText('otherScreen')} data-testid="remote-screen" />
+        <video
+          ref={remoteScreen}
+          class="view view-main"
+          hidden={!sharedScreen}
+          autoPlay
+          playsInline
+          muted
+          aria-label={roomText('otherScreen')}
+          data-testid="remote-screen"
+        />
         <video
           ref={remote}
           class={sharedScreen ? 'view view-pip view-pip-other' : 'view view-main'}
@@ -171,8 +190,25 @@ export function CallScreen({ call, title }: CallScreenProps) {
           </p>
         ) : null}
         {state.status === 'live' && !state.remoteMicrophoneOn ? <p class="remote-muted">{roomText('otherMuted')}</p> : null}
-        <video ref={local} class="view view-pip view-self mirrored" hidden={!state.localStream} autoPlay playsInline muted aria-label={roomText('you')} data-testid="local-video" />
-        <video ref={localScreen} class="view view-pip view-own-screen" hidden={!state.localScreenStream} autoPlay playsInline muted aria-label={roomText('yourScreen')} />
+        <video
+          ref={local}
+          class="view view-pip view-self mirrored"
+          hidden={!state.localStream}
+          autoPlay
+          playsInline
+          muted
+          aria-label={roomText('you')}
+          data-testid="local-video"
+        />
+        <video
+          ref={localScreen}
+          class="view view-pip view-own-screen"
+          hidden={!state.localScreenStream}
+          autoPlay
+          playsInline
+          muted
+          aria-label={roomText('yourScreen')}
+        />
         {chatOpen ? <ChatPanel chat={state.chat} onSend={(text) => call.sendChat(text)} onClose={() => setChatOpen(false)} /> : null}
       </div>
       <CallBar
@@ -188,7 +224,13 @@ export function CallScreen({ call, title }: CallScreenProps) {
         onEnd={() => setConfirmEnd(true)}
       />
       <Dialog title={roomText('devices')} open={devicesOpen} onClose={() => setDevicesOpen(false)} testId="devices-dialog">
-        <DeviceSelect label={roomText('camera')} testId="camera-select" options={state.devices.cameras} value={state.devices.cameraId} onChange={(id) => void call.switchDevice('camera', id)} />
+        <DeviceSelect
+          label={roomText('camera')}
+          testId="camera-select"
+          options={state.devices.cameras}
+          value={state.devices.cameraId}
+          onChange={(id) => void call.switchDevice('camera', id)}
+        />
         <DeviceSelect
           label={roomText('microphone')}
           testId="microphone-select"
@@ -197,7 +239,13 @@ export function CallScreen({ call, title }: CallScreenProps) {
           onChange={(id) => void call.switchDevice('microphone', id)}
         />
         {state.devices.speakers.length > 0 && 'setSinkId' in HTMLMediaElement.prototype ? (
-          <DeviceSelect label={roomText('speaker')} testId="speaker-select" options={state.devices.speakers} value={state.devices.speakerId} onChange={(id) => void call.switchDevice('speaker', id)} />
+          <DeviceSelect
+            label={roomText('speaker')}
+            testId="speaker-select"
+            options={state.devices.speakers}
+            value={state.devices.speakerId}
+            onChange={(id) => void call.switchDevice('speaker', id)}
+          />
         ) : null}
       </Dialog>
       <Dialog title={roomText('endConfirmTitle')} open={confirmEnd} onClose={() => setConfirmEnd(false)} testId="end-dialog">

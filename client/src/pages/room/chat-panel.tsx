@@ -51,7 +51,7 @@ export function ChatPanel({ chat, onSend, onClose }: ChatPanelProps) {
           type="text"
           maxLength={2000}
           value={draft}
-          onInput={(event) => setDraft((event.currentTarget).value)}
+          onInput={(event) => setDraft(event.currentTarget.value)}
           aria-label={roomText('chatLabel')}
           placeholder={roomText('chatLabel')}
           data-testid="chat-input"

@@ -160,8 +160,20 @@ export function DeviceCheckStep({ consultationId, opensAt, onEnter }: DeviceChec
           ) : null}
           {/* Near the top: on a phone it is what to read before entering. */}
           <ConnectionVerdict result={connection} onRetry={() => setConnectionRun(connectionRun + 1)} />
-          <DeviceSelect label={roomText('camera')} testId="check-camera-select" options={devices.cameras} value={cameraId} onChange={(id) => void switchTrack('video', id)} />
-          <DeviceSelect label={roomText('microphone')} testId="check-microphone-select" options={devices.microphones} value={microphoneId} onChange={(id) => void switchTrack('audio', id)} />
+          <DeviceSelect
+            label={roomText('camera')}
+            testId="check-camera-select"
+            options={devices.cameras}
+            value={cameraId}
+            onChange={(id) => void switchTrack('video', id)}
+          />
+          <DeviceSelect
+            label={roomText('microphone')}
+            testId="check-microphone-select"
+            options={devices.microphones}
+            value={microphoneId}
+            onChange={(id) => void switchTrack('audio', id)}
+          />
           <div class="mic-level">
             <label for="mic-level">{roomText('micLevel')}</label>
             <meter id="mic-level" min={0} max={1} value={level} data-testid="mic-level" />
@@ -212,7 +224,7 @@ export function DeviceSelect({ label, testId, options, value, onChange }: Device
   return (
     <label class="device-select">
       <span>{label}</span>
-      <select value={value ?? ''} disabled={options.length === 0} onChange={(event) => onChange((event.currentTarget).value)} data-testid={testId}>
+      <select value={value ?? ''} disabled={options.length === 0} onChange={(event) => onChange(event.currentTarget.value)} data-testid={testId}>
         {value === undefined || options.length === 0 ? <option value="">{roomText('defaultDevice')}</option> : null}
         {options.map((option) => (
           <option key={option.deviceId} value={option.deviceId}>

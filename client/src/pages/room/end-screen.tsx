@@ -111,7 +111,7 @@ function RatingForm({ consultationId }: { consultationId: string }) {
       </fieldset>
       <label class="field">
         <span>{roomText('rateComment')}</span>
-        <textarea maxLength={2000} rows={3} value={comment} onInput={(event) => setComment((event.currentTarget).value)} />
+        <textarea maxLength={2000} rows={3} value={comment} onInput={(event) => setComment(event.currentTarget.value)} />
       </label>
       <button type="submit" class="button button-primary" disabled={sent}>
         {roomText('rateSubmit')}

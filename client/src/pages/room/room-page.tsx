@@ -92,7 +92,8 @@ function Room({ id, enterAtOnce }: { id: string; enterAtOnce: boolean }) {
     void client.start();
     setCall(client);
   };
-  if (enterAtOnce && view.status !== 'scheduled') return <EnterAtOnce onEnter={() => enter({ stream: undefined, microphoneId: undefined, cameraId: undefined, speakerId: undefined })} />;
+  if (enterAtOnce && view.status !== 'scheduled')
+    return <EnterAtOnce onEnter={() => enter({ stream: undefined, microphoneId: undefined, cameraId: undefined, speakerId: undefined })} />;
   return (
     <PageLayout title={roomText('checkTitle')} wide>
       <DeviceCheckStep consultationId={view.id} opensAt={view.status === 'scheduled' && view.startAt ? view.startAt : undefined} onEnter={enter} />

@@ -25,7 +25,13 @@ interface ClientSignupFormProps {
  * Used by `/inscription/client` and inside the booking flow (which never leaves the expert's page).
  */
 export function ClientSignupForm({ label, submitLabel, initial, onDraft, onSignedUp }: ClientSignupFormProps) {
-  const form = useForm({ firstName: initial?.firstName ?? '', lastName: initial?.lastName ?? '', email: initial?.email ?? '', password: '', acceptTerms: false });
+  const form = useForm({
+    firstName: initial?.firstName ?? '',
+    lastName: initial?.lastName ?? '',
+    email: initial?.email ?? '',
+    password: '',
+    acceptTerms: false,
+  });
   // Kept as it is typed (a subscription runs at once, an effect only after the next frame): a reload right after typing loses nothing.
   useEffect(() => (onDraft ? form.values.subscribe(({ firstName, lastName, email }) => onDraft({ firstName, lastName, email })) : undefined), []);
   return (

@@ -57,7 +57,16 @@ export function EmailCodeField<Values extends FormValues>({ form, name, email, j
       <p class="email-code-intro" role="status">
         {justSignedUp ? t('emailCode.sent', { email }) : t('emailCode.sentEarlier', { email })}
       </p>
-      <TextField form={form} name={name} label={t('emailCode.label')} required inputMode="numeric" autocomplete="one-time-code" maxLength={7} hint={t('emailCode.hint')} />
+      <TextField
+        form={form}
+        name={name}
+        label={t('emailCode.label')}
+        required
+        inputMode="numeric"
+        autocomplete="one-time-code"
+        maxLength={7}
+        hint={t('emailCode.hint')}
+      />
       <p class="email-code-resend">
         <button type="button" class="link-button inline-link" onClick={askForNewCode} disabled={resend.busy}>
           {t('emailCode.resend')}

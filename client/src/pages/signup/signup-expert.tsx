@@ -113,7 +113,15 @@ export default function SignupExpertPage({ params, query, notice }: PageProps) {
           <p class="hint">{t('field.companyHint')}</p>
           <TextField form={form} name="vatNumber" label={t('field.vatNumber')} maxLength={20} />
           <TextField form={form} name="siret" label={t('field.siret')} inputMode="numeric" maxLength={20} />
-          <FileField form={form} name="photo" label={t('field.photo')} accept={PHOTO_ACCEPT} required hint={t('field.photoHint')} requiredMessage="error.photoRequired" />
+          <FileField
+            form={form}
+            name="photo"
+            label={t('field.photo')}
+            accept={PHOTO_ACCEPT}
+            required
+            hint={t('field.photoHint')}
+            requiredMessage="error.photoRequired"
+          />
         </Fieldset>
         <Fieldset legend={t('fieldset.account')}>
           <TextField form={form} name="email" label={t('field.email')} type="email" required autocomplete="email" hint={t('field.emailHint')} />

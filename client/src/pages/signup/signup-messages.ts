@@ -17,7 +17,6 @@ const fr = {
   'code.format': 'Saisissez les 6 chiffres du code, par exemple 123456.',
   'code.later': 'Je vérifierai plus tard',
   'code.laterHint': 'Sans adresse vérifiée, vous ne pourrez pas réserver de consultation.',
-
 } satisfies Dictionary<string>;
 
 export type SignupMessageKey = keyof typeof fr;
