@@ -32,134 +32,140 @@ const BUILD_LOG_TAIL_LINES = 40;
 const CACHE_KEY_HASH_CHARS = 12;
 
 function log(message) {
-  console.log(`${LOG_PREFIX} ${message}`);
+	console.log(`${LOG_PREFIX} ${message}`);
 }
 
 async function main() {
-  const startedMs = Date.now();
-  const mediasoup = locateMediasoup();
-  const installedBin = path.join(mediasoup.dir, 'worker', 'out', 'Release', 'mediasoup-worker');
-  const envBin = process.env.MEDIASOUP_WORKER_BIN;
+	const startedMs = Date.now();
+	const mediasoup = locateMediasoup();
+	const installedBin = path.join(mediasoup.dir, 'worker', 'out', 'Release', 'mediasoup-worker');
+	const envBin = process.env.MEDIASOUP_WORKER_BIN;
 
-  // mediasoup uses MEDIASOUP_WORKER_BIN instead of its own binary whenever it
-  // is set, so a bad value cannot be fixed by building anything.
-  if (envBin) {
-    if (!isUsableWorker(envBin)) {
-      throw new Error(`MEDIASOUP_WORKER_BIN=${envBin} is not a runnable mediasoup worker; unset it or point it at one.`);
-    }
+	// mediasoup uses MEDIASOUP_WORKER_BIN instead of its own binary whenever it
+	// is set, so a bad value cannot be fixed by building anything.
+	if (envBin) {
+		if (!isUsableWorker(envBin)) {
+			throw new Error(
+				`MEDIASOUP_WORKER_BIN=${envBin} is not a runnable mediasoup worker; unset it or point it at one.`
+			);
+		}
 
-    log(`MEDIASOUP_WORKER_BIN=${envBin} is usable, nothing to do`);
+		log(`MEDIASOUP_WORKER_BIN=${envBin} is usable, nothing to do`);
 
-    return;
-  }
+		return;
+	}
 
-  if (isUsableWorker(installedBin)) {
-    log(`mediasoup ${mediasoup.version} already has a usable worker, nothing to do`);
+	if (isUsableWorker(installedBin)) {
+		log(`mediasoup ${mediasoup.version} already has a usable worker, nothing to do`);
 
-    return;
-  }
+		return;
+	}
 
-  const packages = readDebianPackageList();
-  ensureDebianPackages(packages);
+	const packages = readDebianPackageList();
+	ensureDebianPackages(packages);
 
-  const key = cacheKey(mediasoup.version, installedDebianPackages(packages));
-  const cachedBin = path.join(cacheRoot(), key.name, 'mediasoup-worker');
+	const key = cacheKey(mediasoup.version, installedDebianPackages(packages));
+	const cachedBin = path.join(cacheRoot(), key.name, 'mediasoup-worker');
 
-  if (isUsableWorker(cachedBin)) {
-    log(`reusing cached worker ${cachedBin}`);
-  } else {
-    await buildIntoCache(mediasoup, key, cachedBin);
-  }
+	if (isUsableWorker(cachedBin)) {
+		log(`reusing cached worker ${cachedBin}`);
+	} else {
+		await buildIntoCache(mediasoup, key, cachedBin);
+	}
 
-  installBinary(cachedBin, installedBin);
-  log(`installed ${installedBin} (${elapsedSeconds(startedMs)} s)`);
+	installBinary(cachedBin, installedBin);
+	log(`installed ${installedBin} (${elapsedSeconds(startedMs)} s)`);
 }
 
 function locateMediasoup() {
-  // mediasoup's `exports` hide package.json; its entry point is
-  // <package>/node/lib/index.js.
-  const entry = createRequire(import.meta.url).resolve('mediasoup');
-  const dir = path.resolve(path.dirname(entry), '..', '..');
-  const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+	// mediasoup's `exports` hide package.json; its entry point is
+	// <package>/node/lib/index.js.
+	const entry = createRequire(import.meta.url).resolve('mediasoup');
+	const dir = path.resolve(path.dirname(entry), '..', '..');
+	const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
 
-  return { dir, version };
+	return { dir, version };
 }
 
 function isUsableWorker(bin) {
-  if (!fs.existsSync(bin)) {
-    return false;
-  }
+	if (!fs.existsSync(bin)) {
+		return false;
+	}
 
-  const env = { ...process.env };
-  delete env.MEDIASOUP_VERSION;
+	const env = { ...process.env };
+	delete env.MEDIASOUP_VERSION;
 
-  const probe = spawnSync(bin, [], { env, stdio: 'ignore', timeout: WORKER_PROBE_TIMEOUT_MS });
+	const probe = spawnSync(bin, [], { env, stdio: 'ignore', timeout: WORKER_PROBE_TIMEOUT_MS });
 
-  return probe.status === WORKER_PROBE_EXIT_CODE;
+	return probe.status === WORKER_PROBE_EXIT_CODE;
 }
 
 function readDebianPackageList() {
-  return fs
-    .readFileSync(path.join(RECIPE_DIR, 'debian-packages.txt'), 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
+	return fs
+		.readFileSync(path.join(RECIPE_DIR, 'debian-packages.txt'), 'utf8')
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 /** Map of package name to version, for the given packages that are installed. */
 function installedDebianPackages(packages) {
-  const query = spawnSync('dpkg-query', ['--show', '--showformat=${Package}\t${Version}\t${db:Status-Abbrev}\n', ...packages], { encoding: 'utf8' });
+	const query = spawnSync(
+		'dpkg-query',
+		['--show', '--showformat=${Package}\t${Version}\t${db:Status-Abbrev}\n', ...packages],
+		{ encoding: 'utf8' }
+	);
 
-  if (query.error) {
-    throw new Error(
-      `cannot query Debian packages (${query.error.message}). This offline build targets ` +
-        'Debian 12; elsewhere, set MEDIASOUP_WORKER_BIN to a mediasoup-worker built for the ' +
-        'installed mediasoup version.',
-    );
-  }
+	if (query.error) {
+		throw new Error(
+			`cannot query Debian packages (${query.error.message}). This offline build targets ` +
+				'Debian 12; elsewhere, set MEDIASOUP_WORKER_BIN to a mediasoup-worker built for the ' +
+				'installed mediasoup version.'
+		);
+	}
 
-  const installed = new Map();
+	const installed = new Map();
 
-  for (const line of query.stdout.split('\n')) {
-    const [name, version, status] = line.split('\t');
+	for (const line of query.stdout.split('\n')) {
+		const [name, version, status] = line.split('\t');
 
-    if (name && version && status?.startsWith('ii')) {
-      installed.set(name, version);
-    }
-  }
+		if (name && version && status?.startsWith('ii')) {
+			installed.set(name, version);
+		}
+	}
 
-  return installed;
+	return installed;
 }
 
 function ensureDebianPackages(packages) {
-  const installed = installedDebianPackages(packages);
-  const missing = packages.filter((name) => !installed.has(name));
+	const installed = installedDebianPackages(packages);
+	const missing = packages.filter((name) => !installed.has(name));
 
-  if (missing.length === 0) {
-    return;
-  }
+	if (missing.length === 0) {
+		return;
+	}
 
-  const installArgs = ['install', '-y', '--no-install-recommends', ...missing];
+	const installArgs = ['install', '-y', '--no-install-recommends', ...missing];
 
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      `building the mediasoup worker needs these Debian packages: ${missing.join(' ')}\n` +
-        'Install them as root, then run npm install again:\n' +
-        `  sudo apt-get update && sudo apt-get ${installArgs.join(' ')}`,
-    );
-  }
+	if (process.getuid?.() !== 0) {
+		throw new Error(
+			`building the mediasoup worker needs these Debian packages: ${missing.join(' ')}\n` +
+				'Install them as root, then run npm install again:\n' +
+				`  sudo apt-get update && sudo apt-get ${installArgs.join(' ')}`
+		);
+	}
 
-  log(`installing Debian packages: ${missing.join(' ')}`);
+	log(`installing Debian packages: ${missing.join(' ')}`);
 
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 
-  for (const args of [['update'], installArgs]) {
-    const apt = spawnSync('apt-get', args, { env, stdio: 'inherit' });
+	for (const args of [['update'], installArgs]) {
+		const apt = spawnSync('apt-get', args, { env, stdio: 'inherit' });
 
-    if (apt.status !== 0) {
-      throw new Error(`apt-get ${args.join(' ')} failed (exit ${apt.status ?? apt.signal})`);
-    }
-  }
+		if (apt.status !== 0) {
+			throw new Error(`apt-get ${args.join(' ')} failed (exit ${apt.status ?? apt.signal})`);
+		}
+	}
 }
 
 /**
@@ -170,218 +176,232 @@ function ensureDebianPackages(packages) {
  * the key out.
  */
 function cacheKey(mediasoupVersion, packageVersions) {
-  const libraries = [...packageVersions]
-    .map(([name, version]) => `${name}=${version}`)
-    .sort()
-    .join('\n');
-  const recipe = hashRecipe();
-  const librariesHash = sha256(libraries).slice(0, CACHE_KEY_HASH_CHARS);
-  const recipeHash = recipe.slice(0, CACHE_KEY_HASH_CHARS);
+	const libraries = [...packageVersions]
+		.map(([name, version]) => `${name}=${version}`)
+		.sort()
+		.join('\n');
+	const recipe = hashRecipe();
+	const librariesHash = sha256(libraries).slice(0, CACHE_KEY_HASH_CHARS);
+	const recipeHash = recipe.slice(0, CACHE_KEY_HASH_CHARS);
 
-  return {
-    name: `${mediasoupVersion}-${process.arch}-debian-${librariesHash}-recipe-${recipeHash}`,
-    description: `mediasoup ${mediasoupVersion} (${process.arch})\n` + `recipe sha256 ${recipe}\n` + `Debian packages:\n${libraries}\n`,
-  };
+	return {
+		name: `${mediasoupVersion}-${process.arch}-debian-${librariesHash}-recipe-${recipeHash}`,
+		description:
+			`mediasoup ${mediasoupVersion} (${process.arch})\n` +
+			`recipe sha256 ${recipe}\n` +
+			`Debian packages:\n${libraries}\n`,
+	};
 }
 
 // The README documents the recipe but does not change the binary.
 function hashRecipe() {
-  const hash = createHash('sha256');
-  const files = fs
-    .readdirSync(RECIPE_DIR, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(RECIPE_DIR, path.join(entry.parentPath, entry.name)))
-    .filter((file) => file !== 'README.md')
-    .sort();
+	const hash = createHash('sha256');
+	const files = fs
+		.readdirSync(RECIPE_DIR, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile())
+		.map((entry) => path.relative(RECIPE_DIR, path.join(entry.parentPath, entry.name)))
+		.filter((file) => file !== 'README.md')
+		.sort();
 
-  for (const file of files) {
-    hash.update(`${file}\0`);
-    hash.update(fs.readFileSync(path.join(RECIPE_DIR, file)));
-  }
+	for (const file of files) {
+		hash.update(`${file}\0`);
+		hash.update(fs.readFileSync(path.join(RECIPE_DIR, file)));
+	}
 
-  return hash.digest('hex');
+	return hash.digest('hex');
 }
 
 function sha256(text) {
-  return createHash('sha256').update(text).digest('hex');
+	return createHash('sha256').update(text).digest('hex');
 }
 
 function cacheRoot() {
-  const xdgCacheHome = process.env.XDG_CACHE_HOME;
-  const base = xdgCacheHome && path.isAbsolute(xdgCacheHome) ? xdgCacheHome : path.join(os.homedir(), '.cache');
+	const xdgCacheHome = process.env.XDG_CACHE_HOME;
+	const base =
+		xdgCacheHome && path.isAbsolute(xdgCacheHome) ? xdgCacheHome : path.join(os.homedir(), '.cache');
 
-  return path.join(base, 'consulto', 'mediasoup-worker');
+	return path.join(base, 'consulto', 'mediasoup-worker');
 }
 
 async function buildIntoCache(mediasoup, key, cachedBin) {
-  const startedMs = Date.now();
-  const buildRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'consulto-mediasoup-worker-'));
-  const sourceDir = path.join(buildRoot, 'worker');
-  const buildDir = path.join(buildRoot, 'build');
-  const installDir = path.join(buildRoot, 'install');
-  const logFile = path.join(buildRoot, 'build.log');
+	const startedMs = Date.now();
+	const buildRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'consulto-mediasoup-worker-'));
+	const sourceDir = path.join(buildRoot, 'worker');
+	const buildDir = path.join(buildRoot, 'build');
+	const installDir = path.join(buildRoot, 'install');
+	const logFile = path.join(buildRoot, 'build.log');
 
-  log(
-    `no cached worker for this key; building mediasoup-worker ${mediasoup.version} offline in ` +
-      `${buildRoot} (about 5 min on 2 cores, full output in build.log)`,
-  );
-  prepareSources(path.join(mediasoup.dir, 'worker'), sourceDir);
+	log(
+		`no cached worker for this key; building mediasoup-worker ${mediasoup.version} offline in ` +
+			`${buildRoot} (about 5 min on 2 cores, full output in build.log)`
+	);
+	prepareSources(path.join(mediasoup.dir, 'worker'), sourceDir);
 
-  // Same configuration as mediasoup's worker/tasks.py Release build, except
-  // io_uring: Debian's liburing 2.3 lacks functions mediasoup calls, and
-  // io_uring is only an optimisation of the send path.
-  await runMeson(
-    'configuring',
-    ['setup', '--prefix', installDir, '--bindir', '', '--buildtype', 'release', '-Db_ndebug=true', '-Dms_disable_liburing=true', buildDir],
-    sourceDir,
-    logFile,
-  );
-  // The worker's sources include headers that flatc generates; mediasoup
-  // builds this target first too.
-  await runMeson('generating FlatBuffers headers', ['compile', '-C', buildDir, 'flatbuffers-generator'], sourceDir, logFile);
-  await runMeson('compiling', ['compile', '-C', buildDir, 'mediasoup-worker'], sourceDir, logFile);
-  await runMeson('installing', ['install', '-C', buildDir, '--no-rebuild', '--tags', 'mediasoup-worker'], sourceDir, logFile);
+	// Same configuration as mediasoup's worker/tasks.py Release build, except
+	// io_uring: Debian's liburing 2.3 lacks functions mediasoup calls, and
+	// io_uring is only an optimisation of the send path.
+	await runMeson(
+		'configuring',
+		[
+			'setup',
+			'--prefix', installDir,
+			'--bindir', '',
+			'--buildtype', 'release',
+			'-Db_ndebug=true',
+			'-Dms_disable_liburing=true',
+			buildDir,
+		],
+		sourceDir,
+		logFile
+	);
+	// The worker's sources include headers that flatc generates; mediasoup
+	// builds this target first too.
+	await runMeson('generating FlatBuffers headers', ['compile', '-C', buildDir, 'flatbuffers-generator'], sourceDir, logFile);
+	await runMeson('compiling', ['compile', '-C', buildDir, 'mediasoup-worker'], sourceDir, logFile);
+	await runMeson('installing', ['install', '-C', buildDir, '--no-rebuild', '--tags', 'mediasoup-worker'], sourceDir, logFile);
 
-  const builtBin = path.join(installDir, 'mediasoup-worker');
+	const builtBin = path.join(installDir, 'mediasoup-worker');
 
-  if (!isUsableWorker(builtBin)) {
-    throw new Error(`the built ${builtBin} does not run; build directory kept: ${buildRoot}`);
-  }
+	if (!isUsableWorker(builtBin)) {
+		throw new Error(`the built ${builtBin} does not run; build directory kept: ${buildRoot}`);
+	}
 
-  storeInCache(builtBin, key, cachedBin);
-  fs.rmSync(buildRoot, { recursive: true, force: true });
-  log(`built and cached ${cachedBin} in ${elapsedSeconds(startedMs)} s`);
+	storeInCache(builtBin, key, cachedBin);
+	fs.rmSync(buildRoot, { recursive: true, force: true });
+	log(`built and cached ${cachedBin} in ${elapsedSeconds(startedMs)} s`);
 }
 
 // Works on a copy: node_modules keeps mediasoup's pristine sources, so a stock
 // mediasoup build or a rerun of this script always starts from them.
 function prepareSources(workerDir, sourceDir) {
-  log('preparing sources: local subprojects on Debian libraries, patches');
+	log('preparing sources: local subprojects on Debian libraries, patches');
 
-  const stockOutDir = path.join(workerDir, 'out');
-  fs.cpSync(workerDir, sourceDir, { recursive: true, filter: (source) => source !== stockOutDir });
+	const stockOutDir = path.join(workerDir, 'out');
+	fs.cpSync(workerDir, sourceDir, { recursive: true, filter: (source) => source !== stockOutDir });
 
-  // Without the wraps meson has nothing to download and falls back to the
-  // local subprojects/<name>/meson.build shims copied below.
-  const subprojectsDir = path.join(sourceDir, 'subprojects');
+	// Without the wraps meson has nothing to download and falls back to the
+	// local subprojects/<name>/meson.build shims copied below.
+	const subprojectsDir = path.join(sourceDir, 'subprojects');
 
-  for (const file of fs.readdirSync(subprojectsDir)) {
-    if (file.endsWith('.wrap')) {
-      fs.rmSync(path.join(subprojectsDir, file));
-    }
-  }
+	for (const file of fs.readdirSync(subprojectsDir)) {
+		if (file.endsWith('.wrap')) {
+			fs.rmSync(path.join(subprojectsDir, file));
+		}
+	}
 
-  fs.cpSync(path.join(RECIPE_DIR, 'subprojects'), subprojectsDir, { recursive: true });
-  editFile(path.join(sourceDir, 'meson.build'), relaxMesonVersion);
-  editFile(path.join(sourceDir, 'src', 'RTC', 'DtlsTransport.cpp'), fixDtlsBioCallback);
+	fs.cpSync(path.join(RECIPE_DIR, 'subprojects'), subprojectsDir, { recursive: true });
+	editFile(path.join(sourceDir, 'meson.build'), relaxMesonVersion);
+	editFile(path.join(sourceDir, 'src', 'RTC', 'DtlsTransport.cpp'), fixDtlsBioCallback);
 }
 
 function editFile(file, edit) {
-  fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+	fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
 }
 
 /** Runs meson with its output in the build log, reporting ninja's progress. */
 function runMeson(step, args, cwd, logFile) {
-  log(step);
-  fs.appendFileSync(logFile, `\n$ meson ${args.join(' ')}\n`);
+	log(step);
+	fs.appendFileSync(logFile, `\n$ meson ${args.join(' ')}\n`);
 
-  const logFd = fs.openSync(logFile, 'a');
-  let reportedPercent = 0;
+	const logFd = fs.openSync(logFile, 'a');
+	let reportedPercent = 0;
 
-  const onLine = (line) => {
-    fs.writeSync(logFd, `${line}\n`);
+	const onLine = (line) => {
+		fs.writeSync(logFd, `${line}\n`);
 
-    const progress = /^\[(\d+)\/(\d+)\]/.exec(line);
+		const progress = /^\[(\d+)\/(\d+)\]/.exec(line);
 
-    if (!progress) {
-      return;
-    }
+		if (!progress) {
+			return;
+		}
 
-    const done = Number(progress[1]);
-    const total = Number(progress[2]);
-    const percent = Math.floor((100 * done) / total / BUILD_PROGRESS_STEP_PERCENT) * BUILD_PROGRESS_STEP_PERCENT;
+		const done = Number(progress[1]);
+		const total = Number(progress[2]);
+		const percent =
+			Math.floor((100 * done) / total / BUILD_PROGRESS_STEP_PERCENT) * BUILD_PROGRESS_STEP_PERCENT;
 
-    if (percent > reportedPercent) {
-      reportedPercent = percent;
-      log(`  ${step}: ${percent}% (${done}/${total})`);
-    }
-  };
+		if (percent > reportedPercent) {
+			reportedPercent = percent;
+			log(`  ${step}: ${percent}% (${done}/${total})`);
+		}
+	};
 
-  return new Promise((resolve, reject) => {
-    const child = spawn('meson', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+	return new Promise((resolve, reject) => {
+		const child = spawn('meson', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 
-    readline.createInterface({ input: child.stdout }).on('line', onLine);
-    readline.createInterface({ input: child.stderr }).on('line', onLine);
-    child.on('error', (error) => {
-      fs.closeSync(logFd);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      fs.closeSync(logFd);
+		readline.createInterface({ input: child.stdout }).on('line', onLine);
+		readline.createInterface({ input: child.stderr }).on('line', onLine);
+		child.on('error', (error) => {
+			fs.closeSync(logFd);
+			reject(error);
+		});
+		child.on('close', (code, signal) => {
+			fs.closeSync(logFd);
 
-      if (code === 0) {
-        resolve();
+			if (code === 0) {
+				resolve();
 
-        return;
-      }
+				return;
+			}
 
-      const tail = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-BUILD_LOG_TAIL_LINES);
+			const tail = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-BUILD_LOG_TAIL_LINES);
 
-      reject(
-        new Error(
-          `${step} failed (meson exit ${code ?? signal}). Last lines of ${logFile}:\n` + `${tail.join('\n')}\nThe build directory is kept for inspection.`,
-        ),
-      );
-    });
-  });
+			reject(
+				new Error(
+					`${step} failed (meson exit ${code ?? signal}). Last lines of ${logFile}:\n` +
+						`${tail.join('\n')}\nThe build directory is kept for inspection.`
+				)
+			);
+		});
+	});
 }
 
 // The cache entry appears in one rename, so an interrupted or concurrent
 // install never sees a half-written binary.
 function storeInCache(builtBin, key, cachedBin) {
-  const keyDir = path.dirname(cachedBin);
-  const stagingDir = `${keyDir}.partial-${process.pid}`;
+	const keyDir = path.dirname(cachedBin);
+	const stagingDir = `${keyDir}.partial-${process.pid}`;
 
-  fs.rmSync(stagingDir, { recursive: true, force: true });
-  fs.mkdirSync(stagingDir, { recursive: true });
-  fs.copyFileSync(builtBin, path.join(stagingDir, 'mediasoup-worker'));
-  fs.chmodSync(path.join(stagingDir, 'mediasoup-worker'), 0o755);
-  fs.writeFileSync(path.join(stagingDir, 'key.txt'), key.description);
+	fs.rmSync(stagingDir, { recursive: true, force: true });
+	fs.mkdirSync(stagingDir, { recursive: true });
+	fs.copyFileSync(builtBin, path.join(stagingDir, 'mediasoup-worker'));
+	fs.chmodSync(path.join(stagingDir, 'mediasoup-worker'), 0o755);
+	fs.writeFileSync(path.join(stagingDir, 'key.txt'), key.description);
 
-  // An entry whose binary no longer runs (e.g. a library removed since) is
-  // replaced.
-  fs.rmSync(keyDir, { recursive: true, force: true });
+	// An entry whose binary no longer runs (e.g. a library removed since) is
+	// replaced.
+	fs.rmSync(keyDir, { recursive: true, force: true });
 
-  try {
-    fs.renameSync(stagingDir, keyDir);
-  } catch (error) {
-    if (!isUsableWorker(cachedBin)) {
-      throw error;
-    }
+	try {
+		fs.renameSync(stagingDir, keyDir);
+	} catch (error) {
+		if (!isUsableWorker(cachedBin)) {
+			throw error;
+		}
 
-    // Another install stored the same key first; its binary is as good.
-    fs.rmSync(stagingDir, { recursive: true, force: true });
-  }
+		// Another install stored the same key first; its binary is as good.
+		fs.rmSync(stagingDir, { recursive: true, force: true });
+	}
 }
 
 function installBinary(cachedBin, installedBin) {
-  const partial = `${installedBin}.partial-${process.pid}`;
+	const partial = `${installedBin}.partial-${process.pid}`;
 
-  fs.mkdirSync(path.dirname(installedBin), { recursive: true });
-  fs.copyFileSync(cachedBin, partial);
-  fs.chmodSync(partial, 0o755);
-  fs.renameSync(partial, installedBin);
+	fs.mkdirSync(path.dirname(installedBin), { recursive: true });
+	fs.copyFileSync(cachedBin, partial);
+	fs.chmodSync(partial, 0o755);
+	fs.renameSync(partial, installedBin);
 
-  if (!isUsableWorker(installedBin)) {
-    throw new Error(`${installedBin} was installed but does not run`);
-  }
+	if (!isUsableWorker(installedBin)) {
+		throw new Error(`${installedBin} was installed but does not run`);
+	}
 }
 
 function elapsedSeconds(startedMs) {
-  return ((Date.now() - startedMs) / 1000).toFixed(1);
+	return ((Date.now() - startedMs) / 1000).toFixed(1);
 }
 
 main().catch((error) => {
-  console.error(`${LOG_PREFIX} ${error instanceof Error ? error.message : error}`);
-  process.exitCode = 1;
+	console.error(`${LOG_PREFIX} ${error instanceof Error ? error.message : error}`);
+	process.exitCode = 1;
 });

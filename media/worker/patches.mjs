@@ -13,12 +13,19 @@
  * why upstream does not see it. The callback must hand back OpenSSL's own
  * result for every "after" call.
  */
-export const DTLS_BIO_CALLBACK_BUGGY = 'long resultOfcallback = (operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;';
-export const DTLS_BIO_CALLBACK_FIXED = 'long resultOfcallback = (operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;';
+export const DTLS_BIO_CALLBACK_BUGGY =
+	'long resultOfcallback = (operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;';
+export const DTLS_BIO_CALLBACK_FIXED =
+	'long resultOfcallback = (operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;';
 
 /** Applies the fix above to the text of worker/src/RTC/DtlsTransport.cpp. */
 export function fixDtlsBioCallback(source) {
-  return replaceExactlyOnce(source, DTLS_BIO_CALLBACK_BUGGY, DTLS_BIO_CALLBACK_FIXED, 'worker/src/RTC/DtlsTransport.cpp (onSslBioOut)');
+	return replaceExactlyOnce(
+		source,
+		DTLS_BIO_CALLBACK_BUGGY,
+		DTLS_BIO_CALLBACK_FIXED,
+		'worker/src/RTC/DtlsTransport.cpp (onSslBioOut)'
+	);
 }
 
 /**
@@ -26,19 +33,24 @@ export function fixDtlsBioCallback(source) {
  * subprojects instead of wraps, uses nothing that 1.0 lacks.
  */
 export function relaxMesonVersion(source) {
-  return replaceExactlyOnce(source, "meson_version: '>= 1.1.0',", "meson_version: '>= 1.0.0',", 'worker/meson.build (project meson_version)');
+	return replaceExactlyOnce(
+		source,
+		"meson_version: '>= 1.1.0',",
+		"meson_version: '>= 1.0.0',",
+		'worker/meson.build (project meson_version)'
+	);
 }
 
 function replaceExactlyOnce(source, expected, replacement, where) {
-  const parts = source.split(expected);
+	const parts = source.split(expected);
 
-  if (parts.length !== 2) {
-    throw new Error(
-      `${where}: expected exactly one occurrence of\n  ${expected}\n` +
-        `found ${parts.length - 1}. mediasoup's source changed: review this ` +
-        'patch in media/worker/patches.mjs before building.',
-    );
-  }
+	if (parts.length !== 2) {
+		throw new Error(
+			`${where}: expected exactly one occurrence of\n  ${expected}\n` +
+				`found ${parts.length - 1}. mediasoup's source changed: review this ` +
+				'patch in media/worker/patches.mjs before building.'
+		);
+	}
 
-  return parts.join(replacement);
+	return parts.join(replacement);
 }
