@@ -11,7 +11,7 @@ import { bookingBody, setUpClient, setUpExpert } from '../support/bookings.ts';
 import { TwilioFake } from '../telephony/twilio-fake.ts';
 import { CLIENT_NUMBER_FR, PHONE_PRICING, PLATFORM_NUMBER } from '../telephony/support.ts';
 import { SignalingClient, immediateVideoConsultation, waitFor } from '../media/support.ts';
-import { expectMediaFlowing, signedInPage } from '../media/video-platform.ts';
+import { enterRoom, expectMediaFlowing, signedInPage } from '../media/video-platform.ts';
 import { launchBrowser } from '../support/browser.ts';
 
 /** The video checkpoint interval (media/service.ts): what a dead media node's client may pay less. */
@@ -135,7 +135,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
         page.on('response', (response) => {
           if (response.url().endsWith('/join-token')) servedBy.set(party, response.headers()['x-consulto-node'] ?? '?');
         });
-        await page.goto(`${cluster.url}/salle/${booked.consultationId}`);
+        await enterRoom(page, cluster.url, booked.consultationId);
         pages.push(page);
       }
       browserRuns.push({ consultationId: booked.consultationId, expertPage: pages[0]!, clientPage: pages[1]!, servedBy, openedAtMs, flowingAtMs: 0 });
