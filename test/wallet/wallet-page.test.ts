@@ -53,8 +53,9 @@ describe('PAY-4, PAY-5 wallet page in the browser', function () {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { level: 1, name: 'Mon portefeuille' }).waitFor();
     const main = page.getByRole('main');
-    expect(await main.textContent()).to.include('72,75');
-    expect(await main.textContent()).to.include('non envoyée');
+    // The balances and the identity check load separately: wait for each before reading the page.
+    await main.getByText('72,75').first().waitFor();
+    await main.getByText(/non envoyée/).first().waitFor();
 
     const idForm = page.getByRole('form', { name: 'Pièce d’identité en cours de validité' });
     await idForm.getByLabel(/^Pièce d’identité/).setInputFiles(idPath);
