@@ -10,9 +10,10 @@ import { settleConsultation, type ConsultationTerms } from '../../server/billing
 import { bookingBody, setUpClient, setUpExpert } from '../support/bookings.ts';
 import { TwilioFake } from '../telephony/twilio-fake.ts';
 import { CLIENT_NUMBER_FR, PHONE_PRICING, PLATFORM_NUMBER } from '../telephony/support.ts';
-import { SignalingClient, immediateVideoConsultation, waitFor } from '../media/support.ts';
+import { immediateVideoConsultation, waitFor } from '../media/support.ts';
 import { enterRoom, expectMediaFlowing, signedInPage } from '../media/video-platform.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { GeneratedVideoCalls } from './generated-video-calls.ts';
 
 /** The video checkpoint interval (media/service.ts): what a dead media node's client may pay less. */
 const CHECKPOINT_SECONDS = 10;
@@ -29,12 +30,6 @@ interface PhoneRun {
   answeringAtMs: number;
   bothInAtMs: number;
   owner: string;
-}
-
-interface VideoRun {
-  consultationId: string;
-  node: string;
-  sockets: SignalingClient[];
 }
 
 /**
@@ -148,29 +143,25 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     }
     phase('two browser calls live, each party through its own API node');
 
-    // Generated video consultations: both parties join through the signaling socket of the node the token names.
-    const videoRuns: VideoRun[] = await Promise.all(
-      videoBookings.map(async (booked) => {
-        const sockets: SignalingClient[] = [];
-        let node = '';
-        for (const [person, via] of [
-          [booked.expert, 'api-1'],
-          [booked.client, 'api-2'],
-        ] as const) {
-          const grant = await pinned(via).post(`/api/consultations/${booked.consultationId}/join-token`, undefined, person.token);
-          expect(grant.status, JSON.stringify(grant.body)).to.equal(200);
-          const socket = await SignalingClient.open(new URL(grant.body.signalingUrl, cluster.url.replace(/^http/, 'ws')).href);
-          await socket.request('join', { token: grant.body.token });
-          sockets.push(socket);
-          node = String(grant.body.signalingUrl).split('/')[3]!;
-        }
-        return { consultationId: booked.consultationId, node, sockets };
-      }),
+    // Generated video consultations with real media: the client's call engine, every party in one page, each through its own API node.
+    browsers.push(await launchBrowser());
+    const generated = await GeneratedVideoCalls.open(browsers.at(-1)!, async (consultationId, party) => {
+      const booked = videoBookings.find((candidate) => candidate.consultationId === consultationId)!;
+      const grant = await pinned(party === 'expert' ? 'api-1' : 'api-2').post(
+        `/api/consultations/${consultationId}/join-token`,
+        undefined,
+        booked[party].token,
+      );
+      if (grant.status !== 200) throw new Error(`join token: ${JSON.stringify(grant.body)}`);
+      return { token: grant.body.token, signalingUrl: new URL(grant.body.signalingUrl, cluster.url.replace(/^http/, 'ws')).href };
+    });
+    const videoRuns = await generated.start(
+      videoBookings.map((booked) => booked.consultationId),
+      60_000,
     );
-    phase('generated video consultations joined');
+    phase('generated video consultations metered');
     const placements = await db.query<{ consultation_id: string; media_node_id: string }>('SELECT consultation_id, media_node_id FROM video_rooms');
     expect(placements).to.have.length(2 + GENERATED_VIDEOS);
-    for (const run of videoRuns) expect(placements.find((row) => row.consultation_id === run.consultationId)?.media_node_id).to.equal(run.node);
 
     // Generated phone consultations: any API node's poller starts them; the phones answer through HAProxy.
     const phoneRuns: PhoneRun[] = await Promise.all(
@@ -194,11 +185,11 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     phase('every consultation live');
     for (const run of phoneRuns) run.owner = (await phoneSession(db, run.consultationId)).owner_node_id;
 
-    // A video checkpoint has been written for the browser calls before anything dies.
+    // A video checkpoint has been written for every video call before anything dies.
     await waitFor(
       async () => {
         const rows = await db.query<{ connected_seconds: number }>('SELECT connected_seconds FROM consultations WHERE id = ANY($1::uuid[])', [
-          browserRuns.map((run) => run.consultationId),
+          [...browserRuns, ...videoRuns].map((run) => run.consultationId),
         ]);
         return rows.every((row) => row.connected_seconds > 0) || undefined;
       },
@@ -209,7 +200,8 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     const owners = countBy(phoneRuns.map((run) => run.owner));
     const deadApi: NodeName = (owners.get('api-1') ?? 0) >= (owners.get('api-2') ?? 0) ? 'api-1' : 'api-2';
     const survivorApi: NodeName = deadApi === 'api-1' ? 'api-2' : 'api-1';
-    const browserNodes = browserRuns.map((run) => placements.find((row) => row.consultation_id === run.consultationId)!.media_node_id);
+    const nodeOf = (consultationId: string) => placements.find((row) => row.consultation_id === consultationId)!.media_node_id;
+    const browserNodes = browserRuns.map((run) => nodeOf(run.consultationId));
     const deadMedia = browserNodes[0] as NodeName;
     const orphanedVideos = placements.filter((row) => row.media_node_id === deadMedia).map((row) => row.consultation_id);
     const orphanedPhones = phoneRuns.filter((run) => run.owner === deadApi);
@@ -265,11 +257,13 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
         'ending a browser call',
       );
     }
-    // `leave` ends the consultation (BILL-4): the node closes both sockets once it is settled.
-    for (const run of videoRuns.filter((candidate) => candidate.node !== deadMedia)) {
-      const socket = run.sockets[0]!;
-      void socket.request('leave', {}).catch(() => undefined);
-      await withinMs(socket.closed, 15_000, 'leave');
+    // The generated calls on the surviving media node end by the expert leaving (BILL-4 `leave`).
+    const videoEnds = new Map<string, { fromMs: number; toMs: number }>();
+    for (const run of videoRuns) {
+      if (nodeOf(run.consultationId) === deadMedia) continue;
+      const fromMs = Date.now();
+      await withinMs(generated.end(run.consultationId, 'expert'), 15_000, 'leaving a generated call');
+      videoEnds.set(run.consultationId, { fromMs, toMs: Date.now() });
     }
     phase('parties hung up and left');
     const everyId = [
@@ -324,6 +318,16 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
       expect(row.end_reason).to.equal(browserNodes[index] === deadMedia ? 'platform' : 'party_left');
       expect(row.connected_seconds, `connected seconds of the browser call ${index + 1}`).to.be.within(atLeast, atMost);
     }
+    // BILL-4 / MEDIA-4: each generated call billed from its meter's start to its end, or to the dead node's last checkpoint.
+    for (const run of videoRuns) {
+      const row = byId.get(run.consultationId)!;
+      const onDeadNode = nodeOf(run.consultationId) === deadMedia;
+      const end = onDeadNode ? { fromMs: killedAtMs, toMs: killedAtMs } : videoEnds.get(run.consultationId)!;
+      const atLeast = Math.floor((end.fromMs - run.meteredAtMs) / 1000) - (onDeadNode ? CHECKPOINT_SECONDS : 0) - 1;
+      const atMost = Math.ceil((end.toMs - run.startedAtMs) / 1000);
+      expect(row.end_reason, `end of ${run.consultationId}`).to.equal(onDeadNode ? 'platform' : 'party_left');
+      expect(row.connected_seconds, `connected seconds of the generated call ${run.consultationId}`).to.be.within(Math.max(1, atLeast), atMost);
+    }
     // BILL-4: every phone consultation billed its connected time, the taken-over ones included.
     for (const run of phoneRuns) {
       const row = byId.get(run.consultationId)!;
@@ -356,7 +360,6 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     expect(failed!.n).to.equal(0);
     expect(TAKEOVER_LIMIT_MS).to.be.at.least(videoSweptMs);
     expect(TAKEOVER_LIMIT_MS).to.be.at.least(phonesTakenOverMs);
-    for (const run of videoRuns) for (const socket of run.sockets) socket.close();
   });
 });
 

@@ -85,7 +85,7 @@ describe('PAY-4, PAY-5 wallet page in the browser', function () {
     await page.getByLabel(/^Montant en euros/).fill('50');
     await page.getByRole('button', { name: 'Demander le virement' }).click();
     await page.getByRole('table').filter({ hasText: 'Historique des virements' }).getByText('effectué').waitFor();
-    expect(await main.textContent()).to.include('22,75');
+    await main.getByText('22,75').first().waitFor();
     expect(problems).to.deep.equal([]);
   });
 });

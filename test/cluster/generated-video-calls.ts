@@ -1,0 +1,95 @@
+import type { Browser, Page } from 'playwright-core';
+import type { JoinGrant } from '../../client/src/media/signaling.ts';
+import { bundleClientModule, pageWithModule } from '../media/browser-module.ts';
+
+export type Party = 'expert' | 'client';
+
+/** One generated video consultation as the browser page holds it. */
+export interface GeneratedCall {
+  consultationId: string;
+  /** When both parties' call engines were started. */
+  startedAtMs: number;
+  /** When both parties' pages first showed the meter running (BILL-4): the connected time's start, at the latest. */
+  meteredAtMs: number;
+}
+
+/**
+ * Generated video consultations with real media (issue 15): the web client's own call engine
+ * (client/src/media/call.ts), several calls in one Chromium page, each party sending a small
+ * camera and microphone stream through ICE, DTLS and SRTP to the media node, as a browser does.
+ * The parties' join grants come from the test (`grant`), so each party can go through its own
+ * API node. A page of many calls costs far less than a browser per party.
+ */
+export class GeneratedVideoCalls {
+  readonly #page: Page;
+
+  private constructor(page: Page) {
+    this.#page = page;
+  }
+
+  static async open(browser: Browser, grant: (consultationId: string, party: Party) => Promise<JoinGrant>): Promise<GeneratedVideoCalls> {
+    const page = await pageWithModule(browser, await bundleClientModule('client/src/media/call.ts', 'consultoCallEngine'));
+    await page.exposeFunction('consultoGrant', grant);
+    return new GeneratedVideoCalls(page);
+  }
+
+  /** Starts both parties of each consultation and resolves once every meter runs, with its times. */
+  async start(consultationIds: readonly string[], timeoutMs: number): Promise<GeneratedCall[]> {
+    const startedAtMs = Date.now();
+    await this.#page.evaluate(async (ids) => {
+      type Engine = {
+        start(): Promise<void>;
+        end(): Promise<void>;
+        subscribe(listener: (state: { meterRunning: boolean; status: string }) => void): () => void;
+      };
+      const scope = window as unknown as {
+        consultoCallEngine: { CallClient: new (options: object) => Engine };
+        consultoGrant: (consultationId: string, party: string) => Promise<{ token: string; signalingUrl?: string }>;
+        generatedCalls: Map<string, { engine: Engine; meterRunning: boolean }>;
+      };
+      // One small camera and microphone for every party: the media is real, its cost kept low.
+      const source = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 160, height: 90, frameRate: 5 } });
+      scope.generatedCalls = new Map();
+      for (const consultationId of ids) {
+        for (const party of ['expert', 'client']) {
+          const engine = new scope.consultoCallEngine.CallClient({
+            consultationId,
+            joinToken: () => scope.consultoGrant(consultationId, party),
+            localStream: source.clone(),
+          });
+          const entry = { engine, meterRunning: false };
+          engine.subscribe((state) => {
+            entry.meterRunning ||= state.meterRunning;
+          });
+          scope.generatedCalls.set(`${consultationId}:${party}`, entry);
+          void engine.start();
+        }
+      }
+    }, consultationIds);
+    const meteredAtMs = new Map<string, number>();
+    const deadlineMs = Date.now() + timeoutMs;
+    while (meteredAtMs.size < consultationIds.length) {
+      if (Date.now() > deadlineMs)
+        throw new Error(`generated video calls: ${consultationIds.length - meteredAtMs.size} meters not running after ${timeoutMs} ms`);
+      const running = await this.#page.evaluate(() => {
+        const calls = (window as unknown as { generatedCalls: Map<string, { meterRunning: boolean }> }).generatedCalls;
+        return [...calls].filter(([, entry]) => entry.meterRunning).map(([key]) => key);
+      });
+      const now = Date.now();
+      for (const consultationId of consultationIds) {
+        if (!meteredAtMs.has(consultationId) && running.includes(`${consultationId}:expert`) && running.includes(`${consultationId}:client`))
+          meteredAtMs.set(consultationId, now);
+      }
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    return consultationIds.map((consultationId) => ({ consultationId, startedAtMs, meteredAtMs: meteredAtMs.get(consultationId)! }));
+  }
+
+  /** The party ends the call from its page (BILL-4 `leave`), as the "End" button does. */
+  async end(consultationId: string, party: Party): Promise<void> {
+    await this.#page.evaluate(async (key) => {
+      const calls = (window as unknown as { generatedCalls: Map<string, { engine: { end(): Promise<void> } }> }).generatedCalls;
+      await calls.get(key)!.engine.end();
+    }, `${consultationId}:${party}`);
+  }
+}
