@@ -22,6 +22,19 @@ export function newLeg(callId: string, party: CallParty): LegState {
   return { callId, party, phase: 'dialing', answered: false, conference: 'never', finalStatus: null };
 }
 
+/** A call recorded in `phone_calls`: one the platform placed, or one it let in from its number (TEL-5). */
+export interface RecordedCall {
+  call_id: string;
+  party: CallParty;
+  direction: 'outbound' | 'inbound';
+}
+
+/** A leg before any fact about it: a call to the platform's number was answered by the platform's own TwiML. */
+export function legOfCall(call: RecordedCall): LegState {
+  const leg = newLeg(call.call_id, call.party);
+  return call.direction === 'inbound' ? { ...leg, phase: 'answered', answered: true } : leg;
+}
+
 export function applyFact(leg: LegState, fact: CallFact): LegState {
   switch (fact.kind) {
     case 'call_status': {
@@ -47,6 +60,14 @@ export function applyFact(leg: LegState, fact: CallFact): LegState {
 /** BILL-4 / TEL-1: a party counts as connected while one of its legs is in the conference. */
 export function isInConference(leg: LegState): boolean {
   return leg.conference === 'in' && leg.phase !== 'over';
+}
+
+/**
+ * TEL-5: a party is on the line while one of its legs is in the conference or on its way there
+ * (being called, or answered and not yet in); one whose legs all ended or left the conference is away.
+ */
+export function isOnTheLine(leg: LegState): boolean {
+  return leg.phase !== 'over' && leg.conference !== 'left';
 }
 
 export interface TimedFact {
@@ -125,9 +146,24 @@ export function meterStateFromFacts(facts: readonly TimedFact[]): MeterStateFrom
   return { accumulatedMs, runningSinceMs, absentSinceMs, everRan, present: presentNow() };
 }
 
-/** The legs as the facts leave them. */
-export function legsFromFacts(facts: readonly CallFact[]): LegState[] {
-  const legs = new Map<string, LegState>();
-  for (const fact of facts) legs.set(fact.callId, applyFact(legs.get(fact.callId) ?? newLeg(fact.callId, fact.party), fact));
+/** The legs as the recorded calls and their facts leave them (a call without facts yet is still a leg). */
+export function legsFromCallsAndFacts(calls: readonly RecordedCall[], facts: readonly { fact: CallFact }[]): LegState[] {
+  const legs = new Map<string, LegState>(calls.map((call) => [call.call_id, legOfCall(call)]));
+  for (const { fact } of facts) legs.set(fact.callId, applyFact(legs.get(fact.callId) ?? newLeg(fact.callId, fact.party), fact));
   return [...legs.values()];
+}
+
+/**
+ * TEL-5 from the recorded calls and facts alone, so that any API node decides it the same: the party
+ * who may call the platform back now. The parties have talked, that party is away, the other is in
+ * the conference (both away ends the consultation), and its absence began less than `graceMs` ago.
+ */
+export function partyAwayFromFacts(calls: readonly RecordedCall[], facts: readonly TimedFact[], nowMs: number, graceMs: number): CallParty | undefined {
+  const state = meterStateFromFacts(facts);
+  if (!state.everRan || state.absentSinceMs === null || nowMs - state.absentSinceMs >= graceMs) return undefined;
+  const legs = legsFromCallsAndFacts(calls, facts);
+  const away = (['expert', 'client'] as const).filter((party) => !legs.some((leg) => leg.party === party && isOnTheLine(leg)));
+  if (away.length !== 1) return undefined;
+  const party = away[0]!;
+  return state.present.includes(party === 'expert' ? 'client' : 'expert') ? party : undefined;
 }

@@ -5,7 +5,8 @@ import { AppError, conflict, notFound } from '../platform/errors.ts';
 import { NO_SHOW_MINUTES, settleConsultation } from '../billing/index.ts';
 import { Meter, type MeterSignal } from '../metering/meter.ts';
 import { DeadlineQueue, processTimers, type Timers } from '../metering/deadline-queue.ts';
-import { applyFact, connectedSecondsFromFacts, isInConference, legsFromFacts, meterStateFromFacts, newLeg, type LegState } from './legs.ts';
+import { applyFact, connectedSecondsFromFacts, isInConference, legOfCall, legsFromCallsAndFacts, meterStateFromFacts, newLeg, type LegState } from './legs.ts';
+import { admitReturningCall } from './return-calls.ts';
 import type { ChannelListener } from '../platform/database.ts';
 import {
   hasUnfinishedSession,
@@ -57,8 +58,6 @@ interface Session {
   consultationId: string;
   conference: ConferenceRef;
   numbers: Record<CallParty, string>;
-  /** TEL-5: the code a party types when calling back from another phone. */
-  returnCode: string | null;
   pricing: 'free_rate' | 'package';
   legs: Map<string, LegState>;
   callsPlaced: Record<CallParty, number>;
@@ -186,7 +185,6 @@ export class PhoneConsultations {
       consultationId,
       conference: { consultationId, conferenceName, conferenceId: null },
       numbers: { expert: row.expert_number, client: row.client_number },
-      returnCode: row.phone_return_code,
       pricing: row.terms.pricing,
       legs: new Map(),
       callsPlaced: { expert: 0, client: 0 },
@@ -289,7 +287,6 @@ export class PhoneConsultations {
     const row = await readPhoneConsultation(this.#db, consultationId);
     if (!row) return;
     const facts = await readFacts(this.#db, consultationId);
-    const legs = legsFromFacts(facts.map(({ fact }) => fact));
     const now = this.#clock.now();
     const { connectedSeconds, everConnected } = connectedSecondsFromFacts(facts, now.getTime(), settleConsultation(row.terms, 0).maxSeconds);
     // Hang up whatever may still be up at the provider.
@@ -298,8 +295,8 @@ export class PhoneConsultations {
         .endConference({ consultationId, conferenceName: session.conference_name, conferenceId: session.conference_id })
         .catch((error: unknown) => this.#logger.error({ err: error }, 'ending the conference failed'));
     }
-    for (const call of await readCalls(this.#db, consultationId)) {
-      const leg = legs.find((candidate) => candidate.callId === call.call_id) ?? newLeg(call.call_id, call.party);
+    const calls = await readCalls(this.#db, consultationId);
+    for (const leg of legsFromCallsAndFacts(calls, facts)) {
       if (leg.phase !== 'over') await this.#hangUp(leg);
     }
     const open = ['requested', 'scheduled', 'live'].includes(row.status);
@@ -427,15 +424,12 @@ export class PhoneConsultations {
     if (!consultation) return false;
     const facts = await readFacts(this.#db, consultationId);
     const calls = await readCalls(this.#db, consultationId);
-    const legs = new Map<string, LegState>();
-    for (const call of calls) legs.set(call.call_id, newLeg(call.call_id, call.party));
-    for (const leg of legsFromFacts(facts.map(({ fact }) => fact))) legs.set(leg.callId, leg);
+    const legs = new Map<string, LegState>(legsFromCallsAndFacts(calls, facts).map((leg) => [leg.callId, leg]));
     const state = meterStateFromFacts(facts);
     const session: Session = {
       consultationId,
       conference: { consultationId, conferenceName: row.conference_name, conferenceId: row.conference_id },
       numbers: { expert: consultation.expert_number ?? '', client: consultation.client_number ?? '' },
-      returnCode: consultation.phone_return_code,
       pricing: consultation.terms.pricing,
       legs,
       callsPlaced: { expert: calls.filter((call) => call.party === 'expert').length, client: calls.filter((call) => call.party === 'client').length },
@@ -471,11 +465,18 @@ export class PhoneConsultations {
     return true;
   }
 
-  /** Reads what other nodes recorded for a session this node owns: facts after the last one read, then requests. */
+  /**
+   * Reads what other nodes recorded for a session this node owns: the calls to the platform's
+   * number they let in (TEL-5: the leg is then this node's, as if it had admitted it), the facts
+   * after the last one read, then requests.
+   */
   #wake(consultationId: string): void {
     const session = this.#sessions.get(consultationId);
     if (!session) return;
     void this.#enqueue(session, async () => {
+      for (const call of await readCalls(this.#db, consultationId)) {
+        if (!session.legs.has(call.call_id)) session.legs.set(call.call_id, legOfCall(call));
+      }
       for (const { id, fact } of await readFacts(this.#db, consultationId, session.lastFactRowId)) {
         session.lastFactRowId = Math.max(session.lastFactRowId, id);
         await this.#decideOnce(session, fact);
@@ -497,32 +498,12 @@ export class PhoneConsultations {
    * back when the caller's number is that party's number on file, or when the keypad code is the
    * consultation's; the call then becomes that party's leg (the provider puts it into the
    * conference) and its join resumes the meter. Anything else is not recognised (undefined).
+   * Decided from PostgreSQL alike on every node (return-calls.ts); the owner, this node or
+   * another, is woken to take the leg.
    */
   async admitReturningCaller(input: { callId: string; from: string | undefined; code: string | undefined }): Promise<ReturningCaller | undefined> {
-    const candidates: { session: Session; party: CallParty }[] = [];
-    for (const session of this.#sessions.values()) {
-      // The provider asking again about a call already admitted (a retried webhook) gets the same answer.
-      const known = session.legs.get(input.callId);
-      if (known && !session.finished) return { consultationId: session.consultationId, party: known.party, conferenceName: session.conference.conferenceName };
-      if (session.finished || !session.everConnected) continue;
-      for (const party of PARTIES) {
-        if (session.present[party] || this.#isReachable(session, party)) continue;
-        const byNumber = input.from !== undefined && input.from === session.numbers[party];
-        const byCode = input.code !== undefined && session.returnCode !== null && input.code === session.returnCode;
-        if (byNumber || byCode) candidates.push({ session, party });
-      }
-    }
-    // One match only: a number shared by two live consultations must type its code.
-    if (candidates.length !== 1) return undefined;
-    const { session, party } = candidates[0]!;
-    let admitted: ReturningCaller | undefined;
-    await this.#enqueue(session, async () => {
-      // Decided in the consultation's order: it may have ended, or the party come back, meanwhile.
-      if (session.finished || session.present[party] || this.#isReachable(session, party)) return;
-      session.legs.set(input.callId, newLeg(input.callId, party));
-      await recordCall(this.#db, { callId: input.callId, consultationId: session.consultationId, party, placedAt: this.#clock.now(), direction: 'inbound' });
-      admitted = { consultationId: session.consultationId, party, conferenceName: session.conference.conferenceName };
-    });
+    const admitted = await admitReturningCall(this.#db, input, this.#clock.now());
+    if (admitted) this.#wake(admitted.consultationId);
     return admitted;
   }
 
@@ -748,6 +729,11 @@ export class PhoneConsultations {
       else await this.#lifecycle.end(session.consultationId, { connectedSeconds, reason: outcome });
     }
     await finishSession(this.#db, session.consultationId, outcome, this.#clock.now());
+    // TEL-5: a call another node let in while this one was ending the session, not heard of yet
+    // (the session's row lock puts that admission before the closing write above), is hung up too.
+    for (const call of await readCalls(this.#db, session.consultationId)) {
+      if (!session.legs.has(call.call_id)) await this.#hangUp(legOfCall(call));
+    }
   }
 
   async #hangUp(leg: LegState): Promise<void> {
@@ -758,11 +744,6 @@ export class PhoneConsultations {
 
   #hasActiveLeg(session: Session, party: CallParty): boolean {
     return [...session.legs.values()].some((leg) => leg.party === party && leg.phase !== 'over');
-  }
-
-  /** In the conference, or being called: such a party is not away (an answered leg that left the conference is). */
-  #isReachable(session: Session, party: CallParty): boolean {
-    return [...session.legs.values()].some((leg) => leg.party === party && (isInConference(leg) || leg.phase === 'dialing' || leg.phase === 'ringing'));
   }
 }
 

@@ -2,6 +2,7 @@ import type { Queryable } from '../platform/database.ts';
 import { PHONE_LEASE_MS } from './leases.ts';
 import type { ConsultationTerms } from '../billing/index.ts';
 import type { CallFact, CallParty } from './provider.ts';
+import type { RecordedCall } from './legs.ts';
 
 /** Data access of the phone runner: plain SQL, no decisions. */
 
@@ -121,8 +122,52 @@ export async function readFacts(db: Queryable, consultationId: string, afterId =
   }));
 }
 
-export async function readCalls(db: Queryable, consultationId: string): Promise<{ call_id: string; party: CallParty }[]> {
-  return db.query('SELECT call_id, party FROM phone_calls WHERE consultation_id = $1 ORDER BY placed_at', [consultationId]);
+export async function readCalls(db: Queryable, consultationId: string): Promise<RecordedCall[]> {
+  return db.query('SELECT call_id, party, direction FROM phone_calls WHERE consultation_id = $1 ORDER BY placed_at', [consultationId]);
+}
+
+/** TEL-5: an unfinished phone session a call to the platform's number may be returning to. */
+export interface ReturnCandidate {
+  consultation_id: string;
+  conference_name: string;
+  client_number: string | null;
+  expert_number: string | null;
+  phone_return_code: string | null;
+}
+
+/**
+ * TEL-5: the live phone sessions whose client's or expert's number on file is `from`, or whose
+ * return code is `code` (the same numbers as `readPhoneConsultation`), at most `limit`.
+ */
+export async function readReturnCandidates(db: Queryable, from: string | null, code: string | null, limit: number): Promise<ReturnCandidate[]> {
+  return db.query<ReturnCandidate>(
+    `SELECT s.consultation_id, s.conference_name, c.phone_number AS client_number,
+            COALESCE(u.phone_mobile, u.phone_landline) AS expert_number, c.phone_return_code
+       FROM phone_sessions s JOIN consultations c ON c.id = s.consultation_id JOIN users u ON u.id = c.expert_id
+      WHERE s.finished_at IS NULL AND c.status = 'live'
+        AND (c.phone_number = $1 OR COALESCE(u.phone_mobile, u.phone_landline) = $1 OR c.phone_return_code = $2)
+      ORDER BY s.started_at LIMIT $3`,
+    [from, code, limit],
+  );
+}
+
+/** TEL-5: a call already recorded under this id (a retried webhook), with its session and whether that is over. */
+export async function readRecordedCall(
+  db: Queryable,
+  callId: string,
+): Promise<{ consultation_id: string; party: CallParty; conference_name: string; finished: boolean } | undefined> {
+  const [row] = await db.query<{ consultation_id: string; party: CallParty; conference_name: string; finished: boolean }>(
+    `SELECT p.consultation_id, p.party, s.conference_name, s.finished_at IS NOT NULL AS finished
+       FROM phone_calls p JOIN phone_sessions s ON s.consultation_id = p.consultation_id WHERE p.call_id = $1`,
+    [callId],
+  );
+  return row;
+}
+
+/** Locks an unfinished session's row until the transaction ends; false when it is finished. */
+export async function lockUnfinishedSession(tx: Queryable, consultationId: string): Promise<boolean> {
+  const rows = await tx.query('SELECT 1 FROM phone_sessions WHERE consultation_id = $1 AND finished_at IS NULL FOR UPDATE', [consultationId]);
+  return rows.length === 1;
 }
 
 export async function deleteUnfinishedSession(db: Queryable, consultationId: string): Promise<void> {
