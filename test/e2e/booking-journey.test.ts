@@ -75,7 +75,8 @@ describe('BOOK-1 … BOOK-6 booking journey in the browser', function () {
     const rates = normalise(await page.locator('.rates').textContent());
     expect(rates).to.contain('Vidéo : 2,00 € la minute');
     expect(rates).to.contain('Forfait Vidéo de 15 min : 75,00 €');
-    expect(await page.locator('.next-slots li').count()).to.be.greaterThan(0);
+    // The next free slots load on their own, after the profile.
+    await page.locator('.next-slots li').first().waitFor();
     // BOOK-2: the default 20 € budget at 2 € a minute buys 10 minutes.
     const summary = page.locator('.price-summary');
     await page.getByTestId('max-duration').getByText('10 min').waitFor();
