@@ -572,13 +572,23 @@ export class PhoneConsultations {
   async #call(session: Session, party: CallParty): Promise<void> {
     if (session.finished || session.callsPlaced[party] >= MAX_CALLS_PER_PARTY) return;
     session.callsPlaced[party] += 1;
-    const { callId } = await this.#provider.placeCall({
-      consultationId: session.consultationId,
-      party,
-      to: session.numbers[party],
-      conferenceName: session.conference.conferenceName,
-      ringTimeoutSeconds: RING_TIMEOUT_SECONDS,
-    });
+    let callId: string;
+    try {
+      ({ callId } = await this.#provider.placeCall({
+        consultationId: session.consultationId,
+        party,
+        to: session.numbers[party],
+        conferenceName: session.conference.conferenceName,
+        ringTimeoutSeconds: RING_TIMEOUT_SECONDS,
+      }));
+    } catch (error) {
+      // TEL-1: the provider did not take the call (unreachable, an error, no answer in time). The
+      // party is tried again as after a missed call; a call the provider did place after all shows
+      // up through its callbacks as an active leg, and the retry then places nothing.
+      this.#logger.warn({ err: error, consultationId: session.consultationId, party }, 'placing a call failed: trying again');
+      this.#deadlines.schedule(retryKey(session.consultationId, party), this.#clock.now().getTime() + RETRY_AFTER_SECONDS * SECOND_MS);
+      return;
+    }
     if (!session.legs.has(callId)) session.legs.set(callId, newLeg(callId, party));
     await recordCall(this.#db, { callId, consultationId: session.consultationId, party, placedAt: this.#clock.now(), direction: 'outbound' });
   }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { CLIENT_NUMBER_DE, CLIENT_NUMBER_FR, PhoneHarness, type ProviderName } from './support.ts';
 import { tokenOf } from '../support/bookings.ts';
+import { RETRY_AFTER_SECONDS } from '../../server/telephony/phone-consultations.ts';
 
 /**
  * Whole phone consultations over real HTTP and the real database, booked through the API, the
@@ -240,6 +241,30 @@ for (const provider of ['simulator', 'twilio'] as const satisfies readonly Provi
       expect((await phone.calls(id)).map((call) => call.state)).to.deep.equal(['ended']);
       expect((await phone.consultation(id)).settlement).to.include({ charge_cents: 0 });
     });
+
+    if (provider === 'twilio') {
+      it('TEL-1: a call Twilio’s API refuses (503) is placed again 15 s later, for the expert and then the client; only the talk is billed', async () => {
+        const id = await phone.book({ budgetCents: 3000 });
+        phone.twilio!.refuseCallCreations = 1;
+        await phone.startDue();
+        expect(await phone.calls(id), 'no call while Twilio refuses').to.deep.equal([]);
+        await phone.advance(RETRY_AFTER_SECONDS);
+        const expertCall = await phone.ringing(id, 'expert');
+        phone.twilio!.refuseCallCreations = 1;
+        await phone.act(expertCall, 'answer');
+        expect((await phone.calls(id)).filter((call) => call.party === 'client')).to.deep.equal([]);
+        await phone.advance(RETRY_AFTER_SECONDS);
+        const clientCall = await phone.ringing(id, 'client');
+        await phone.act(clientCall, 'answer');
+        await phone.advance(60);
+        await phone.act(clientCall, 'hangup');
+        await phone.act(expertCall, 'hangup');
+        const consultation = await phone.consultation(id);
+        expect(consultation).to.include({ status: 'ended', connected_seconds: 60, end_reason: 'party_left' });
+        expect(consultation.settlement).to.include({ charge_cents: 200 });
+        expect((await phone.calls(id)).map((call) => call.party)).to.deep.equal(['expert', 'client']);
+      });
+    }
 
     it('BOOK-4: an immediate request the expert never picks up expires after 5 minutes and costs nothing', async () => {
       const id = await phone.book({ budgetCents: 3000 });

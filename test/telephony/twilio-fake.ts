@@ -77,6 +77,8 @@ export class TwilioFake {
   readonly rest: RestRequest[] = [];
   /** Every signed request the fake sent to our webhooks, for replays. */
   readonly sent: { url: string; params: Record<string, string> }[] = [];
+  /** Call creations still to refuse with a 503, as during an outage of Twilio's API. */
+  refuseCallCreations = 0;
   readonly #pending = new Set<Promise<unknown>>();
   #server!: Server;
   url!: string;
@@ -247,6 +249,10 @@ export class TwilioFake {
     if (req.headers.authorization !== expected) return json(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
     const base = `/2010-04-01/Accounts/${this.accountSid}`;
     const one = (name: string) => params[name]?.[0];
+    if (req.method === 'POST' && path === `${base}/Calls.json` && this.refuseCallCreations > 0) {
+      this.refuseCallCreations -= 1;
+      return json(res, 503, { code: 20503, message: 'Service unavailable', more_info: 'https://www.twilio.com/docs/errors/20503', status: 503 });
+    }
     if (req.method === 'POST' && path === `${base}/Calls.json`) {
       const statusCallback = one('StatusCallback')!;
       const query = new URL(statusCallback).searchParams;
