@@ -15,6 +15,14 @@ export const FLOW_SAMPLE_INTERVAL_MS = 500;
  */
 export const FLOW_STALL_MS = 1500;
 /**
+ * The browser's answer to what is forwarded to it is stale after this long. Forwarded video is
+ * answered every few hundred ms (transport-wide congestion feedback), but audio alone only by RTCP
+ * receiver reports, every 2.5–7.5 s in Chrome (mediasoup forwards audio without transport-cc). A
+ * call whose cameras are both off must stay metered; a party whose downlink alone fails is then
+ * seen within this long, its drop dated from the last answer.
+ */
+export const FEEDBACK_STALL_MS = 9000;
+/**
  * The browser says when it has decoded the other party's media (`mediaReceived`), and the meter
  * waits for it; a browser that never says so is taken at the SFU's word after this long, so a
  * modified page cannot keep the meter stopped.
@@ -95,7 +103,7 @@ export function flowVerdict(track: FlowTrack, context: FlowContext): FlowVerdict
   const recent = (atMs: number | undefined) => atMs !== undefined && nowMs - atMs < FLOW_STALL_MS;
   const sending = track.lastMediaAtMs !== undefined && (context.allProducersPaused || recent(track.lastMediaAtMs));
   const forwardedLately = recent(track.lastForwardedAtMs);
-  const receiving = track.lastFeedbackAtMs !== undefined && (!forwardedLately || recent(track.lastFeedbackAtMs));
+  const receiving = track.lastFeedbackAtMs !== undefined && (!forwardedLately || nowMs - track.lastFeedbackAtMs < FEEDBACK_STALL_MS);
   const confirmed = context.receiptConfirmed || (track.firstFeedbackAtMs !== undefined && nowMs - track.firstFeedbackAtMs >= RECEIPT_CONFIRMATION_WAIT_MS);
   const evidence: number[] = [];
   if (!context.allProducersPaused && track.lastMediaAtMs !== undefined) evidence.push(track.lastMediaAtMs);

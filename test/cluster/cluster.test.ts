@@ -19,8 +19,8 @@ import { GeneratedVideoCalls } from './generated-video-calls.ts';
 const CHECKPOINT_SECONDS = 10;
 /** Issue 15: a dead node's sessions are ended or taken over within this. */
 const TAKEOVER_LIMIT_MS = 10_000;
-const GENERATED_VIDEOS = 6;
-const GENERATED_PHONES = 14;
+const GENERATED_VIDEOS = 4;
+const GENERATED_PHONES = 16;
 
 interface PhoneRun {
   consultationId: string;

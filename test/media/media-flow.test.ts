@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import {
   FLOW_SAMPLE_INTERVAL_MS,
+  FEEDBACK_STALL_MS,
   FLOW_STALL_MS,
   NO_FLOW,
   RECEIPT_CONFIRMATION_WAIT_MS,
@@ -60,9 +61,28 @@ describe('BILL-4 by video: a party is connected while its media flows both ways 
     const verdict = flowVerdict(stopped.track, { ...UP, nowMs: stopped.nowMs });
     expect(verdict.connected).to.equal(false);
     expect(verdict.lastEvidenceAtMs).to.equal(9 * FLOW_SAMPLE_INTERVAL_MS);
-    // Receiving stops too (the browser no longer answers what is forwarded to it).
-    const deaf = run(10 + stallSamples, (index) => (index < 10 ? { media: true, forwarded: true, feedback: true } : { media: true, forwarded: true }));
-    expect(flowVerdict(deaf.track, { ...UP, nowMs: deaf.nowMs }).connected).to.equal(false);
+    // Receiving stops too: the browser no longer answers what is forwarded to it, for FEEDBACK_STALL_MS.
+    const deafSamples = FEEDBACK_STALL_MS / FLOW_SAMPLE_INTERVAL_MS;
+    const deaf = (samples: number) =>
+      run(10 + samples, (index) => (index < 10 ? { media: true, forwarded: true, feedback: true } : { media: true, forwarded: true }));
+    expect(flowVerdict(deaf(deafSamples - 1).track, { ...UP, nowMs: deaf(deafSamples - 1).nowMs }).connected).to.equal(true);
+    expect(flowVerdict(deaf(deafSamples).track, { ...UP, nowMs: deaf(deafSamples).nowMs }).connected).to.equal(false);
+  });
+
+  it('both cameras off: audio answered only by RTCP receiver reports, up to 7.5 s apart, stays connected the whole time', () => {
+    // Chrome's audio reports come 5 s apart on average, randomised over 0.5–1.5 × 5 s.
+    const reportEverySamples = 7500 / FLOW_SAMPLE_INTERVAL_MS;
+    const samples = 10 + 6 * reportEverySamples;
+    let track = NO_FLOW;
+    const counters: FlowCounters = { mediaFromParty: 0, mediaToParty: 0, feedbackFromParty: 0 };
+    for (let index = 0; index < samples; index++) {
+      counters.mediaFromParty += 100;
+      counters.mediaToParty += 100;
+      if (index < 10 || index % reportEverySamples === 0) counters.feedbackFromParty += 80;
+      const nowMs = index * FLOW_SAMPLE_INTERVAL_MS;
+      track = recordFlowSample(track, { ...counters }, nowMs);
+      if (index >= 2) expect(flowVerdict(track, { ...UP, nowMs }).connected, `at ${nowMs} ms`).to.equal(true);
+    }
   });
 
   it('silence by choice is no drop: a party who paused everything, or who gets nothing because the other did', () => {
