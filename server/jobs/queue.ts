@@ -11,7 +11,9 @@ import { startPeriodicTasks } from './periodic.ts';
  * Claiming is one UPDATE over `SELECT … FOR UPDATE SKIP LOCKED` that sets a lease
  * (`locked_until`), so several workers or nodes never run one job at the same time, and the job
  * itself runs outside any transaction (its work opens its own). A worker that dies mid-job
- * leaves a lease that expires; the job then runs again, so every handler is idempotent.
+ * leaves a lease that expires; the job then runs again, so every handler is idempotent. The lease
+ * is short and renewed while the claimed batch runs, so a dead node's jobs run again within
+ * JOB_LEASE_MS on another node (scale out, issue 15), however long a living node's jobs take.
  */
 
 /** A job still failing after this many attempts is parked (`failed_at`) and logged. */
@@ -19,8 +21,10 @@ export const MAX_JOB_ATTEMPTS = 10;
 /** Backoff after a failure: 30 s, 1 min, 2 min, … capped at one hour. */
 const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 60 * 60 * 1000;
-/** How long a claimed job is reserved for its worker; a job never takes longer than this. */
-const JOB_LEASE_MS = 5 * 60 * 1000;
+/** How long a claimed job is reserved for its worker without a renewal. */
+export const JOB_LEASE_MS = 30_000;
+/** The worker renews the leases of the jobs it still has to run this often. */
+const JOB_LEASE_RENEW_INTERVAL_MS = 10_000;
 /** Jobs claimed per poll: one poll's work stays bounded whatever the backlog. */
 const CLAIM_BATCH_SIZE = 50;
 /** `runDueJobs` stops after this many batches; the next poll continues. */
@@ -72,11 +76,13 @@ export class JobQueue {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #leaseRenewIntervalMs: number;
 
-  constructor(deps: { db: Database; clock: Clock; logger: Logger }) {
+  constructor(deps: { db: Database; clock: Clock; logger: Logger; leaseRenewIntervalMs?: number }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
+    this.#leaseRenewIntervalMs = deps.leaseRenewIntervalMs ?? JOB_LEASE_RENEW_INTERVAL_MS;
   }
 
   register(kind: string, handler: JobHandler): void {
@@ -93,7 +99,16 @@ export class JobQueue {
     let ran = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
       const claimed = await this.#claim();
-      for (const job of claimed) await this.#run(job);
+      const waiting = new Set(claimed.map((job) => job.id));
+      const renewal = setInterval(() => void this.#renewLeases(waiting), this.#leaseRenewIntervalMs);
+      try {
+        for (const job of claimed) {
+          await this.#run(job);
+          waiting.delete(job.id);
+        }
+      } finally {
+        clearInterval(renewal);
+      }
       ran += claimed.length;
       if (claimed.length < CLAIM_BATCH_SIZE) break;
     }
@@ -142,6 +157,17 @@ export class JobQueue {
     );
     // RETURNING keeps no order: deadlines run in their order (a reminder before the no-show check after it).
     return claimed.sort((a, b) => a.run_at.getTime() - b.run_at.getTime() || a.id - b.id);
+  }
+
+  /** Keeps the claimed jobs not run yet reserved; a job whose run already released it stays released. */
+  async #renewLeases(waiting: ReadonlySet<number>): Promise<void> {
+    if (waiting.size === 0) return;
+    await this.#db
+      .query('UPDATE jobs SET locked_until = $2 WHERE id = ANY($1::bigint[]) AND locked_until IS NOT NULL AND done_at IS NULL AND failed_at IS NULL', [
+        [...waiting],
+        new Date(this.#clock.now().getTime() + JOB_LEASE_MS),
+      ])
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'renewing job leases failed'));
   }
 
   async #run(job: ClaimedJob): Promise<void> {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { BookingPlatform, HOUR_MS, MINUTE_MS, bookingBody, holdOf, setUpClient, setUpExpert, tokenOf } from '../support/bookings.ts';
 import { TRANSITIONS, canTransition, isTerminal, type ConsultationStatus } from '../../server/bookings/state-machine.ts';
-import { MAX_JOB_ATTEMPTS, retryDelayMs } from '../../server/jobs/queue.ts';
+import { JOB_LEASE_MS, JobQueue, MAX_JOB_ATTEMPTS, retryDelayMs } from '../../server/jobs/queue.ts';
+import { createLogger } from '../../server/platform/logger.ts';
 
 describe('consultation state machine and durable jobs', () => {
   describe('the transition table', () => {
@@ -34,6 +35,16 @@ describe('consultation state machine and durable jobs', () => {
       client = await setUpClient(platform.http);
     });
     after(() => platform.close());
+
+    /** Resolves once the job is claimed, with a lease reaching at least `untilMs` on the platform's clock. */
+    async function waitForLease(dedupeKey: string, untilMs = 0): Promise<void> {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const [job] = await platform.db.query<{ locked_until: Date | null }>('SELECT locked_until FROM jobs WHERE dedupe_key = $1', [dedupeKey]);
+        if (job?.locked_until && job.locked_until.getTime() >= untilMs) return;
+        await new Promise((done) => setTimeout(done, 10));
+      }
+      throw new Error(`job ${dedupeKey} was not leased until ${new Date(untilMs).toISOString()}`);
+    }
 
     const statusOf = async (id: string) => (await platform.db.query<{ status: string }>('SELECT status FROM consultations WHERE id = $1', [id]))[0]!.status;
 
@@ -278,6 +289,53 @@ describe('consultation state machine and durable jobs', () => {
         expect(job!.last_error).to.contain('transport down');
       });
 
+      it('issue 15: a worker that dies mid-job leaves its lease; another node runs the job once JOB_LEASE_MS passed, not before', async () => {
+        const dead = new JobQueue({ db: platform.db, clock: platform.clock, logger: createLogger('silent') });
+        const survivor = new JobQueue({ db: platform.db, clock: platform.clock, logger: createLogger('silent') });
+        const stuck = gate();
+        dead.register('test.lease', () => stuck.passed);
+        let survivorRuns = 0;
+        survivor.register('test.lease', async () => {
+          survivorRuns++;
+        });
+        await platform.services.jobs.enqueue({ kind: 'test.lease', payload: {}, runAt: platform.clock.now(), dedupeKey: 'test-lease' });
+        const running = dead.runDueJobs();
+        await waitForLease('test-lease');
+        platform.clock.advance(JOB_LEASE_MS - 1000);
+        expect(await survivor.runDueJobs()).to.equal(0);
+        platform.clock.advance(2000);
+        expect(await survivor.runDueJobs()).to.equal(1);
+        expect(survivorRuns).to.equal(1);
+        stuck.open();
+        await running;
+      });
+
+      it('issue 15: a living worker renews the leases of the jobs it has claimed, however long they take', async () => {
+        const living = new JobQueue({ db: platform.db, clock: platform.clock, logger: createLogger('silent'), leaseRenewIntervalMs: 20 });
+        const other = new JobQueue({ db: platform.db, clock: platform.clock, logger: createLogger('silent') });
+        const slow = gate();
+        let runs = 0;
+        living.register('test.slow', async () => {
+          runs++;
+          await slow.passed;
+        });
+        other.register('test.slow', async () => {
+          runs++;
+        });
+        await platform.services.jobs.enqueue({ kind: 'test.slow', payload: {}, runAt: platform.clock.now(), dedupeKey: 'test-slow' });
+        const running = living.runDueJobs();
+        await waitForLease('test-slow');
+        for (let step = 0; step < 3; step++) {
+          platform.clock.advance(JOB_LEASE_MS - 5000);
+          const leasedUntil = platform.clock.now().getTime() + JOB_LEASE_MS;
+          await waitForLease('test-slow', leasedUntil);
+          expect(await other.runDueJobs()).to.equal(0);
+        }
+        slow.open();
+        expect(await running).to.equal(1);
+        expect(runs).to.equal(1);
+      });
+
       it('purges finished jobs after 30 days, keeps parked ones', async () => {
         platform.services.jobs.register('test.quick', async () => undefined);
         await platform.services.jobs.enqueue({ kind: 'test.quick', payload: {}, runAt: platform.clock.now(), dedupeKey: 'test-quick' });
@@ -361,3 +419,12 @@ describe('BOOK-6 emails through the real notifier (local mailbox)', () => {
     }
   });
 });
+
+/** A promise the test settles when it chooses: a job that runs for as long as the test needs. */
+function gate(): { passed: Promise<void>; open: () => void } {
+  let open = () => undefined as void;
+  const passed = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { passed, open: () => open() };
+}

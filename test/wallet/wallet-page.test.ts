@@ -55,7 +55,10 @@ describe('PAY-4, PAY-5 wallet page in the browser', function () {
     const main = page.getByRole('main');
     // The balances and the identity check load separately: wait for each before reading the page.
     await main.getByText('72,75').first().waitFor();
-    await main.getByText(/non envoyée/).first().waitFor();
+    await main
+      .getByText(/non envoyée/)
+      .first()
+      .waitFor();
 
     const idForm = page.getByRole('form', { name: 'Pièce d’identité en cours de validité' });
     await idForm.getByLabel(/^Pièce d’identité/).setInputFiles(idPath);
