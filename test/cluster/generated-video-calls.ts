@@ -15,8 +15,9 @@ export interface GeneratedCall {
 
 /**
  * Generated video consultations with real media (issue 15): the web client's own call engine
- * (client/src/media/call.ts), several calls in one Chromium page, each party sending a small
- * camera and microphone stream through ICE, DTLS and SRTP to the media node, as a browser does.
+ * (client/src/media/call.ts), several calls in one Chromium page, each party sending its
+ * microphone through ICE, DTLS and SRTP to the media node, as a browser does (cameras off: with
+ * cameras, this one page took both cores of the test machine; the browser calls carry cameras).
  * The parties' join grants come from the test (`grant`), so each party can go through its own
  * API node. A page of many calls costs far less than a browser per party.
  */
@@ -67,7 +68,7 @@ export class GeneratedVideoCalls {
 
 /**
  * Runs in the page, as source text: the test runner rewrites functions it compiles (their names),
- * which a page cannot run. One small camera and microphone feed every party: real media, little cost.
+ * which a page cannot run. One fake microphone feeds every party: real media, little cost.
  */
 const START_CALLS_IN_PAGE = `async (ids) => {
   const source = await navigator.mediaDevices.getUserMedia({ audio: true });
