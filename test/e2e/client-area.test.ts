@@ -16,6 +16,7 @@ import { freeRateVideoTerms, insertFinishedConsultation } from '../support/consu
 import { TEST_PASSWORD, emailedCode, signUpClient } from '../support/fixtures.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { startSession } from '../support/site-walk.ts';
+import { waitFor } from '../media/support.ts';
 
 const CLIENT_BUILD = new URL('../../client/dist/index.html', import.meta.url);
 const ZONE = 'America/Montreal';
@@ -266,12 +267,10 @@ describe('Issue 13 client area in the browser: a client’s day, in their own ti
     await report.getByLabel('Profil faux ou trompeur').check();
     await report.getByRole('button', { name: 'Envoyer le signalement' }).click();
     await page.getByRole('status').filter({ hasText: 'Signalement envoyé à l’équipe Consulto.' }).waitFor();
-    expect(
-      await page
-        .locator('.past-table')
-        .getByRole('button', { name: /^Signaler/ })
-        .count(),
-    ).to.equal(0);
+    // The list is read again after the report: wait for it rather than read it mid-way.
+    const reportButtons = page.locator('.past-table').getByRole('button', { name: /^Signaler/ });
+    await waitFor(async () => ((await reportButtons.count()) === 0 ? true : undefined), 10_000, 'no "report" action left');
+    await row.getByRole('button', { name: /^Réclamation/ }).waitFor();
     expect(await row.getByRole('button', { name: /^Réclamation/ }).count()).to.equal(1);
   });
 

@@ -121,7 +121,7 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     expect(await clientPage.getByTestId('chat-unread').innerText()).to.equal('1');
     expect(await clientPage.getByRole('button', { name: /^Messages ?, 1 unread$/ }).count()).to.equal(1);
     await clientPage.getByTestId('toggle-chat').click();
-    expect(await clientPage.getByTestId('chat-log').innerText()).to.contain('vous m’entendez bien');
+    await clientPage.getByTestId('chat-log').getByText('vous m’entendez bien', { exact: false }).waitFor();
     expect(await clientPage.getByTestId('chat-unread').count()).to.equal(0);
     expect(await layoutProblems(clientPage)).to.deep.equal([]);
     expect(await axeViolations(clientPage)).to.deep.equal([]);
@@ -129,14 +129,14 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     await clientPage.getByTestId('toggle-chat').click();
     // The devices dialog lists the fake camera and microphone.
     await clientPage.getByTestId('open-devices').click();
-    expect(await clientPage.getByTestId('camera-select').locator('option').count()).to.be.at.least(1);
+    await clientPage.getByTestId('camera-select').locator('option').first().waitFor({ state: 'attached' });
     expect(await axeViolations(clientPage)).to.deep.equal([]);
     await saveScreenshot(clientPage, 'room-devices');
     await clientPage.keyboard.press('Escape');
 
     // Ending asks first; "keep talking" keeps the call.
     await clientPage.getByTestId('end-call').click();
-    expect(await clientPage.getByTestId('end-dialog').isVisible()).to.equal(true);
+    await clientPage.getByTestId('end-dialog').waitFor();
     await saveScreenshot(clientPage, 'room-end-confirm');
     await clientPage.getByRole('button', { name: 'Keep talking' }).click();
     expect(await clientPage.getByTestId('room-status').getAttribute('data-status')).to.equal('live');
