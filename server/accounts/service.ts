@@ -12,7 +12,7 @@ import { baseSlug, firstFreeSlug } from './slug.ts';
 import { TERMS_VERSION, isPlausibleAdultBirthDate } from './terms.ts';
 import { findUserByEmail, findUserById, type UserRow } from './users.ts';
 
-/** Concurrent sign-ups of two homonyms may pick the same slug; the loser retries. */
+/** Homonyms take turns (an advisory lock on the slug's base); a slug taken anyway (another base's suffix) is retried. */
 const SLUG_ATTEMPTS = 5;
 
 export interface Registered {
@@ -81,6 +81,8 @@ export class AccountService {
           const sponsorId = input.sponsorSlug ? await this.#sponsorId(tx, input.sponsorSlug) : null;
           const userId = await this.#insertUser(tx, 'expert', { ...input, passwordHash });
           const base = baseSlug(input.firstName, input.lastName);
+          // Homonyms signing up at once take turns here (until commit), so each reads the slugs the previous one took.
+          await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`expert-slug:${base}`]);
           const taken = await tx.query<{ slug: string }>(`SELECT slug FROM expert_profiles WHERE slug = $1 OR slug LIKE $1 || '-%'`, [base]);
           await tx.query(
             `INSERT INTO expert_profiles (user_id, slug, legal_status, category, vat_number, siret,

@@ -173,6 +173,16 @@ describe('accounts: registration', () => {
       }
       expect(slugs).to.deep.equal(['zoe-lefevre', 'zoe-lefevre-2', 'zoe-lefevre-3']);
     });
+
+    it('gives homonyms signing up at the same moment one slug each, and never a 500', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => platform.http.post('/api/auth/register/expert', expertSignup({ firstName: 'Noé', lastName: 'Marchand' }))),
+      );
+      expect(answers.map((answer) => answer.status)).to.deep.equal(Array(8).fill(201));
+      const slugs = answers.map((answer) => answer.body.user.slug as string).sort();
+      expect(new Set(slugs).size).to.equal(8);
+      for (const slug of slugs) expect(slug).to.match(/^noe-marchand(-[2-9])?$/);
+    });
   });
 
   describe('REF-2 sponsor attribution at signup', () => {

@@ -96,8 +96,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     const http = new HttpClient(cluster.url);
     const pinned = (node: NodeName) => new PinnedClient(cluster.url, node);
 
-    // The people first, one after the other: two experts of the same name signing up at once collide
-    // on their slug (a 500 of account creation, left for its own issue).
+    // The people first, before any call: signing up hashes passwords (argon2id), which the calls would wait behind.
     const videoBookings: Awaited<ReturnType<typeof immediateVideoConsultation>>[] = [];
     for (let index = 0; index < GENERATED_VIDEOS; index++)
       videoBookings.push(await immediateVideoConsultation(http, { ratePerMinuteCents: 300, budgetCents: 3000 }));
