@@ -252,7 +252,8 @@ describe('accounts in the browser', function () {
       const sponsor = await signUpExpert(platform.http, { firstName: 'Paul', lastName: 'Parrain' });
       const recruitEmail = uniqueEmail('recruit');
       const recruitPage = await openPage(`/inscription/${sponsor.user.slug}`);
-      expect(await main(recruitPage).textContent()).to.include(`« ${sponsor.user.slug} »`);
+      // The sponsor by name, read from their public profile.
+      await main(recruitPage).getByText('Vous vous inscrivez grâce au lien de parrainage de Paul Parrain.').waitFor();
       await fillExpertForm(recruitPage, { email: recruitEmail, firstName: 'Rémi', lastName: 'Recrue' });
       await recruitPage.getByRole('button', { name: 'Créer mon compte expert' }).click();
       await typeEmailedCode(recruitPage, platform.http, recruitEmail);
@@ -263,6 +264,24 @@ describe('accounts in the browser', function () {
         [recruitEmail],
       );
       expect(row?.sponsor_id).to.equal(sponsor.user.id);
+    });
+
+    it('REF-2 a referral link naming no active expert says so before the form is filled, with the way to sign up without a sponsor', async () => {
+      const page = await openPage('/inscription/personne-inconnue');
+      try {
+        const alert = page.getByRole('alert').filter({ hasText: 'Ce lien de parrainage ne correspond à aucun expert actif.' });
+        await alert.waitFor();
+        await alert.getByRole('link', { name: 'S’inscrire sans parrain' }).click();
+        await page.waitForURL('**/inscription/expert');
+        // The same page without a sponsor: the heading stays, the notice goes.
+        await alert.waitFor({ state: 'detached' });
+        await arrivedOn(page, 'Devenir expert sur Consulto');
+        expect(await main(page).textContent()).to.not.include('parrainage');
+      } finally {
+        // Off the app: the packaged Chromium shares localStorage between contexts, and an app left
+        // open here would take the next test's sign-in as its own and rotate its refresh token.
+        await page.goto('/api/health');
+      }
     });
   });
 

@@ -14,6 +14,7 @@ import { PageLayout } from '../../ui/page.tsx';
 import { civilityOptions, photoProblem, PHOTO_ACCEPT, statusOptions } from '../../profile-options.ts';
 import { EmailCodeStep } from './email-code.tsx';
 import { sm } from './signup-messages.ts';
+import { SponsorNotice } from './sponsor-notice.tsx';
 
 const INITIAL = {
   status: '',
@@ -67,7 +68,7 @@ export default function SignupExpertPage({ params, query, notice }: PageProps) {
   return (
     <PageLayout title={sm('expert.title')} notice={notice}>
       <p class="lead">{sm('expert.intro')}</p>
-      {sponsorSlug ? <p class="notice">{sm('expert.sponsored', { sponsor: sponsorSlug })}</p> : null}
+      {sponsorSlug ? <SponsorNotice slug={sponsorSlug} /> : null}
       <Form
         form={form}
         label={sm('expert.title')}
