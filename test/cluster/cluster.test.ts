@@ -20,6 +20,11 @@ import { GeneratedVideoCalls } from './generated-video-calls.ts';
 const CHECKPOINT_SECONDS = 10;
 /** Issue 15: a dead node's sessions are ended or taken over within this. */
 const TAKEOVER_LIMIT_MS = 10_000;
+/**
+ * How long the setting up may take (joining, ringing, going live): a wait, not a rule. A loaded
+ * CI machine is slow to start 20 consultations; only the takeover after the kill is timed.
+ */
+const SETUP_WAIT_MS = 120_000;
 const GENERATED_VIDEOS = 4;
 const GENERATED_PHONES = 16;
 
@@ -41,7 +46,7 @@ interface PhoneRun {
  * then one API node and one media node killed with SIGKILL mid-flight.
  */
 describe('Scale out: a cluster loses nothing when an API node and a media node die (issue 15, MEDIA-4, BILL-4, PAY-2)', function () {
-  this.timeout(300_000);
+  this.timeout(480_000);
   let cluster: Cluster;
   let twilio: TwilioFake;
   let database: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -157,7 +162,7 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
     });
     const videoRuns = await generated.start(
       videoBookings.map((booked) => booked.consultationId),
-      60_000,
+      SETUP_WAIT_MS,
     );
     phase('generated video consultations metered');
     const placements = await db.query<{ consultation_id: string; media_node_id: string }>('SELECT consultation_id, media_node_id FROM video_rooms');
@@ -173,15 +178,15 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
         );
         expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
         const consultationId = booked.body.id as string;
-        const expertCall = await waitFor(() => ringing(twilio, consultationId, 'expert'), 60_000, 'the expert’s phone ringing');
+        const expertCall = await waitFor(() => ringing(twilio, consultationId, 'expert'), SETUP_WAIT_MS, 'the expert’s phone ringing');
         await twilio.answer(expertCall);
-        const clientCall = await waitFor(() => ringing(twilio, consultationId, 'client'), 60_000, 'the client’s phone ringing');
+        const clientCall = await waitFor(() => ringing(twilio, consultationId, 'client'), SETUP_WAIT_MS, 'the client’s phone ringing');
         const answeringAtMs = Date.now();
         await twilio.answer(clientCall);
         return { consultationId, expertCall, clientCall, answeringAtMs, bothInAtMs: Date.now(), owner: '' };
       }),
     );
-    await waitFor(async () => (await liveCount(db)) === 2 + GENERATED_VIDEOS + GENERATED_PHONES || undefined, 60_000, 'every consultation live');
+    await waitFor(async () => (await liveCount(db)) === 2 + GENERATED_VIDEOS + GENERATED_PHONES || undefined, SETUP_WAIT_MS, 'every consultation live');
     phase('every consultation live');
     for (const run of phoneRuns) run.owner = (await phoneSession(db, run.consultationId)).owner_node_id;
 
