@@ -586,7 +586,7 @@ export class PhoneConsultations {
       // party is tried again as after a missed call; a call the provider did place after all shows
       // up through its callbacks as an active leg, and the retry then places nothing.
       this.#logger.warn({ err: error, consultationId: session.consultationId, party }, 'placing a call failed: trying again');
-      this.#deadlines.schedule(retryKey(session.consultationId, party), this.#clock.now().getTime() + RETRY_AFTER_SECONDS * SECOND_MS);
+      this.#callAgainLater(session, party);
       return;
     }
     if (!session.legs.has(callId)) session.legs.set(callId, newLeg(callId, party));
@@ -672,7 +672,12 @@ export class PhoneConsultations {
   async #legOver(session: Session, leg: LegState): Promise<void> {
     if (this.#hasActiveLeg(session, leg.party) || session.everConnected) return;
     if (leg.party === 'client' && !session.joinedReported.has('expert')) return;
-    this.#deadlines.schedule(retryKey(session.consultationId, leg.party), this.#clock.now().getTime() + RETRY_AFTER_SECONDS * SECOND_MS);
+    this.#callAgainLater(session, leg.party);
+  }
+
+  /** TEL-1: the party's phone is called again RETRY_AFTER_SECONDS from now (the `retry` deadline). */
+  #callAgainLater(session: Session, party: CallParty): void {
+    this.#deadlines.schedule(retryKey(session.consultationId, party), this.#clock.now().getTime() + RETRY_AFTER_SECONDS * SECOND_MS);
   }
 
   #onMeterSignal(signal: MeterSignal): void {
