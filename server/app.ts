@@ -1,13 +1,12 @@
 import express from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config, PaymentsConfig } from './config.ts';
 import type { Database } from './platform/database.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Logger } from './platform/logger.ts';
+import { accessLog } from './platform/access-log.ts';
 import { Api, errorHandler } from './platform/http.ts';
 import { refuseNulBytes } from './platform/input-guard.ts';
 import { IdempotentRequests } from './platform/idempotency.ts';
@@ -206,17 +205,7 @@ export function createApp(platform: Platform): { app: express.Express; services:
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/api/health' },
-    }),
-  );
+  app.use(accessLog(logger, { ignore: (url) => url === '/api/health' }));
   // Scale out: every node serves its Prometheus metrics; HTTP latency is timed by route pattern.
   app.use(httpMetrics());
   // Which node answered (operations behind a load balancer; the cluster test checks the routing).

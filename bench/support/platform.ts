@@ -25,7 +25,7 @@ export interface BenchPlatform {
 }
 
 /**
- * The whole platform as `npm start` runs it (Express app, helmet, pino-http, the routes), on a
+ * The whole platform as `npm start` runs it (Express app, helmet, the access log, the routes), on a
  * loopback port, with one published expert created through the API. The database is an
  * in-memory PGlite, or a fresh database on the PostgreSQL server of `postgresUrl` (dropped after).
  */

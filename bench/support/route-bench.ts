@@ -29,6 +29,7 @@ export async function compareRouteWithBare(input: {
 }): Promise<RouteComparison> {
   const bareServer = await startBareExpress();
   const runs: PairedRun[] = [];
+  const readsUnderLoad: string[] = [];
   let printProfile: () => Promise<void> = async () => undefined;
   const serverUrl = process.env['DATABASE_URL'];
   try {
@@ -46,7 +47,14 @@ export async function compareRouteWithBare(input: {
         const forget = () => bench.platform.services.pages.forgetAll();
         bench.platform.server.prependListener('request', forget);
         try {
+          bench.statements.reset();
+          bench.statements.counting = true;
           await measurePair(`${input.routeLabel}, ${bench.databaseLabel}, after a write`, bench.origin, paths);
+          bench.statements.counting = false;
+          const route = runs.at(-1)!.route;
+          readsUnderLoad.push(
+            `${bench.databaseLabel}, after a write: ${bench.statements.totalStatements().toLocaleString('en')} statements for ${route.requests.toLocaleString('en')} measured requests (warm-up included: at most ${(bench.statements.totalStatements() / route.requests).toFixed(2)} per request).`,
+          );
           if (!postgresUrl) {
             // Counted now (after a write, the path that reads the database), printed after the table: the statements are the same on either database.
             printProfile = await profileStatementsPerRequest(`${input.title}, after a write`, bench, paths);
@@ -64,7 +72,9 @@ export async function compareRouteWithBare(input: {
   printHttpTable(input.title, runs, [
     "PGlite runs in-process: its statements take the server's own event loop. PostgreSQL runs in its own processes on this machine.",
     ...(serverUrl ? [] : ['PostgreSQL row skipped: DATABASE_URL is not set (eval "$(bash .ci/start-postgres.sh)" to get one).']),
-    '"after a write": every request finds the kept pages forgotten, as the first read after any write does (the database is read each time).',
+    '"after a write": every request finds the kept pages forgotten, as the first read after any write does: it waits for a read sent after it arrived.',
+    'Readers that arrive together share that read (server/experts/profile-cache.ts); the statements sent under load:',
+    ...readsUnderLoad.map((line) => `  ${line}`),
     'Each route row is compared with the bare handler measured just before it (the row above it).',
     ...(input.notes ?? []),
   ]);

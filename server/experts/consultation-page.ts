@@ -4,10 +4,13 @@ import { InvariantViolation } from '../billing/index.ts';
 import type { PricingInputs } from '../pricing/terms.ts';
 import { PROFILE_COLUMNS, PROFILE_FROM, profileFromRow, type ProfileRow, type PublicExpertProfile } from './public-profile.ts';
 import { PublicProfileCache } from './profile-cache.ts';
+import { jsonBody, type JsonBody } from '../platform/json-body.ts';
 
 /** A consultation page as its two public routes need it: the profile, and what the quote prices with. */
 export interface ConsultationPage {
   profile: PublicExpertProfile;
+  /** The profile as `GET /api/experts/:slug` sends it, serialised once for as long as the page is kept. */
+  profileJson: JsonBody;
   expertId: string;
   /** BILL-13 inputs of the quote; never sent as they are. */
   pricingInputs: PricingInputs;
@@ -93,6 +96,7 @@ export async function readConsultationPage(db: Queryable, slug: string, publicUr
   const ends = [row.fee_until, row.surcharge_until].filter((end): end is string => end !== null).map((end) => new Date(end));
   return {
     profile,
+    profileJson: jsonBody(profile),
     expertId: row.expert_id,
     pricingInputs: {
       pricing: profile.pricing,

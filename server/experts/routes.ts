@@ -2,6 +2,7 @@ import type { Api } from '../platform/http.ts';
 import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError, notFound } from '../platform/errors.ts';
+import { sendJsonBody } from '../platform/json-body.ts';
 import { PHOTO_CONTENT_TYPES, PHOTO_MAX_BYTES, assertPhoto } from './photo.ts';
 import type { ConsultationPages } from './consultation-page.ts';
 import { workspaceRoutes } from './workspace.ts';
@@ -58,7 +59,7 @@ export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publi
 
   api.route(
     { method: 'get', path: '/api/experts/:slug', summary: 'Public profile of a consultation page: pricing, availability', tag, access: 'public' },
-    async ({ req }) => {
+    async ({ req, res }) => {
       const slug = String(req.params['slug']);
       const page = await pages.get(slug);
       if (!page) {
@@ -67,7 +68,7 @@ export function expertRoutes(api: Api, deps: { db: Database; clock: Clock; publi
         if (known) throw new AppError(404, 'expert_unavailable', 'This expert is unavailable.');
         throw notFound('Expert');
       }
-      return page.profile;
+      sendJsonBody(res, page.profileJson);
     },
   );
 }

@@ -28,6 +28,24 @@ describe('§13 the quote and the consultation page answer from one statement, ke
     expect((await platform.http.get(`/api/experts/${expert.slug}`)).body.pricing.videoRatePerMinuteCents).to.equal(300);
   });
 
+  it('sends the kept page with its entity tag: an unchanged page is a 304, a changed one a new tag (§11 HTTP caching)', async () => {
+    const path = `/api/experts/${expert.slug}`;
+    const first = await platform.http.get(path);
+    const tag = first.headers.get('etag');
+    expect(first.status).to.equal(200);
+    expect(first.headers.get('content-type')).to.match(/^application\/json/);
+    expect(tag).to.match(/^W\/".+"$/);
+    // As a browser revalidates (fetch would otherwise add `Cache-Control: no-cache`, which asks for the whole page).
+    const revalidation = { 'if-none-match': tag!, 'cache-control': 'max-age=0' };
+    const again = await platform.http.request('GET', path, { headers: revalidation });
+    expect(again.status).to.equal(304);
+    await platform.http.put('/api/experts/me/presence', { availableNow: !first.body.availableNow }, expert.token);
+    const changed = await platform.http.request('GET', path, { headers: revalidation });
+    expect(changed.status).to.equal(200);
+    expect(changed.body.availableNow).to.equal(!first.body.availableNow);
+    expect(changed.headers.get('etag')).to.not.equal(tag);
+  });
+
   it("shows another process's write within the time to live, and keeps its page until then", async () => {
     const otherProcess = otherPlatformPages(platform.db, clock, ANOTHER_PROCESS_TTL_MS);
     expect((await otherProcess.get(expert.slug))!.pricingInputs.pricing.videoRatePerMinuteCents).to.equal(300);
