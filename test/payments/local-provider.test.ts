@@ -97,6 +97,15 @@ describe('PAY-6, PAY-7 local provider: test cards, simulated 3-D Secure, saved c
     ]);
     expect(again.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'fulfilled']);
     expect(await capturedCents(c)).to.deep.equal({ captured_cents: 100, status: 'captured' });
+    // One hold asked twice under two keys: the group keeps nothing, then the first alone captures and the second is refused.
+    const shared = await hold('c6', 700);
+    const twice = await local.captureEach([
+      { holdRef: shared, amountCents: 300, idempotencyKey: 'capture:c6' },
+      { holdRef: shared, amountCents: 300, idempotencyKey: 'capture:c6-again' },
+    ]);
+    expect(twice.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'rejected']);
+    expect(await capturedCents(shared)).to.deep.equal({ captured_cents: 300, status: 'captured' });
+    expect(await operations('capture:c6-again')).to.equal(0);
   });
 
   it('PAY-7 saves a card as token, brand, last 4 digits and expiry only', async () => {
