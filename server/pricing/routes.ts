@@ -3,6 +3,7 @@ import type { Api } from '../platform/http.ts';
 import type { Database } from '../platform/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import { notFound } from '../platform/errors.ts';
+import { sendUncachedJson } from '../platform/json-body.ts';
 import { countryCode } from '../accounts/schemas.ts';
 import {
   MAX_PACKAGES_PER_EXPERT,
@@ -106,7 +107,7 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock; page
       access: 'public',
       query: quoteQuery,
     },
-    async ({ req, query, user }) => {
+    async ({ req, res, query, user }) => {
       // The page's cached data carries the expert's offer and the rates in force: no statement unless a discount code is given.
       const page = await pages.get(String(req.params['slug']));
       if (!page) throw notFound('Expert');
@@ -118,7 +119,7 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock; page
         inputs: page.pricingInputs,
       });
       const quote = settleConsultation(terms, query.seconds);
-      return {
+      sendUncachedJson(res, {
         chargeCents: quote.chargeCents,
         feeCents: quote.feeCents,
         surchargeCents: quote.surchargeCents,
@@ -129,7 +130,7 @@ export function pricingRoutes(api: Api, deps: { db: Database; clock: Clock; page
         pricePerMinuteCents: terms.pricing === 'free_rate' ? clientPricePerMinuteCents(terms) : null,
         holdCents: holdAmountCents(terms),
         lateCancellationCents: priceCancellation(terms, { kind: 'client_cancellation', hoursBeforeStart: 0 }).clientChargeCents,
-      };
+      });
     },
   );
 }

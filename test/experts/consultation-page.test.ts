@@ -21,6 +21,10 @@ describe('§13 the quote and the consultation page answer from one statement, ke
   const quote = async () => (await platform.http.get(`/api/experts/${expert.slug}/quote?mode=video&seconds=60&budgetCents=3000`)).body;
 
   it("shows the expert's new rate in the very next quote of this process (EXP-4, BILL-2)", async () => {
+    const answer = await platform.http.get(`/api/experts/${expert.slug}/quote?mode=video&seconds=60&budgetCents=3000`);
+    // A quote is computed for its own seconds and budget: never stored, so no entity tag either.
+    expect([answer.headers.get('cache-control'), answer.headers.get('etag')]).to.deep.equal(['no-store', null]);
+    expect(answer.headers.get('content-type')).to.equal('application/json; charset=utf-8');
     expect(await quote()).to.include({ chargeCents: 200, feeCents: 15 });
     expect(await quote()).to.include({ chargeCents: 200 });
     await platform.http.put('/api/experts/me/pricing', { videoRatePerMinuteCents: 300, packages: [] }, expert.token);
