@@ -108,6 +108,42 @@ describe('PAY-2 consultations that end together are settled together', () => {
     expect(await sumOfAllAccountsCents(platform.db)).to.equal(0);
   });
 
+  it('BILL-9 settles two experts whose ids begin alike at the same receipt rank: each keeps its own series', async () => {
+    const expertId = experts[1]!;
+    // Another expert whose id begins with the same 8 characters, the part the printed number shows.
+    const twinId = `${expertId.slice(0, 8)}-0000-4000-8000-000000000001`;
+    await platform.db.query(
+      `INSERT INTO users (id, role, email, password_hash, first_name, last_name, terms_version, terms_accepted_at, address)
+       SELECT $1, 'expert', 'twin-' || email, password_hash, 'Jumeau', last_name, terms_version, terms_accepted_at, address FROM users WHERE id = $2`,
+      [twinId, expertId],
+    );
+    await platform.db.query(
+      `INSERT INTO expert_profiles (user_id, slug, legal_status, category, certified_adult_at, certified_liability_insurance_at, siret)
+       SELECT $1, slug || '-twin', legal_status, category, certified_adult_at, certified_liability_insurance_at, siret FROM expert_profiles WHERE user_id = $2`,
+      [twinId, expertId],
+    );
+    await platform.db.query(
+      `INSERT INTO receipt_sequences (expert_id, last_sequence_number) VALUES ($1, 41), ($2, 41)
+       ON CONFLICT (expert_id) DO UPDATE SET last_sequence_number = 41`,
+      [expertId, twinId],
+    );
+    const ids = [
+      await insertFinishedConsultation(platform, { expertId, clientId, terms: packageTerms(), connectedSeconds: 600 }),
+      await insertFinishedConsultation(platform, { expertId: twinId, clientId, terms: packageTerms(), connectedSeconds: 600 }),
+    ];
+    for (const id of ids) expect((await platform.services.settlements.settle(id)).status).to.equal('settled');
+    const receipts = await platform.db.query<{ expert_id: string; number: string; sequence_number: number }>(
+      'SELECT expert_id, number, sequence_number FROM receipts WHERE consultation_id = ANY($1::uuid[]) ORDER BY expert_id = $2 DESC',
+      [ids, expertId],
+    );
+    const printed = `R000042-${expertId.slice(0, 8).toUpperCase()}`;
+    expect(receipts).to.deep.equal([
+      { expert_id: expertId, number: printed, sequence_number: 42 },
+      { expert_id: twinId, number: printed, sequence_number: 42 },
+    ]);
+    expect(await sumOfAllAccountsCents(platform.db)).to.equal(0);
+  });
+
   it('BILL-9 a seventh digit is printed, never cut', async () => {
     const expertId = experts[2]!;
     await platform.db.query('UPDATE receipt_sequences SET last_sequence_number = 999999 WHERE expert_id = $1', [expertId]);
