@@ -178,9 +178,9 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
         );
         expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
         const consultationId = booked.body.id as string;
-        const expertCall = await waitFor(() => ringing(twilio, consultationId, 'expert'), SETUP_WAIT_MS, 'the expert’s phone ringing');
+        const expertCall = await waitFor(() => twilio.ringingCall(consultationId, 'expert'), SETUP_WAIT_MS, 'the expert’s phone ringing');
         await twilio.answer(expertCall);
-        const clientCall = await waitFor(() => ringing(twilio, consultationId, 'client'), SETUP_WAIT_MS, 'the client’s phone ringing');
+        const clientCall = await waitFor(() => twilio.ringingCall(consultationId, 'client'), SETUP_WAIT_MS, 'the client’s phone ringing');
         const answeringAtMs = Date.now();
         await twilio.answer(clientCall);
         return { consultationId, expertCall, clientCall, answeringAtMs, bothInAtMs: Date.now(), owner: '' };
@@ -381,10 +381,6 @@ class PinnedClient extends HttpClient {
   override request<Body = any>(method: string, path: string, options: Parameters<HttpClient['request']>[2] = {}) {
     return super.request<Body>(method, path, { ...options, headers: { ...options.headers, 'x-consulto-api-node': this.#node } });
   }
-}
-
-function ringing(twilio: TwilioFake, consultationId: string, party: 'expert' | 'client'): string | undefined {
-  return [...twilio.calls.values()].filter((call) => call.consultationId === consultationId && call.party === party && call.state === 'ringing').at(-1)?.sid;
 }
 
 async function liveCount(db: Database): Promise<number> {

@@ -105,11 +105,9 @@ export class TwoApiNodes {
     const id = booked.body.id as string;
     const phone = this.nodeA.services.telephony.phone;
     await phone.start(id);
-    const ringing = (party: string) =>
-      [...this.twilio.calls.values()].find((call) => call.consultationId === id && call.party === party && call.state === 'ringing')?.sid;
-    const expertCall = await waitFor(() => ringing('expert'), 10_000, 'expert ringing');
+    const expertCall = await waitFor(() => this.twilio.ringingCall(id, 'expert'), 10_000, 'expert ringing');
     await this.twilio.answer(expertCall);
-    const clientCall = await waitFor(() => ringing('client'), 10_000, 'client ringing');
+    const clientCall = await waitFor(() => this.twilio.ringingCall(id, 'client'), 10_000, 'client ringing');
     await this.twilio.answer(clientCall);
     await waitFor(() => phone.view(id)?.running, 10_000, 'meter running on A');
     return { id, expertCall, clientCall, bothInAtMs: Date.now(), expertToken: await tokenOf(http, expert) };

@@ -106,6 +106,11 @@ export class TwilioFake {
     return this.#pending.size > 0;
   }
 
+  /** The sid of the newest call to this consultation's party still ringing, as a phone that can be answered. */
+  ringingCall(consultationId: string, party: FakeCall['party']): string | undefined {
+    return [...this.calls.values()].filter((call) => call.consultationId === consultationId && call.party === party && call.state === 'ringing').at(-1)?.sid;
+  }
+
   /** Twilio's documented algorithm: HMAC-SHA1 over the URL and the sorted name+value pairs. */
   sign(url: string, params: Record<string, string>): string {
     const data =
