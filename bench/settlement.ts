@@ -1,10 +1,11 @@
 /**
  * bench settlement: PAY-2 settlements per second (SPEC §13: ≥ 50 % of `pgbench`'s TPC-B
  * transactions per second on the same PostgreSQL server, same concurrency, same run). Seeds
- * finished consultations with card holds, times `SettlementService.settle` over them at a given
- * concurrency right after pgbench ran at that concurrency on its own database of the same server,
- * then checks the ledger still sums to zero. A profiling pass counts the statements one
- * settlement sends and where their time goes.
+ * finished consultations with card holds and times `SettlementService.settle` over them at a given
+ * concurrency. On PostgreSQL each row alternates rounds of pgbench (at that concurrency, on its own
+ * database of the same server) and of settlements, and reports medians: one sample of each moved
+ * by up to 15 % from run to run on this machine. The ledger must still sum to zero after. A
+ * profiling pass counts the statements one settlement sends and where their time goes.
  */
 import type { Database } from '../server/platform/database.ts';
 import { systemClock } from '../server/platform/clock.ts';
@@ -15,22 +16,24 @@ import { migrate } from '../server/platform/migrations.ts';
 import { CountingDatabase, openPgliteFile, openPgliteMemory, openPostgresFresh, type BenchDatabase } from './support/databases.ts';
 import { seedFinishedConsultations, seedParties, type BenchParties } from './support/consultations.ts';
 import { cpuBetween, cpuSnapshot, elapsedMs, loadAverage } from './support/machine.ts';
-import { openPgbench, PGBENCH_SCALE } from './support/pgbench.ts';
+import { openPgbench, PGBENCH_SCALE, type PgbenchDatabase } from './support/pgbench.ts';
 import { ms, percent, printTable, type Cell } from './support/table.ts';
 
 /** SPEC §13: settlements per second at least half of pgbench's TPC-B tps, same server and concurrency. */
 const TARGET_SHARE_OF_PGBENCH = 0.5;
 /** Enough experts that per-expert receipt numbering (a row lock per expert) is not the bottleneck. */
 const EXPERTS = 32;
-/** Each timed run settles at most this many consultations and stops after this long. */
+/** A timed run settles at most this many consultations and stops after this long. */
 const PGLITE_SETTLEMENTS = 1_000;
-const POSTGRES_SETTLEMENTS = 8_000;
-const RUN_BUDGET_MS = 5_000;
-/** pgbench runs as long as a settlement run, just before it. */
+const POSTGRES_SETTLEMENTS_PER_ROUND = 6_000;
+const RUN_BUDGET_MS = 3_000;
+/** pgbench runs as long as a settlement round, just before it. */
 const PGBENCH_DURATION_MS = RUN_BUDGET_MS;
+/** Each PostgreSQL row alternates this many pgbench rounds and settlement rounds; its figures are the medians. */
+const ROUNDS = 3;
 const POSTGRES_CONCURRENCIES = [1, 8, 16] as const;
 /** The contention run: every consultation belongs to one expert. */
-const SINGLE_EXPERT_SETTLEMENTS = 1_000;
+const SINGLE_EXPERT_SETTLEMENTS_PER_ROUND = 3_000;
 const PROFILE_SETTLEMENTS = 300;
 /**
  * Settled, untimed, before each PostgreSQL row at its concurrency: the code of that path is
@@ -49,13 +52,16 @@ interface RunFigures {
   machineBusy: number;
   benchCores: number;
   loadAverage: number;
-  /** pgbench TPC-B tps at the same concurrency on the same server, measured just before (PostgreSQL only). */
-  pgbenchTps?: number;
+}
+
+/** One row of the table: a single run (PGlite), or the rounds of a PostgreSQL row, each after its pgbench round. */
+interface RowFigures {
+  rounds: (RunFigures & { pgbenchTps?: number })[];
 }
 
 export async function runSettlementBench(): Promise<void> {
   console.log('\n## settlement: PAY-2 settlements per second (SettlementService.settle: 3 statements + the capture, concurrent calls grouped)');
-  const figures: RunFigures[] = [];
+  const figures: RowFigures[] = [];
   const checks: Cell[][] = [];
 
   for (const open of [openPgliteFile, openPgliteMemory]) {
@@ -63,7 +69,8 @@ export async function runSettlementBench(): Promise<void> {
     try {
       await migrate(target.db);
       const parties = await seedParties(target.db, EXPERTS);
-      figures.push(await timedRun(target, parties, 1, PGLITE_SETTLEMENTS));
+      const service = settlementService(target.db);
+      figures.push({ rounds: [await timedRun(target, service, parties, await seedFinishedConsultations(target.db, parties, PGLITE_SETTLEMENTS), 1)] });
       checks.push(await ledgerCheck(target));
     } finally {
       await target.drop();
@@ -76,21 +83,18 @@ export async function runSettlementBench(): Promise<void> {
     const pgbench = await openPgbench(serverUrl);
     console.log(
       pgbench
-        ? `  reference: ${pgbench.version}, TPC-B-like default script, scale ${PGBENCH_SCALE}, ${PGBENCH_DURATION_MS / 1000} s per run, on its own database of the same server`
+        ? `  reference: ${pgbench.version}, TPC-B-like default script, scale ${PGBENCH_SCALE}, ${PGBENCH_DURATION_MS / 1000} s per round, on its own database of the same server`
         : '  reference: pgbench is not installed (apt-get install postgresql-client): the ratio to pgbench is not measured',
     );
     const target = await openPostgresFresh(serverUrl, Math.max(...POSTGRES_CONCURRENCIES));
     try {
       await migrate(target.db);
       const parties = await seedParties(target.db, EXPERTS);
-      const pgbenchTps = new Map<number, number>();
       for (const concurrency of POSTGRES_CONCURRENCIES) {
-        if (pgbench) pgbenchTps.set(concurrency, await pgbench.tps(concurrency, PGBENCH_DURATION_MS));
-        figures.push({ ...(await timedRun(target, parties, concurrency, POSTGRES_SETTLEMENTS)), pgbenchTps: pgbenchTps.get(concurrency) });
+        figures.push(await alternatingRounds(target, parties, pgbench, concurrency, POSTGRES_SETTLEMENTS_PER_ROUND));
       }
       const single = { clientId: parties.clientId, expertIds: parties.expertIds.slice(0, 1) };
-      const most = Math.max(...POSTGRES_CONCURRENCIES);
-      figures.push({ ...(await timedRun(target, single, most, SINGLE_EXPERT_SETTLEMENTS)), pgbenchTps: pgbenchTps.get(most) });
+      figures.push(await alternatingRounds(target, single, pgbench, Math.max(...POSTGRES_CONCURRENCIES), SINGLE_EXPERT_SETTLEMENTS_PER_ROUND));
       checks.push(await ledgerCheck(target));
       const statementsPerSettlement = await profile(target, parties);
       roundTrips = await roundTripCeiling(target, statementsPerSettlement);
@@ -106,46 +110,53 @@ export async function runSettlementBench(): Promise<void> {
       'database',
       'concurrency',
       'experts',
+      'rounds',
       'settled',
-      'seconds',
-      'settlements/s',
-      'pgbench tps',
-      'share of pgbench',
+      'settlements/s (median)',
+      'pgbench tps (median)',
+      'share of pgbench (median)',
+      'share in each round',
       'ratio to 50 % target',
       'met',
       'load average (1 min)',
       'machine CPU busy',
       'bench process (cores)',
     ],
-    figures.map((run) => {
-      const perSecond = run.settled / run.seconds;
-      const share = run.pgbenchTps ? perSecond / run.pgbenchTps : undefined;
+    figures.map(({ rounds }) => {
+      const first = rounds[0]!;
+      const perSecond = median(rounds.map((run) => run.settled / run.seconds));
+      const pgbenchTps = rounds.every((run) => run.pgbenchTps !== undefined) ? median(rounds.map((run) => run.pgbenchTps!)) : undefined;
+      // Each round is compared with the pgbench round run just before it, under the same conditions.
+      const shares = pgbenchTps === undefined ? undefined : rounds.map((run) => run.settled / run.seconds / run.pgbenchTps!);
+      const share = shares && median(shares);
       return [
-        run.target,
-        run.concurrency,
-        run.experts,
-        run.settled,
-        run.seconds.toFixed(2),
+        first.target,
+        first.concurrency,
+        first.experts,
+        rounds.length,
+        rounds.reduce((sum, run) => sum + run.settled, 0),
         perSecond,
-        run.pgbenchTps ?? 'n/a',
+        pgbenchTps ?? 'n/a',
         share === undefined ? 'n/a' : percent(share),
+        shares === undefined ? 'n/a' : shares.map(percent).join(', '),
         share === undefined ? 'n/a' : `${(share / TARGET_SHARE_OF_PGBENCH).toFixed(2)}×`,
         share === undefined
-          ? run.target.startsWith('PostgreSQL')
+          ? first.target.startsWith('PostgreSQL')
             ? 'not measured'
             : 'n/a (target is PostgreSQL)'
           : share >= TARGET_SHARE_OF_PGBENCH
             ? 'yes'
             : 'no',
-        run.loadAverage.toFixed(2),
-        percent(run.machineBusy),
-        run.benchCores.toFixed(2),
+        median(rounds.map((run) => run.loadAverage)).toFixed(2),
+        percent(median(rounds.map((run) => run.machineBusy))),
+        median(rounds.map((run) => run.benchCores)).toFixed(2),
       ];
     }),
     [
-      'PGlite answers one statement at a time (single connection): it is run at concurrency 1 only.',
+      'PGlite answers one statement at a time (single connection): it is run at concurrency 1 only, once.',
       `PostgreSQL: each row first settles ${WARM_UP_SETTLEMENTS} consultations untimed at its concurrency, then its own consultations are seeded and ANALYZE runs.`,
-      'pgbench ran just before each PostgreSQL row with as many clients as the row has concurrent settle() calls.',
+      `Then ${ROUNDS} rounds, each a ${PGBENCH_DURATION_MS / 1000} s pgbench run with as many clients as the row has concurrent settle() calls, then at most ${RUN_BUDGET_MS / 1000} s of settlements.`,
+      "Share of pgbench: the median of the rounds' shares, each round against the pgbench run just before it.",
       "The last PostgreSQL row puts every consultation on one expert: receipts take the expert's number row (gapless numbering).",
       'Machine CPU busy: all cores together (the PostgreSQL server runs on this machine); bench process: Node (service + pg driver), in cores.',
       'Load average: at the end of the run; above the core count, other work shared the CPU (pgbench suffers it too).',
@@ -173,40 +184,72 @@ export async function runSettlementBench(): Promise<void> {
   }
 }
 
-async function timedRun(target: BenchDatabase, parties: BenchParties, concurrency: number, count: number): Promise<RunFigures> {
+/**
+ * A PostgreSQL row: warm-up at its concurrency, then rounds of pgbench followed by settlements, so
+ * that each settlement figure has a pgbench figure measured under the same conditions.
+ */
+async function alternatingRounds(
+  target: BenchDatabase,
+  parties: BenchParties,
+  pgbench: PgbenchDatabase | undefined,
+  concurrency: number,
+  perRound: number,
+): Promise<RowFigures> {
   const service = settlementService(target.db);
-  const settleAll = (ids: readonly string[], until: () => boolean) => {
-    let next = 0;
-    let settled = 0;
-    const worker = async () => {
-      while (next < ids.length && until()) {
-        await service.settle(ids[next++]!);
-        settled += 1;
-      }
-    };
-    return Promise.all(Array.from({ length: concurrency }, worker)).then(() => settled);
-  };
-  if (target.db.kind === 'postgres') {
-    await settleAll(await seedFinishedConsultations(target.db, parties, WARM_UP_SETTLEMENTS), () => true);
+  await settleAll(service, await seedFinishedConsultations(target.db, parties, WARM_UP_SETTLEMENTS), concurrency, () => true);
+  const ids = await seedFinishedConsultations(target.db, parties, perRound * ROUNDS);
+  await target.db.query('ANALYZE');
+  const rounds: RowFigures['rounds'] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const pgbenchTps = pgbench ? await pgbench.tps(concurrency, PGBENCH_DURATION_MS) : undefined;
+    rounds.push({ ...(await timedRun(target, service, parties, ids.slice(round * perRound, (round + 1) * perRound), concurrency)), pgbenchTps });
   }
-  const ids = await seedFinishedConsultations(target.db, parties, count);
-  if (target.db.kind === 'postgres') await target.db.query('ANALYZE');
+  return { rounds };
+}
+
+/** Settles `ids` (consultations of `parties`) with `concurrency` callers for at most RUN_BUDGET_MS. */
+async function timedRun(
+  target: BenchDatabase,
+  service: SettlementService,
+  parties: BenchParties,
+  ids: readonly string[],
+  concurrency: number,
+): Promise<RunFigures> {
   const before = cpuSnapshot();
-  const settled = await settleAll(ids, () => elapsedMs(before.atNs) < RUN_BUDGET_MS);
+  const settled = await settleAll(service, ids, concurrency, () => elapsedMs(before.atNs) < RUN_BUDGET_MS);
   const after = cpuSnapshot();
   const cpu = cpuBetween(before, after);
-  const seconds = Number(after.atNs - before.atNs) / 1e9;
   return {
     target: target.label,
     concurrency,
     experts: parties.expertIds.length,
     settled,
-    seconds,
+    seconds: Number(after.atNs - before.atNs) / 1e9,
     machineBusy: cpu.machineBusy,
     benchCores: cpu.processCores,
     loadAverage: loadAverage(),
   };
 }
+
+/** `concurrency` callers settle `ids` one after the other while `until` holds; returns how many were settled. */
+async function settleAll(service: SettlementService, ids: readonly string[], concurrency: number, until: () => boolean): Promise<number> {
+  let next = 0;
+  let settled = 0;
+  const caller = async () => {
+    while (next < ids.length && until()) {
+      await service.settle(ids[next++]!);
+      settled += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+  return settled;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
 function settlementService(db: Database): SettlementService {
   return new SettlementService({ db, clock: systemClock, payments: new LocalPaymentProvider(db), referral: { commissionPercent: 10, months: 12 } });
