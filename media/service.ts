@@ -307,7 +307,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   /** BILL-4: either party ends the consultation; it is settled for the connected seconds. */
   async leave(live: Live, party: Party): Promise<void> {
     if (live.metering) {
-      await this.#end(live, 'party_left', this.#meter.close(live.consultation.id));
+      await this.#end(live, 'party_left', this.#meter.close(live.consultation.id), party);
       return;
     }
     // Not live yet (the other party never came): only this party's media goes.
@@ -517,7 +517,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
   }
 
   /** BILL-3: media first (transports closed at once), then the state machine ends and settles. */
-  async #end(live: Live, reason: EndReason, connectedSeconds: number): Promise<void> {
+  async #end(live: Live, reason: EndReason, connectedSeconds: number, endedBy?: Party): Promise<void> {
     if (live.ending) return;
     live.ending = true;
     const consultationId = live.consultation.id;
@@ -526,7 +526,7 @@ export class MediaService extends EventEmitter<MediaServiceEvents> {
     this.#pool.release(live.room.worker);
     this.#lives.delete(consultationId);
     this.emit('roomClosed', { consultationId, reason, connectedSeconds, atMs: this.#clock.now().getTime() });
-    this.#broadcast(live, { type: 'ended', reason, connectedSeconds });
+    this.#broadcast(live, { type: 'ended', reason, connectedSeconds, ...(endedBy ? { endedBy } : {}) });
     let chargeCents: number | null = null;
     try {
       const record = await this.#consultations.endConsultation(consultationId, { connectedSeconds, reason });

@@ -148,8 +148,8 @@ export type Notification =
    * 60 s or less, sent as the meter starts ("this consultation can last 45 s").
    */
   | { type: 'budgetWarning'; secondsLeft: number; atStart: boolean }
-  /** The media stopped; the settlement follows in `settled`. */
-  | { type: 'ended'; reason: RoomEndReason; connectedSeconds: number }
+  /** The media stopped; the settlement follows in `settled`. `endedBy`: the party who ended it (`party_left`). */
+  | { type: 'ended'; reason: RoomEndReason; connectedSeconds: number; endedBy?: Party }
   /** PAY-2: what was charged, from the settlement (null when it could not be read). */
   | { type: 'settled'; chargeCents: number | null; connectedSeconds: number }
   /** This socket was replaced by a newer one of the same party (a reload, a second tab). */

@@ -90,9 +90,17 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     await saveScreenshot(page, 'room-waiting');
   });
 
-  it('MEDIA-3 the call screen: every control on screen and no scrolling at 1366×900 and 390×844, the other large, the self-view small and muted; chat unread count; the end screen keeps its reason', async () => {
-    const { expertPage, clientPage } = await liveCallInBrowsers(platform, browsers, { languages: ['fr', 'en'], budgetCents: 1000, ratePerMinuteCents: 200 });
+  it('MEDIA-3 the call screen: every control on screen and no scrolling at 1366×900 and 390×844, the other large, the self-view small and muted, the room named after the other; chat unread count; the end screen says who ended', async () => {
+    const { expertPage, clientPage, client, consultationId } = await liveCallInBrowsers(platform, browsers, {
+      languages: ['fr', 'en'],
+      budgetCents: 1000,
+      ratePerMinuteCents: 200,
+    });
     for (const page of [expertPage, clientPage]) await waitForStatus(page, 'live');
+    const view = (await platform.http.get(`/api/consultations/${consultationId}`, client.token)).body;
+    const clientName = `${view.client.firstName} ${view.client.lastName}`;
+    expect(await expertPage.locator('.call-title').innerText()).to.equal(`Consultation vidéo avec ${clientName}`);
+    expect(await clientPage.locator('.call-title').innerText()).to.equal(`Video consultation with ${view.expert.firstName} ${view.expert.lastName}`);
     for (const size of [DESKTOP, PHONE]) {
       for (const page of [expertPage, clientPage]) {
         await page.setViewportSize(size);
@@ -145,7 +153,8 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
       await waitFor(async () => ((await page.getByTestId('amount-charged').count()) > 0 ? true : undefined), 10_000, 'end screen with the amount');
       expect(await page.getByTestId('end-screen').getAttribute('data-reason')).to.equal('party_left');
     }
-    expect(await clientPage.getByTestId('end-reason').innerText()).to.equal('A participant ended the consultation.');
+    expect(await clientPage.getByTestId('end-reason').innerText()).to.equal('You ended the consultation.');
+    expect(await expertPage.getByTestId('end-reason').innerText()).to.equal(`${clientName} a mis fin à la consultation.`);
     expect(await clientPage.getByTestId('rating-form').count()).to.equal(1);
     for (const size of [PHONE, DESKTOP]) {
       await clientPage.setViewportSize(size);

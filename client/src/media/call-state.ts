@@ -25,6 +25,8 @@ export interface CallEnd {
   connectedSeconds: number;
   /** Undefined until the settlement is known; null when it could not be read (PAY-2). */
   chargeCents: number | null | undefined;
+  /** Who ended it, when a party did (`party_left`). */
+  endedBy?: Party;
 }
 
 export interface ChatMessage {

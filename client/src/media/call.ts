@@ -493,12 +493,12 @@ export class CallClient {
         this.#update({ warningSecondsLeft: notification.secondsLeft, warningAtStart: notification.atStart });
         return;
       case 'ended':
-        this.#finish({ reason: notification.reason, connectedSeconds: notification.connectedSeconds, chargeCents: undefined });
+        this.#finish({ reason: notification.reason, connectedSeconds: notification.connectedSeconds, chargeCents: undefined, endedBy: notification.endedBy });
         return;
       case 'settled': {
-        // The reason stays: the settlement only adds the amount.
+        // The reason and who ended stay: the settlement only adds the amount.
         const reason = this.#state.end?.reason ?? 'party_left';
-        this.#finish({ reason, connectedSeconds: notification.connectedSeconds, chargeCents: notification.chargeCents });
+        this.#finish({ reason, connectedSeconds: notification.connectedSeconds, chargeCents: notification.chargeCents, endedBy: this.#state.end?.endedBy });
         return;
       }
       case 'replaced':

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { apiCall, apiDocument } from '../../api.ts';
 import { formatDuration, formatMoney } from '../../i18n/index.ts';
 import type { CallEnd } from '../../media/call.ts';
+import type { Party } from '../../../../media/signaling/messages.ts';
 import { apiErrorMessage } from '../../ui/errors.ts';
 import { PageLayout } from '../../ui/page.tsx';
 import { roomText } from './room-messages.ts';
@@ -14,9 +15,11 @@ interface EndScreenProps {
   consultationId: string;
   end: CallEnd;
   isClient: boolean;
+  /** The other party's name, to say who ended the call. */
+  otherName: string;
 }
 
-export function EndScreen({ consultationId, end, isClient }: EndScreenProps) {
+export function EndScreen({ consultationId, end, isClient, otherName }: EndScreenProps) {
   const [recordedChargeCents, setRecordedChargeCents] = useState<number | null | undefined>(undefined);
   // The settlement as the API records it (PAY-2), whatever the socket said.
   useEffect(() => {
@@ -35,7 +38,7 @@ export function EndScreen({ consultationId, end, isClient }: EndScreenProps) {
     <PageLayout title={roomText('endTitle')}>
       <section class="call-end card" data-testid="end-screen" data-reason={end.reason} aria-label={roomText('endTitle')}>
         <p class="call-end-reason" data-testid="end-reason">
-          {roomText(`reason.${end.reason}`)}
+          {endReasonText(end, isClient ? 'client' : 'expert', otherName)}
         </p>
         <p>{roomText('duration', { duration: formatDuration(end.connectedSeconds) })}</p>
         {chargeCents === undefined ? (
@@ -55,6 +58,13 @@ export function EndScreen({ consultationId, end, isClient }: EndScreenProps) {
       {isClient && chargeCents !== undefined && chargeCents !== null && chargeCents > 0 ? <RatingForm consultationId={consultationId} /> : null}
     </PageLayout>
   );
+}
+
+/** In a call of two, "a participant ended it" is said with who: you, or the other by name. */
+function endReasonText(end: CallEnd, me: Party, otherName: string): string {
+  if (end.reason === 'party_left' && end.endedBy)
+    return end.endedBy === me ? roomText('reason.ended_by_me') : roomText('reason.ended_by_other', { name: otherName });
+  return roomText(`reason.${end.reason}`);
 }
 
 function ReceiptButton({ consultationId }: { consultationId: string }) {

@@ -94,6 +94,8 @@ const fr = {
   // The end screen.
   endTitle: 'Consultation terminée',
   'reason.party_left': 'Un participant a terminé la consultation.',
+  'reason.ended_by_me': 'Vous avez mis fin à la consultation.',
+  'reason.ended_by_other': '{name} a mis fin à la consultation.',
   'reason.budget_exhausted': 'Le budget est épuisé.',
   'reason.package_exhausted': 'La durée du forfait est atteinte.',
   'reason.connection_lost': 'La connexion n’a pas été rétablie dans les 2 minutes.',
@@ -209,6 +211,8 @@ const en: Dictionary<Key> = {
   endCancel: 'Keep talking',
   endTitle: 'Consultation ended',
   'reason.party_left': 'A participant ended the consultation.',
+  'reason.ended_by_me': 'You ended the consultation.',
+  'reason.ended_by_other': '{name} ended the consultation.',
   'reason.budget_exhausted': 'The budget is used up.',
   'reason.package_exhausted': 'The package time is up.',
   'reason.connection_lost': 'The connection was not restored within 2 minutes.',

@@ -11,7 +11,7 @@ import { ApiError, apiCall } from '../../api.ts';
 import type { ConsultationView } from '../../consultations/use-consultation-state.ts';
 import { CallClient } from '../../media/call.ts';
 import { navigate, type PageProps } from '../../router.ts';
-import { signedIn } from '../../session.ts';
+import { currentUser, signedIn } from '../../session.ts';
 import { apiErrorMessage } from '../../ui/errors.ts';
 import { PageLayout } from '../../ui/page.tsx';
 import { useResource } from '../../ui/use-resource.ts';
@@ -61,8 +61,11 @@ function Room({ id, enterAtOnce }: { id: string; enterAtOnce: boolean }) {
     );
   }
   const view = consultation.data;
-  const title = roomText('titleWith', { name: `${view.expert.firstName} ${view.expert.lastName}` });
-  if (call) return <InCall call={call} consultationId={view.id} title={title} />;
+  // The room is named after the other party: the expert talks with the client.
+  const other = currentUser.value?.id === view.expert.id ? view.client : view.expert;
+  const otherName = `${other.firstName} ${other.lastName}`;
+  const title = roomText('titleWith', { name: otherName });
+  if (call) return <InCall call={call} consultationId={view.id} title={title} otherName={otherName} />;
   if (!['requested', 'scheduled', 'live'].includes(view.status)) {
     return (
       <PageLayout title={title}>
@@ -110,8 +113,8 @@ function EnterAtOnce({ onEnter }: { onEnter: () => void }) {
   );
 }
 
-function InCall({ call, consultationId, title }: { call: CallClient; consultationId: string; title: string }) {
+function InCall({ call, consultationId, title, otherName }: { call: CallClient; consultationId: string; title: string; otherName: string }) {
   const state = useCallState(call);
-  if (state.end) return <EndScreen consultationId={consultationId} end={state.end} isClient={state.party === 'client'} />;
+  if (state.end) return <EndScreen consultationId={consultationId} end={state.end} isClient={state.party === 'client'} otherName={otherName} />;
   return <CallScreen call={call} title={title} />;
 }
