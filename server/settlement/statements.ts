@@ -75,7 +75,6 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
  */
 export async function readConsultationsToSettle(db: Queryable, ids: readonly string[]): Promise<Map<string, ConsultationToSettle>> {
   const single = ids.length === 1;
-  const padded = [...ids, ...new Array<string>(Math.max(0, BATCH_READ_MIN_IDS - ids.length)).fill(NIL_UUID)];
   const rows = await db.query<
     SettlementColumns & {
       id: string;
@@ -110,7 +109,7 @@ export async function readConsultationsToSettle(db: Queryable, ids: readonly str
        FROM consultations c JOIN expert_profiles e ON e.user_id = c.expert_id JOIN users eu ON eu.id = c.expert_id
        JOIN users cu ON cu.id = c.client_id LEFT JOIN settlements s ON s.consultation_id = c.id
       WHERE ${single ? 'c.id = $1::uuid' : 'c.id = ANY($1::uuid[])'}`),
-    [single ? ids[0] : padded],
+    [single ? ids[0] : [...ids, ...new Array<string>(Math.max(0, BATCH_READ_MIN_IDS - ids.length)).fill(NIL_UUID)]],
   );
   return new Map(
     rows.map((row) => [

@@ -16,6 +16,13 @@ import type { ConsultationView } from '../../../server/bookings/view.ts';
 
 export type { ConsultationView } from '../../../server/bookings/view.ts';
 
+/** The side of the consultation the signed-in user is on. */
+export type Viewer = 'client' | 'expert';
+
+export function viewerOf(consultation: Pick<ConsultationView, 'expert'>, userId: string): Viewer {
+  return userId === consultation.expert.id ? 'expert' : 'client';
+}
+
 /** BOOK-4: the expert has this long to accept an immediate request (server/bookings/rules.ts). */
 export const IMMEDIATE_REQUEST_TIMEOUT_MS = 5 * 60_000;
 

@@ -16,7 +16,7 @@ import { PageLayout } from '../../ui/page.tsx';
 import { useNow } from '../../ui/use-now.ts';
 import { holdAmountCents } from '../../../../server/billing/hold.ts';
 import { RequestAnswer } from '../../consultations/request-answer.tsx';
-import { requestExpiresAtMs, useConsultationState, type ConsultationView } from '../../consultations/use-consultation-state.ts';
+import { requestExpiresAtMs, useConsultationState, viewerOf, type ConsultationView, type Viewer } from '../../consultations/use-consultation-state.ts';
 import { formatFullDateTime, visitorTimeZone } from '../consultation/booking-format.ts';
 import { stm } from './status-messages.ts';
 import './consultation-status.css';
@@ -27,7 +27,6 @@ const SECOND_MS = 1000;
 
 /** BOOK-4's accept and decline add these to the consultation; until then they are absent. */
 type Consultation = ConsultationView & Partial<{ acceptedAt: string | null; declinedAt: string | null }>;
-type Viewer = 'client' | 'expert';
 
 export default function ConsultationStatusPage({ params, notice }: PageProps) {
   const id = params['id'] ?? '';
@@ -59,7 +58,7 @@ function ConsultationStatus({ id, notice }: { id: string; notice: string | undef
       </div>
     );
   }
-  const viewer: Viewer = user.id === consultation.expert.id ? 'expert' : 'client';
+  const viewer = viewerOf(consultation, user.id);
   return (
     <StatusView consultation={consultation} viewer={viewer} notice={notice} onChanged={state.refresh}>
       {state.status === 'failed' ? <p class="notice">{stm('stale')}</p> : null}

@@ -8,7 +8,7 @@
 import type { JoinGrant } from '../../media/signaling.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, apiCall } from '../../api.ts';
-import type { ConsultationView } from '../../consultations/use-consultation-state.ts';
+import { viewerOf, type ConsultationView } from '../../consultations/use-consultation-state.ts';
 import { CallClient } from '../../media/call.ts';
 import { navigate, type PageProps } from '../../router.ts';
 import { currentUser, signedIn } from '../../session.ts';
@@ -41,16 +41,10 @@ export default function RoomPage({ params, query }: PageProps) {
 
 function Room({ id, enterAtOnce }: { id: string; enterAtOnce: boolean }) {
   const consultation = useResource(() => apiCall<ConsultationView>('GET', `/api/consultations/${encodeURIComponent(id)}`), [id]);
+  const user = currentUser.value;
   const [call, setCall] = useState<CallClient | undefined>(undefined);
   // Leaving the page leaves the room without ending the consultation (the meter pauses, BILL-4).
   useEffect(() => () => call?.dispose(), [call]);
-  if (consultation.state === 'loading') {
-    return (
-      <div class="page" aria-busy="true">
-        <p class="hint">{roomText('loading')}</p>
-      </div>
-    );
-  }
   if (consultation.state === 'failed') {
     return (
       <PageLayout title={roomText('title')}>
@@ -60,9 +54,17 @@ function Room({ id, enterAtOnce }: { id: string; enterAtOnce: boolean }) {
       </PageLayout>
     );
   }
+  // Who the signed-in user is decides whose name the room carries: the page waits for both.
+  if (consultation.state === 'loading' || !user) {
+    return (
+      <div class="page" aria-busy="true">
+        <p class="hint">{roomText('loading')}</p>
+      </div>
+    );
+  }
   const view = consultation.data;
   // The room is named after the other party: the expert talks with the client.
-  const other = currentUser.value?.id === view.expert.id ? view.client : view.expert;
+  const other = viewerOf(view, user.id) === 'expert' ? view.client : view.expert;
   const otherName = `${other.firstName} ${other.lastName}`;
   const title = roomText('titleWith', { name: otherName });
   if (call) return <InCall call={call} consultationId={view.id} title={title} otherName={otherName} />;
