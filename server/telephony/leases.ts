@@ -9,6 +9,12 @@ import type { Queryable } from '../platform/database.ts';
  */
 export const PHONE_LEASE_MS = 6_000;
 export const PHONE_LEASE_RENEW_INTERVAL_MS = 2_000;
+/**
+ * How long after setting or renewing a lease its node acts without asking the database again: 2 s
+ * short of the lease, the time a decision's calls to the provider may take before another node
+ * could take the session over.
+ */
+export const PHONE_LEASE_TRUSTED_MS = PHONE_LEASE_MS - 2_000;
 /** Sessions taken over per round; the next round takes the rest. */
 const TAKEOVER_BATCH_SIZE = 50;
 

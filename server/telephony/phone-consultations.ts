@@ -15,6 +15,7 @@ import {
   takeOverLapsedSessions,
   takeSessionRequests,
   PHONE_LEASE_RENEW_INTERVAL_MS,
+  PHONE_LEASE_TRUSTED_MS,
   type TakenOverSession,
 } from './leases.ts';
 import type { ConsultationLifecycle, PhoneEndReason } from './lifecycle.ts';
@@ -72,6 +73,10 @@ interface Session {
   applied: Set<string>;
   /** The last phone_call_events row read for this session (wake-ups read the rows after it). */
   lastFactRowId: number;
+  /** When this node last set or renewed the session's lease (its clock, as the statement was sent). */
+  leaseHeldFromMs: number;
+  /** Another node took the session over: nothing more is done for it here. */
+  leaseLost: boolean;
 }
 
 export interface PhoneSessionView {
@@ -166,6 +171,7 @@ export class PhoneConsultations {
     if (!row.client_number || !row.expert_number) throw conflict('missing_phone_number', 'Both parties need a phone number to be called.');
     if (this.#sessions.has(consultationId)) return;
     const now = this.#clock.now();
+    const leaseHeldFromMs = now.getTime();
     const joinDeadlineAt = joinDeadline(row);
     const conferenceName = `consulto-${consultationId}`;
     const created = await insertSession(this.#db, {
@@ -195,6 +201,8 @@ export class PhoneConsultations {
       chain: Promise.resolve(),
       applied: new Set(),
       lastFactRowId: 0,
+      leaseHeldFromMs,
+      leaseLost: false,
     };
     this.#sessions.set(consultationId, session);
     // BILL-1 / BILL-5: what the frozen terms buy, by the same code as the settlement.
@@ -379,10 +387,14 @@ export class PhoneConsultations {
   /** Renews this node's leases and lets go of the sessions another node took meanwhile. */
   async renewLeases(): Promise<void> {
     const held = [...this.#sessions.keys()];
+    const sentAtMs = this.#clock.now().getTime();
     const kept = await renewLeases(this.#db, this.#nodeId, held);
     for (const consultationId of held) {
-      if (kept.has(consultationId)) continue;
       const session = this.#sessions.get(consultationId);
+      if (kept.has(consultationId)) {
+        if (session) session.leaseHeldFromMs = sentAtMs;
+        continue;
+      }
       // Finished meanwhile (its row says so) or owned by another node now: either way not ours to act on.
       if (session && !session.finished) this.#letGo(session);
     }
@@ -390,11 +402,12 @@ export class PhoneConsultations {
 
   /** Takes over the sessions whose lease lapsed (their owner died); returns how many. */
   async takeOverLapsed(): Promise<number> {
+    const sentAtMs = this.#clock.now().getTime();
     const lapsed = await takeOverLapsedSessions(this.#db, this.#nodeId);
     let adopted = 0;
     for (const row of lapsed) {
       try {
-        if (await this.#adopt(row)) adopted += 1;
+        if (await this.#adopt(row, sentAtMs)) adopted += 1;
       } catch (error) {
         this.#logger.error({ err: error, consultationId: row.consultation_id }, 'taking over a phone consultation failed');
       }
@@ -405,6 +418,7 @@ export class PhoneConsultations {
   /** Another node holds the session now (this node stalled past its lease): forget it without acting. */
   #letGo(session: Session): void {
     this.#logger.warn({ consultationId: session.consultationId }, 'phone session lease lost: another node runs it now');
+    session.leaseLost = true;
     session.finished = true;
     this.#meter.close(session.consultationId);
     this.#deadlines.cancel(joinKey(session.consultationId));
@@ -417,7 +431,7 @@ export class PhoneConsultations {
    * meter from the recorded facts (BILL-4: the connected time the facts give, nothing billed twice,
    * nothing lost), obeys what was asked meanwhile, and carries on as if it had started it.
    */
-  async #adopt(row: TakenOverSession): Promise<boolean> {
+  async #adopt(row: TakenOverSession, leaseHeldFromMs: number): Promise<boolean> {
     const consultationId = row.consultation_id;
     if (this.#sessions.has(consultationId)) return false; // this node's own, renewed late
     const consultation = await readPhoneConsultation(this.#db, consultationId);
@@ -440,6 +454,8 @@ export class PhoneConsultations {
       chain: Promise.resolve(),
       applied: new Set(facts.map(({ fact }) => fact.factId)),
       lastFactRowId: facts.at(-1)?.id ?? 0,
+      leaseHeldFromMs,
+      leaseLost: false,
     };
     this.#sessions.set(consultationId, session);
     this.#logger.warn(
@@ -560,13 +576,38 @@ export class PhoneConsultations {
   }
 
   #enqueue(session: Session, work: () => Promise<void>): Promise<void> {
-    const next = session.chain.then(work).catch((error: unknown) => {
-      this.#logger.error({ err: error, consultationId: session.consultationId }, 'phone consultation step failed');
-    });
+    const next = session.chain
+      .then(async () => {
+        if (await this.#holdsLease(session)) await work();
+      })
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, consultationId: session.consultationId }, 'phone consultation step failed');
+      });
     session.chain = next;
     this.#inFlight.add(next);
     void next.finally(() => this.#inFlight.delete(next));
     return next;
+  }
+
+  /**
+   * Scale out: a node acts on a session only while its lease surely holds. After a stall (the
+   * event loop or the database held this node past PHONE_LEASE_TRUSTED_MS since its last renewal)
+   * another node may have taken the session over: the lease is renewed first, and a session taken
+   * meanwhile is let go without acting (it would call a party the new owner already called, or
+   * hang up a leg the new owner keeps). A finished session only hangs up stray legs.
+   */
+  async #holdsLease(session: Session): Promise<boolean> {
+    if (session.leaseLost) return false;
+    if (session.finished) return true;
+    const nowMs = this.#clock.now().getTime();
+    if (nowMs - session.leaseHeldFromMs < PHONE_LEASE_TRUSTED_MS) return true;
+    const kept = await renewLeases(this.#db, this.#nodeId, [session.consultationId]);
+    if (kept.has(session.consultationId)) {
+      session.leaseHeldFromMs = nowMs;
+      return true;
+    }
+    if (!session.finished) this.#letGo(session);
+    return false;
   }
 
   async #call(session: Session, party: CallParty): Promise<void> {
