@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -286,7 +286,9 @@ describe('Scale out: a cluster loses nothing when an API node and a media node d
       },
       60_000,
       'every consultation ended and settled',
-    );
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await whyNotSettled(db, everyId, join(dataDir, 'logs'))}`);
+    });
 
     phase('every consultation ended and settled');
     // Settled exactly once, charged for the connected seconds by the frozen terms.
@@ -394,6 +396,26 @@ async function phoneSession(db: Database, consultationId: string) {
     [consultationId],
   );
   return row!;
+}
+
+/** A failure's diagnosis, for CI where the nodes' logs are gone: the unsettled consultations and the nodes' warnings and errors. */
+async function whyNotSettled(db: Database, ids: string[], logDir: string): Promise<string> {
+  const stuck = await db.query(
+    `SELECT c.id, c.mode, c.status, c.end_reason, c.ended_at, s.status AS settlement, p.owner_node_id, p.outcome
+       FROM consultations c LEFT JOIN settlements s ON s.consultation_id = c.id LEFT JOIN phone_sessions p ON p.consultation_id = c.id
+      WHERE c.id = ANY($1::uuid[]) AND NOT (c.status = 'ended' AND s.status IS NOT DISTINCT FROM 'settled')`,
+    [ids],
+  );
+  const warnings = readdirSync(logDir)
+    .filter((file) => file.endsWith('.log') && file !== 'haproxy.log')
+    .flatMap((file) =>
+      readFileSync(join(logDir, file), 'utf8')
+        .split('\n')
+        .filter((line) => /"level":(4|5|6)0/.test(line))
+        .slice(-20)
+        .map((line) => `${file}: ${line.slice(0, 600)}`),
+    );
+  return [`not ended and settled: ${JSON.stringify(stuck, null, 1)}`, 'warnings and errors of the nodes (last 20 each):', ...warnings].join('\n');
 }
 
 function withinMs<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {

@@ -231,9 +231,15 @@ export class TwilioFake {
 
   async hangup(callSid: string, how: 'hangup' | 'drop' = 'hangup'): Promise<void> {
     const call = this.#call(callSid);
-    if (call.state === 'ended') throw new Error(`call ${callSid} is over`);
+    if (call.state === 'ended') throw new Error(`call ${callSid} is over, ended by ${call.endedBy}; ${this.#describeCalls(call.consultationId)}`);
     if (call.state === 'ringing') await this.#endCall(call, 'busy', 'declined');
     else await this.#endCall(call, 'completed', how);
+  }
+
+  /** A failure's diagnosis: every call of the consultation, in the order they were placed. */
+  #describeCalls(consultationId: string): string {
+    const calls = [...this.calls.values()].filter((call) => call.consultationId === consultationId);
+    return `the calls of consultation ${consultationId}: ${calls.map((call) => `${call.sid} ${call.party} ${call.state} ${call.endedBy ?? ''}`).join(', ')}`;
   }
 
   /** Sends the same callback again, exactly as signed before (a replay, or Twilio retrying). */
