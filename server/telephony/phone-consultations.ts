@@ -468,6 +468,11 @@ export class PhoneConsultations {
       return true;
     }
     this.#meter.open(consultationId, settleConsultation(consultation.terms, 0).maxSeconds, state);
+    if (session.everConnected && !session.present.expert && !session.present.client) {
+      // Both hung up while nobody owned the session: it ends now, as on the owner, not when the 120 s of TEL-5 run out.
+      await this.#enqueue(session, () => this.#finish(session, 'party_left', this.#meter.close(consultationId)));
+      return true;
+    }
     if (!session.everConnected) {
       this.#deadlines.schedule(joinKey(consultationId), row.join_deadline_at.getTime());
       // A missed call the dead owner would have retried is retried now.

@@ -68,3 +68,42 @@ describe('TEL-1 BILL-4 phone sessions across API nodes: callbacks reach the owne
     expect(sum!.total).to.equal(0);
   });
 });
+
+/**
+ * TEL-5, BILL-4: the owner dies and both parties hang up before its lease lapses. The callbacks
+ * land on B, which only records them (it does not own the session yet). Taking the session over,
+ * B ends it at once as `party_left`, billed up to the hang-ups. Before, B waited for the 120 s a
+ * party has to call back (TEL-5), then ended it as `connection_lost`.
+ */
+describe('TEL-5 BILL-4 both parties hang up while a dead owner’s lease runs: the new owner ends it at takeover', function () {
+  this.timeout(90_000);
+  let nodes: TwoApiNodes;
+
+  before(async () => {
+    nodes = await TwoApiNodes.start();
+  });
+  after(() => nodes.close());
+
+  it('ended as party_left within the takeover, billed for the talk before the hang-ups, settled once', async () => {
+    const call = await nodes.liveCall();
+    nodes.callbacksThroughNodeB();
+    await nodes.stopNodeA();
+    const hungUpAtMs = Date.now();
+    await nodes.twilio.hangup(call.clientCall);
+    await nodes.twilio.hangup(call.expertCall);
+    expect((await nodes.session(call.id)).finished_at, 'nobody owns it yet').to.equal(null);
+    await waitFor(async () => (await nodes.session(call.id)).finished_at !== null || undefined, 15_000, 'finished by B at takeover');
+    expect(await nodes.session(call.id)).to.include({ owner_node_id: 'api-b', outcome: 'party_left' });
+    const [row] = await nodes.db.query<{ end_reason: string; connected_seconds: number; terms: ConsultationTerms; charge_cents: number; settlements: number }>(
+      `SELECT c.end_reason, c.connected_seconds, c.terms, (SELECT s.charge_cents FROM settlements s WHERE s.consultation_id = c.id) AS charge_cents,
+              (SELECT count(*)::int FROM settlements s WHERE s.consultation_id = c.id AND s.status = 'settled') AS settlements
+         FROM consultations c WHERE c.id = $1`,
+      [call.id],
+    );
+    const talkedSeconds = (hungUpAtMs - call.bothInAtMs) / 1000;
+    expect(row!.end_reason).to.equal('party_left');
+    expect(row!.settlements).to.equal(1);
+    expect(row!.connected_seconds).to.be.within(Math.floor(talkedSeconds) - 1, Math.ceil(talkedSeconds) + 1);
+    expect(row!.charge_cents).to.equal(settleConsultation(row!.terms, row!.connected_seconds).chargeCents);
+  });
+});
