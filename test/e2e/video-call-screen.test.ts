@@ -155,6 +155,9 @@ describe('MEDIA-3 MEDIA-5 the device check and the call screen at a desk and on 
     }
     expect(await clientPage.getByTestId('end-reason').innerText()).to.equal('You ended the consultation.');
     expect(await expertPage.getByTestId('end-reason').innerText()).to.equal(`${clientName} a mis fin à la consultation.`);
+    // The time charged in words: whole English units ("3 seconds", not "3 secs"), French short ones ("3 s").
+    expect(await clientPage.getByTestId('end-screen').innerText()).to.match(/Time charged: \d+ seconds?\b/);
+    expect(await expertPage.getByTestId('end-screen').innerText()).to.match(/Durée facturée : \d+\ss\b/);
     expect(await clientPage.getByTestId('rating-form').count()).to.equal(1);
     for (const size of [PHONE, DESKTOP]) {
       await clientPage.setViewportSize(size);

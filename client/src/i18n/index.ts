@@ -184,14 +184,17 @@ export function formatTime(iso: string, timeZone?: string): string {
   return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
 }
 
-/** A length of time in words: "1 h 05 min", "45 s". */
+/**
+ * A length of time in words: "1 h 5 min", "45 s" in French; "1 hour 5 minutes", "45 seconds" in
+ * English, whose short units ("45 secs", "1 hr") read like shorthand on a receipt.
+ */
 export function formatDuration(totalSeconds: number): string {
   const seconds = Math.max(0, Math.round(totalSeconds));
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
   const rest = seconds % 60;
-  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
-    new Intl.NumberFormat(locale(), { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  const unitDisplay = currentLanguage.value === 'en' ? 'long' : 'short';
+  const unit = (value: number, name: 'hour' | 'minute' | 'second') => new Intl.NumberFormat(locale(), { style: 'unit', unit: name, unitDisplay }).format(value);
   if (hours > 0) return `${unit(hours, 'hour')} ${unit(minutes, 'minute')}`;
   if (minutes > 0) return rest > 0 ? `${unit(minutes, 'minute')} ${unit(rest, 'second')}` : unit(minutes, 'minute');
   return unit(rest, 'second');
