@@ -152,4 +152,20 @@ describe('BOOK-4 a live request answered from the workspace', function () {
     await expertPage.getByText('Demande refusée : le client est prévenu, rien n’est facturé.').waitFor();
     expect((await platform.http.get(`/api/consultations/${id}`, client.token)).body).to.include({ status: 'expired', chargeCents: 0 });
   });
+
+  it('the time left to answer is the server’s 5 minutes, on a computer whose clock is 3 minutes slow too', async () => {
+    const expert = await setUpExpert(platform.http, { availableNow: true });
+    const client = await setUpClient(platform.http);
+    const expertPage = await signedInPage(browsers[0]!, platform.url, platform.http, expert, 'fr', WATCH_LIVE_ALERTS);
+    await expertPage.clock.install({ time: Date.now() - 3 * 60_000 });
+    await expertPage.goto(`${platform.url}/espace`);
+    await waitForAppReady(expertPage);
+    await liveChannelOpen(expertPage);
+    const booked = await platform.http.post('/api/consultations', bookingBody(expert.slug, { mode: 'video' }), client.token);
+    expect(booked.status, JSON.stringify(booked.body)).to.equal(201);
+    const request = expertPage.getByTestId('live-request');
+    await request.waitFor({ timeout: 5000 });
+    // The device's own clock would give 8 minutes.
+    expect(await request.locator('.live-clock').innerText()).to.match(/^Expire dans (5:00|4:[45]\d)$/);
+  });
 });

@@ -17,6 +17,8 @@ import { modeWord } from './workspace-messages.ts';
  */
 export const dashboard = signal<ExpertDashboard | undefined>(undefined);
 export const dashboardError = signal<unknown>(undefined);
+/** How far the server's clock is ahead of this device's, from the dashboard's `now` (a device's clock may be minutes off). */
+export const serverClockOffsetMs = signal(0);
 
 let inFlight: Promise<void> | undefined;
 let again = false;
@@ -30,6 +32,7 @@ export function refreshDashboard(): Promise<void> {
   inFlight = apiCall<ExpertDashboard>('GET', '/api/experts/me/dashboard')
     .then(
       (answer) => {
+        serverClockOffsetMs.value = Date.parse(answer.now) - Date.now();
         dashboard.value = answer;
         dashboardError.value = undefined;
       },

@@ -9,7 +9,7 @@ import { StatTile } from '../../ui/stat-tile.tsx';
 import { Switch } from '../../ui/switch.tsx';
 import { useNow } from '../../ui/use-now.ts';
 import { dashboard, dashboardError, refreshDashboard } from './dashboard-store.ts';
-import { AnswerStatus, NotificationsButton, RequestActions, minutesAndSeconds } from './live-requests.tsx';
+import { AnswerStatus, NotificationsButton, RequestActions, minutesAndSeconds, timeLeftToAnswerMs } from './live-requests.tsx';
 import { dashboardText } from './dashboard-messages.ts';
 import { EmailCheck } from './email-check.tsx';
 import { dayLabel, localDateOf, momentLabel, timeLabel, zoneLabel } from './expert-time.ts';
@@ -125,7 +125,7 @@ function LiveCard({ state }: { state: ExpertDashboard }) {
         })}
         {state.liveRequests.map((request) => {
           const name = `${request.client.firstName} ${request.client.lastName}`;
-          const left = new Date(request.expiresAt).getTime() - now.getTime();
+          const left = timeLeftToAnswerMs(request);
           return (
             <li key={request.id} class="live-item" data-testid="live-request">
               <p class="live-who">{dashboardText('liveFrom', { name, mode: modeWord(request.mode), amount: formatMoney(request.amountHeldCents) })}</p>

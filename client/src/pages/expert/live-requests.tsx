@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { RequestAnswer } from '../../consultations/request-answer.tsx';
 import { notificationsSupported } from '../../live/request-alert.ts';
 import { currentLocation } from '../../router.ts';
-import { dashboard, refreshDashboard } from './dashboard-store.ts';
+import { dashboard, refreshDashboard, serverClockOffsetMs } from './dashboard-store.ts';
 import { liveRequestText } from './live-request-messages.ts';
 import type { ExpertDashboard } from './workspace-api.ts';
 import { dashboardText } from './dashboard-messages.ts';
@@ -26,6 +26,14 @@ export function minutesAndSeconds(durationMs: number): string {
 }
 
 export type LiveRequest = ExpertDashboard['liveRequests'][number];
+
+/**
+ * BOOK-4: the time left to answer, by the server's clock, whose 5 minutes decide (this device's may
+ * be off), at this instant: a page drawn between two ticks of its clock would show 5:01.
+ */
+export function timeLeftToAnswerMs(request: LiveRequest): number {
+  return Date.parse(request.expiresAt) - (Date.now() + serverClockOffsetMs.value);
+}
 
 /** What the expert's last answer did, said where the requests are listed (the answered one leaves the list), for a while. */
 export const lastAnswer = signal('');
@@ -74,7 +82,8 @@ export function useLiveRequestTitle(): void {
 /** On every section but the dashboard: the requests waiting, with their deadline and answer buttons. */
 export function LiveRequestBanner() {
   const requests = dashboard.value?.liveRequests ?? [];
-  const now = useNow(COUNTDOWN_TICK_MS);
+  // Drawn again every second; the time left is read as it is drawn.
+  useNow(COUNTDOWN_TICK_MS);
   if (requests.length === 0) return lastAnswer.value ? <AnswerStatus /> : null;
   return (
     <section class="live-banner" aria-labelledby="live-banner-title" data-testid="live-request-banner">
@@ -82,7 +91,7 @@ export function LiveRequestBanner() {
       <ul class="live-banner-list">
         {requests.map((request) => {
           const name = `${request.client.firstName} ${request.client.lastName}`;
-          const leftMs = Date.parse(request.expiresAt) - now.getTime();
+          const leftMs = timeLeftToAnswerMs(request);
           return (
             <li key={request.id} class="live-banner-item">
               <p class="live-who">{dashboardText('liveFrom', { name, mode: modeWord(request.mode), amount: formatMoney(request.amountHeldCents) })}</p>
