@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
+import { expectFocusOnHeading, launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import { TEST_PASSWORD, TINY_PNG, emailedCode, signUpExpert } from '../support/fixtures.ts';
 import { typeEmailedCode } from '../support/email-code.ts';
 import type { ManualClock } from '../../server/platform/clock.ts';
@@ -294,8 +294,7 @@ describe('accounts in the browser', function () {
       await main(page).getByRole('link', { name: 'Créer un compte client' }).click();
       await page.waitForURL('**/inscription/client');
       await waitForAppReady(page);
-      // After a navigation, focus is on the new page's heading.
-      expect(await page.evaluate(() => document.activeElement?.tagName)).to.equal('H1');
+      await expectFocusOnHeading(page);
       await field(page, 'Prénom').fill('Alice');
       await field(page, 'Nom').fill('Bernard');
       await field(page, 'Adresse e-mail').fill(email);

@@ -152,6 +152,8 @@ describe('Issue 13 client area in the browser: a client’s day, in their own ti
     await dialog.getByText(/La durée, le prix et le montant bloqué restent les mêmes/).waitFor();
     // Another day than the one offered first, then its first free time.
     const day = dialog.getByLabel(/^Jour/);
+    // The days are offered once the expert's free slots are read.
+    await day.locator('option[value]:not([value=""])').first().waitFor({ state: 'attached' });
     const days = await day.locator('option').evaluateAll((options: HTMLOptionElement[]) => options.map((option) => option.value).filter(Boolean));
     const lastDay = days[days.length - 1]!;
     await day.selectOption(lastDay);

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
+import { expectFocusOnHeading, launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import { axeViolations, describeViolations } from '../support/accessibility.ts';
 import { TEST_PASSWORD, emailedCode, signUpClient } from '../support/fixtures.ts';
 import { holdOf, setUpExpert } from '../support/bookings.ts';
@@ -198,7 +198,7 @@ describe('§13 phone arrival: from a scanned QR code to a paid consultation on a
 
     await onScreen('Votre compte');
     // After a tap the focus is on the new screen's heading (keyboard and screen-reader users know where they are).
-    expect(await page.evaluate(() => document.activeElement?.tagName)).to.equal('H1');
+    await expectFocusOnHeading(page);
     await page.getByLabel(/^Prénom/).fill('Alice');
     await page.getByLabel(/^Nom/).fill('Bernard');
     await page.getByLabel(/^Adresse e-mail/).fill(clientEmail);

@@ -52,3 +52,8 @@ export async function waitForAppReady(page: Page): Promise<void> {
     );
   });
 }
+
+/** After a navigation the focus goes to the new page's heading once it is drawn, which a loaded machine delays. */
+export async function expectFocusOnHeading(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1', undefined, { timeout: 5000 });
+}
