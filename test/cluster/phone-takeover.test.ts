@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { HttpClient } from '../support/platform.ts';
 import { settleConsultation, type ConsultationTerms } from '../../server/billing/index.ts';
 import { waitFor } from '../media/support.ts';
-import { TwoApiNodes } from './two-api-nodes.ts';
+import { TwoApiNodes, type LiveCall } from './two-api-nodes.ts';
 
 /**
  * Scale out (issue 15), TEL-1 / BILL-4 across API nodes, in one process on the test database:
@@ -55,15 +55,7 @@ describe('TEL-1 BILL-4 phone sessions across API nodes: callbacks reach the owne
     await nodes.twilio.hangup(call.expertCall);
     await waitFor(async () => (await nodes.session(call.id)).finished_at !== null || undefined, 10_000, 'finished by B');
     expect(await nodes.session(call.id)).to.include({ owner_node_id: 'api-b', outcome: 'party_left' });
-    const [row] = await nodes.db.query<{ connected_seconds: number; terms: ConsultationTerms; charge_cents: number; settlements: number }>(
-      `SELECT c.connected_seconds, c.terms, (SELECT s.charge_cents FROM settlements s WHERE s.consultation_id = c.id) AS charge_cents,
-              (SELECT count(*)::int FROM settlements s WHERE s.consultation_id = c.id) AS settlements FROM consultations c WHERE c.id = $1`,
-      [call.id],
-    );
-    const talkedSeconds = (hungUpAtMs - call.bothInAtMs) / 1000;
-    expect(row!.settlements).to.equal(1);
-    expect(row!.connected_seconds).to.be.within(Math.floor(talkedSeconds) - 1, Math.ceil(talkedSeconds) + 1);
-    expect(row!.charge_cents).to.equal(settleConsultation(row!.terms, row!.connected_seconds).chargeCents);
+    await expectBilledOnce(nodes, call, hungUpAtMs);
     const [sum] = await nodes.db.query<{ total: number }>('SELECT COALESCE(sum(amount_cents), 0)::int AS total FROM ledger_postings');
     expect(sum!.total).to.equal(0);
   });
@@ -94,16 +86,24 @@ describe('TEL-5 BILL-4 both parties hang up while a dead owner’s lease runs: t
     expect((await nodes.session(call.id)).finished_at, 'nobody owns it yet').to.equal(null);
     await waitFor(async () => (await nodes.session(call.id)).finished_at !== null || undefined, 15_000, 'finished by B at takeover');
     expect(await nodes.session(call.id)).to.include({ owner_node_id: 'api-b', outcome: 'party_left' });
-    const [row] = await nodes.db.query<{ end_reason: string; connected_seconds: number; terms: ConsultationTerms; charge_cents: number; settlements: number }>(
-      `SELECT c.end_reason, c.connected_seconds, c.terms, (SELECT s.charge_cents FROM settlements s WHERE s.consultation_id = c.id) AS charge_cents,
-              (SELECT count(*)::int FROM settlements s WHERE s.consultation_id = c.id AND s.status = 'settled') AS settlements
-         FROM consultations c WHERE c.id = $1`,
-      [call.id],
-    );
-    const talkedSeconds = (hungUpAtMs - call.bothInAtMs) / 1000;
-    expect(row!.end_reason).to.equal('party_left');
-    expect(row!.settlements).to.equal(1);
-    expect(row!.connected_seconds).to.be.within(Math.floor(talkedSeconds) - 1, Math.ceil(talkedSeconds) + 1);
-    expect(row!.charge_cents).to.equal(settleConsultation(row!.terms, row!.connected_seconds).chargeCents);
+    expect(await expectBilledOnce(nodes, call, hungUpAtMs)).to.equal('party_left');
   });
 });
+
+/**
+ * BILL-4, PAY-2: one settlement, settled, for the time the parties talked until the hang-ups (±1 s),
+ * charged what the frozen terms give for it. Returns how the consultation ended.
+ */
+async function expectBilledOnce(nodes: TwoApiNodes, call: LiveCall, hungUpAtMs: number): Promise<string> {
+  const [row] = await nodes.db.query<{ end_reason: string; connected_seconds: number; terms: ConsultationTerms; charge_cents: number; settlements: string[] }>(
+    `SELECT c.end_reason, c.connected_seconds, c.terms, (SELECT s.charge_cents FROM settlements s WHERE s.consultation_id = c.id) AS charge_cents,
+            ARRAY(SELECT s.status FROM settlements s WHERE s.consultation_id = c.id) AS settlements
+       FROM consultations c WHERE c.id = $1`,
+    [call.id],
+  );
+  const talkedSeconds = (hungUpAtMs - call.bothInAtMs) / 1000;
+  expect(row!.settlements).to.deep.equal(['settled']);
+  expect(row!.connected_seconds).to.be.within(Math.floor(talkedSeconds) - 1, Math.ceil(talkedSeconds) + 1);
+  expect(row!.charge_cents).to.equal(settleConsultation(row!.terms, row!.connected_seconds).chargeCents);
+  return row!.end_reason;
+}

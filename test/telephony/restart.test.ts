@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { PhoneConsultations, SimulatedTelephony, StateMachineLifecycle } from '../../server/telephony/index.ts';
 import { connectedSecondsFromFacts, type TimedFact } from '../../server/telephony/legs.ts';
-import { createLogger } from '../../server/platform/logger.ts';
 import { PhoneHarness } from './support.ts';
 
 describe('BILL-4 phone consultations across a restart', () => {
@@ -12,31 +10,12 @@ describe('BILL-4 phone consultations across a restart', () => {
   });
   after(() => phone.close());
 
-  /** What start.ts does after a restart: a new runner (empty memory) on the same database. */
-  function restartedRunner(): { runner: PhoneConsultations; simulator: SimulatedTelephony } {
-    const simulator = new SimulatedTelephony({ clock: phone.clock });
-    const runner = new PhoneConsultations({
-      db: phone.platform.db,
-      clock: phone.clock,
-      logger: createLogger('silent'),
-      provider: simulator,
-      lifecycle: new StateMachineLifecycle({ db: phone.platform.db, owner: phone.platform.services.consultations }),
-    });
-    simulator.connect(
-      async (fact) => {
-        await runner.onFact(fact);
-      },
-      (input) => runner.admitReturningCaller(input),
-    );
-    return { runner, simulator };
-  }
-
   it('ends a consultation that was talking for the connected time its recorded facts give, until the restart', async () => {
     const id = await phone.book({ budgetCents: 3000 });
     await phone.startDue();
     await phone.connectBoth(id);
     phone.clock.advance(100_000); // the process dies 100 s into the call; the provider keeps it up
-    const { runner } = restartedRunner();
+    const { runner } = phone.runnerWithOwnLine();
     expect(await runner.recoverAfterRestart()).to.be.at.least(1);
     await runner.idle();
     const consultation = await phone.consultation(id);
@@ -49,7 +28,7 @@ describe('BILL-4 phone consultations across a restart', () => {
     const id = await phone.book({ budgetCents: 3000 });
     await phone.startDue();
     await phone.ringing(id, 'expert');
-    const { runner, simulator } = restartedRunner();
+    const { runner, line: simulator } = phone.runnerWithOwnLine();
     await runner.recoverAfterRestart();
     await runner.idle();
     await simulator.idle();

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { PhoneConsultations, SimulatedTelephony, StateMachineLifecycle } from '../../server/telephony/index.ts';
 import { PHONE_LEASE_MS } from '../../server/telephony/leases.ts';
-import { createLogger } from '../../server/platform/logger.ts';
 import { waitFor } from '../media/support.ts';
 import { PhoneHarness } from './support.ts';
 
@@ -21,21 +19,7 @@ describe('TEL-1 a node that stalled past its phone lease acts on nothing the new
   after(() => phone.close());
 
   it('A lets the session go at its next decision; the new owner calls the client, once', async () => {
-    const lineOfA = new SimulatedTelephony({ clock: phone.clock });
-    const nodeA = new PhoneConsultations({
-      db: phone.platform.db,
-      clock: phone.clock,
-      logger: createLogger('silent'),
-      provider: lineOfA,
-      lifecycle: new StateMachineLifecycle({ db: phone.platform.db, owner: phone.platform.services.consultations }),
-      nodeId: 'api-a',
-    });
-    lineOfA.connect(
-      async (fact) => {
-        await nodeA.onFact(fact);
-      },
-      (input) => nodeA.admitReturningCaller(input),
-    );
+    const { runner: nodeA, line: lineOfA } = phone.runnerWithOwnLine('api-a');
     const id = await phone.book();
     await nodeA.start(id);
     await nodeA.idle();

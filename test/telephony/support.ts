@@ -3,6 +3,8 @@ import { ManualClock } from '../../server/platform/clock.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { bookingBody, holdOf, setUpClient, setUpExpert, tokenOf, type Person } from '../support/bookings.ts';
 import { TwilioFake } from './twilio-fake.ts';
+import { PhoneConsultations, SimulatedTelephony, StateMachineLifecycle } from '../../server/telephony/index.ts';
+import { createLogger } from '../../server/platform/logger.ts';
 
 export type ProviderName = 'simulator' | 'twilio';
 export type PhoneAction = 'answer' | 'hangup' | 'drop' | 'call-platform';
@@ -81,6 +83,29 @@ export class PhoneHarness {
 
   get telephony() {
     return this.platform.services.telephony;
+  }
+
+  /**
+   * Another runner of phone consultations on the same database, with its own simulated line: what a
+   * process restarted in place runs (this node's name, by default), or another API node (`nodeId`).
+   */
+  runnerWithOwnLine(nodeId?: string): { runner: PhoneConsultations; line: SimulatedTelephony } {
+    const line = new SimulatedTelephony({ clock: this.clock });
+    const runner = new PhoneConsultations({
+      db: this.platform.db,
+      clock: this.clock,
+      logger: createLogger('silent'),
+      provider: line,
+      lifecycle: new StateMachineLifecycle({ db: this.platform.db, owner: this.platform.services.consultations }),
+      ...(nodeId ? { nodeId } : {}),
+    });
+    line.connect(
+      async (fact) => {
+        await runner.onFact(fact);
+      },
+      (input) => runner.admitReturningCaller(input),
+    );
+    return { runner, line };
   }
 
   /** Books through `POST /api/consultations` (BOOK-1): immediate by default. */
