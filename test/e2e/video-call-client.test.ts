@@ -13,6 +13,7 @@ import {
   type VideoPlatform,
   enterRoom,
   endCall,
+  closeAfterTest,
 } from '../media/video-platform.ts';
 
 const FIRST_FRAME_MARK = 'consulto:first-remote-frame';
@@ -37,8 +38,8 @@ describe('MEDIA-3 the call client and its page in two browsers', function () {
   beforeEach(async () => {
     platform = await startVideoPlatform();
   });
-  afterEach(async () => {
-    await platform?.close();
+  afterEach(async function () {
+    await closeAfterTest(this.currentTest, platform);
   });
   after(async () => {
     for (const browser of browsers ?? []) await browser.close().catch(() => undefined);

@@ -5,7 +5,7 @@ import { settleConsultation } from '../../server/billing/index.ts';
 import type { MediaServiceEvents } from '../../media/service.ts';
 import { FLOW_SAMPLE_INTERVAL_MS } from '../../media/sfu/media-flow.ts';
 import { SignalingClient, immediateVideoConsultation, joinToken, waitFor } from '../media/support.ts';
-import { launchBrowsers, liveCallInBrowsers, startVideoPlatform, type VideoPlatform } from '../media/video-platform.ts';
+import { launchBrowsers, liveCallInBrowsers, startVideoPlatform, type VideoPlatform, closeAfterTest } from '../media/video-platform.ts';
 
 /**
  * The SFU's crash safety with real media (the meter runs only while media flows both ways,
@@ -23,8 +23,8 @@ describe('MEDIA-4 and PAY-2 with real media in two browsers', function () {
   beforeEach(async () => {
     platform = await startVideoPlatform();
   });
-  afterEach(async () => {
-    await platform?.close();
+  afterEach(async function () {
+    await closeAfterTest(this.currentTest, platform);
   });
   after(async () => {
     for (const browser of browsers ?? []) await browser.close().catch(() => undefined);

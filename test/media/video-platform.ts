@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Config } from '../../server/config.ts';
 import { openPglite } from '../../server/platform/database.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform/start.ts';
-import { createLogger } from '../../server/platform/logger.ts';
+import { pino } from 'pino';
 import { HttpClient, isolatedConfig } from '../support/platform.ts';
 import { RecordingNotifier, type Person } from '../support/bookings.ts';
 import { TEST_PASSWORD } from '../support/fixtures.ts';
@@ -22,15 +22,26 @@ export interface VideoPlatform extends RunningPlatform {
   time: MovableTime;
   http: HttpClient;
   dataDir: string;
+  /** The platform's last warnings and errors: what a test that failed prints. */
+  warnings: string[];
+}
+
+/** Lines kept of the platform's warnings, and of each page's console. */
+const KEPT_LINES = 30;
+
+function keep(lines: string[], line: string): void {
+  lines.push(line);
+  if (lines.length > KEPT_LINES) lines.shift();
 }
 
 export async function startVideoPlatform(environment: Record<string, string> = {}): Promise<VideoPlatform> {
   const { config, dataDir } = isolatedConfig('consulto-video', { MEDIASOUP_WORKERS: '1', ...environment });
   const time = new MovableTime();
+  const warnings: string[] = [];
   const running = await startPlatform(config, {
     clock: time,
     db: await openPglite(),
-    logger: createLogger('silent'),
+    logger: pino({ level: 'warn' }, { write: (line: string) => keep(warnings, line.trim()) }),
     bookingNotifier: new RecordingNotifier(),
     mediaTimers: time,
   });
@@ -40,12 +51,16 @@ export async function startVideoPlatform(environment: Record<string, string> = {
     time,
     http: new HttpClient(running.url),
     dataDir,
+    warnings,
     close: async () => {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
+
+/** Each signed-in page's last console warnings and errors. */
+const consoleLines = new WeakMap<Page, string[]>();
 
 /** A browser page signed in as this person (its own browser: localStorage is per browser here). */
 export async function signedInPage(
@@ -57,6 +72,12 @@ export async function signedInPage(
   initScript?: string,
 ): Promise<Page> {
   const page = await browser.newPage();
+  const lines: string[] = [];
+  consoleLines.set(page, lines);
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') keep(lines, `${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => keep(lines, `uncaught: ${error.message}`));
   if (initScript) await page.addInitScript(initScript);
   await signIn(page, baseUrl, http, person, language);
   return page;
@@ -188,6 +209,29 @@ export async function roomStatus(page: Page): Promise<string | null> {
   return page.getByTestId('room-status').getAttribute('data-status');
 }
 
-export async function waitForStatus(page: Page, status: string, timeoutMs = 15_000): Promise<void> {
-  await waitFor(async () => ((await roomStatus(page)) === status ? true : undefined), timeoutMs, `status ${status}`);
+export async function waitForStatus(page: Page, status: string, timeoutMs = 30_000): Promise<void> {
+  try {
+    await waitFor(async () => ((await roomStatus(page)) === status ? true : undefined), timeoutMs, `status ${status}`);
+  } catch (error) {
+    const lines = (consoleLines.get(page) ?? []).join('\n  ');
+    throw new Error(`${(error as Error).message}; the call reads ${await callFacts(page)}\n  ${lines || 'no console warning'}`, { cause: error });
+  }
+}
+
+/** What the page's call client knows, for a test that timed out waiting on it. */
+function callFacts(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const call = (window as unknown as { consultoCall?: { state: Record<string, unknown> } }).consultoCall;
+      if (!call) return 'no call client';
+      const { status, party, presence, reconnecting, problem, meterRunning } = call.state;
+      return JSON.stringify({ status, party, presence, reconnecting, problem, meterRunning });
+    })
+    .catch((error: unknown) => `nothing (${String(error)})`);
+}
+
+/** For an `afterEach`: a failed test's platform warnings are printed before the platform closes. */
+export async function closeAfterTest(test: Mocha.Runnable | undefined, platform: VideoPlatform | undefined): Promise<void> {
+  if (test?.state === 'failed' && platform?.warnings.length) console.log(`      platform warnings:\n      ${platform.warnings.join('\n      ')}`);
+  await platform?.close();
 }
