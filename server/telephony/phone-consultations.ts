@@ -386,17 +386,20 @@ export class PhoneConsultations {
 
   /** Renews this node's leases and lets go of the sessions another node took meanwhile. */
   async renewLeases(): Promise<void> {
-    const held = [...this.#sessions.keys()];
+    await this.#renew([...this.#sessions.values()]);
+  }
+
+  async #renew(sessions: Session[]): Promise<void> {
     const sentAtMs = this.#clock.now().getTime();
-    const kept = await renewLeases(this.#db, this.#nodeId, held);
-    for (const consultationId of held) {
-      const session = this.#sessions.get(consultationId);
-      if (kept.has(consultationId)) {
-        if (session) session.leaseHeldFromMs = sentAtMs;
-        continue;
-      }
+    const kept = await renewLeases(
+      this.#db,
+      this.#nodeId,
+      sessions.map((session) => session.consultationId),
+    );
+    for (const session of sessions) {
+      if (kept.has(session.consultationId)) session.leaseHeldFromMs = sentAtMs;
       // Finished meanwhile (its row says so) or owned by another node now: either way not ours to act on.
-      if (session && !session.finished) this.#letGo(session);
+      else if (!session.finished) this.#letGo(session);
     }
   }
 
@@ -604,23 +607,16 @@ export class PhoneConsultations {
   async #holdsLease(session: Session): Promise<boolean> {
     if (session.leaseLost) return false;
     if (session.finished) return true;
-    const nowMs = this.#clock.now().getTime();
-    if (nowMs - session.leaseHeldFromMs < PHONE_LEASE_TRUSTED_MS) return true;
-    let kept: Set<string>;
+    if (this.#clock.now().getTime() - session.leaseHeldFromMs < PHONE_LEASE_TRUSTED_MS) return true;
     try {
-      kept = await renewLeases(this.#db, this.#nodeId, [session.consultationId]);
+      await this.#renew([session]);
     } catch (error) {
       // The database cannot say: the node acts, as it did before this check. A step skipped is lost for
       // good (the hang-up at the cap, BILL-3); one taken beside a new owner is a call placed or ended twice.
       this.#logger.warn({ err: error, consultationId: session.consultationId }, 'phone lease not confirmed: acting on it anyway');
       return true;
     }
-    if (kept.has(session.consultationId)) {
-      session.leaseHeldFromMs = nowMs;
-      return true;
-    }
-    this.#letGo(session);
-    return false;
+    return !session.leaseLost;
   }
 
   async #call(session: Session, party: CallParty): Promise<void> {
