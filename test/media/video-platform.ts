@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { HttpClient, isolatedConfig } from '../support/platform.ts';
 import { RecordingNotifier, type Person } from '../support/bookings.ts';
 import { TEST_PASSWORD } from '../support/fixtures.ts';
-import { launchBrowser, waitForAppReady } from '../support/browser.ts';
+import { launchBrowser, recordPageProblems, waitForAppReady } from '../support/browser.ts';
 import type { InboundStats } from '../../client/src/media/call.ts';
 import { MovableTime, immediateVideoConsultation, waitFor } from './support.ts';
 
@@ -26,7 +26,7 @@ export interface VideoPlatform extends RunningPlatform {
   warnings: string[];
 }
 
-/** Lines kept of the platform's warnings, and of each page's console. */
+/** Lines kept of the platform's warnings, and shown of a page's console. */
 const KEPT_LINES = 30;
 
 function keep(lines: string[], line: string): void {
@@ -59,8 +59,8 @@ export async function startVideoPlatform(environment: Record<string, string> = {
   };
 }
 
-/** Each signed-in page's last console warnings and errors. */
-const consoleLines = new WeakMap<Page, string[]>();
+/** Each signed-in page's console warnings and errors. */
+const consoleProblems = new WeakMap<Page, string[]>();
 
 /** A browser page signed in as this person (its own browser: localStorage is per browser here). */
 export async function signedInPage(
@@ -72,12 +72,9 @@ export async function signedInPage(
   initScript?: string,
 ): Promise<Page> {
   const page = await browser.newPage();
-  const lines: string[] = [];
-  consoleLines.set(page, lines);
-  page.on('console', (message) => {
-    if (message.type() === 'warning' || message.type() === 'error') keep(lines, `${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => keep(lines, `uncaught: ${error.message}`));
+  const problems: string[] = [];
+  consoleProblems.set(page, problems);
+  recordPageProblems(page, problems, { ignoreRequested4xx: true, warnings: true });
   if (initScript) await page.addInitScript(initScript);
   await signIn(page, baseUrl, http, person, language);
   return page;
@@ -213,7 +210,7 @@ export async function waitForStatus(page: Page, status: string, timeoutMs = 30_0
   try {
     await waitFor(async () => ((await roomStatus(page)) === status ? true : undefined), timeoutMs, `status ${status}`);
   } catch (error) {
-    const lines = (consoleLines.get(page) ?? []).join('\n  ');
+    const lines = (consoleProblems.get(page) ?? []).slice(-KEPT_LINES).join('\n  ');
     throw new Error(`${(error as Error).message}; the call reads ${await callFacts(page)}\n  ${lines || 'no console warning'}`, { cause: error });
   }
 }

@@ -29,11 +29,11 @@ export async function launchBrowser(): Promise<Browser> {
 /**
  * Collects a page's console errors and uncaught errors: a journey must produce none. With
  * `ignoreRequested4xx`, Chromium's line for a 4xx the page asked for (a declined card, a wrong
- * password) is not a fault.
+ * password) is not a fault. With `warnings`, its console warnings too (what a failed test prints).
  */
-export function recordPageProblems(page: Page, problems: string[], options: { ignoreRequested4xx: boolean }): void {
+export function recordPageProblems(page: Page, problems: string[], options: { ignoreRequested4xx: boolean; warnings?: boolean }): void {
   page.on('console', (message) => {
-    if (message.type() !== 'error') return;
+    if (message.type() !== 'error' && !(options.warnings && message.type() === 'warning')) return;
     if (options.ignoreRequested4xx && /status of 4\d\d/.test(message.text())) return;
     problems.push(message.text());
   });
