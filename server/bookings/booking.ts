@@ -19,6 +19,7 @@ import { enqueueJob, type JobRequest } from '../jobs/queue.ts';
 import { bookingJobs, releaseUnauthenticatedHoldJob } from './jobs.ts';
 import { requestSmsJob } from '../live/request-sms.ts';
 import { IMMEDIATE_REQUEST_TIMEOUT_MINUTES, holdIsDeferred, minutesAfter, reservedMinutes } from './rules.ts';
+import { lockExpertAgenda } from './agenda-lock.ts';
 
 /** SPEC §11 `POST /api/consultations`. */
 export interface BookingRequest {
@@ -198,6 +199,7 @@ export class BookingService {
         ];
     try {
       await this.#db.transaction(async (tx) => {
+        await lockExpertAgenda(tx, expert.user_id);
         // The authenticated hold books one consultation: a second attempt with it finds no row.
         if (authenticatedHoldRef) {
           const [pending] = await tx.query('DELETE FROM pending_card_authentications WHERE hold_ref = $1 AND client_id = $2 RETURNING hold_ref', [

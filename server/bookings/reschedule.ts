@@ -15,6 +15,7 @@ import type { ConsultationStatus, Party } from './state-machine.ts';
 import { appointmentJobKeys, bookingJobs } from './jobs.ts';
 import { deferredHoldAt } from './rules.ts';
 import { holdPlanAfterMove, proposalExpiresAt, rescheduleKind } from './reschedule-rules.ts';
+import { lockExpertAgenda } from './agenda-lock.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -310,6 +311,7 @@ export class RescheduleService {
     const version = row.schedule_version + 1;
     try {
       await this.#db.transaction(async (tx) => {
+        await lockExpertAgenda(tx, row.expert_id);
         const locked = await lockUnchanged(tx, row, now);
         if (proposalId) {
           const [accepted] = await tx.query(

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { BookingPlatform, HOUR_MS, bookingBody, consultationCount, holdOf, liveHoldCount, setUpClient, setUpExpert, tokenOf } from '../support/bookings.ts';
 import { signUpExpert } from '../support/fixtures.ts';
+import type { Database } from '../../server/platform/database.ts';
 
 describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', () => {
   let platform: BookingPlatform;
@@ -157,6 +158,7 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
     it('produce exactly one booking; the 49 others are 409 slot_taken and keep no hold', async () => {
       const popular = await setUpExpert(platform.http);
       const holdsBefore = await liveHoldCount(platform.db);
+      const deadlocksBefore = await deadlockCount(platform.db);
       const startAt = inHours(26);
       const responses = await Promise.all(
         Array.from({ length: 50 }, () => platform.http.post('/api/consultations', bookingBody(popular.slug, { startAt }), client.token)),
@@ -170,6 +172,8 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
       ];
       expect(n).to.equal(1);
       expect(await liveHoldCount(platform.db)).to.equal(holdsBefore + 1);
+      // The bookings took turns: none waited on another's uncommitted row until PostgreSQL broke a deadlock (1 s each).
+      expect(await deadlockCount(platform.db)).to.equal(deadlocksBefore);
     });
   });
 
@@ -198,3 +202,9 @@ describe('booking (BOOK-1, BOOK-3, EXP-6, SPEC §11 POST /api/consultations)', (
     });
   });
 });
+
+/** Deadlocks PostgreSQL broke in this test database (none on the embedded one, which has a single connection). */
+async function deadlockCount(db: Database): Promise<number> {
+  const [row] = await db.query<{ deadlocks: number }>('SELECT deadlocks::int AS deadlocks FROM pg_stat_database WHERE datname = current_database()');
+  return row?.deadlocks ?? 0;
+}
